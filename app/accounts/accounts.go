@@ -1,0 +1,397 @@
+package accounts
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"log/slog"
+	"math"
+	"strings"
+	"time"
+
+	"github.com/uptrace/bun"
+
+	"github.com/holdspace/holdspace/app/apperr"
+	"github.com/holdspace/holdspace/app/audit"
+	"github.com/holdspace/holdspace/app/database"
+	"github.com/holdspace/holdspace/app/mail"
+)
+
+// Service is the accounts domain.
+type Service struct {
+	db      *bun.DB
+	audit   *audit.Log
+	mailer  *mail.Mailer
+	limiter *Limiter
+	baseURL string
+	log     *slog.Logger
+}
+
+// New returns the accounts service.
+func New(db *bun.DB, log *audit.Log, mailer *mail.Mailer, limiter *Limiter, baseURL string, logger *slog.Logger) *Service {
+	return &Service{db: db, audit: log, mailer: mailer, limiter: limiter, baseURL: baseURL, log: logger}
+}
+
+// UserByEmail returns the account with email (already normalised), or ENOTFOUND.
+func (s *Service) UserByEmail(ctx context.Context, email string) (*User, error) {
+	u := new(User)
+	err := database.Conn(ctx, s.db).NewSelect().Model(u).Where("u.email = ?", strings.ToLower(email)).Scan(ctx)
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil, apperr.NotFound("account")
+	}
+	return u, err
+}
+
+// UserByID returns the account with id, or ENOTFOUND.
+func (s *Service) UserByID(ctx context.Context, id string) (*User, error) {
+	u := new(User)
+	err := database.Conn(ctx, s.db).NewSelect().Model(u).Where("u.id = ?", id).Scan(ctx)
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil, apperr.NotFound("account")
+	}
+	return u, err
+}
+
+// CreateUser makes an account. password may be "" (the person sets one through a link).
+// It returns ECONFLICT when the email already has an account.
+func (s *Service) CreateUser(ctx context.Context, email, name, password string, platformAdmin bool) (*User, error) {
+	email, msg := NormalizeEmail(email)
+	if msg != "" {
+		return nil, apperr.Invalid(map[string]string{"email": msg})
+	}
+	name = strings.TrimSpace(name)
+	if name == "" {
+		return nil, apperr.Invalid(map[string]string{"name": "Enter the person’s name."})
+	}
+	hash := ""
+	if password != "" {
+		var err error
+		if hash, err = HashPassword(password); err != nil {
+			return nil, err
+		}
+	}
+	now := database.Now()
+	u := &User{ID: database.NewID(), Email: email, Name: name, PasswordHash: hash, IsPlatformAdmin: platformAdmin,
+		Active: true, CreatedAt: now, UpdatedAt: now}
+	_, err := database.Conn(ctx, s.db).NewInsert().Model(u).Exec(ctx)
+	if database.IsUniqueViolation(err) {
+		return nil, apperr.Errorf(apperr.ECONFLICT, "An account with the email %s already exists.", email)
+	}
+	if err != nil {
+		return nil, err
+	}
+	return u, s.audit.Record(ctx, "user.create", "user", u.ID, email)
+}
+
+// SetPassword replaces a person's password and ends all their sessions.
+func (s *Service) SetPassword(ctx context.Context, userID, password string) error {
+	hash, err := HashPassword(password)
+	if err != nil {
+		return err
+	}
+	return database.InTx(ctx, s.db, func(ctx context.Context) error {
+		db := database.Conn(ctx, s.db)
+		if _, err := db.NewUpdate().Model((*User)(nil)).Set("password_hash = ?", hash).Set("updated_at = ?", database.Now()).
+			Where("id = ?", userID).Exec(ctx); err != nil {
+			return err
+		}
+		return s.EndSessions(ctx, userID)
+	})
+}
+
+// SignIn checks an email and password and starts a new session (a new id every time, so a
+// session id planted before sign-in is worth nothing). It returns the cookie token.
+//
+// Errors: EINVALID for a wrong email or password (the same message for both), ETOOMANY when
+// the account or the address has failed too often.
+func (s *Service) SignIn(ctx context.Context, email, password, ip, userAgent string) (string, *User, error) {
+	email = strings.ToLower(strings.TrimSpace(email))
+	if email == "" || password == "" {
+		f := map[string]string{}
+		if email == "" {
+			f["email"] = "Enter your email address."
+		}
+		if password == "" {
+			f["password"] = "Enter your password."
+		}
+		return "", nil, apperr.Invalid(f)
+	}
+	for _, l := range []Limit{accountLimit(email), ipLimit(ip)} {
+		blocked, wait, err := s.limiter.Blocked(ctx, l)
+		if err != nil {
+			return "", nil, err
+		}
+		if blocked {
+			return "", nil, tooMany(l, wait)
+		}
+	}
+	u, err := s.UserByEmail(ctx, email)
+	if err != nil && apperr.Code(err) != apperr.ENOTFOUND {
+		return "", nil, err
+	}
+	hash := dummyHash
+	if u != nil && u.PasswordHash != "" {
+		hash = u.PasswordHash
+	}
+	ok := CheckPassword(hash, password) && u != nil && u.PasswordHash != ""
+	if !ok || !u.Active {
+		for _, l := range []Limit{accountLimit(email), ipLimit(ip)} {
+			if err := s.limiter.Hit(ctx, l); err != nil {
+				return "", nil, err
+			}
+		}
+		if ok && !u.Active {
+			return "", nil, &apperr.Error{Code: apperr.EINVALID, Message: "This account has been deactivated. Ask your agency’s Holdspace administrator to reactivate it."}
+		}
+		return "", nil, &apperr.Error{Code: apperr.EINVALID, Message: "The email or password is not right. Check them and try again.",
+			Fields: map[string]string{"password": "The email or password is not right."}}
+	}
+	if err := s.limiter.Reset(ctx, accountLimit(email)); err != nil {
+		return "", nil, err
+	}
+	token, id := NewToken()
+	now := database.Now()
+	sess := &Session{ID: id, UserID: u.ID, IP: ip, UserAgent: truncate(userAgent, 300), CreatedAt: now, LastSeenAt: now,
+		ExpiresAt: now.Add(AbsoluteTimeout)}
+	err = database.InTx(ctx, s.db, func(ctx context.Context) error {
+		db := database.Conn(ctx, s.db)
+		if _, err := db.NewInsert().Model(sess).Exec(ctx); err != nil {
+			return err
+		}
+		if _, err := db.NewUpdate().Model((*User)(nil)).Set("last_signin_at = ?", now).Where("id = ?", u.ID).Exec(ctx); err != nil {
+			return err
+		}
+		ctx = audit.WithActor(ctx, audit.Actor{ID: u.ID, Email: u.Email, IP: ip})
+		return s.audit.Record(ctx, "user.signin", "session", "", "")
+	})
+	if err != nil {
+		return "", nil, err
+	}
+	return token, u, nil
+}
+
+func tooMany(l Limit, wait time.Duration) error {
+	mins := int(math.Ceil(wait.Minutes()))
+	if mins < 1 {
+		mins = 1
+	}
+	msg := fmt.Sprintf("Too many failed sign-ins for this account. For its safety, signing in is paused for %d more minute(s). You can reset your password meanwhile.", mins)
+	if strings.HasPrefix(l.Key, "rl:signin:ip:") {
+		msg = fmt.Sprintf("Too many sign-in attempts from your network. Try again in %d minute(s).", mins)
+	}
+	if strings.HasPrefix(l.Key, "rl:reset:") {
+		msg = fmt.Sprintf("Too many password reset requests. Try again in %d minute(s).", mins)
+	}
+	return &apperr.Error{Code: apperr.ETOOMANY, Message: msg}
+}
+
+// SessionFor returns the live session of a cookie token and its person, or EUNAUTHORIZED. It
+// ends a session past its idle or absolute limit, and records activity at most once a minute.
+func (s *Service) SessionFor(ctx context.Context, token string) (*Session, *User, error) {
+	if token == "" {
+		return nil, nil, apperr.Errorf(apperr.EUNAUTHORIZED, "Please sign in.")
+	}
+	sess := new(Session)
+	err := s.db.NewSelect().Model(sess).Where("s.id = ?", HashToken(token)).Scan(ctx)
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil, nil, apperr.Errorf(apperr.EUNAUTHORIZED, "Please sign in.")
+	}
+	if err != nil {
+		return nil, nil, err
+	}
+	now := database.Now()
+	if now.After(sess.ExpiresAt) || now.Sub(sess.LastSeenAt) > IdleTimeout {
+		if _, err := s.db.NewDelete().Model(sess).WherePK().Exec(ctx); err != nil {
+			return nil, nil, err
+		}
+		return nil, nil, apperr.Errorf(apperr.EUNAUTHORIZED, "Your session has ended. Please sign in again.")
+	}
+	u, err := s.UserByID(ctx, sess.UserID)
+	if err != nil || !u.Active {
+		return nil, nil, apperr.Errorf(apperr.EUNAUTHORIZED, "Please sign in.")
+	}
+	if now.Sub(sess.LastSeenAt) > touchEvery {
+		sess.LastSeenAt = now
+		if _, err := s.db.NewUpdate().Model(sess).Column("last_seen_at").WherePK().Exec(ctx); err != nil {
+			return nil, nil, err
+		}
+	}
+	return sess, u, nil
+}
+
+// SignOut ends the session of token.
+func (s *Service) SignOut(ctx context.Context, token string) error {
+	return database.InTx(ctx, s.db, func(ctx context.Context) error {
+		res, err := database.Conn(ctx, s.db).NewDelete().Model((*Session)(nil)).Where("id = ?", HashToken(token)).Exec(ctx)
+		if err != nil {
+			return err
+		}
+		if n, _ := res.RowsAffected(); n == 0 {
+			return nil
+		}
+		return s.audit.Record(ctx, "user.signout", "session", "", "")
+	})
+}
+
+// EndSessions ends every session of a person (password changed, account deactivated).
+func (s *Service) EndSessions(ctx context.Context, userID string) error {
+	_, err := database.Conn(ctx, s.db).NewDelete().Model((*Session)(nil)).Where("user_id = ?", userID).Exec(ctx)
+	return err
+}
+
+// RequestReset emails a single-use reset link if email has an account. It answers the same
+// whether or not it does, so the form does not reveal who has an account.
+func (s *Service) RequestReset(ctx context.Context, email, ip string) error {
+	email, msg := NormalizeEmail(email)
+	if msg != "" {
+		return apperr.Invalid(map[string]string{"email": msg})
+	}
+	for _, l := range []Limit{resetIPLimit(ip), resetAccountLimit(email)} {
+		blocked, wait, err := s.limiter.Blocked(ctx, l)
+		if err != nil {
+			return err
+		}
+		if blocked {
+			return tooMany(l, wait)
+		}
+		if err := s.limiter.Hit(ctx, l); err != nil {
+			return err
+		}
+	}
+	u, err := s.UserByEmail(ctx, email)
+	if apperr.Code(err) == apperr.ENOTFOUND || (u != nil && !u.Active) {
+		return nil
+	}
+	if err != nil {
+		return err
+	}
+	return database.InTx(ctx, s.db, func(ctx context.Context) error {
+		link, err := s.newResetLink(ctx, u.ID, ResetLifetime)
+		if err != nil {
+			return err
+		}
+		ctx = audit.WithActor(ctx, audit.Actor{ID: u.ID, Email: u.Email, IP: ip})
+		if err := s.audit.Record(ctx, "user.password_reset_requested", "user", u.ID, ""); err != nil {
+			return err
+		}
+		return s.mailer.Send(ctx, u.Email, "Reset your Holdspace password", fmt.Sprintf(
+			"Hello %s,\n\nSomeone (we hope you) asked to reset the password of your Holdspace account.\n\n"+
+				"To choose a new password, open this link within the next hour:\n\n%s\n\n"+
+				"The link works once. If you did not ask for this, ignore this email: your password stays as it is.\n",
+			u.Name, link))
+	})
+}
+
+func (s *Service) newResetLink(ctx context.Context, userID string, life time.Duration) (string, error) {
+	token, id := NewToken()
+	now := database.Now()
+	r := &PasswordReset{ID: id, UserID: userID, CreatedAt: now, ExpiresAt: now.Add(life)}
+	if _, err := database.Conn(ctx, s.db).NewInsert().Model(r).Exec(ctx); err != nil {
+		return "", err
+	}
+	return s.baseURL + "/password/reset/" + token, nil
+}
+
+// ResetFor returns the unused, unexpired reset of token and its person, or ENOTFOUND.
+func (s *Service) ResetFor(ctx context.Context, token string) (*PasswordReset, *User, error) {
+	r := new(PasswordReset)
+	err := database.Conn(ctx, s.db).NewSelect().Model(r).Where("pr.id = ?", HashToken(token)).Scan(ctx)
+	if errors.Is(err, sql.ErrNoRows) || (err == nil && (r.UsedAt != nil || database.Now().After(r.ExpiresAt))) {
+		return nil, nil, &apperr.Error{Code: apperr.ENOTFOUND,
+			Message: "This password link has expired or has already been used. Ask for a new one."}
+	}
+	if err != nil {
+		return nil, nil, err
+	}
+	u, err := s.UserByID(ctx, r.UserID)
+	return r, u, err
+}
+
+// ResetPassword sets a new password through a reset link, uses the link up, and ends every
+// session of the person.
+func (s *Service) ResetPassword(ctx context.Context, token, password, confirm string) (*User, error) {
+	if field, msg := CheckNewPassword(password, confirm); msg != "" {
+		return nil, apperr.Invalid(map[string]string{field: msg})
+	}
+	var user *User
+	err := database.InTx(ctx, s.db, func(ctx context.Context) error {
+		r, u, err := s.ResetFor(ctx, token)
+		if err != nil {
+			return err
+		}
+		now := database.Now()
+		res, err := database.Conn(ctx, s.db).NewUpdate().Model(r).Set("used_at = ?", now).
+			Where("id = ? AND used_at IS NULL", r.ID).Exec(ctx)
+		if err != nil {
+			return err
+		}
+		if n, _ := res.RowsAffected(); n != 1 {
+			return apperr.Errorf(apperr.ENOTFOUND, "This password link has already been used. Ask for a new one.")
+		}
+		if err := s.SetPassword(ctx, u.ID, password); err != nil {
+			return err
+		}
+		user = u
+		ctx = audit.WithActor(ctx, audit.Actor{ID: u.ID, Email: u.Email, IP: audit.ActorFrom(ctx).IP})
+		return s.audit.Record(ctx, "user.password_reset", "user", u.ID, "")
+	})
+	return user, err
+}
+
+// CreatePlatformAdmin makes email a platform admin (creating the account if needed) and
+// returns a link where they set their password.
+func (s *Service) CreatePlatformAdmin(ctx context.Context, email string) (link string, created bool, err error) {
+	email, msg := NormalizeEmail(email)
+	if msg != "" {
+		return "", false, apperr.Errorf(apperr.EINVALID, "EMAIL: %s", msg)
+	}
+	err = database.InTx(ctx, s.db, func(ctx context.Context) error {
+		u, err := s.UserByEmail(ctx, email)
+		switch apperr.Code(err) {
+		case "":
+			if _, err := database.Conn(ctx, s.db).NewUpdate().Model(u).Set("is_platform_admin = TRUE").
+				Set("updated_at = ?", database.Now()).WherePK().Exec(ctx); err != nil {
+				return err
+			}
+		case apperr.ENOTFOUND:
+			name := email[:strings.Index(email, "@")]
+			if u, err = s.CreateUser(ctx, email, name, "", true); err != nil {
+				return err
+			}
+			created = true
+		default:
+			return err
+		}
+		if err := s.audit.Record(ctx, "user.platform_admin_granted", "user", u.ID, email); err != nil {
+			return err
+		}
+		link, err = s.newResetLink(ctx, u.ID, AdminSetupLifetime)
+		return err
+	})
+	return link, created, err
+}
+
+// PurgeExpired deletes ended sessions and used or expired reset links.
+func (s *Service) PurgeExpired(ctx context.Context) (int64, error) {
+	now := database.Now()
+	r1, err := s.db.NewDelete().Model((*Session)(nil)).
+		Where("expires_at < ? OR last_seen_at < ?", now, now.Add(-IdleTimeout)).Exec(ctx)
+	if err != nil {
+		return 0, err
+	}
+	r2, err := s.db.NewDelete().Model((*PasswordReset)(nil)).Where("expires_at < ? OR used_at IS NOT NULL", now.Add(-24*time.Hour)).Exec(ctx)
+	if err != nil {
+		return 0, err
+	}
+	a, _ := r1.RowsAffected()
+	b, _ := r2.RowsAffected()
+	return a + b, nil
+}
+
+func truncate(s string, n int) string {
+	if len(s) > n {
+		return s[:n]
+	}
+	return s
+}

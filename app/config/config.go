@@ -1,0 +1,172 @@
+// Package config reads Holdspace's settings from the environment. A missing or malformed
+// setting is an error that names the variable, never a panic.
+package config
+
+import (
+	"crypto/rand"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"net/url"
+	"os"
+	"path/filepath"
+	"strconv"
+	"strings"
+)
+
+// Config is everything the processes need.
+type Config struct {
+	Port        int
+	DatabaseURL string // postgres://… or a SQLite file path
+	RedisURL    string // redis://…; empty means the embedded in-process server
+	BaseURL     string // the public address, for links in emails
+	SecretKey   []byte // signs CSRF tokens; at least 32 bytes
+	SMTPURL     string // smtp://user:pass@host:port; empty keeps mail in the outbox
+	MailFrom    string
+	DataDir     string
+	LogFormat   string // json or text
+	LogLevel    string
+	Embedded    bool // web + worker + scheduler in one process on the embedded default
+}
+
+// Error is a configuration error naming the variable.
+type Error struct {
+	Var, Problem string
+}
+
+func (e *Error) Error() string { return fmt.Sprintf("config: %s %s", e.Var, e.Problem) }
+
+// IsPostgres reports whether DatabaseURL names a PostgreSQL server.
+func (c *Config) IsPostgres() bool { return IsPostgresURL(c.DatabaseURL) }
+
+// IsPostgresURL reports whether u is a postgres:// or postgresql:// URL.
+func IsPostgresURL(u string) bool {
+	return strings.HasPrefix(u, "postgres://") || strings.HasPrefix(u, "postgresql://")
+}
+
+// SecureCookies reports whether cookies should carry the Secure flag.
+func (c *Config) SecureCookies() bool { return strings.HasPrefix(c.BaseURL, "https://") }
+
+// Load reads the configuration. embedded selects the one-process default: everything has a
+// default, and a secret key is generated once and kept in the data folder.
+func Load(getenv func(string) string, embedded bool) (*Config, error) {
+	c := &Config{Embedded: embedded}
+	var err error
+	if c.Port, err = intVar(getenv, "PORT", 8080, 1, 65535); err != nil {
+		return nil, err
+	}
+	c.DataDir = orDefault(getenv("DATA_DIR"), "./data")
+	c.DatabaseURL = getenv("DATABASE_URL")
+	c.RedisURL = getenv("REDIS_URL")
+	c.BaseURL = strings.TrimRight(getenv("BASE_URL"), "/")
+	c.SMTPURL = getenv("SMTP_URL")
+	c.MailFrom = orDefault(getenv("MAIL_FROM"), "Holdspace <no-reply@holdspace.local>")
+	c.LogFormat = orDefault(getenv("LOG_FORMAT"), "json")
+	c.LogLevel = orDefault(getenv("LOG_LEVEL"), "info")
+	secret := getenv("SECRET_KEY")
+
+	if embedded {
+		if c.DatabaseURL == "" {
+			c.DatabaseURL = filepath.Join(c.DataDir, "holdspace.db")
+		}
+		if c.BaseURL == "" {
+			c.BaseURL = fmt.Sprintf("http://localhost:%d", c.Port)
+		}
+		if c.LogFormat == "json" && getenv("LOG_FORMAT") == "" {
+			c.LogFormat = "text"
+		}
+		if secret == "" {
+			if secret, err = dataSecret(c.DataDir); err != nil {
+				return nil, &Error{"SECRET_KEY", "could not be generated in DATA_DIR: " + err.Error()}
+			}
+		}
+	}
+	if c.DatabaseURL == "" {
+		return nil, &Error{"DATABASE_URL", "is required (a postgres:// URL or a SQLite file path)"}
+	}
+	if strings.Contains(c.DatabaseURL, "://") && !c.IsPostgres() {
+		return nil, &Error{"DATABASE_URL", "must be a postgres:// URL or a SQLite file path"}
+	}
+	if c.IsPostgres() {
+		if _, err := url.Parse(c.DatabaseURL); err != nil {
+			return nil, &Error{"DATABASE_URL", "is not a valid URL"}
+		}
+	}
+	if !embedded && c.RedisURL == "" {
+		return nil, &Error{"REDIS_URL", "is required (redis://host:6379/0)"}
+	}
+	if c.RedisURL != "" {
+		u, err := url.Parse(c.RedisURL)
+		if err != nil || (u.Scheme != "redis" && u.Scheme != "rediss") || u.Host == "" {
+			return nil, &Error{"REDIS_URL", "must be a redis:// or rediss:// URL with a host"}
+		}
+	}
+	if c.BaseURL == "" {
+		return nil, &Error{"BASE_URL", "is required (the public address, such as https://holdspace.example.gov)"}
+	}
+	if u, err := url.Parse(c.BaseURL); err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+		return nil, &Error{"BASE_URL", "must be an http:// or https:// URL"}
+	}
+	if secret == "" {
+		return nil, &Error{"SECRET_KEY", "is required (at least 32 characters; for example the output of openssl rand -hex 32)"}
+	}
+	if len(secret) < 32 {
+		return nil, &Error{"SECRET_KEY", "is too short: it needs at least 32 characters"}
+	}
+	c.SecretKey = []byte(secret)
+	if c.SMTPURL != "" {
+		u, err := url.Parse(c.SMTPURL)
+		if err != nil || (u.Scheme != "smtp" && u.Scheme != "smtps") || u.Hostname() == "" {
+			return nil, &Error{"SMTP_URL", "must be an smtp:// or smtps:// URL with a host"}
+		}
+	}
+	if c.LogFormat != "json" && c.LogFormat != "text" {
+		return nil, &Error{"LOG_FORMAT", "must be json or text"}
+	}
+	switch c.LogLevel {
+	case "debug", "info", "warn", "error":
+	default:
+		return nil, &Error{"LOG_LEVEL", "must be debug, info, warn or error"}
+	}
+	return c, nil
+}
+
+func orDefault(v, def string) string {
+	if v == "" {
+		return def
+	}
+	return v
+}
+
+func intVar(getenv func(string) string, name string, def, lo, hi int) (int, error) {
+	v := getenv(name)
+	if v == "" {
+		return def, nil
+	}
+	n, err := strconv.Atoi(v)
+	if err != nil || n < lo || n > hi {
+		return 0, &Error{name, fmt.Sprintf("must be a whole number from %d to %d, not %q", lo, hi, v)}
+	}
+	return n, nil
+}
+
+// dataSecret reads the embedded default's secret key, making it on first start.
+func dataSecret(dir string) (string, error) {
+	path := filepath.Join(dir, "secret.key")
+	b, err := os.ReadFile(path)
+	if err == nil && len(strings.TrimSpace(string(b))) >= 32 {
+		return strings.TrimSpace(string(b)), nil
+	}
+	if err != nil && !errors.Is(err, os.ErrNotExist) {
+		return "", err
+	}
+	if err := os.MkdirAll(dir, 0o700); err != nil {
+		return "", err
+	}
+	raw := make([]byte, 32)
+	if _, err := rand.Read(raw); err != nil {
+		return "", err
+	}
+	s := hex.EncodeToString(raw)
+	return s, os.WriteFile(path, []byte(s+"\n"), 0o600)
+}

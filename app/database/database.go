@@ -1,0 +1,100 @@
+// Package database opens Holdspace's database (PostgreSQL in production, SQLite on the embedded
+// default) and holds the one tenant-scoping helper every store query goes through.
+package database
+
+import (
+	"context"
+	"database/sql"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+	"time"
+
+	"github.com/google/uuid"
+	_ "github.com/jackc/pgx/v5/stdlib" // the PostgreSQL driver, registered as "pgx"
+	"github.com/uptrace/bun"
+	"github.com/uptrace/bun/dialect/pgdialect"
+	"github.com/uptrace/bun/dialect/sqlitedialect"
+	"github.com/uptrace/bun/driver/sqliteshim"
+)
+
+// Open connects to a postgres:// URL or opens (creating) a SQLite file.
+func Open(ctx context.Context, dsn string) (*bun.DB, error) {
+	if strings.HasPrefix(dsn, "postgres://") || strings.HasPrefix(dsn, "postgresql://") {
+		sqldb, err := sql.Open("pgx", dsn)
+		if err != nil {
+			return nil, fmt.Errorf("open postgres: %w", err)
+		}
+		sqldb.SetMaxOpenConns(20)
+		sqldb.SetMaxIdleConns(10)
+		sqldb.SetConnMaxIdleTime(5 * time.Minute)
+		db := bun.NewDB(sqldb, pgdialect.New())
+		if err := db.PingContext(ctx); err != nil {
+			db.Close()
+			return nil, fmt.Errorf("connect to postgres: %w", err)
+		}
+		return db, nil
+	}
+	if dir := filepath.Dir(dsn); dir != "." && dsn != ":memory:" {
+		if err := os.MkdirAll(dir, 0o700); err != nil {
+			return nil, fmt.Errorf("create database folder: %w", err)
+		}
+	}
+	// WAL lets readers work while one writer writes; busy_timeout makes a second writer wait
+	// instead of failing; foreign keys are off by default in SQLite.
+	q := "?_pragma=foreign_keys(1)&_pragma=journal_mode(WAL)&_pragma=busy_timeout(10000)&_pragma=synchronous(NORMAL)&_txlock=immediate"
+	sqldb, err := sql.Open(sqliteshim.ShimName, "file:"+dsn+q)
+	if err != nil {
+		return nil, fmt.Errorf("open sqlite: %w", err)
+	}
+	db := bun.NewDB(sqldb, sqlitedialect.New())
+	if err := db.PingContext(ctx); err != nil {
+		db.Close()
+		return nil, fmt.Errorf("open sqlite %s: %w", dsn, err)
+	}
+	return db, nil
+}
+
+// NewID returns a new record id: a UUIDv7, time-ordered so it indexes well, and random enough
+// in its low bits that it cannot be guessed.
+func NewID() string { return uuid.Must(uuid.NewV7()).String() }
+
+// IsID reports whether s looks like an id (so a malformed id in a URL is simply not found).
+func IsID(s string) bool {
+	_, err := uuid.Parse(s)
+	return err == nil && len(s) == 36
+}
+
+// Now is the current time in UTC, truncated to microseconds (what both databases keep).
+func Now() time.Time { return time.Now().UTC().Truncate(time.Microsecond) }
+
+type txKey struct{}
+
+// Conn returns the transaction in ctx, or db.
+func Conn(ctx context.Context, db *bun.DB) bun.IDB {
+	if tx, ok := ctx.Value(txKey{}).(bun.Tx); ok {
+		return tx
+	}
+	return db
+}
+
+// InTx runs fn in a transaction carried by the context; an outer transaction is reused.
+func InTx(ctx context.Context, db *bun.DB, fn func(ctx context.Context) error) error {
+	if _, ok := ctx.Value(txKey{}).(bun.Tx); ok {
+		return fn(ctx)
+	}
+	return db.RunInTx(ctx, nil, func(ctx context.Context, tx bun.Tx) error {
+		return fn(context.WithValue(ctx, txKey{}, tx))
+	})
+}
+
+// IsUniqueViolation reports whether err is a unique-constraint failure on either database.
+func IsUniqueViolation(err error) bool {
+	if err == nil {
+		return false
+	}
+	s := err.Error()
+	return strings.Contains(s, "UNIQUE constraint failed") || strings.Contains(s, "SQLSTATE 23505") ||
+		strings.Contains(s, "duplicate key value")
+}

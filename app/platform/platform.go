@@ -1,0 +1,96 @@
+// Package platform is the console of the people who operate Holdspace: every tenant with its
+// status and size, and the mail outbox.
+package platform
+
+import (
+	"context"
+	"strings"
+	"time"
+
+	"github.com/gofiber/fiber/v2"
+	"github.com/uptrace/bun"
+
+	"github.com/holdspace/holdspace/app/mail"
+	"github.com/holdspace/holdspace/app/web"
+)
+
+// TenantRow is one tenant in the console.
+type TenantRow struct {
+	ID           string     `bun:"id"`
+	Slug         string     `bun:"slug"`
+	Name         string     `bun:"name"`
+	State        string     `bun:"state"`
+	Status       string     `bun:"status"`
+	Plan         string     `bun:"plan"`
+	People       int        `bun:"people"`
+	Programs     int        `bun:"programs"`
+	Consultants  int        `bun:"consultants"`
+	CreatedAt    time.Time  `bun:"created_at"`
+	LastActiveAt *time.Time `bun:"last_active_at"`
+}
+
+// Handler serves the console.
+type Handler struct {
+	db     *bun.DB
+	mailer *mail.Mailer
+}
+
+// NewHandler returns the console handlers.
+func NewHandler(db *bun.DB, mailer *mail.Mailer) *Handler { return &Handler{db: db, mailer: mailer} }
+
+// Statuses a tenant can be in, for the filter.
+var Statuses = []string{"trial", "active", "past_due", "suspended"}
+
+// Tenants lists every tenant with its counts; the platform console works across tenants by
+// design, so these queries are not tenant-scoped.
+func (h *Handler) tenants(ctx context.Context, search, status string) ([]TenantRow, error) {
+	var rows []TenantRow
+	q := h.db.NewSelect().TableExpr("tenants AS t").
+		ColumnExpr("t.id, t.slug, t.name, t.state, t.status, t.plan, t.created_at, t.last_active_at").
+		ColumnExpr("(SELECT COUNT(*) FROM memberships AS m WHERE m.tenant_id = t.id AND m.active) AS people").
+		ColumnExpr("(SELECT COUNT(*) FROM organisations AS o WHERE o.tenant_id = t.id AND o.kind = 'program') AS programs").
+		ColumnExpr("(SELECT COUNT(*) FROM memberships AS m WHERE m.tenant_id = t.id AND m.active AND m.role = 'consultant') AS consultants")
+	if s := strings.TrimSpace(search); s != "" {
+		like := "%" + strings.ToLower(strings.ReplaceAll(s, "%", "")) + "%"
+		q = q.Where("(LOWER(t.name) LIKE ? OR t.slug LIKE ? OR LOWER(t.state) LIKE ?)", like, like, like)
+	}
+	if status != "" {
+		q = q.Where("t.status = ?", status)
+	}
+	err := q.OrderExpr("t.name").Limit(500).Scan(ctx, &rows)
+	return rows, err
+}
+
+// TenantsPage is the console's front page.
+func (h *Handler) TenantsPage(c *fiber.Ctx) error {
+	rows, err := h.tenants(c.UserContext(), c.Query("q"), c.Query("status"))
+	if err != nil {
+		return err
+	}
+	return web.Render(c, fiber.StatusOK, "platform/tenants", "platform/_tenants", web.View{Title: "Tenants",
+		D: struct {
+			Tenants  []TenantRow
+			Q        string
+			Status   string
+			Statuses []string
+		}{rows, c.Query("q"), c.Query("status"), Statuses}})
+}
+
+// OutboxPage lists the latest messages.
+func (h *Handler) OutboxPage(c *fiber.Ctx) error {
+	list, err := h.mailer.Outbox(c.UserContext(), 200)
+	if err != nil {
+		return err
+	}
+	return web.Render(c, fiber.StatusOK, "platform/outbox", "", web.View{Title: "Mail outbox", D: list})
+}
+
+// MessagePage shows one message, its links included (on the embedded default this is how a
+// reset or invitation link reaches a person).
+func (h *Handler) MessagePage(c *fiber.Ctx) error {
+	e, err := h.mailer.OutboxMessage(c.UserContext(), c.Params("id"))
+	if err != nil {
+		return err
+	}
+	return web.Render(c, fiber.StatusOK, "platform/message", "", web.View{Title: e.Subject, D: e})
+}

@@ -1,0 +1,214 @@
+package server
+
+import (
+	"context"
+	"fmt"
+	"net/http"
+	"strings"
+	"time"
+
+	"github.com/gofiber/fiber/v2"
+	"github.com/gofiber/fiber/v2/middleware/adaptor"
+	"github.com/gofiber/fiber/v2/middleware/filesystem"
+	"github.com/gofiber/fiber/v2/middleware/recover"
+	"github.com/gofiber/fiber/v2/middleware/requestid"
+	"github.com/prometheus/client_golang/prometheus"
+	"github.com/prometheus/client_golang/prometheus/collectors"
+	"github.com/prometheus/client_golang/prometheus/promhttp"
+
+	"github.com/holdspace/holdspace/app/apperr"
+	"github.com/holdspace/holdspace/app/authz"
+	"github.com/holdspace/holdspace/app/web"
+	"github.com/holdspace/holdspace/static"
+)
+
+// Web builds the HTTP application from the route table. It fails if a route has no permission,
+// or names one that no role in policies/ holds.
+func (a *App) Web() (*fiber.App, error) {
+	routes := a.Routes()
+	if err := a.checkRoutes(routes); err != nil {
+		return nil, err
+	}
+	app := fiber.New(fiber.Config{
+		Views:                 web.NewEngine(a.Views),
+		ErrorHandler:          web.ErrorHandler(a.Log),
+		DisableStartupMessage: true,
+		ReadTimeout:           30 * time.Second,
+		WriteTimeout:          60 * time.Second,
+		IdleTimeout:           120 * time.Second,
+		BodyLimit:             10 << 20,
+		StrictRouting:         false,
+	})
+	app.Use(recover.New(recover.Config{EnableStackTrace: true}))
+	app.Use(requestid.New())
+	app.Use(a.observe())
+	app.Use(web.SecurityHeaders())
+	session := a.accountsH.Middleware(a.Tenants.Store().CountTenantsOf)
+	csrf := web.CSRF(a.Cfg.SecretKey, a.Cfg.SecureCookies())
+	app.Use(func(c *fiber.Ctx) error {
+		// Static files and probes need neither a session nor a CSRF token.
+		if p := c.Path(); strings.HasPrefix(p, "/static/") || p == "/healthz" || p == "/readyz" || p == "/metrics" {
+			return c.Next()
+		}
+		return session(c)
+	})
+	app.Use(func(c *fiber.Ctx) error {
+		if p := c.Path(); strings.HasPrefix(p, "/static/") || p == "/healthz" || p == "/readyz" || p == "/metrics" {
+			return c.Next()
+		}
+		return csrf(c)
+	})
+	for _, r := range routes {
+		handlers := append(a.gate(r.Access), r.Handler)
+		app.Add(r.Method, r.Path, handlers...)
+	}
+	app.Use(func(c *fiber.Ctx) error { return fiber.ErrNotFound })
+	return app, nil
+}
+
+// checkRoutes refuses a route table with a route that has no permission.
+func (a *App) checkRoutes(routes []web.Route) error {
+	for _, r := range routes {
+		switch r.Access.Kind {
+		case web.AccessPublic, web.AccessSignedIn, web.AccessTenantPublic:
+		case web.AccessTenant, web.AccessPlatform:
+			if !a.Authz.Known(r.Access.Perm) {
+				return fmt.Errorf("route %s %s: no role in policies/roles.csv holds %s", r.Method, r.Path, r.Access.Perm)
+			}
+		default:
+			return fmt.Errorf("route %s %s has no permission: give it web.Public, web.SignedIn or a permission", r.Method, r.Path)
+		}
+		if r.Handler == nil {
+			return fmt.Errorf("route %s %s has no handler", r.Method, r.Path)
+		}
+	}
+	return nil
+}
+
+// gate returns the middleware of an access kind.
+func (a *App) gate(acc web.Access) []fiber.Handler {
+	switch acc.Kind {
+	case web.AccessSignedIn:
+		return []fiber.Handler{requireSignedIn}
+	case web.AccessTenantPublic:
+		return []fiber.Handler{a.tenantsH.Public()}
+	case web.AccessTenant:
+		return []fiber.Handler{requireSignedIn, a.tenantsH.Member(acc.Perm)}
+	case web.AccessPlatform:
+		return []fiber.Handler{requireSignedIn, a.platformGate(acc.Perm)}
+	}
+	return nil
+}
+
+func requireSignedIn(c *fiber.Ctx) error {
+	if web.IdentityOf(c) == nil {
+		return apperr.Errorf(apperr.EUNAUTHORIZED, "Please sign in.")
+	}
+	return c.Next()
+}
+
+// platformGate lets platform admins into the console; to anyone else it does not exist.
+func (a *App) platformGate(perm authz.Perm) fiber.Handler {
+	return func(c *fiber.Ctx) error {
+		id := web.IdentityOf(c)
+		role := ""
+		if id.IsPlatformAdmin {
+			role = authz.PlatformAdmin
+		}
+		a.Authz.Sync(id.UserID, authz.PlatformDomain, role)
+		if !a.Authz.Allowed(id.UserID, authz.PlatformDomain, perm) {
+			return apperr.NotFound("page")
+		}
+		web.SetNav(c, []web.NavItem{
+			{Label: "Tenants", Href: "/admin"},
+			{Label: "Mail outbox", Href: "/admin/outbox"},
+			{Label: "Audit log", Href: "/admin/audit"},
+		})
+		return c.Next()
+	}
+}
+
+func serveStatic(c *fiber.Ctx) error {
+	c.Set("Cache-Control", "public, max-age=3600")
+	return filesystem.SendFile(c, http.FS(static.FS), strings.TrimPrefix(c.Path(), "/static/"))
+}
+
+func (a *App) healthz(c *fiber.Ctx) error { return c.SendString("ok") }
+
+// readyz answers 200 when the database and Redis both answer.
+func (a *App) readyz(c *fiber.Ctx) error {
+	ctx, cancel := context.WithTimeout(c.UserContext(), 2*time.Second)
+	defer cancel()
+	var problems []string
+	if err := a.DB.PingContext(ctx); err != nil {
+		problems = append(problems, "database: "+err.Error())
+	}
+	if err := a.Redis.Ping(ctx).Err(); err != nil {
+		problems = append(problems, "redis: "+err.Error())
+	}
+	if len(problems) > 0 {
+		return c.Status(fiber.StatusServiceUnavailable).SendString(strings.Join(problems, "\n"))
+	}
+	return c.SendString("ready")
+}
+
+// metrics: request counts and durations by route pattern (not by URL, which would make a
+// series per id), plus Go's own.
+type metrics struct {
+	reg      *prometheus.Registry
+	requests *prometheus.CounterVec
+	duration *prometheus.HistogramVec
+}
+
+func newMetrics() *metrics {
+	m := &metrics{reg: prometheus.NewRegistry()}
+	m.requests = prometheus.NewCounterVec(prometheus.CounterOpts{Name: "holdspace_http_requests_total",
+		Help: "HTTP requests by method, route and status."}, []string{"method", "route", "status"})
+	m.duration = prometheus.NewHistogramVec(prometheus.HistogramOpts{Name: "holdspace_http_request_duration_seconds",
+		Help: "HTTP request duration by method and route.", Buckets: prometheus.DefBuckets}, []string{"method", "route"})
+	m.reg.MustRegister(m.requests, m.duration, collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
+	return m
+}
+
+func (a *App) metricsHandler() fiber.Handler {
+	return adaptor.HTTPHandler(promhttp.HandlerFor(a.metrics().reg, promhttp.HandlerOpts{}))
+}
+
+func (a *App) metrics() *metrics {
+	if a.m == nil {
+		a.m = newMetrics()
+	}
+	return a.m
+}
+
+// observe logs every request (with its id, tenant and person) and counts it.
+func (a *App) observe() fiber.Handler {
+	m := a.metrics()
+	return func(c *fiber.Ctx) error {
+		start := time.Now()
+		err := c.Next()
+		if err != nil {
+			if herr := c.App().ErrorHandler(c, err); herr != nil {
+				_ = c.SendStatus(fiber.StatusInternalServerError)
+			}
+		}
+		status := c.Response().StatusCode()
+		route := c.Route().Path
+		m.requests.WithLabelValues(c.Method(), route, fmt.Sprint(status)).Inc()
+		m.duration.WithLabelValues(c.Method(), route).Observe(time.Since(start).Seconds())
+		attrs := []any{"method", c.Method(), "path", c.Path(), "status", status,
+			"duration_ms", float64(time.Since(start).Microseconds()) / 1000, "request_id", c.Locals("requestid")}
+		if t := web.TenantOf(c); t != nil {
+			attrs = append(attrs, "tenant", t.Slug)
+		}
+		if id := web.IdentityOf(c); id != nil {
+			attrs = append(attrs, "user", id.UserID)
+		}
+		if status >= 500 {
+			a.Log.Error("request", attrs...)
+		} else if !strings.HasPrefix(c.Path(), "/static/") {
+			a.Log.Info("request", attrs...)
+		}
+		return nil
+	}
+}

@@ -1,0 +1,118 @@
+// Package server assembles Holdspace: it opens the database and Redis, builds each domain,
+// and wires the route table, the middleware and the background jobs. It is the only package
+// that imports the domains; they never import it.
+package server
+
+import (
+	"context"
+	"fmt"
+	"io/fs"
+	"log/slog"
+
+	"github.com/hibiken/asynq"
+	"github.com/redis/go-redis/v9"
+	"github.com/uptrace/bun"
+
+	"github.com/holdspace/holdspace/app/accounts"
+	"github.com/holdspace/holdspace/app/audit"
+	"github.com/holdspace/holdspace/app/authz"
+	"github.com/holdspace/holdspace/app/config"
+	"github.com/holdspace/holdspace/app/database"
+	"github.com/holdspace/holdspace/app/jobs"
+	"github.com/holdspace/holdspace/app/mail"
+	"github.com/holdspace/holdspace/app/platform"
+	"github.com/holdspace/holdspace/app/tenants"
+	"github.com/holdspace/holdspace/views"
+)
+
+// App is every part of Holdspace, built once.
+type App struct {
+	Cfg   *config.Config
+	Log   *slog.Logger
+	DB    *bun.DB
+	Redis redis.UniversalClient
+	Queue *jobs.Queue
+	Authz *authz.Authorizer
+	Audit *audit.Log
+	Mail  *mail.Mailer
+
+	Accounts *accounts.Service
+	Tenants  *tenants.Service
+
+	accountsH *accounts.Handler
+	tenantsH  *tenants.Handler
+	auditH    *audit.Handler
+	platformH *platform.Handler
+
+	m *metrics
+
+	// Views are the templates; tests may swap them.
+	Views fs.FS
+}
+
+// Open connects to the database and Redis and builds the domains. The caller closes it.
+func Open(ctx context.Context, cfg *config.Config, log *slog.Logger) (*App, error) {
+	db, err := database.Open(ctx, cfg.DatabaseURL)
+	if err != nil {
+		return nil, err
+	}
+	rdb, err := jobs.Connect(ctx, cfg.RedisURL)
+	if err != nil {
+		db.Close()
+		return nil, err
+	}
+	return New(cfg, log, db, rdb)
+}
+
+// New builds the domains on open connections.
+func New(cfg *config.Config, log *slog.Logger, db *bun.DB, rdb redis.UniversalClient) (*App, error) {
+	az, err := authz.New()
+	if err != nil {
+		return nil, err
+	}
+	a := &App{Cfg: cfg, Log: log, DB: db, Redis: rdb, Authz: az, Views: views.FS}
+	a.Queue = jobs.NewQueue(rdb)
+	a.Audit = audit.New(db)
+	var sender mail.Sender
+	if cfg.SMTPURL != "" {
+		s, err := mail.NewSMTP(cfg.SMTPURL)
+		if err != nil {
+			return nil, fmt.Errorf("SMTP_URL: %w", err)
+		}
+		sender = s
+	}
+	a.Mail = mail.New(db, a.Queue, sender, cfg.MailFrom)
+	a.Accounts = accounts.New(db, a.Audit, a.Mail, accounts.NewLimiter(rdb), cfg.BaseURL, log)
+	a.Tenants = tenants.NewService(db, tenants.NewStore(db), a.Accounts, a.Audit, a.Mail, cfg.BaseURL)
+
+	a.accountsH = accounts.NewHandler(a.Accounts, cfg.SecureCookies())
+	a.tenantsH = tenants.NewHandler(a.Tenants, az, a.Audit, a.accountsH)
+	a.auditH = audit.NewHandler(a.Audit)
+	a.platformH = platform.NewHandler(db, a.Mail)
+	return a, nil
+}
+
+// Close releases the connections.
+func (a *App) Close() error {
+	a.Redis.Close()
+	return a.DB.Close()
+}
+
+// Jobs returns the task handlers and the periodic tasks.
+func (a *App) Jobs() (*jobs.Mux, []jobs.Periodic) {
+	mux := jobs.NewMux()
+	a.Mail.Register(mux)
+	a.Accounts.Register(mux)
+	return mux, accounts.Periodic()
+}
+
+// Worker returns the asynq server and scheduler. Start them with Run and Start.
+func (a *App) Worker(concurrency int) (*asynq.Server, *jobs.Mux, *asynq.Scheduler, error) {
+	mux, periodic := a.Jobs()
+	srv := jobs.NewServer(a.Redis, a.Log, concurrency)
+	sched, err := jobs.NewScheduler(a.Redis, a.Log, periodic)
+	if err != nil {
+		return nil, nil, nil, err
+	}
+	return srv, mux, sched, nil
+}

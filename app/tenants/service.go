@@ -1,0 +1,184 @@
+package tenants
+
+import (
+	"context"
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/uptrace/bun"
+
+	"github.com/holdspace/holdspace/app/accounts"
+	"github.com/holdspace/holdspace/app/apperr"
+	"github.com/holdspace/holdspace/app/audit"
+	"github.com/holdspace/holdspace/app/authz"
+	"github.com/holdspace/holdspace/app/database"
+	"github.com/holdspace/holdspace/app/mail"
+)
+
+// Service is the tenants domain's rules: inviting people and accepting invitations.
+type Service struct {
+	db       *bun.DB
+	store    *Store
+	accounts *accounts.Service
+	audit    *audit.Log
+	mailer   *mail.Mailer
+	baseURL  string
+}
+
+// NewService returns the service.
+func NewService(db *bun.DB, store *Store, acc *accounts.Service, log *audit.Log, mailer *mail.Mailer, baseURL string) *Service {
+	return &Service{db: db, store: store, accounts: acc, audit: log, mailer: mailer, baseURL: baseURL}
+}
+
+// Store returns the store.
+func (s *Service) Store() *Store { return s.store }
+
+// InviteInput is what the invitation form sends.
+type InviteInput struct {
+	Email, Name, Role, OrganisationID string
+}
+
+// Invite asks someone to join the tenant of ctx with a role, by an emailed link. A pending
+// invitation to the same email is replaced.
+//
+// Errors: EINVALID naming the field; ECONFLICT when the person is already an active member.
+func (s *Service) Invite(ctx context.Context, in InviteInput) (*Invitation, error) {
+	sc, err := database.ScopeFrom(ctx)
+	if err != nil {
+		return nil, err
+	}
+	fields := map[string]string{}
+	email, msg := accounts.NormalizeEmail(in.Email)
+	if msg != "" {
+		fields["email"] = msg
+	}
+	if len(in.Name) > 200 {
+		fields["name"] = "Use at most 200 characters."
+	}
+	for k, v := range s.store.checkRole(ctx, in.Role, in.OrganisationID) {
+		fields[k] = v
+	}
+	if len(fields) > 0 {
+		return nil, apperr.Invalid(fields)
+	}
+	if _, bound := authz.NeedsOrganisation(in.Role); !bound {
+		in.OrganisationID = ""
+	}
+	tenant, err := s.store.TenantByID(ctx, sc.TenantID)
+	if err != nil {
+		return nil, err
+	}
+	var inv *Invitation
+	err = database.InTx(ctx, s.db, func(ctx context.Context) error {
+		t, err := database.For(ctx, s.db)
+		if err != nil {
+			return err
+		}
+		if u, err := s.accounts.UserByEmail(ctx, email); err == nil {
+			if m, err := s.store.ActiveMembership(ctx, sc.TenantID, u.ID); err == nil {
+				return &apperr.Error{Code: apperr.ECONFLICT, Message: fmt.Sprintf("%s is already a member of %s (%s).",
+					email, tenant.Name, authz.RoleLabel(m.Role)), Fields: map[string]string{"email": "This person is already a member."}}
+			}
+		}
+		now := database.Now()
+		if _, err := t.Update((*Invitation)(nil)).Set("revoked_at = ?", now).
+			Where("i.email = ? AND i.accepted_at IS NULL AND i.revoked_at IS NULL", email).Exec(ctx); err != nil {
+			return err
+		}
+		token, hash := accounts.NewToken()
+		inv = &Invitation{ID: database.NewID(), Email: email, Name: strings.TrimSpace(in.Name), Role: in.Role,
+			OrganisationID: in.OrganisationID, TokenHash: hash, InvitedBy: sc.UserID, CreatedAt: now,
+			ExpiresAt: now.Add(InvitationLifetime)}
+		if _, err := t.Insert(inv).Exec(ctx); err != nil {
+			return err
+		}
+		if err := s.audit.Record(ctx, "invitation.create", "invitation", inv.ID, email+" as "+in.Role); err != nil {
+			return err
+		}
+		link := fmt.Sprintf("%s/t/%s/invitations/%s", s.baseURL, tenant.Slug, token)
+		greeting := "Hello"
+		if inv.Name != "" {
+			greeting += " " + inv.Name
+		}
+		return s.mailer.Send(ctx, email, "You are invited to "+tenant.Name+" on Holdspace", fmt.Sprintf(
+			"%s,\n\nYou are invited to join %s on Holdspace as %s.\n\nTo accept, open this link by %s:\n\n%s\n\n"+
+				"Holdspace is where %s runs its infant and early childhood mental health consultation.\n",
+			greeting, tenant.Name, strings.ToLower(authz.RoleLabel(in.Role)), inv.ExpiresAt.Format("January 2, 2006"), link, tenant.Name))
+	})
+	return inv, err
+}
+
+// AcceptInput is what the acceptance form sends.
+type AcceptInput struct {
+	Token, Name, Password, Confirm, IP, UserAgent string
+}
+
+// Accept joins the invited person to the tenant of ctx and signs them in, creating their
+// account if they have none. It returns the new session's token.
+//
+// Errors: ENOTFOUND for an unknown, used, revoked or expired link; EINVALID naming the field.
+func (s *Service) Accept(ctx context.Context, in AcceptInput) (string, error) {
+	inv, err := s.store.InvitationByToken(ctx, accounts.HashToken(in.Token))
+	if err != nil {
+		return "", err
+	}
+	var session string
+	err = database.InTx(ctx, s.db, func(ctx context.Context) error {
+		u, err := s.accounts.UserByEmail(ctx, inv.Email)
+		switch apperr.Code(err) {
+		case apperr.ENOTFOUND:
+			fields := map[string]string{}
+			if strings.TrimSpace(in.Name) == "" {
+				fields["name"] = "Enter your name."
+			}
+			if f, msg := accounts.CheckNewPassword(in.Password, in.Confirm); msg != "" {
+				fields[f] = msg
+			}
+			if len(fields) > 0 {
+				return apperr.Invalid(fields)
+			}
+			if u, err = s.accounts.CreateUser(ctx, inv.Email, in.Name, in.Password, false); err != nil {
+				return err
+			}
+		case "":
+		default:
+			return err
+		}
+		session, _, err = s.accounts.SignIn(ctx, inv.Email, in.Password, in.IP, in.UserAgent)
+		if err != nil {
+			return err
+		}
+		ctx = audit.WithActor(ctx, audit.Actor{ID: u.ID, Email: u.Email, IP: in.IP})
+		m, err := s.store.AddMember(ctx, u.ID, inv.Role, inv.OrganisationID)
+		if err != nil {
+			return err
+		}
+		t, err := database.For(ctx, s.db)
+		if err != nil {
+			return err
+		}
+		res, err := t.Update(inv).Set("accepted_at = ?", database.Now()).Where("i.id = ? AND i.accepted_at IS NULL", inv.ID).Exec(ctx)
+		if err != nil {
+			return err
+		}
+		if n, _ := res.RowsAffected(); n != 1 {
+			return apperr.Errorf(apperr.ENOTFOUND, "This invitation has already been accepted.")
+		}
+		if err := s.audit.Record(ctx, "invitation.accept", "invitation", inv.ID, inv.Email); err != nil {
+			return err
+		}
+		return s.audit.Record(ctx, "membership.create", "membership", m.ID, inv.Email+" as "+inv.Role)
+	})
+	return session, err
+}
+
+// HasAccount reports whether the invited email already has an account (the form then asks
+// only for the password).
+func (s *Service) HasAccount(ctx context.Context, email string) bool {
+	_, err := s.accounts.UserByEmail(ctx, email)
+	return err == nil
+}
+
+// Expired reports whether a time is in the past (for templates).
+func Expired(t time.Time) bool { return time.Now().After(t) }

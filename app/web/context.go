@@ -1,0 +1,77 @@
+// Package web holds the shared HTTP pieces: the route table's types, rendering of full pages
+// and htmx fragments, the error handler, CSRF, security headers and the request context.
+// Domain packages use it; it imports no domain.
+package web
+
+import (
+	"github.com/gofiber/fiber/v2"
+
+	"github.com/holdspace/holdspace/app/authz"
+	"github.com/holdspace/holdspace/app/database"
+)
+
+// Identity is the signed-in person.
+type Identity struct {
+	UserID          string
+	Email           string
+	Name            string
+	IsPlatformAdmin bool
+	SessionID       string // the stored (hashed) session id
+	Memberships     int    // how many tenants the person belongs to (for the switcher)
+}
+
+// TenantInfo is the tenant of the URL, for the layout.
+type TenantInfo struct {
+	ID, Slug, Name, Status string
+}
+
+// NavItem is a link the person can reach.
+type NavItem struct {
+	Label, Href string
+	Perm        authz.Perm
+	Current     bool
+}
+
+const (
+	localIdentity = "hs.identity"
+	localTenant   = "hs.tenant"
+	localCSRF     = "hs.csrf"
+	localNav      = "hs.nav"
+	localBinding  = "hs.csrf_binding"
+)
+
+// SetIdentity records the signed-in person on the request.
+func SetIdentity(c *fiber.Ctx, id *Identity) { c.Locals(localIdentity, id) }
+
+// IdentityOf returns the signed-in person, or nil.
+func IdentityOf(c *fiber.Ctx) *Identity {
+	id, _ := c.Locals(localIdentity).(*Identity)
+	return id
+}
+
+// SetTenant records the tenant of the URL and the scope of the request.
+func SetTenant(c *fiber.Ctx, t *TenantInfo, s database.Scope) {
+	c.Locals(localTenant, t)
+	c.SetUserContext(database.WithScope(c.UserContext(), s))
+}
+
+// TenantOf returns the tenant of the URL, or nil outside /t/{slug}.
+func TenantOf(c *fiber.Ctx) *TenantInfo {
+	t, _ := c.Locals(localTenant).(*TenantInfo)
+	return t
+}
+
+// ScopeOf returns the request's tenant scope (zero outside a tenant).
+func ScopeOf(c *fiber.Ctx) database.Scope {
+	s, _ := database.ScopeFrom(c.UserContext())
+	return s
+}
+
+// SetNav records the links the person can reach from this page.
+func SetNav(c *fiber.Ctx, nav []NavItem) { c.Locals(localNav, nav) }
+
+// NavOf returns the links set by SetNav.
+func NavOf(c *fiber.Ctx) []NavItem {
+	n, _ := c.Locals(localNav).([]NavItem)
+	return n
+}

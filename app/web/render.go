@@ -1,0 +1,171 @@
+package web
+
+import (
+	"fmt"
+	"html/template"
+	"io/fs"
+	"net/http"
+	"net/url"
+	"strings"
+	"time"
+
+	"github.com/gofiber/fiber/v2"
+	"github.com/gofiber/template/html/v2"
+
+	"github.com/holdspace/holdspace/app/authz"
+)
+
+// Layout is what every full page needs: who, where, the CSRF token and the links.
+type Layout struct {
+	Identity *Identity
+	Tenant   *TenantInfo
+	CSRF     string
+	Nav      []NavItem
+	Flash    string
+	Path     string
+}
+
+// View is what a template gets: the layout (.L), the page's own data (.D) and, for a form,
+// the values typed and what is wrong with them (.Form).
+type View struct {
+	Title string
+	L     *Layout
+	D     any
+	Form  *Form
+}
+
+// Form keeps what a person typed and the message for each bad field, so a form that fails
+// validation comes back with their input.
+type Form struct {
+	Values url.Values
+	Errors map[string]string
+}
+
+// NewForm returns a form holding the request's posted values.
+func NewForm(c *fiber.Ctx) *Form {
+	f := &Form{Values: url.Values{}, Errors: map[string]string{}}
+	c.Request().PostArgs().VisitAll(func(k, v []byte) {
+		if string(k) != CSRFField {
+			f.Values.Add(string(k), string(v))
+		}
+	})
+	return f
+}
+
+// Get returns the value typed for name.
+func (f *Form) Get(name string) string {
+	if f == nil {
+		return ""
+	}
+	return f.Values.Get(name)
+}
+
+// Error returns the message for name, or "".
+func (f *Form) Error(name string) string {
+	if f == nil {
+		return ""
+	}
+	return f.Errors[name]
+}
+
+// HasErrors reports whether any field is wrong.
+func (f *Form) HasErrors() bool { return f != nil && len(f.Errors) > 0 }
+
+// NewEngine loads the templates from fsys (views/), with the helpers they use.
+func NewEngine(fsys fs.FS) *html.Engine {
+	e := html.NewFileSystem(http.FS(fsys), ".html")
+	e.AddFuncMap(template.FuncMap{
+		"roleLabel": authz.RoleLabel,
+		"date": func(t any) string {
+			switch v := t.(type) {
+			case time.Time:
+				if v.IsZero() {
+					return ""
+				}
+				return v.UTC().Format("Jan 2, 2006")
+			case *time.Time:
+				if v == nil || v.IsZero() {
+					return ""
+				}
+				return v.UTC().Format("Jan 2, 2006")
+			}
+			return ""
+		},
+		"datetime": func(t any) string {
+			switch v := t.(type) {
+			case time.Time:
+				if v.IsZero() {
+					return ""
+				}
+				return v.UTC().Format("Jan 2, 2006 15:04 UTC")
+			case *time.Time:
+				if v == nil || v.IsZero() {
+					return ""
+				}
+				return v.UTC().Format("Jan 2, 2006 15:04 UTC")
+			}
+			return ""
+		},
+		"isoTime": func(t time.Time) string { return t.UTC().Format(time.RFC3339) },
+		"query": func(kv ...string) template.URL {
+			v := url.Values{}
+			for i := 0; i+1 < len(kv); i += 2 {
+				if kv[i+1] != "" {
+					v.Set(kv[i], kv[i+1])
+				}
+			}
+			return template.URL(v.Encode())
+		},
+		"plural": func(n int, one, many string) string {
+			if n == 1 {
+				return fmt.Sprintf("%d %s", n, one)
+			}
+			return fmt.Sprintf("%d %s", n, many)
+		},
+		"hasPrefix": strings.HasPrefix,
+	})
+	return e
+}
+
+// LayoutOf assembles the layout from what the middleware recorded on the request.
+func LayoutOf(c *fiber.Ctx) *Layout {
+	l := &Layout{
+		Identity: IdentityOf(c),
+		Tenant:   TenantOf(c),
+		CSRF:     CSRFToken(c),
+		Nav:      NavOf(c),
+		Path:     c.Path(),
+	}
+	if f := c.Cookies(flashCookie); f != "" {
+		if msg, err := url.QueryUnescape(f); err == nil {
+			l.Flash = msg
+		}
+		c.ClearCookie(flashCookie)
+	}
+	for i := range l.Nav {
+		l.Nav[i].Current = l.Nav[i].Href == l.Path || (strings.Count(l.Nav[i].Href, "/") > 3 && strings.HasPrefix(l.Path, l.Nav[i].Href))
+	}
+	return l
+}
+
+const flashCookie = "hs_flash"
+
+// Flash leaves a one-line message for the next page the person sees.
+func Flash(c *fiber.Ctx, msg string) {
+	c.Cookie(&fiber.Cookie{Name: flashCookie, Value: url.QueryEscape(msg), Path: "/", HTTPOnly: true, SameSite: "Lax", MaxAge: 60})
+}
+
+// Render answers with page inside the layout, or, for a non-boosted htmx request, with just
+// fragment (the same template the page includes). Responses vary on HX-Request so a cache
+// never serves one for the other.
+func Render(c *fiber.Ctx, status int, page, fragment string, v View) error {
+	c.Vary(HXRequest)
+	if v.L == nil {
+		v.L = LayoutOf(c)
+	}
+	c.Status(status)
+	if WantsFragment(c) && fragment != "" {
+		return c.Render(fragment, v)
+	}
+	return c.Render(page, v, "layouts/main")
+}

@@ -1,0 +1,277 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"net"
+	"os"
+	"sort"
+	"strings"
+	"text/tabwriter"
+	"time"
+
+	"github.com/holdspace/holdspace/app/config"
+	"github.com/holdspace/holdspace/app/database"
+	"github.com/holdspace/holdspace/app/demo"
+	"github.com/holdspace/holdspace/app/jobs"
+	"github.com/holdspace/holdspace/app/server"
+	"github.com/holdspace/holdspace/migrations"
+)
+
+const usage = `Usage: holdspace [command]
+
+With no command, Holdspace runs everything in one process on the embedded default
+(SQLite in ./data, an in-process Redis-compatible server, demo data).
+
+Commands (configured from the environment; see README.md):
+  serve                 the web server
+  worker                the background worker and scheduler
+  migrate up|down|status
+  seed                  add the demo tenants and people (twice changes nothing)
+  createadmin EMAIL     make EMAIL a platform admin and print a link to set the password
+  routes                print the route table with each route's permission
+  help                  this text
+`
+
+// run is the whole program; main only calls it, so tests can drive it.
+func run(ctx context.Context, args []string, getenv func(string) string, stdout io.Writer) error {
+	cmd := ""
+	if len(args) > 1 {
+		cmd = args[1]
+	}
+	switch cmd {
+	case "":
+		return runEmbedded(ctx, getenv, stdout)
+	case "serve", "worker", "seed", "createadmin", "migrate", "routes":
+	case "help", "-h", "--help":
+		fmt.Fprint(stdout, usage)
+		return nil
+	default:
+		return fmt.Errorf("unknown command %q\n\n%s", cmd, usage)
+	}
+	if cmd == "createadmin" && len(args) != 3 {
+		return errors.New("createadmin needs one EMAIL: holdspace createadmin admin@agency.gov")
+	}
+	if cmd == "migrate" && (len(args) != 3 || (args[2] != "up" && args[2] != "down" && args[2] != "status")) {
+		return errors.New("migrate needs one of up, down or status")
+	}
+	cfg, err := config.Load(getenv, false)
+	if err != nil {
+		return err
+	}
+	log := newLogger(cfg, stdout)
+	if cmd == "migrate" {
+		return runMigrate(ctx, cfg, args[2], stdout)
+	}
+	app, err := server.Open(ctx, cfg, log)
+	if err != nil {
+		return err
+	}
+	defer app.Close()
+	switch cmd {
+	case "serve":
+		return serve(ctx, app, stdout, nil)
+	case "worker":
+		return work(ctx, app)
+	case "seed":
+		if err := demo.Seed(ctx, app.DB, app.Accounts, app.Tenants.Store()); err != nil {
+			return err
+		}
+		fmt.Fprintln(stdout, "Demo data is in place.")
+		demo.PrintSignIns(stdout)
+		return nil
+	case "createadmin":
+		link, created, err := app.Accounts.CreatePlatformAdmin(ctx, args[2])
+		if err != nil {
+			return err
+		}
+		verb := "is now"
+		if created {
+			verb = "was created as"
+		}
+		fmt.Fprintf(stdout, "%s %s a platform admin.\nSet the password within 24 hours at:\n  %s\n", strings.ToLower(args[2]), verb, link)
+		return nil
+	case "routes":
+		return printRoutes(app, stdout)
+	}
+	return nil
+}
+
+func newLogger(cfg *config.Config, w io.Writer) *slog.Logger {
+	var lvl slog.Level
+	_ = lvl.UnmarshalText([]byte(cfg.LogLevel))
+	opts := &slog.HandlerOptions{Level: lvl}
+	if cfg.LogFormat == "text" {
+		return slog.New(slog.NewTextHandler(w, opts))
+	}
+	return slog.New(slog.NewJSONHandler(w, opts))
+}
+
+// runEmbedded is the one-process default.
+func runEmbedded(ctx context.Context, getenv func(string) string, stdout io.Writer) error {
+	start := time.Now()
+	cfg, err := config.Load(getenv, true)
+	if err != nil {
+		return err
+	}
+	log := newLogger(cfg, io.Discard)
+	if getenv("LOG_LEVEL") != "" {
+		log = newLogger(cfg, os.Stderr)
+	}
+	if cfg.RedisURL == "" {
+		mr, err := jobs.StartEmbedded()
+		if err != nil {
+			return err
+		}
+		defer mr.Close()
+		cfg.RedisURL = mr.URL()
+	}
+	db, err := database.Open(ctx, cfg.DatabaseURL)
+	if err != nil {
+		return err
+	}
+	if _, err := migrations.Up(ctx, db); err != nil {
+		db.Close()
+		return fmt.Errorf("migrate: %w", err)
+	}
+	db.Close()
+	app, err := server.Open(ctx, cfg, log)
+	if err != nil {
+		return err
+	}
+	defer app.Close()
+	seeded := false
+	if !demo.IsSeeded(ctx, app.Tenants.Store()) {
+		if err := demo.Seed(ctx, app.DB, app.Accounts, app.Tenants.Store()); err != nil {
+			return fmt.Errorf("seed demo data: %w", err)
+		}
+		seeded = true
+	}
+	workerDone := make(chan error, 1)
+	wctx, stopWorker := context.WithCancel(ctx)
+	defer stopWorker()
+	go func() { workerDone <- work(wctx, app) }()
+
+	return serve(ctx, app, stdout, func(url string) {
+		fmt.Fprintf(stdout, "Holdspace is running at %s (started in %s)\n", url, time.Since(start).Round(time.Millisecond))
+		fmt.Fprintf(stdout, "Data: %s", cfg.DatabaseURL)
+		if seeded {
+			fmt.Fprint(stdout, " (demo data seeded)")
+		}
+		fmt.Fprintf(stdout, "\nMail is kept in the outbox: sign in as %s and open %s/admin/outbox\n\n", demo.PlatformAdminEmail, url)
+		demo.PrintSignIns(stdout)
+		fmt.Fprintln(stdout, "\nPress Ctrl+C to stop.")
+	})
+}
+
+// serve runs the web server until ctx ends, then lets in-flight requests finish.
+func serve(ctx context.Context, app *server.App, stdout io.Writer, ready func(url string)) error {
+	web, err := app.Web()
+	if err != nil {
+		return err
+	}
+	ln, err := net.Listen("tcp", fmt.Sprintf(":%d", app.Cfg.Port))
+	if err != nil {
+		return fmt.Errorf("PORT %d: %w", app.Cfg.Port, err)
+	}
+	port := ln.Addr().(*net.TCPAddr).Port
+	url := fmt.Sprintf("http://localhost:%d", port)
+	if ready != nil {
+		ready(url)
+	} else {
+		app.Log.Info("listening", "addr", ln.Addr().String(), "base_url", app.Cfg.BaseURL)
+	}
+	errc := make(chan error, 1)
+	go func() { errc <- web.Listener(ln) }()
+	select {
+	case err := <-errc:
+		return err
+	case <-ctx.Done():
+	}
+	fmt.Fprintln(stdout, "Stopping: letting requests in flight finish…")
+	if err := web.ShutdownWithTimeout(25 * time.Second); err != nil {
+		return err
+	}
+	return nil
+}
+
+// work runs the task server and the scheduler until ctx ends; tasks in flight finish first.
+func work(ctx context.Context, app *server.App) error {
+	srv, mux, sched, err := app.Worker(10)
+	if err != nil {
+		return err
+	}
+	if err := srv.Start(mux.Handler()); err != nil {
+		return fmt.Errorf("start worker: %w", err)
+	}
+	if err := sched.Start(); err != nil {
+		srv.Shutdown()
+		return fmt.Errorf("start scheduler: %w", err)
+	}
+	app.Log.Info("worker running", "tasks", strings.Join(mux.Types(), ", "))
+	<-ctx.Done()
+	sched.Shutdown()
+	srv.Shutdown() // waits for tasks in flight (up to the shutdown timeout)
+	return nil
+}
+
+func runMigrate(ctx context.Context, cfg *config.Config, sub string, stdout io.Writer) error {
+	db, err := database.Open(ctx, cfg.DatabaseURL)
+	if err != nil {
+		return err
+	}
+	defer db.Close()
+	switch sub {
+	case "up":
+		g, err := migrations.Up(ctx, db)
+		if err != nil {
+			return err
+		}
+		if g.IsZero() {
+			fmt.Fprintln(stdout, "Nothing to migrate: the database is up to date.")
+		} else {
+			fmt.Fprintf(stdout, "Migrated to %s.\n", g)
+		}
+	case "down":
+		g, err := migrations.Down(ctx, db)
+		if err != nil {
+			return err
+		}
+		if g.IsZero() {
+			fmt.Fprintln(stdout, "Nothing to roll back.")
+		} else {
+			fmt.Fprintf(stdout, "Rolled back %s.\n", g)
+		}
+	case "status":
+		m := migrations.NewMigrator(db)
+		if err := m.Init(ctx); err != nil {
+			return err
+		}
+		ms, err := m.MigrationsWithStatus(ctx)
+		if err != nil {
+			return err
+		}
+		for _, mg := range ms {
+			state := "pending"
+			if mg.IsApplied() {
+				state = "applied " + mg.MigratedAt.UTC().Format(time.RFC3339)
+			}
+			fmt.Fprintf(stdout, "%s  %s\n", mg.Name, state)
+		}
+	}
+	return nil
+}
+
+func printRoutes(app *server.App, w io.Writer) error {
+	routes := app.Routes()
+	sort.SliceStable(routes, func(i, j int) bool { return routes[i].Path < routes[j].Path })
+	tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', 0)
+	fmt.Fprintln(tw, "METHOD\tPATH\tPERMISSION")
+	for _, r := range routes {
+		fmt.Fprintf(tw, "%s\t%s\t%s\n", r.Method, r.Path, r.Access.Describe())
+	}
+	return tw.Flush()
+}

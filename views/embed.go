@@ -1,0 +1,10 @@
+// Package views holds the html templates: layouts/, one folder per domain with its pages, and
+// the htmx fragments (files starting with "_"), which the pages include.
+package views
+
+import "embed"
+
+// FS holds every template.
+//
+//go:embed layouts errors accounts tenants audit platform
+var FS embed.FS
