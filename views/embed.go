@@ -6,5 +6,5 @@ import "embed"
 
 // FS holds every template.
 //
-//go:embed layouts errors accounts tenants audit platform
+//go:embed all:layouts all:errors all:accounts all:tenants all:audit all:platform
 var FS embed.FS

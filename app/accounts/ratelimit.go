@@ -9,11 +9,14 @@ import (
 
 // Limiter counts failures in fixed windows in Redis, so every web process shares the count.
 type Limiter struct {
-	rdb redis.UniversalClient
+	rdb    redis.UniversalClient
+	prefix string
 }
 
-// NewLimiter returns a limiter on rdb.
-func NewLimiter(rdb redis.UniversalClient) *Limiter { return &Limiter{rdb: rdb} }
+// NewLimiter returns a limiter on rdb whose keys start with prefix.
+func NewLimiter(rdb redis.UniversalClient, prefix string) *Limiter {
+	return &Limiter{rdb: rdb, prefix: prefix}
+}
 
 // Limit is how many failures a window allows.
 type Limit struct {
@@ -36,7 +39,7 @@ func resetAccountLimit(email string) Limit {
 
 // Blocked reports whether l is used up, and for how much longer.
 func (r *Limiter) Blocked(ctx context.Context, l Limit) (bool, time.Duration, error) {
-	n, err := r.rdb.Get(ctx, l.Key).Int64()
+	n, err := r.rdb.Get(ctx, r.prefix+l.Key).Int64()
 	if err == redis.Nil {
 		return false, 0, nil
 	}
@@ -46,7 +49,7 @@ func (r *Limiter) Blocked(ctx context.Context, l Limit) (bool, time.Duration, er
 	if n < l.Max {
 		return false, 0, nil
 	}
-	ttl, err := r.rdb.TTL(ctx, l.Key).Result()
+	ttl, err := r.rdb.TTL(ctx, r.prefix+l.Key).Result()
 	if err != nil || ttl < 0 {
 		ttl = l.Window
 	}
@@ -55,15 +58,15 @@ func (r *Limiter) Blocked(ctx context.Context, l Limit) (bool, time.Duration, er
 
 // Hit counts one failure against l.
 func (r *Limiter) Hit(ctx context.Context, l Limit) error {
-	n, err := r.rdb.Incr(ctx, l.Key).Result()
+	n, err := r.rdb.Incr(ctx, r.prefix+l.Key).Result()
 	if err != nil {
 		return err
 	}
 	if n == 1 {
-		return r.rdb.Expire(ctx, l.Key, l.Window).Err()
+		return r.rdb.Expire(ctx, r.prefix+l.Key, l.Window).Err()
 	}
 	return nil
 }
 
 // Reset clears l (after a successful sign-in).
-func (r *Limiter) Reset(ctx context.Context, l Limit) error { return r.rdb.Del(ctx, l.Key).Err() }
+func (r *Limiter) Reset(ctx context.Context, l Limit) error { return r.rdb.Del(ctx, r.prefix+l.Key).Err() }

@@ -19,6 +19,7 @@ type Config struct {
 	Port        int
 	DatabaseURL string // postgres://… or a SQLite file path
 	RedisURL    string // redis://…; empty means the embedded in-process server
+	RedisPrefix string // prefixes Holdspace's own Redis keys (rate limits), to share a server
 	BaseURL     string // the public address, for links in emails
 	SecretKey   []byte // signs CSRF tokens; at least 32 bytes
 	SMTPURL     string // smtp://user:pass@host:port; empty keeps mail in the outbox
@@ -58,6 +59,7 @@ func Load(getenv func(string) string, embedded bool) (*Config, error) {
 	c.DataDir = orDefault(getenv("DATA_DIR"), "./data")
 	c.DatabaseURL = getenv("DATABASE_URL")
 	c.RedisURL = getenv("REDIS_URL")
+	c.RedisPrefix = getenv("REDIS_KEY_PREFIX")
 	c.BaseURL = strings.TrimRight(getenv("BASE_URL"), "/")
 	c.SMTPURL = getenv("SMTP_URL")
 	c.MailFrom = orDefault(getenv("MAIL_FROM"), "Holdspace <no-reply@holdspace.local>")

@@ -82,7 +82,7 @@ func New(cfg *config.Config, log *slog.Logger, db *bun.DB, rdb redis.UniversalCl
 		sender = s
 	}
 	a.Mail = mail.New(db, a.Queue, sender, cfg.MailFrom)
-	a.Accounts = accounts.New(db, a.Audit, a.Mail, accounts.NewLimiter(rdb), cfg.BaseURL, log)
+	a.Accounts = accounts.New(db, a.Audit, a.Mail, accounts.NewLimiter(rdb, cfg.RedisPrefix), cfg.BaseURL, log)
 	a.Tenants = tenants.NewService(db, tenants.NewStore(db), a.Accounts, a.Audit, a.Mail, cfg.BaseURL)
 
 	a.accountsH = accounts.NewHandler(a.Accounts, cfg.SecureCookies())

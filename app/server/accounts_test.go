@@ -1,0 +1,285 @@
+package server
+
+import (
+	"context"
+	"net/http"
+	"net/url"
+	"regexp"
+	"strings"
+	"testing"
+
+	"github.com/holdspace/holdspace/app/accounts"
+	"github.com/holdspace/holdspace/app/demo"
+	"github.com/holdspace/holdspace/app/mail"
+)
+
+func TestSignIn(t *testing.T) {
+	env := newTestEnv(t)
+
+	t.Run("OK", func(t *testing.T) {
+		c := env.client(t)
+		c.get("/signin").mustStatus(t, http.StatusOK)
+		r := c.post("/signin", url.Values{"email": {"Admin@Illinois.example"}, "password": {demo.Password}})
+		r.mustStatus(t, http.StatusSeeOther)
+		if r.header.Get("Location") != "/" {
+			t.Fatalf("got redirect to %q, want /", r.header.Get("Location"))
+		}
+		c.get("/").mustStatus(t, http.StatusSeeOther)
+		c.get("/t/illinois/").mustStatus(t, http.StatusOK).mustContain(t, "Denise Carter", "Tenant admin", "Illinois I/ECMHC in Home Visiting")
+	})
+
+	t.Run("NewSessionIDAtSignIn", func(t *testing.T) {
+		c := env.client(t)
+		c.signIn("funder@illinois.example")
+		first := c.cookies[accounts.SessionCookie]
+		c.signIn("funder@illinois.example")
+		second := c.cookies[accounts.SessionCookie]
+		if first == "" || second == "" || first == second {
+			t.Fatalf("got session cookies %q then %q, want two different ones", first, second)
+		}
+		// The first session ended: its cookie no longer signs anyone in.
+		old := env.client(t)
+		old.cookies[accounts.SessionCookie] = first
+		old.get("/t/illinois/").mustStatus(t, http.StatusSeeOther)
+		// A session id planted before sign-in is replaced.
+		planted := env.client(t)
+		planted.cookies[accounts.SessionCookie] = "planted-by-an-attacker"
+		planted.signIn("funder@illinois.example")
+		if planted.cookies[accounts.SessionCookie] == "planted-by-an-attacker" {
+			t.Fatal("the planted session id survived sign-in")
+		}
+	})
+
+	t.Run("ErrWrongPassword", func(t *testing.T) {
+		c := env.client(t)
+		r := c.post("/signin", url.Values{"email": {"program@illinois.example"}, "password": {"not the password"}})
+		r.mustStatus(t, http.StatusUnprocessableEntity).mustContain(t, "The email or password is not right", `value="program@illinois.example"`)
+		if strings.Contains(r.body, "not the password") {
+			t.Fatal("the page echoes the password back")
+		}
+		if _, ok := c.cookies[accounts.SessionCookie]; ok {
+			t.Fatal("a failed sign-in set a session cookie")
+		}
+	})
+
+	t.Run("ErrEmptyFields", func(t *testing.T) {
+		env.client(t).post("/signin", url.Values{}).mustStatus(t, http.StatusUnprocessableEntity).
+			mustContain(t, "Enter your email address.", "Enter your password.")
+	})
+
+	t.Run("ErrUnknownEmailSameMessage", func(t *testing.T) {
+		env.client(t).post("/signin", url.Values{"email": {"nobody@nowhere.example"}, "password": {"whatever-it-is"}}).
+			mustStatus(t, http.StatusUnprocessableEntity).mustContain(t, "The email or password is not right")
+	})
+
+	t.Run("RedirectsToNextOnThisSiteOnly", func(t *testing.T) {
+		c := env.client(t)
+		r := c.post("/signin", url.Values{"email": {"admin@ohio.example"}, "password": {demo.Password}, "next": {"/t/ohio/audit"}})
+		if got := r.header.Get("Location"); got != "/t/ohio/audit" {
+			t.Fatalf("got redirect %q, want /t/ohio/audit", got)
+		}
+		r = env.client(t).post("/signin", url.Values{"email": {"admin@ohio.example"}, "password": {demo.Password}, "next": {"//evil.example/x"}})
+		if got := r.header.Get("Location"); got != "/" {
+			t.Fatalf("got redirect %q, want /", got)
+		}
+	})
+
+	t.Run("SignedOutIsSentToSignIn", func(t *testing.T) {
+		r := env.client(t).get("/t/illinois/people").mustStatus(t, http.StatusSeeOther)
+		if got := r.header.Get("Location"); got != "/signin?next=%2Ft%2Fillinois%2Fpeople" {
+			t.Fatalf("got redirect %q", got)
+		}
+	})
+}
+
+func TestSignOut(t *testing.T) {
+	env := newTestEnv(t)
+	c := env.client(t)
+	c.signIn("supervisor@ohio.example")
+	token := c.cookies[accounts.SessionCookie]
+	c.get("/t/ohio/").mustStatus(t, http.StatusOK)
+	c.post("/signout", nil).mustStatus(t, http.StatusSeeOther)
+	if _, ok := c.cookies[accounts.SessionCookie]; ok {
+		t.Fatal("the session cookie is still set after sign-out")
+	}
+	// The session is gone on the server too: replaying the old cookie does not work.
+	replay := env.client(t)
+	replay.cookies[accounts.SessionCookie] = token
+	replay.get("/t/ohio/").mustStatus(t, http.StatusSeeOther)
+	c.get("/signin").mustContain(t, "You are signed out.")
+}
+
+func TestCSRF(t *testing.T) {
+	env := newTestEnv(t)
+	c := env.client(t)
+	c.signIn("admin@illinois.example")
+	invite := url.Values{"email": {"new.person@illinois.example"}, "role": {"consultant"}}
+
+	t.Run("ErrMissingToken", func(t *testing.T) {
+		form := url.Values{"_csrf": {""}}
+		for k, v := range invite {
+			form[k] = v
+		}
+		c.post("/t/illinois/people/invitations", form).mustStatus(t, http.StatusForbidden).mustContain(t, "This form has expired")
+	})
+	t.Run("ErrTokenOfAnotherSession", func(t *testing.T) {
+		other := env.client(t)
+		other.signIn("admin@illinois.example")
+		other.get("/t/illinois/people")
+		form := url.Values{"_csrf": {other.csrf}}
+		for k, v := range invite {
+			form[k] = v
+		}
+		c.post("/t/illinois/people/invitations", form).mustStatus(t, http.StatusForbidden)
+	})
+	t.Run("ErrBadHeaderOnHTMX", func(t *testing.T) {
+		form := url.Values{"_csrf": {""}}
+		for k, v := range invite {
+			form[k] = v
+		}
+		r := c.post("/t/illinois/people/invitations", form, "HX-Request", "true", "X-CSRF-Token", "forged")
+		r.mustStatus(t, http.StatusForbidden)
+		if r.header.Get("HX-Retarget") != "#main-content" {
+			t.Fatalf("an htmx error should retarget the main region, got %q", r.header.Get("HX-Retarget"))
+		}
+	})
+	t.Run("NothingWritten", func(t *testing.T) {
+		ctx := env.scoped("illinois")
+		list, err := env.app.Tenants.Store().Invitations(ctx)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(list) != 0 {
+			t.Fatalf("got %d invitations after rejected posts, want 0", len(list))
+		}
+	})
+	t.Run("OKWithHeaderOnHTMX", func(t *testing.T) {
+		c.get("/t/illinois/people")
+		form := url.Values{"_csrf": {""}}
+		for k, v := range invite {
+			form[k] = v
+		}
+		r := c.post("/t/illinois/people/invitations", form, "HX-Request", "true", "X-CSRF-Token", c.csrf)
+		r.mustStatus(t, http.StatusNoContent)
+		if r.header.Get("HX-Redirect") != "/t/illinois/people" {
+			t.Fatalf("got HX-Redirect %q", r.header.Get("HX-Redirect"))
+		}
+	})
+	t.Run("SignInFormNeedsToken", func(t *testing.T) {
+		fresh := env.client(t)
+		fresh.post("/signin", url.Values{"_csrf": {"x"}, "email": {"admin@illinois.example"}, "password": {demo.Password}}).
+			mustStatus(t, http.StatusForbidden)
+	})
+}
+
+func TestSignInRateLimit(t *testing.T) {
+	env := newTestEnv(t)
+
+	t.Run("PerAccount", func(t *testing.T) {
+		c := env.client(t)
+		for i := 0; i < 5; i++ {
+			c.post("/signin", url.Values{"email": {"program@ohio.example"}, "password": {"wrong password " + string(rune('a'+i))}}).
+				mustStatus(t, http.StatusUnprocessableEntity)
+		}
+		// Locked now, even with the right password, with a clear message.
+		c.post("/signin", url.Values{"email": {"program@ohio.example"}, "password": {demo.Password}}).
+			mustStatus(t, http.StatusTooManyRequests).mustContain(t, "Too many failed sign-ins for this account", "reset your password")
+		// Another browser (another process would share Redis the same way) is locked too.
+		env.client(t).post("/signin", url.Values{"email": {"program@ohio.example"}, "password": {demo.Password}}).
+			mustStatus(t, http.StatusTooManyRequests)
+		// Other accounts are not.
+		env.client(t).signIn("funder@ohio.example")
+	})
+
+	t.Run("PerAddress", func(t *testing.T) {
+		env := newTestEnv(t)
+		c := env.client(t)
+		for i := 0; i < 30; i++ {
+			c.post("/signin", url.Values{"email": {"someone" + string(rune('a'+i%26)) + string(rune('a'+i/26)) + "@nowhere.example"}, "password": {"guess"}})
+		}
+		c.post("/signin", url.Values{"email": {"admin@ohio.example"}, "password": {demo.Password}}).
+			mustStatus(t, http.StatusTooManyRequests).mustContain(t, "Too many sign-in attempts from your network")
+	})
+}
+
+var resetLink = regexp.MustCompile(`http://holdspace\.test(/password/reset/[A-Za-z0-9_-]+)`)
+
+// lastEmailTo returns the newest outbox message to addr.
+func (e *testEnv) lastEmailTo(addr string) *mail.Email {
+	e.t.Helper()
+	list, err := e.app.Mail.Outbox(context.Background(), 50)
+	if err != nil {
+		e.t.Fatal(err)
+	}
+	for i := range list {
+		if list[i].To == addr {
+			return &list[i]
+		}
+	}
+	e.t.Fatalf("no email to %s in the outbox", addr)
+	return nil
+}
+
+func TestPasswordReset(t *testing.T) {
+	env := newTestEnv(t)
+	const who = "consultant@ohio.example"
+	c := env.client(t)
+	c.signIn(who)
+	signedIn := c.cookies[accounts.SessionCookie]
+
+	anon := env.client(t)
+	anon.get("/password/forgot").mustStatus(t, http.StatusOK)
+	anon.post("/password/forgot", url.Values{"email": {who}}).mustStatus(t, http.StatusOK).mustContain(t, "Check your email")
+	m := resetLink.FindStringSubmatch(env.lastEmailTo(who).Body)
+	if m == nil {
+		t.Fatal("the reset email has no link")
+	}
+	link := m[1]
+
+	t.Run("UnknownEmailSameAnswer", func(t *testing.T) {
+		anon.post("/password/forgot", url.Values{"email": {"nobody@nowhere.example"}}).mustStatus(t, http.StatusOK).mustContain(t, "Check your email")
+	})
+	t.Run("ErrMalformedEmail", func(t *testing.T) {
+		anon.post("/password/forgot", url.Values{"email": {"not an email"}}).mustStatus(t, http.StatusUnprocessableEntity).
+			mustContain(t, "Enter an email address in the form")
+	})
+	t.Run("ErrShortPassword", func(t *testing.T) {
+		anon.get(link).mustStatus(t, http.StatusOK).mustContain(t, "Choose a new password")
+		anon.post(link, url.Values{"password": {"short"}, "confirm": {"short"}}).mustStatus(t, http.StatusUnprocessableEntity).
+			mustContain(t, "Use at least 12 characters.")
+	})
+	t.Run("ErrMismatch", func(t *testing.T) {
+		anon.post(link, url.Values{"password": {"a long new password"}, "confirm": {"a different one!!"}}).
+			mustStatus(t, http.StatusUnprocessableEntity).mustContain(t, "The two passwords do not match.")
+	})
+	t.Run("OK", func(t *testing.T) {
+		anon.post(link, url.Values{"password": {"a long new password"}, "confirm": {"a long new password"}}).mustStatus(t, http.StatusSeeOther)
+		anon.post("/signin", url.Values{"email": {who}, "password": {"a long new password"}}).mustStatus(t, http.StatusSeeOther)
+		env.client(t).post("/signin", url.Values{"email": {who}, "password": {demo.Password}}).mustStatus(t, http.StatusUnprocessableEntity)
+	})
+	t.Run("EndsOtherSessions", func(t *testing.T) {
+		old := env.client(t)
+		old.cookies[accounts.SessionCookie] = signedIn
+		old.get("/t/ohio/").mustStatus(t, http.StatusSeeOther)
+	})
+	t.Run("ErrSingleUse", func(t *testing.T) {
+		env.client(t).get(link).mustStatus(t, http.StatusNotFound).mustContain(t, "expired or has already been used")
+		env.client(t).post(link, url.Values{"password": {"another long password"}, "confirm": {"another long password"}}).
+			mustStatus(t, http.StatusNotFound)
+	})
+	t.Run("ErrExpired", func(t *testing.T) {
+		env.client(t).post("/password/forgot", url.Values{"email": {"admin@ohio.example"}})
+		m := resetLink.FindStringSubmatch(env.lastEmailTo("admin@ohio.example").Body)
+		if _, err := env.app.DB.NewUpdate().Model((*accounts.PasswordReset)(nil)).
+			Set("expires_at = ?", "2000-01-01 00:00:00+00:00").Where("used_at IS NULL").Exec(context.Background()); err != nil {
+			t.Fatal(err)
+		}
+		env.client(t).get(m[1]).mustStatus(t, http.StatusNotFound)
+	})
+	t.Run("Audited", func(t *testing.T) {
+		n, err := env.app.DB.NewSelect().Table("audit_events").Where("action = ?", "user.password_reset").Count(context.Background())
+		if err != nil || n != 1 {
+			t.Fatalf("got %d user.password_reset events (%v), want 1", n, err)
+		}
+	})
+}

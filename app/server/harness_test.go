@@ -1,0 +1,190 @@
+package server
+
+import (
+	"context"
+	"io"
+	"log/slog"
+	"net/http"
+	"net/http/httptest"
+	"net/url"
+	"regexp"
+	"strings"
+	"testing"
+
+	"github.com/gofiber/fiber/v2"
+
+	"github.com/holdspace/holdspace/app/config"
+	"github.com/holdspace/holdspace/app/database"
+	"github.com/holdspace/holdspace/app/database/dbtest"
+	"github.com/holdspace/holdspace/app/demo"
+	"github.com/holdspace/holdspace/app/jobs"
+)
+
+// testEnv is the whole application on a fresh database with the demo data, served in memory.
+type testEnv struct {
+	t   *testing.T
+	app *App
+	web *fiber.App
+}
+
+func newTestEnv(t *testing.T) *testEnv {
+	t.Helper()
+	db := dbtest.Open(t)
+	rdb, err := jobs.Connect(context.Background(), dbtest.Redis(t))
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { rdb.Close() })
+	cfg := &config.Config{BaseURL: "http://holdspace.test", SecretKey: []byte(strings.Repeat("k", 32)),
+		RedisPrefix: "test:" + dbtest.RandomHex(6) + ":", MailFrom: "Holdspace <no-reply@holdspace.test>",
+		LogFormat: "text", LogLevel: "error"}
+	app, err := New(cfg, slog.New(slog.NewTextHandler(io.Discard, nil)), db, rdb)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := demo.Seed(context.Background(), db, app.Accounts, app.Tenants.Store()); err != nil {
+		t.Fatalf("seed: %v", err)
+	}
+	w, err := app.Web()
+	if err != nil {
+		t.Fatal(err)
+	}
+	return &testEnv{t: t, app: app, web: w}
+}
+
+// client is one browser: it keeps cookies and the page's CSRF token.
+type client struct {
+	env     *testEnv
+	t       *testing.T
+	cookies map[string]string
+	csrf    string
+}
+
+// client returns a new browser whose failures fail t.
+func (e *testEnv) client(t *testing.T) *client {
+	return &client{env: e, t: t, cookies: map[string]string{}}
+}
+
+type resp struct {
+	status int
+	body   string
+	header http.Header
+}
+
+var csrfMeta = regexp.MustCompile(`<meta name="csrf-token" content="([^"]*)">`)
+
+func (c *client) do(req *http.Request) *resp {
+	c.t.Helper()
+	for k, v := range c.cookies {
+		req.AddCookie(&http.Cookie{Name: k, Value: v})
+	}
+	res, err := c.env.web.Test(req, -1)
+	if err != nil {
+		c.t.Fatalf("%s %s: %v", req.Method, req.URL, err)
+	}
+	defer res.Body.Close()
+	b, _ := io.ReadAll(res.Body)
+	for _, ck := range res.Cookies() {
+		if ck.MaxAge < 0 || ck.Value == "" {
+			delete(c.cookies, ck.Name)
+		} else {
+			c.cookies[ck.Name] = ck.Value
+		}
+	}
+	r := &resp{status: res.StatusCode, body: string(b), header: res.Header}
+	if m := csrfMeta.FindStringSubmatch(r.body); m != nil {
+		c.csrf = m[1]
+	}
+	return r
+}
+
+func (c *client) get(path string, headers ...string) *resp {
+	c.t.Helper()
+	req := httptest.NewRequest(http.MethodGet, path, nil)
+	for i := 0; i+1 < len(headers); i += 2 {
+		req.Header.Set(headers[i], headers[i+1])
+	}
+	return c.do(req)
+}
+
+// post sends a form with the client's CSRF token (fetching a page first if it has none).
+func (c *client) post(path string, form url.Values, headers ...string) *resp {
+	c.t.Helper()
+	if c.csrf == "" {
+		c.refreshCSRF()
+	}
+	if form == nil {
+		form = url.Values{}
+	}
+	if _, set := form["_csrf"]; !set {
+		form.Set("_csrf", c.csrf)
+	}
+	req := httptest.NewRequest(http.MethodPost, path, strings.NewReader(form.Encode()))
+	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+	for i := 0; i+1 < len(headers); i += 2 {
+		req.Header.Set(headers[i], headers[i+1])
+	}
+	return c.do(req)
+}
+
+// refreshCSRF loads a page to learn the current CSRF token (it changes at sign-in).
+func (c *client) refreshCSRF() {
+	c.t.Helper()
+	if r := c.get("/signin"); r.status == http.StatusSeeOther {
+		c.get("/tenants")
+	}
+}
+
+// signIn signs in with the demo password and fails the test if that does not work.
+func (c *client) signIn(email string) {
+	c.t.Helper()
+	c.refreshCSRF()
+	r := c.post("/signin", url.Values{"email": {email}, "password": {demo.Password}})
+	if r.status != http.StatusSeeOther {
+		c.t.Fatalf("sign in as %s: got status %d, want 303\n%s", email, r.status, r.body)
+	}
+}
+
+func (r *resp) mustStatus(t *testing.T, want int) *resp {
+	t.Helper()
+	if r.status != want {
+		t.Fatalf("got status %d, want %d\n%s", r.status, want, truncateBody(r.body))
+	}
+	return r
+}
+
+func (r *resp) mustContain(t *testing.T, parts ...string) *resp {
+	t.Helper()
+	for _, p := range parts {
+		if !strings.Contains(r.body, p) {
+			t.Fatalf("the page does not contain %q\n%s", p, truncateBody(r.body))
+		}
+	}
+	return r
+}
+
+func truncateBody(s string) string {
+	if i := strings.Index(s, `<main`); i >= 0 {
+		s = s[i:]
+	}
+	if len(s) > 3000 {
+		return s[:3000] + "…"
+	}
+	return s
+}
+
+// tenantID returns the id of a demo tenant.
+func (e *testEnv) tenantID(slug string) string {
+	e.t.Helper()
+	t, err := e.app.Tenants.Store().TenantBySlug(context.Background(), slug)
+	if err != nil {
+		e.t.Fatal(err)
+	}
+	return t.ID
+}
+
+// scoped returns a context in a demo tenant's scope, as a tenant admin.
+func (e *testEnv) scoped(slug string) context.Context {
+	e.t.Helper()
+	return database.WithScope(context.Background(), database.Scope{TenantID: e.tenantID(slug), TenantSlug: slug, Role: "tenant_admin"})
+}
