@@ -29,7 +29,9 @@ type Limit struct {
 func accountLimit(email string) Limit {
 	return Limit{Key: "rl:signin:account:" + email, Max: 5, Window: 15 * time.Minute}
 }
-func ipLimit(ip string) Limit { return Limit{Key: "rl:signin:ip:" + ip, Max: 30, Window: 15 * time.Minute} }
+func ipLimit(ip string) Limit {
+	return Limit{Key: "rl:signin:ip:" + ip, Max: 30, Window: 15 * time.Minute}
+}
 func resetIPLimit(ip string) Limit {
 	return Limit{Key: "rl:reset:ip:" + ip, Max: 10, Window: time.Hour}
 }
@@ -69,4 +71,6 @@ func (r *Limiter) Hit(ctx context.Context, l Limit) error {
 }
 
 // Reset clears l (after a successful sign-in).
-func (r *Limiter) Reset(ctx context.Context, l Limit) error { return r.rdb.Del(ctx, r.prefix+l.Key).Err() }
+func (r *Limiter) Reset(ctx context.Context, l Limit) error {
+	return r.rdb.Del(ctx, r.prefix+l.Key).Err()
+}

@@ -70,7 +70,7 @@ func page(ctx context.Context, q *bun.SelectQuery, f Filter) ([]Event, bool, err
 		f.Page = 1
 	}
 	var events []Event
-	err := q.OrderExpr("ae.created_at DESC, ae.id DESC").Limit(PageSize + 1).Offset(int64((f.Page-1)*PageSize)).Scan(ctx, &events)
+	err := q.OrderExpr("ae.created_at DESC, ae.id DESC").Limit(PageSize+1).Offset(int64((f.Page-1)*PageSize)).Scan(ctx, &events)
 	if err != nil {
 		return nil, false, err
 	}

@@ -13,8 +13,8 @@ import (
 	"time"
 
 	"github.com/hibiken/asynq"
-	gomail "github.com/wneessen/go-mail"
 	"github.com/uptrace/bun"
+	gomail "github.com/wneessen/go-mail"
 
 	"github.com/holdspace/holdspace/app/apperr"
 	"github.com/holdspace/holdspace/app/database"
