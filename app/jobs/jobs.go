@@ -28,14 +28,24 @@ func (t Tenant) tenant() string { return t.TenantID }
 
 type tenantPayload interface{ tenant() string }
 
+// DefaultQueue is the asynq queue Holdspace's tasks go to and its workers read.
+const DefaultQueue = "default"
+
 // Queue enqueues tasks.
 type Queue struct {
-	c *asynq.Client
+	c    *asynq.Client
+	name string
 }
 
-// NewQueue returns a queue on the shared Redis client.
+// NewQueue returns a queue on the shared Redis client, enqueuing into DefaultQueue.
 func NewQueue(rdb redis.UniversalClient) *Queue {
-	return &Queue{c: asynq.NewClientFromRedisClient(rdb)}
+	return NewNamedQueue(rdb, DefaultQueue)
+}
+
+// NewNamedQueue returns a queue enqueuing into the asynq queue name. Tests sharing one Redis
+// give each its own name, so that no test's worker runs another test's tasks.
+func NewNamedQueue(rdb redis.UniversalClient, name string) *Queue {
+	return &Queue{c: asynq.NewClientFromRedisClient(rdb), name: name}
 }
 
 // Enqueue adds a task of type typ with payload. Default: 8 retries with asynq's exponential
@@ -45,7 +55,7 @@ func (q *Queue) Enqueue(ctx context.Context, typ string, payload any, opts ...as
 	if err != nil {
 		return fmt.Errorf("%s: encode payload: %w", typ, err)
 	}
-	opts = append([]asynq.Option{asynq.MaxRetry(8), asynq.Timeout(2 * time.Minute)}, opts...)
+	opts = append([]asynq.Option{asynq.Queue(q.name), asynq.MaxRetry(8), asynq.Timeout(2 * time.Minute)}, opts...)
 	if _, err := q.c.EnqueueContext(ctx, asynq.NewTask(typ, b, opts...)); err != nil {
 		return fmt.Errorf("enqueue %s: %w", typ, err)
 	}
@@ -84,13 +94,37 @@ func Handle[P tenantPayload](m *Mux, typ string, fn func(ctx context.Context, p 
 	})
 }
 
-// NewServer returns the asynq server that runs the mux's handlers.
+// NewServer returns the asynq server that runs the mux's handlers from DefaultQueue.
 func NewServer(rdb redis.UniversalClient, log *slog.Logger, concurrency int) *asynq.Server {
+	return NewServerWith(rdb, log, ServerOptions{Concurrency: concurrency})
+}
+
+// ServerOptions tune a worker. Only Concurrency is needed: the zero value of the others is
+// production's behaviour.
+type ServerOptions struct {
+	Concurrency int
+	// Queue is the asynq queue to read ("" is DefaultQueue); see NewNamedQueue.
+	Queue string
+	// RetryDelay replaces asynq's exponential backoff (nil keeps it); tests make it short.
+	RetryDelay asynq.RetryDelayFunc
+	// DelayedCheck is how often retried and scheduled tasks are moved back to the queue
+	// (0 keeps asynq's 5 s).
+	DelayedCheck time.Duration
+}
+
+// NewServerWith returns the asynq server that runs the mux's handlers, tuned by o.
+func NewServerWith(rdb redis.UniversalClient, log *slog.Logger, o ServerOptions) *asynq.Server {
+	queue := o.Queue
+	if queue == "" {
+		queue = DefaultQueue
+	}
 	return asynq.NewServerFromRedisClient(rdb, asynq.Config{
-		Concurrency:     concurrency,
-		Queues:          map[string]int{"default": 1},
-		ShutdownTimeout: 25 * time.Second,
-		Logger:          &asynqLogger{log.With("component", "jobs")},
+		Concurrency:              o.Concurrency,
+		Queues:                   map[string]int{queue: 1},
+		RetryDelayFunc:           o.RetryDelay,
+		DelayedTaskCheckInterval: o.DelayedCheck,
+		ShutdownTimeout:          25 * time.Second,
+		Logger:                   &asynqLogger{log.With("component", "jobs")},
 		ErrorHandler: asynq.ErrorHandlerFunc(func(ctx context.Context, t *asynq.Task, err error) {
 			retried, _ := asynq.GetRetryCount(ctx)
 			max, _ := asynq.GetMaxRetry(ctx)
