@@ -1,0 +1,152 @@
+package config_test
+
+import (
+	"errors"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/holdspace/holdspace/app/config"
+)
+
+// production is a complete environment for the production mode.
+func production() map[string]string {
+	return map[string]string{
+		"DATABASE_URL": "postgres://holdspace@db.internal:5432/holdspace?sslmode=require",
+		"REDIS_URL":    "redis://redis.internal:6379/0",
+		"BASE_URL":     "https://holdspace.example.gov/",
+		"SECRET_KEY":   strings.Repeat("s", 32),
+		"SMTP_URL":     "smtp://user:pass@mail.example.gov:587",
+		"PORT":         "9090",
+		"LOG_FORMAT":   "json",
+		"LOG_LEVEL":    "warn",
+	}
+}
+
+func getenv(env map[string]string) func(string) string {
+	return func(k string) string { return env[k] }
+}
+
+func TestLoadProduction(t *testing.T) {
+	t.Run("OK", func(t *testing.T) {
+		c, err := config.Load(getenv(production()), false)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if c.Port != 9090 {
+			t.Errorf("got port %d, want 9090", c.Port)
+		}
+		if c.BaseURL != "https://holdspace.example.gov" {
+			t.Errorf("got base URL %q, want it without the trailing slash", c.BaseURL)
+		}
+		if !c.IsPostgres() || !c.SecureCookies() {
+			t.Errorf("got IsPostgres %v SecureCookies %v, want both true", c.IsPostgres(), c.SecureCookies())
+		}
+		if string(c.SecretKey) != strings.Repeat("s", 32) {
+			t.Errorf("got secret key %q, want SECRET_KEY", c.SecretKey)
+		}
+		if c.LogFormat != "json" || c.LogLevel != "warn" || c.Embedded {
+			t.Errorf("got log %s/%s embedded %v, want json/warn false", c.LogFormat, c.LogLevel, c.Embedded)
+		}
+	})
+
+	for _, tc := range []struct {
+		name, variable, value string
+	}{
+		{"ErrDatabaseURLRequired", "DATABASE_URL", ""},
+		{"ErrDatabaseURLScheme", "DATABASE_URL", "mysql://x"},
+		{"ErrRedisURLRequired", "REDIS_URL", ""},
+		{"ErrRedisURLScheme", "REDIS_URL", "http://x"},
+		{"ErrBaseURLRequired", "BASE_URL", ""},
+		{"ErrBaseURLScheme", "BASE_URL", "ftp://x"},
+		{"ErrSecretKeyRequired", "SECRET_KEY", ""},
+		{"ErrSecretKeyTooShort", "SECRET_KEY", strings.Repeat("s", 31)},
+		{"ErrSMTPURLScheme", "SMTP_URL", "http://x"},
+		{"ErrPortNotNumber", "PORT", "abc"},
+		{"ErrPortTooHigh", "PORT", "70000"},
+		{"ErrPortZero", "PORT", "0"},
+		{"ErrLogFormat", "LOG_FORMAT", "xml"},
+		{"ErrLogLevel", "LOG_LEVEL", "loud"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			env := production()
+			env[tc.variable] = tc.value
+			c, err := config.Load(getenv(env), false)
+			var ce *config.Error
+			if !errors.As(err, &ce) {
+				t.Fatalf("got config %v, error %v; want a *config.Error", c, err)
+			}
+			if ce.Var != tc.variable || !strings.Contains(err.Error(), tc.variable) {
+				t.Errorf("got %q (Var %s), want it to name %s", err, ce.Var, tc.variable)
+			}
+		})
+	}
+}
+
+func TestLoadEmbedded(t *testing.T) {
+	dir := t.TempDir()
+	env := map[string]string{"DATA_DIR": dir}
+
+	c, err := config.Load(getenv(env), true)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Run("Defaults", func(t *testing.T) {
+		if want := filepath.Join(dir, "holdspace.db"); c.DatabaseURL != want {
+			t.Errorf("got database %q, want %q", c.DatabaseURL, want)
+		}
+		if c.IsPostgres() {
+			t.Error("got IsPostgres true for the SQLite default, want false")
+		}
+		if c.RedisURL != "" {
+			t.Errorf("got REDIS_URL %q, want empty (the embedded server)", c.RedisURL)
+		}
+		if c.Port != 8080 || c.BaseURL != "http://localhost:8080" {
+			t.Errorf("got port %d base URL %q, want 8080 and http://localhost:8080", c.Port, c.BaseURL)
+		}
+		if c.SecureCookies() {
+			t.Error("got Secure cookies on http://localhost, want none")
+		}
+		if c.LogFormat != "text" || c.LogLevel != "info" || !c.Embedded {
+			t.Errorf("got log %s/%s embedded %v, want text/info true", c.LogFormat, c.LogLevel, c.Embedded)
+		}
+	})
+	t.Run("SecretKeyGenerated", func(t *testing.T) {
+		if len(c.SecretKey) < 32 {
+			t.Fatalf("got a %d-byte secret key, want at least 32", len(c.SecretKey))
+		}
+		b, err := os.ReadFile(filepath.Join(dir, "secret.key"))
+		if err != nil {
+			t.Fatalf("got %v reading DATA_DIR/secret.key, want the generated key kept there", err)
+		}
+		if strings.TrimSpace(string(b)) != string(c.SecretKey) {
+			t.Errorf("got file %q, want the key in use %q", b, c.SecretKey)
+		}
+	})
+	t.Run("SecretKeyReused", func(t *testing.T) {
+		again, err := config.Load(getenv(env), true)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if string(again.SecretKey) != string(c.SecretKey) {
+			t.Errorf("got a new key %q on the second start, want the kept one %q", again.SecretKey, c.SecretKey)
+		}
+	})
+	t.Run("SecretKeyPerDataDir", func(t *testing.T) {
+		other, err := config.Load(getenv(map[string]string{"DATA_DIR": t.TempDir()}), true)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if string(other.SecretKey) == string(c.SecretKey) {
+			t.Error("got the same key in another data folder, want a random one")
+		}
+	})
+	t.Run("ErrStillChecksVariables", func(t *testing.T) {
+		_, err := config.Load(getenv(map[string]string{"DATA_DIR": dir, "REDIS_URL": "http://x"}), true)
+		var ce *config.Error
+		if !errors.As(err, &ce) || ce.Var != "REDIS_URL" {
+			t.Errorf("got %v, want a *config.Error naming REDIS_URL", err)
+		}
+	})
+}
