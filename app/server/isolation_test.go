@@ -1,0 +1,193 @@
+package server
+
+import (
+	"context"
+	"net/http"
+	"net/url"
+	"regexp"
+	"strings"
+	"testing"
+
+	"github.com/holdspace/holdspace/app/database"
+	"github.com/holdspace/holdspace/app/tenants"
+	"github.com/holdspace/holdspace/app/web"
+)
+
+// fixtures are real records of one tenant, one per route parameter. A new route parameter
+// fails TestIsolationMatrix until it gets a fixture here: that is the point.
+type fixtures map[string]string
+
+var paramRe = regexp.MustCompile(`:([A-Za-z]+)`)
+
+// fill puts the fixtures into a route path.
+func (f fixtures) fill(t *testing.T, path string) string {
+	t.Helper()
+	return paramRe.ReplaceAllStringFunc(path, func(p string) string {
+		v, ok := f[p[1:]]
+		if !ok {
+			t.Fatalf("route %s: no fixture for %s: add one to the isolation test", path, p)
+		}
+		return v
+	})
+}
+
+// tenantFixtures makes (or finds) a record of every kind a route can name, in tenant slug.
+func (e *testEnv) tenantFixtures(slug string) fixtures {
+	e.t.Helper()
+	ctx := e.scoped(slug)
+	orgs, err := e.app.Tenants.Store().Organisations(ctx)
+	if err != nil || len(orgs) == 0 {
+		e.t.Fatalf("organisations of %s: %v", slug, err)
+	}
+	// An invitation link of this tenant: its token only exists in the email.
+	email := "isolation." + slug + "@invitee.example"
+	if _, err := e.app.Tenants.Invite(ctx, tenants.InviteInput{Email: email, Role: "consultant"}); err != nil {
+		e.t.Fatal(err)
+	}
+	m := regexp.MustCompile(`/t/` + slug + `/invitations/([A-Za-z0-9_-]+)`).FindStringSubmatch(e.lastEmailTo(email).Body)
+	if m == nil {
+		e.t.Fatal("no invitation link in the email")
+	}
+	return fixtures{"slug": slug, "orgID": orgs[0].ID, "token": m[1], "id": database.NewID()}
+}
+
+// TestIsolationMatrix walks the route table: for every tenant route, a person of tenant B
+// gets 404 for tenant A's URL with tenant A's real ids, and 404 for A's ids under B's own
+// address; a state-changing request writes nothing. Platform routes are 404 to tenant people.
+func TestIsolationMatrix(t *testing.T) {
+	env := newTestEnv(t)
+	a := env.tenantFixtures("illinois")
+	b := env.tenantFixtures("ohio")
+
+	insider := env.client(t)
+	insider.signIn("admin@illinois.example")
+	// The most powerful role of tenant B only, signed in afresh for each route (an invitation
+	// link, accepted, would sign the browser in as someone else).
+	newOutsider := func(t *testing.T) *client {
+		c := env.client(t)
+		c.signIn("admin@ohio.example")
+		return c
+	}
+
+	countRows := func() map[string]int {
+		out := map[string]int{}
+		for _, table := range []string{"organisations", "memberships", "invitations", "users"} {
+			n, err := env.app.DB.NewSelect().Table(table).Count(context.Background())
+			if err != nil {
+				t.Fatal(err)
+			}
+			out[table] = int(n)
+		}
+		return out
+	}
+
+	tested := 0
+	for _, r := range env.app.Routes() {
+		switch r.Access.Kind {
+		case web.AccessTenant, web.AccessTenantPublic:
+		case web.AccessPlatform:
+			t.Run("platform "+r.Method+" "+r.Path, func(t *testing.T) {
+				outsider := newOutsider(t)
+				path := a.fill(t, r.Path)
+				if got := send(outsider, r.Method, path).status; got != http.StatusNotFound {
+					t.Fatalf("a tenant admin got %d for %s, want 404", got, path)
+				}
+			})
+			continue
+		default:
+			continue
+		}
+		tested++
+		t.Run(r.Method+" "+r.Path, func(t *testing.T) {
+			insider.t = t
+			outsider := newOutsider(t)
+			pathA := a.fill(t, r.Path)
+			// The URL works for tenant A's own people (so the ids are real, and a 404 below
+			// means isolation, not a broken fixture). POSTs are not replayed by the insider.
+			if r.Method == http.MethodGet {
+				if got := send(insider, r.Method, pathA).status; got == http.StatusNotFound {
+					t.Fatalf("tenant A's admin got 404 for %s: the fixture is not real", pathA)
+				}
+			}
+			before := countRows()
+			// An invitation link is for whoever holds it (the token is the secret), so only
+			// its use under another tenant's address is checked.
+			if r.Access.Kind == web.AccessTenant {
+				if got := send(outsider, r.Method, pathA).status; got != http.StatusNotFound {
+					t.Fatalf("tenant B's admin got %d for tenant A's %s %s, want 404", got, r.Method, pathA)
+				}
+			}
+			// Tenant A's ids under tenant B's own address.
+			if strings.Count(r.Path, ":") > 1 {
+				mixed := fixtures{}
+				for k, v := range a {
+					mixed[k] = v
+				}
+				mixed["slug"] = b["slug"]
+				path := mixed.fill(t, r.Path)
+				if got := send(outsider, r.Method, path).status; got != http.StatusNotFound {
+					t.Fatalf("tenant B's admin got %d for %s %s (tenant A's ids under B), want 404", got, r.Method, path)
+				}
+			}
+			after := countRows()
+			for k := range before {
+				if before[k] != after[k] {
+					t.Fatalf("%s changed from %d to %d rows", k, before[k], after[k])
+				}
+			}
+		})
+	}
+	if tested < 5 {
+		t.Fatalf("only %d tenant routes tested: is the route table read?", tested)
+	}
+}
+
+// send makes a request of a route's method, with a plausible form for a POST.
+func send(c *client, method, path string) *resp {
+	c.t.Helper()
+	if method == http.MethodPost {
+		c.refreshCSRF()
+		return c.post(path, url.Values{"email": {"someone.new@example.org"}, "name": {"Someone New"}, "role": {"consultant"},
+			"password": {"a long enough password"}, "confirm": {"a long enough password"}})
+	}
+	return c.get(path)
+}
+
+// TestRoleChecks: inside a tenant, a role without the permission gets 403 with a message.
+func TestRoleChecks(t *testing.T) {
+	env := newTestEnv(t)
+	cases := []struct {
+		email, path string
+		want        int
+	}{
+		{"program@illinois.example", "/t/illinois/audit", http.StatusForbidden},
+		{"program@illinois.example", "/t/illinois/people", http.StatusForbidden},
+		{"funder@illinois.example", "/t/illinois/people", http.StatusForbidden},
+		{"supervisor@illinois.example", "/t/illinois/audit", http.StatusForbidden},
+		{"maria.alvarez@consult.example", "/t/illinois/audit", http.StatusForbidden},
+		{"admin@illinois.example", "/t/illinois/audit", http.StatusOK},
+		{"admin@illinois.example", "/t/illinois/people", http.StatusOK},
+		{"program@illinois.example", "/t/illinois/", http.StatusOK},
+		{"maria.alvarez@consult.example", "/t/nc-piedmont/", http.StatusOK},
+		{"platform@holdspace.example", "/admin", http.StatusOK},
+		{"platform@holdspace.example", "/t/illinois/", http.StatusNotFound}, // not a member
+	}
+	for _, tc := range cases {
+		t.Run(tc.email+" "+tc.path, func(t *testing.T) {
+			c := env.client(t)
+			c.signIn(tc.email)
+			r := c.get(tc.path).mustStatus(t, tc.want)
+			if tc.want == http.StatusForbidden {
+				r.mustContain(t, "does not include this page")
+			}
+		})
+	}
+	t.Run("FunderSeesOnlyItsOrganisation", func(t *testing.T) {
+		c := env.client(t)
+		c.signIn("funder@illinois.example")
+		r := c.get("/t/illinois/organisations").mustStatus(t, http.StatusOK).mustContain(t, "IDHS Division of Early Childhood")
+		if strings.Contains(r.body, "ISBE Prevention Initiative") {
+			t.Fatal("a funder sees another funder")
+		}
+	})
+}
