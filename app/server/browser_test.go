@@ -37,7 +37,7 @@ func serveForBrowser(t *testing.T, env *testEnv) string {
 	if err != nil {
 		t.Fatal(err)
 	}
-	go env.web.Listener(ln) //nolint:errcheck
+	go env.web.Listener(ln)                                            //nolint:errcheck
 	t.Cleanup(func() { env.web.ShutdownWithTimeout(5 * time.Second) }) //nolint:errcheck
 	return "http://" + ln.Addr().String()
 }
