@@ -100,7 +100,8 @@ var Tenants = []tenantSeed{
 }
 
 // Seed creates whatever of the demo data is missing, and prints nothing.
-func Seed(ctx context.Context, db *bun.DB, acc *accounts.Service, store *tenants.Store) error {
+func Seed(ctx context.Context, db *bun.DB, acc *accounts.Service, ten *tenants.Service) error {
+	store := ten.Store()
 	ctx = audit.WithActor(ctx, audit.Actor{Email: "demo seed"})
 	return database.InTx(ctx, db, func(ctx context.Context) error {
 		if err := ensureUser(ctx, acc, PlatformAdminEmail, "Pat Operator", true); err != nil {
@@ -112,7 +113,7 @@ func Seed(ctx context.Context, db *bun.DB, acc *accounts.Service, store *tenants
 				trial := database.Now().Add(30 * 24 * time.Hour)
 				t = &tenants.Tenant{Slug: ts.slug, Name: ts.name, Kind: ts.kind, State: ts.state, Status: tenants.StatusTrial,
 					Plan: "trial", TimeZone: ts.tz, TrialEndsAt: &trial}
-				err = store.CreateTenant(ctx, t)
+				err = ten.CreateTenant(ctx, t)
 			}
 			if err != nil {
 				return fmt.Errorf("tenant %s: %w", ts.slug, err)
@@ -131,7 +132,7 @@ func Seed(ctx context.Context, db *bun.DB, acc *accounts.Service, store *tenants
 					continue
 				}
 				rec := &tenants.Organisation{Kind: o.kind, Name: o.name, ShortName: o.short, ProgramKind: o.programKind, County: o.county}
-				if err := store.CreateOrganisation(tctx, rec); err != nil {
+				if err := ten.CreateOrganisation(tctx, rec); err != nil {
 					return fmt.Errorf("organisation %s: %w", o.name, err)
 				}
 				orgIDs[o.name] = rec.ID
@@ -147,7 +148,7 @@ func Seed(ctx context.Context, db *bun.DB, acc *accounts.Service, store *tenants
 				if _, err := store.ActiveMembership(ctx, t.ID, u.ID); err == nil {
 					continue
 				}
-				if _, err := store.AddMember(tctx, u.ID, p.role, orgIDs[p.org]); err != nil {
+				if _, err := ten.AddMember(tctx, u.ID, p.role, orgIDs[p.org]); err != nil {
 					return fmt.Errorf("member %s of %s: %w", p.email, ts.slug, err)
 				}
 			}

@@ -42,7 +42,7 @@ func newTestEnv(t *testing.T) *testEnv {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if err := demo.Seed(context.Background(), db, app.Accounts, app.Tenants.Store()); err != nil {
+	if err := demo.Seed(context.Background(), db, app.Accounts, app.Tenants); err != nil {
 		t.Fatalf("seed: %v", err)
 	}
 	w, err := app.Web()

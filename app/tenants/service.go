@@ -150,8 +150,7 @@ func (s *Service) Accept(ctx context.Context, in AcceptInput) (string, error) {
 			return err
 		}
 		ctx = audit.WithActor(ctx, audit.Actor{ID: u.ID, Email: u.Email, IP: in.IP})
-		m, err := s.store.AddMember(ctx, u.ID, inv.Role, inv.OrganisationID)
-		if err != nil {
+		if _, err := s.AddMember(ctx, u.ID, inv.Role, inv.OrganisationID); err != nil {
 			return err
 		}
 		t, err := database.For(ctx, s.db)
@@ -165,10 +164,7 @@ func (s *Service) Accept(ctx context.Context, in AcceptInput) (string, error) {
 		if n, _ := res.RowsAffected(); n != 1 {
 			return apperr.Errorf(apperr.ENOTFOUND, "This invitation has already been accepted.")
 		}
-		if err := s.audit.Record(ctx, "invitation.accept", "invitation", inv.ID, inv.Email); err != nil {
-			return err
-		}
-		return s.audit.Record(ctx, "membership.create", "membership", m.ID, inv.Email+" as "+inv.Role)
+		return s.audit.Record(ctx, "invitation.accept", "invitation", inv.ID, inv.Email)
 	})
 	return session, err
 }
@@ -182,3 +178,37 @@ func (s *Service) HasAccount(ctx context.Context, email string) bool {
 
 // Expired reports whether a time is in the past (for templates).
 func Expired(t time.Time) bool { return time.Now().After(t) }
+
+// CreateTenant adds a tenant, audited in the new tenant's log.
+func (s *Service) CreateTenant(ctx context.Context, t *Tenant) error {
+	return database.InTx(ctx, s.db, func(ctx context.Context) error {
+		if err := s.store.CreateTenant(ctx, t); err != nil {
+			return err
+		}
+		ctx = database.WithScope(ctx, database.Scope{TenantID: t.ID, TenantSlug: t.Slug})
+		return s.audit.Record(ctx, "tenant.create", "tenant", t.ID, t.Slug)
+	})
+}
+
+// CreateOrganisation adds a funder, program or consultant agency to the tenant of ctx.
+func (s *Service) CreateOrganisation(ctx context.Context, o *Organisation) error {
+	return database.InTx(ctx, s.db, func(ctx context.Context) error {
+		if err := s.store.CreateOrganisation(ctx, o); err != nil {
+			return err
+		}
+		return s.audit.Record(ctx, "organisation.create", "organisation", o.ID, o.Kind+": "+o.Name)
+	})
+}
+
+// AddMember gives a person a role in the tenant of ctx, audited.
+func (s *Service) AddMember(ctx context.Context, userID, role, orgID string) (*Membership, error) {
+	var m *Membership
+	err := database.InTx(ctx, s.db, func(ctx context.Context) error {
+		var err error
+		if m, err = s.store.AddMember(ctx, userID, role, orgID); err != nil {
+			return err
+		}
+		return s.audit.Record(ctx, "membership.create", "membership", m.ID, userID+" as "+role)
+	})
+	return m, err
+}

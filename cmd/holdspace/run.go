@@ -77,7 +77,7 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout 
 	case "worker":
 		return work(ctx, app)
 	case "seed":
-		if err := demo.Seed(ctx, app.DB, app.Accounts, app.Tenants.Store()); err != nil {
+		if err := demo.Seed(ctx, app.DB, app.Accounts, app.Tenants); err != nil {
 			return err
 		}
 		fmt.Fprintln(stdout, "Demo data is in place.")
@@ -145,7 +145,7 @@ func runEmbedded(ctx context.Context, getenv func(string) string, stdout io.Writ
 	defer app.Close()
 	seeded := false
 	if !demo.IsSeeded(ctx, app.Tenants.Store()) {
-		if err := demo.Seed(ctx, app.DB, app.Accounts, app.Tenants.Store()); err != nil {
+		if err := demo.Seed(ctx, app.DB, app.Accounts, app.Tenants); err != nil {
 			return fmt.Errorf("seed demo data: %w", err)
 		}
 		seeded = true
