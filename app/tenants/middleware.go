@@ -43,9 +43,6 @@ func (h *Handler) Member(perm authz.Perm) fiber.Handler {
 			return err
 		}
 		h.authz.Sync(id.UserID, t.ID, m.Role)
-		if !h.authz.Allowed(id.UserID, t.ID, perm) {
-			return apperr.Errorf(apperr.EFORBIDDEN, "Your role (%s) in %s does not include this page.", authz.RoleLabel(m.Role), t.Name)
-		}
 		web.SetTenant(c, &web.TenantInfo{ID: t.ID, Slug: t.Slug, Name: t.Name, Status: t.Status}, database.Scope{
 			TenantID: t.ID, TenantSlug: t.Slug, UserID: id.UserID, Role: m.Role, OrganisationID: m.OrganisationID})
 		var nav []web.NavItem
@@ -55,6 +52,10 @@ func (h *Handler) Member(perm authz.Perm) fiber.Handler {
 			}
 		}
 		web.SetNav(c, nav)
+		// Checked after the tenant is set, so the refusal page keeps the tenant's navigation.
+		if !h.authz.Allowed(id.UserID, t.ID, perm) {
+			return apperr.Errorf(apperr.EFORBIDDEN, "Your role (%s) in %s does not include this page.", authz.RoleLabel(m.Role), t.Name)
+		}
 		if err := h.store.TouchTenant(c.UserContext(), t); err != nil {
 			return err
 		}
