@@ -74,8 +74,11 @@ func Load(getenv func(string) string, embedded bool) (*Config, error) {
 		if c.BaseURL == "" {
 			c.BaseURL = fmt.Sprintf("http://localhost:%d", c.Port)
 		}
-		if c.LogFormat == "json" && getenv("LOG_FORMAT") == "" {
+		if getenv("LOG_FORMAT") == "" {
 			c.LogFormat = "text"
+		}
+		if getenv("LOG_LEVEL") == "" {
+			c.LogLevel = "warn" // the console shows the URL and sign-ins; problems still show
 		}
 		if secret == "" {
 			if secret, err = dataSecret(c.DataDir); err != nil {

@@ -108,8 +108,8 @@ func TestLoadEmbedded(t *testing.T) {
 		if c.SecureCookies() {
 			t.Error("got Secure cookies on http://localhost, want none")
 		}
-		if c.LogFormat != "text" || c.LogLevel != "info" || !c.Embedded {
-			t.Errorf("got log %s/%s embedded %v, want text/info true", c.LogFormat, c.LogLevel, c.Embedded)
+		if c.LogFormat != "text" || c.LogLevel != "warn" || !c.Embedded {
+			t.Errorf("got log %s/%s embedded %v, want text/warn true", c.LogFormat, c.LogLevel, c.Embedded)
 		}
 	})
 	t.Run("SecretKeyGenerated", func(t *testing.T) {

@@ -117,10 +117,7 @@ func runEmbedded(ctx context.Context, getenv func(string) string, stdout io.Writ
 	if err != nil {
 		return err
 	}
-	log := newLogger(cfg, io.Discard)
-	if getenv("LOG_LEVEL") != "" {
-		log = newLogger(cfg, os.Stderr)
-	}
+	log := newLogger(cfg, os.Stderr)
 	if cfg.RedisURL == "" {
 		mr, err := jobs.StartEmbedded()
 		if err != nil {
