@@ -1,5 +1,38 @@
-.PHONY: assets
+# Holdspace. `make test` is the README's test command; `make test-postgres` runs the same
+# tests against a PostgreSQL and a Redis on this machine.
+.PHONY: assets run test test-postgres bench vet vuln build docker
+
+HOLDSPACE_TEST_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/test?sslmode=disable
+HOLDSPACE_TEST_REDIS_URL ?= redis://127.0.0.1:6379/0
 
 # Re-vendor htmx and USWDS into static/vendor/ (needs npm; the output is committed).
 assets:
 	bash static/vendor.sh
+
+# The embedded default: SQLite in ./data, an in-process Redis, demo data.
+run:
+	go run ./cmd/holdspace
+
+test:
+	go test ./...
+
+test-postgres:
+	HOLDSPACE_TEST_DATABASE_URL='$(HOLDSPACE_TEST_DATABASE_URL)' \
+	HOLDSPACE_TEST_REDIS_URL='$(HOLDSPACE_TEST_REDIS_URL)' \
+	go test ./...
+
+bench:
+	go test -run '^$$' -bench . -benchtime 2s ./...
+
+vet:
+	go vet ./...
+
+vuln:
+	go run golang.org/x/vuln/cmd/govulncheck@latest ./...
+
+build:
+	go build -o bin/holdspace ./cmd/holdspace
+
+# The production shape: PostgreSQL, Redis, Mailpit, web, worker and asynqmon.
+docker:
+	docker compose up --build
