@@ -143,8 +143,15 @@ type Periodic struct {
 
 // NewScheduler returns a scheduler enqueuing each periodic task. Each is unique for its period,
 // so several schedulers (one per worker process) do not run it twice.
-func NewScheduler(rdb redis.UniversalClient, log *slog.Logger, tasks []Periodic) (*asynq.Scheduler, error) {
-	s := asynq.NewSchedulerFromRedisClient(rdb, &asynq.SchedulerOpts{
+//
+// The scheduler gets a connection of its own (from redisURL): asynq closes the scheduler's
+// client when it stops, and would complain about closing a shared one.
+func NewScheduler(redisURL string, log *slog.Logger, tasks []Periodic) (*asynq.Scheduler, error) {
+	opt, err := asynq.ParseRedisURI(redisURL)
+	if err != nil {
+		return nil, fmt.Errorf("REDIS_URL: %w", err)
+	}
+	s := asynq.NewScheduler(opt, &asynq.SchedulerOpts{
 		Location: time.UTC,
 		Logger:   &asynqLogger{log.With("component", "scheduler")},
 	})

@@ -185,8 +185,12 @@ func (s *SMTP) Send(ctx context.Context, from string, e *Email) error {
 	}
 	opts = append(opts, gomail.WithPort(port))
 	if user := s.u.User.Username(); user != "" {
+		// Credentials never cross the network in the clear: with a user, STARTTLS is required.
 		pass, _ := s.u.User.Password()
 		opts = append(opts, gomail.WithSMTPAuth(gomail.SMTPAuthAutoDiscover), gomail.WithUsername(user), gomail.WithPassword(pass))
+		if s.u.Scheme == "smtp" {
+			opts = append(opts, gomail.WithTLSPolicy(gomail.TLSMandatory))
+		}
 	}
 	c, err := gomail.NewClient(s.u.Hostname(), opts...)
 	if err != nil {

@@ -11,6 +11,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/chromedp/cdproto/page"
 	"github.com/chromedp/chromedp"
 
 	"github.com/holdspace/holdspace/app/demo"
@@ -83,14 +84,20 @@ func TestBrowserSignInAndHTMX(t *testing.T) {
 			t.Fatalf("browser, %s: %v", what, err)
 		}
 	}
-	step("sign in", chromedp.Do(b,
+	step("open the sign-in page", chromedp.Do(b,
 		chromedp.Navigate(base+"/signin"),
 		chromedp.WaitVisible(chromedp.ID("email")),
 		chromedp.SendKeys(chromedp.ID("email"), "admin@illinois.example"),
 		chromedp.SendKeys(chromedp.ID("password"), demo.Password),
-		chromedp.Submit(chromedp.ID("password")),
-		chromedp.WaitVisible(chromedp.CSS("h1")),
 	))
+	// Submit, and wait for the page it leads to (the redirects happen before that load).
+	_, err := chromedp.Run(b, chromedp.WaitEvent(page.LoadEventFired, nil, chromedp.Submit(chromedp.ID("password"))))
+	step("sign in", err)
+	path, err := chromedp.Run(b, chromedp.Evaluate[string](`location.pathname`))
+	step("read the location", err)
+	if path != "/t/illinois/" {
+		t.Fatalf("after sign-in the browser is at %q, want /t/illinois/", path)
+	}
 	screenshot(t, b, "home")
 	home, err := chromedp.Run(b, chromedp.Text(chromedp.CSS("main")))
 	step("read the home page", err)

@@ -110,7 +110,7 @@ func (a *App) Jobs() (*jobs.Mux, []jobs.Periodic) {
 func (a *App) Worker(concurrency int) (*asynq.Server, *jobs.Mux, *asynq.Scheduler, error) {
 	mux, periodic := a.Jobs()
 	srv := jobs.NewServer(a.Redis, a.Log, concurrency)
-	sched, err := jobs.NewScheduler(a.Redis, a.Log, periodic)
+	sched, err := jobs.NewScheduler(a.Cfg.RedisURL, a.Log, periodic)
 	if err != nil {
 		return nil, nil, nil, err
 	}

@@ -152,7 +152,7 @@ func runEmbedded(ctx context.Context, getenv func(string) string, stdout io.Writ
 	defer stopWorker()
 	go func() { workerDone <- work(wctx, app) }()
 
-	return serve(ctx, app, stdout, func(url string) {
+	err = serve(ctx, app, stdout, func(url string) {
 		fmt.Fprintf(stdout, "Holdspace is running at %s (started in %s)\n", url, time.Since(start).Round(time.Millisecond))
 		fmt.Fprintf(stdout, "Data: %s", cfg.DatabaseURL)
 		if seeded {
@@ -162,6 +162,12 @@ func runEmbedded(ctx context.Context, getenv func(string) string, stdout io.Writ
 		demo.PrintSignIns(stdout)
 		fmt.Fprintln(stdout, "\nPress Ctrl+C to stop.")
 	})
+	// The worker lets its tasks in flight finish before the connections close (deferred above).
+	stopWorker()
+	if werr := <-workerDone; err == nil {
+		err = werr
+	}
+	return err
 }
 
 // serve runs the web server until ctx ends, then lets in-flight requests finish.
