@@ -71,22 +71,48 @@ func Now() time.Time { return time.Now().UTC().Truncate(time.Microsecond) }
 
 type txKey struct{}
 
+// txState is the transaction in a context, and what to do once it commits.
+type txState struct {
+	tx    bun.Tx
+	after []func(context.Context)
+}
+
 // Conn returns the transaction in ctx, or db.
 func Conn(ctx context.Context, db *bun.DB) bun.IDB {
-	if tx, ok := ctx.Value(txKey{}).(bun.Tx); ok {
-		return tx
+	if st, ok := ctx.Value(txKey{}).(*txState); ok {
+		return st.tx
 	}
 	return db
 }
 
 // InTx runs fn in a transaction carried by the context; an outer transaction is reused.
+// Functions given to AfterCommit run once the outermost transaction has committed.
 func InTx(ctx context.Context, db *bun.DB, fn func(ctx context.Context) error) error {
-	if _, ok := ctx.Value(txKey{}).(bun.Tx); ok {
+	if _, ok := ctx.Value(txKey{}).(*txState); ok {
 		return fn(ctx)
 	}
-	return db.RunInTx(ctx, nil, func(ctx context.Context, tx bun.Tx) error {
-		return fn(context.WithValue(ctx, txKey{}, tx))
+	st := &txState{}
+	err := db.RunInTx(ctx, nil, func(txctx context.Context, tx bun.Tx) error {
+		st.tx = tx
+		return fn(context.WithValue(txctx, txKey{}, st))
 	})
+	if err == nil {
+		for _, f := range st.after {
+			f(ctx)
+		}
+	}
+	return err
+}
+
+// AfterCommit runs f when ctx's transaction commits (never, if it rolls back), or now when
+// ctx has no transaction. Use it for what must not happen for a write that did not: queuing a
+// task about a new row, say.
+func AfterCommit(ctx context.Context, f func(ctx context.Context)) {
+	if st, ok := ctx.Value(txKey{}).(*txState); ok {
+		st.after = append(st.after, f)
+		return
+	}
+	f(ctx)
 }
 
 // IsUniqueViolation reports whether err is a unique-constraint failure on either database.

@@ -146,7 +146,7 @@ type Periodic struct {
 //
 // The scheduler gets a connection of its own (from redisURL): asynq closes the scheduler's
 // client when it stops, and would complain about closing a shared one.
-func NewScheduler(redisURL string, log *slog.Logger, tasks []Periodic) (*asynq.Scheduler, error) {
+func NewScheduler(redisURL, queue string, log *slog.Logger, tasks []Periodic) (*asynq.Scheduler, error) {
 	opt, err := asynq.ParseRedisURI(redisURL)
 	if err != nil {
 		return nil, fmt.Errorf("REDIS_URL: %w", err)
@@ -157,7 +157,7 @@ func NewScheduler(redisURL string, log *slog.Logger, tasks []Periodic) (*asynq.S
 	})
 	for _, p := range tasks {
 		b, _ := json.Marshal(Tenant{})
-		if _, err := s.Register(p.Spec, asynq.NewTask(p.Type, b, asynq.Unique(55*time.Second), asynq.MaxRetry(3))); err != nil {
+		if _, err := s.Register(p.Spec, asynq.NewTask(p.Type, b, asynq.Queue(queue), asynq.Unique(55*time.Second), asynq.MaxRetry(3))); err != nil {
 			return nil, fmt.Errorf("schedule %s: %w", p.Type, err)
 		}
 	}

@@ -85,14 +85,58 @@ func (m *Mailer) Send(ctx context.Context, to, subject, body string) error {
 	} else if _, err := database.Conn(ctx, m.db).NewInsert().Model(e).Exec(ctx); err != nil {
 		return err
 	}
-	// If ctx holds a transaction, the task may run before it commits: the handler then finds
-	// no row and the retry (with backoff) finds it.
-	return m.queue.Enqueue(ctx, TaskSend, sendPayload{Tenant: jobs.Tenant{TenantID: e.TenantID}, EmailID: e.ID})
+	// The task is queued once the row is committed. Should queuing fail, the message stays
+	// "queued" and the email:requeue sweep queues it again.
+	var err error
+	database.AfterCommit(ctx, func(ctx context.Context) { err = m.enqueue(ctx, e.TenantID, e.ID) })
+	return err
+}
+
+// enqueue queues delivery of one message. The task id is the message's, so a message is never
+// in the queue twice.
+func (m *Mailer) enqueue(ctx context.Context, tenantID, id string) error {
+	err := m.queue.Enqueue(ctx, TaskSend, sendPayload{Tenant: jobs.Tenant{TenantID: tenantID}, EmailID: id},
+		asynq.TaskID("email:"+tenantID+":"+id))
+	if errors.Is(err, asynq.ErrTaskIDConflict) {
+		return nil
+	}
+	return err
+}
+
+// TaskRequeue queues again the messages still "queued" a while after they were written (their
+// task was lost: Redis was down when it was queued, say). The scheduler runs it every minute.
+const TaskRequeue = "email:requeue"
+
+// Requeue is the email:requeue task.
+func (m *Mailer) Requeue(ctx context.Context) (int, error) {
+	now := database.Now()
+	var stale []Email
+	err := m.db.NewSelect().Model(&stale).Column("tenant_id", "id").
+		Where("status = ? AND created_at < ? AND created_at > ?", StatusQueued, now.Add(-2*time.Minute), now.Add(-24*time.Hour)).
+		Limit(500).Scan(ctx)
+	if err != nil {
+		return 0, err
+	}
+	for _, e := range stale {
+		if err := m.enqueue(ctx, e.TenantID, e.ID); err != nil {
+			return 0, err
+		}
+	}
+	return len(stale), nil
+}
+
+// Periodic lists the mail's scheduled tasks.
+func Periodic() []jobs.Periodic {
+	return []jobs.Periodic{{Spec: "@every 1m", Type: TaskRequeue}}
 }
 
 // Register adds the email:send handler to mux.
 func (m *Mailer) Register(mux *jobs.Mux) {
 	jobs.Handle(mux, TaskSend, m.handleSend)
+	jobs.Handle(mux, TaskRequeue, func(ctx context.Context, _ jobs.Tenant) error {
+		_, err := m.Requeue(ctx)
+		return err
+	})
 }
 
 // handleSend delivers one message. Run twice, it sends once: a message already sent or kept

@@ -71,7 +71,7 @@ func New(cfg *config.Config, log *slog.Logger, db *bun.DB, rdb redis.UniversalCl
 		return nil, err
 	}
 	a := &App{Cfg: cfg, Log: log, DB: db, Redis: rdb, Authz: az, Views: views.FS}
-	a.Queue = jobs.NewQueue(rdb)
+	a.Queue = jobs.NewNamedQueue(rdb, a.queueName())
 	a.Audit = audit.New(db)
 	var sender mail.Sender
 	if cfg.SMTPURL != "" {
@@ -103,14 +103,18 @@ func (a *App) Jobs() (*jobs.Mux, []jobs.Periodic) {
 	mux := jobs.NewMux()
 	a.Mail.Register(mux)
 	a.Accounts.Register(mux)
-	return mux, accounts.Periodic()
+	return mux, append(accounts.Periodic(), mail.Periodic()...)
 }
+
+// queueName is the asynq queue: REDIS_KEY_PREFIX keeps deployments (and tests) that share a
+// Redis server apart.
+func (a *App) queueName() string { return a.Cfg.RedisPrefix + jobs.DefaultQueue }
 
 // Worker returns the asynq server and scheduler. Start them with Run and Start.
 func (a *App) Worker(concurrency int) (*asynq.Server, *jobs.Mux, *asynq.Scheduler, error) {
 	mux, periodic := a.Jobs()
-	srv := jobs.NewServer(a.Redis, a.Log, concurrency)
-	sched, err := jobs.NewScheduler(a.Cfg.RedisURL, a.Log, periodic)
+	srv := jobs.NewServerWith(a.Redis, a.Log, jobs.ServerOptions{Concurrency: concurrency, Queue: a.queueName()})
+	sched, err := jobs.NewScheduler(a.Cfg.RedisURL, a.queueName(), a.Log, periodic)
 	if err != nil {
 		return nil, nil, nil, err
 	}

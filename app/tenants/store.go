@@ -47,6 +47,7 @@ func (s *Store) TenantByID(ctx context.Context, id string) (*Tenant, error) {
 // CreateTenant inserts a tenant; ECONFLICT when the slug is taken.
 func (s *Store) CreateTenant(ctx context.Context, t *Tenant) error {
 	now := database.Now()
+	t.Slug = strings.ToLower(strings.TrimSpace(t.Slug))
 	if t.ID == "" {
 		t.ID = database.NewID()
 	}
