@@ -42,10 +42,22 @@ func (a *App) Routes() []web.Route {
 		r("POST", "/t/:slug/people/invitations", tenant("people", "invite"), ten.Invite),
 		r("GET", "/t/:slug/audit", tenant("audit", "read"), aud.TenantLog),
 
+		// == Issue 3 sections: each team adds its lines under its own heading. ==
+
+		// Sign-up (app/signup).
+
+		// Settings, onboarding checklist and people management (app/tenants).
+
+		// Funders, programs, consultant agencies, sites and fundings (app/programs).
+
+		// Imports and exports (app/imports, app/exports).
+
 		// The platform console.
 		r("GET", "/admin", platform("tenants", "read"), plat.TenantsPage),
 		r("GET", "/admin/outbox", platform("outbox", "read"), plat.OutboxPage),
 		r("GET", "/admin/outbox/:id", platform("outbox", "read"), plat.MessagePage),
 		r("GET", "/admin/audit", platform("audit", "read"), aud.PlatformLog),
+		// Platform console additions (app/platform).
+
 	}
 }

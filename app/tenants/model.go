@@ -41,6 +41,20 @@ type Tenant struct {
 	LastActiveAt *time.Time `bun:"last_active_at"`
 	CreatedAt    time.Time  `bun:"created_at"`
 	UpdatedAt    time.Time  `bun:"updated_at"`
+
+	// Settings. Fiscal years are named by the calendar year they end in (FY 2026 = July 2025
+	// to June 2026 for a July start).
+	StateFYStartMonth   int                 `bun:"state_fy_start_month"`
+	FederalFYStartMonth int                 `bun:"federal_fy_start_month"`
+	Counties            database.StringList `bun:"counties,type:text"`
+	Languages           database.StringList `bun:"languages,type:text"`
+	SettingsConfirmedAt *time.Time          `bun:"settings_confirmed_at"`
+
+	// Life: a suspended tenant keeps everything but its people cannot work in it; a deleted one
+	// can be restored until PurgeAfter, then the purge task removes every row of it.
+	SuspendedAt *time.Time `bun:"suspended_at"`
+	DeletedAt   *time.Time `bun:"deleted_at"`
+	PurgeAfter  *time.Time `bun:"purge_after"`
 }
 
 // KindLabel is the plain name of the tenant's kind.
@@ -97,14 +111,15 @@ type Organisation struct {
 	bun.BaseModel `bun:"table:organisations,alias:o"`
 	database.TenantScoped
 
-	ID          string    `bun:"id,pk"`
-	Kind        string    `bun:"kind"`
-	Name        string    `bun:"name"`
-	ShortName   string    `bun:"short_name"`
-	ProgramKind string    `bun:"program_kind"`
-	County      string    `bun:"county"`
-	CreatedAt   time.Time `bun:"created_at"`
-	UpdatedAt   time.Time `bun:"updated_at"`
+	ID          string              `bun:"id,pk"`
+	Kind        string              `bun:"kind"`
+	Name        string              `bun:"name"`
+	ShortName   string              `bun:"short_name"`
+	ProgramKind string              `bun:"program_kind"`
+	County      string              `bun:"county"`
+	Languages   database.StringList `bun:"languages,type:text"`
+	CreatedAt   time.Time           `bun:"created_at"`
+	UpdatedAt   time.Time           `bun:"updated_at"`
 }
 
 // KindLabel is the plain name of the organisation's kind.

@@ -48,6 +48,12 @@ func (s *Store) TenantByID(ctx context.Context, id string) (*Tenant, error) {
 func (s *Store) CreateTenant(ctx context.Context, t *Tenant) error {
 	now := database.Now()
 	t.Slug = strings.ToLower(strings.TrimSpace(t.Slug))
+	if t.StateFYStartMonth == 0 {
+		t.StateFYStartMonth = 7 // July, the state fiscal year
+	}
+	if t.FederalFYStartMonth == 0 {
+		t.FederalFYStartMonth = 10 // October, the federal fiscal year (MIECHV)
+	}
 	if t.ID == "" {
 		t.ID = database.NewID()
 	}
