@@ -8,6 +8,8 @@ import (
 	"context"
 	"fmt"
 	"io"
+	"strconv"
+	"strings"
 	"time"
 
 	"github.com/uptrace/bun"
@@ -17,6 +19,7 @@ import (
 	"github.com/holdspace/holdspace/app/audit"
 	"github.com/holdspace/holdspace/app/authz"
 	"github.com/holdspace/holdspace/app/database"
+	"github.com/holdspace/holdspace/app/programs"
 	"github.com/holdspace/holdspace/app/tenants"
 )
 
@@ -41,6 +44,36 @@ type tenantSeed struct {
 	slug, name, kind, state, tz string
 	orgs                        []org
 	people                      []person
+	settings                    settingsSeed
+	programLanguages            map[string][]string // program name → languages, set when the program is created
+	sites                       []siteSeed
+	fundings                    []fundingSeed
+}
+
+// settingsSeed is a tenant's agency settings: the counties it serves (all of the state's when
+// allCounties) and the languages it offers.
+type settingsSeed struct {
+	allCounties    bool
+	counties       []string
+	languages      []string
+	otherLanguages string
+}
+
+type siteSeed struct {
+	program, name, kind string
+}
+
+// fundingSeed is a funding of the current fiscal year (on the funder's calendar); a program
+// already funded by the funder, for any year, is left as it is.
+type fundingSeed struct {
+	program, funder string
+	iecmhc          bool
+	lines           []lineSeed
+}
+
+type lineSeed struct {
+	category string
+	cents    int64
 }
 
 // Tenants is the demo data.
@@ -64,6 +97,30 @@ var Tenants = []tenantSeed{
 			{SharedConsultantEmail, "Maria Alvarez", authz.Consultant, ""},
 			{"supervisor@illinois.example", "Helen Okafor", authz.Supervisor, ""},
 		},
+		settings: settingsSeed{allCounties: true, languages: []string{"English", "Spanish", "Polish", "Arabic"}},
+		programLanguages: map[string][]string{
+			"Prairie Families Home Visiting":      {"English", "Spanish"},
+			"Southside Community Doula Program":   {"English"},
+			"Champaign County Coordinated Intake": {"English", "Spanish", "Arabic"},
+		},
+		sites: []siteSeed{
+			{"Prairie Families Home Visiting", "Cicero office", programs.SiteKindSite},
+			{"Prairie Families Home Visiting", "Berwyn office", programs.SiteKindSite},
+			{"Southside Community Doula Program", "Englewood family center", programs.SiteKindSite},
+			{"Champaign County Coordinated Intake", "Urbana intake office", programs.SiteKindSite},
+		},
+		fundings: []fundingSeed{
+			// MIECHV funds I/ECMHC in home visiting budgets; ISBE PI programs add it by an amendment.
+			{"Prairie Families Home Visiting", "Maternal, Infant, and Early Childhood Home Visiting", true, []lineSeed{
+				{"Personnel", 182_000_00}, {"Fringe benefits", 45_500_00}, {"Travel", 6_200_00},
+				{"I/ECMH consultation", 24_000_00}, {"Indirect costs", 18_000_00}}},
+			{"Prairie Families Home Visiting", "ISBE Prevention Initiative", false, []lineSeed{
+				{"Personnel", 96_000_00}, {"Fringe benefits", 24_000_00}, {"Supplies", 3_500_00}, {"Indirect costs", 9_000_00}}},
+			{"Southside Community Doula Program", "IDHS Division of Early Childhood", true, []lineSeed{
+				{"Personnel", 120_000_00}, {"Fringe benefits", 30_000_00}, {"Training", 5_000_00}, {"I/ECMH consultation", 15_000_00}}},
+			{"Champaign County Coordinated Intake", "IDHS Division of Early Childhood", true, []lineSeed{
+				{"Personnel", 80_000_00}, {"Fringe benefits", 20_000_00}, {"I/ECMH consultation", 10_000_00}}},
+		},
 	},
 	{
 		slug: "nc-piedmont", name: "Piedmont Partnership for Children", kind: tenants.KindLocalPartnership, state: "NC", tz: "America/New_York",
@@ -79,6 +136,25 @@ var Tenants = []tenantSeed{
 			{"program@nc-piedmont.example", "Keisha Moore", authz.Program, "Little Acorns Child Care Center"},
 			{SharedConsultantEmail, "Maria Alvarez", authz.Consultant, ""},
 			{"supervisor@nc-piedmont.example", "Thomas Greene", authz.Supervisor, ""},
+		},
+		settings: settingsSeed{counties: []string{"Alamance", "Davidson", "Forsyth", "Guilford", "Randolph", "Rockingham"},
+			languages: []string{"English", "Spanish", "Vietnamese", "Arabic"}, otherLanguages: "Rhade"},
+		programLanguages: map[string][]string{
+			"Little Acorns Child Care Center": {"English", "Spanish"},
+			"Sunrise Early Learning Center":   {"English", "Vietnamese"},
+		},
+		sites: []siteSeed{
+			{"Little Acorns Child Care Center", "Infant room", programs.SiteKindClassroom},
+			{"Little Acorns Child Care Center", "Toddler room", programs.SiteKindClassroom},
+			{"Little Acorns Child Care Center", "Preschool room", programs.SiteKindClassroom},
+			{"Sunrise Early Learning Center", "Twos classroom", programs.SiteKindClassroom},
+			{"Sunrise Early Learning Center", "Pre-K classroom", programs.SiteKindClassroom},
+		},
+		fundings: []fundingSeed{
+			{"Little Acorns Child Care Center", "North Carolina Partnership for Children", true, []lineSeed{
+				{"I/ECMH consultation", 18_000_00}, {"Training", 2_500_00}}},
+			{"Sunrise Early Learning Center", "North Carolina Partnership for Children", true, []lineSeed{
+				{"I/ECMH consultation", 14_000_00}, {"Supplies", 1_200_00}}},
 		},
 	},
 	{
@@ -96,12 +172,29 @@ var Tenants = []tenantSeed{
 			{"consultant@ohio.example", "Daniel Kim", authz.Consultant, ""},
 			{"supervisor@ohio.example", "Patricia Lewis", authz.Supervisor, ""},
 		},
+		settings: settingsSeed{allCounties: true, languages: []string{"English", "Spanish", "Somali", "Nepali", "ASL"}},
+		programLanguages: map[string][]string{
+			"Franklin County Help Me Grow Early Intervention Team": {"English", "Somali", "Nepali"},
+			"Hamilton County Help Me Grow Early Intervention Team": {"English", "Spanish"},
+		},
+		sites: []siteSeed{
+			{"Franklin County Help Me Grow Early Intervention Team", "Columbus office", programs.SiteKindSite},
+			{"Hamilton County Help Me Grow Early Intervention Team", "Cincinnati office", programs.SiteKindSite},
+		},
+		fundings: []fundingSeed{
+			// ODCY grant funding for ECMH services: the consultants' time with the EI teams.
+			{"Franklin County Help Me Grow Early Intervention Team", "Ohio Department of Children and Youth", true, []lineSeed{
+				{"Contractual", 65_000_00}, {"I/ECMH consultation", 40_000_00}, {"Travel", 2_400_00}}},
+			{"Hamilton County Help Me Grow Early Intervention Team", "Ohio Department of Children and Youth", true, []lineSeed{
+				{"Contractual", 58_000_00}, {"I/ECMH consultation", 38_000_00}, {"Travel", 2_000_00}}},
+		},
 	},
 }
 
 // Seed creates whatever of the demo data is missing, and prints nothing.
 func Seed(ctx context.Context, db *bun.DB, acc *accounts.Service, ten *tenants.Service) error {
 	store := ten.Store()
+	prog := programs.NewService(db, store, audit.New(db))
 	ctx = audit.WithActor(ctx, audit.Actor{Email: "demo seed"})
 	return database.InTx(ctx, db, func(ctx context.Context) error {
 		if err := ensureUser(ctx, acc, PlatformAdminEmail, "Pat Operator", true); err != nil {
@@ -131,7 +224,8 @@ func Seed(ctx context.Context, db *bun.DB, acc *accounts.Service, ten *tenants.S
 				if orgIDs[o.name] != "" {
 					continue
 				}
-				rec := &tenants.Organisation{Kind: o.kind, Name: o.name, ShortName: o.short, ProgramKind: o.programKind, County: o.county}
+				rec := &tenants.Organisation{Kind: o.kind, Name: o.name, ShortName: o.short, ProgramKind: o.programKind, County: o.county,
+					Languages: ts.programLanguages[o.name]}
 				if err := ten.CreateOrganisation(tctx, rec); err != nil {
 					return fmt.Errorf("organisation %s: %w", o.name, err)
 				}
@@ -152,9 +246,77 @@ func Seed(ctx context.Context, db *bun.DB, acc *accounts.Service, ten *tenants.S
 					return fmt.Errorf("member %s of %s: %w", p.email, ts.slug, err)
 				}
 			}
+			if err := seedSetup(tctx, prog, ten, t, ts, orgIDs); err != nil {
+				return fmt.Errorf("setup of %s: %w", ts.slug, err)
+			}
 		}
 		return nil
 	})
+}
+
+// seedSetup gives a demo tenant its settings, its programs' sites and their fundings, adding
+// only what is missing.
+func seedSetup(ctx context.Context, prog *programs.Service, ten *tenants.Service, t *tenants.Tenant, ts tenantSeed, orgIDs map[string]string) error {
+	if t.SettingsConfirmedAt == nil {
+		in := tenants.SettingsInput{Name: t.Name, TimeZone: t.TimeZone, StateFYStartMonth: strconv.Itoa(max(t.StateFYStartMonth, 1)),
+			FederalFYStartMonth: strconv.Itoa(max(t.FederalFYStartMonth, 1)), AllCounties: ts.settings.allCounties,
+			Counties: ts.settings.counties, CountiesText: strings.Join(ts.settings.counties, "\n"),
+			Languages: ts.settings.languages, OtherLanguages: ts.settings.otherLanguages}
+		saved, err := ten.SaveSettings(ctx, in)
+		if err != nil {
+			return err
+		}
+		*t = *saved
+	}
+	sites := map[string][]programs.Site{}
+	for _, s := range ts.sites {
+		pid := orgIDs[s.program]
+		if _, loaded := sites[pid]; !loaded {
+			list, err := prog.Store().Sites(ctx, pid)
+			if err != nil {
+				return err
+			}
+			sites[pid] = list
+		}
+		have := false
+		for _, x := range sites[pid] {
+			have = have || x.Name == s.name
+		}
+		if have {
+			continue
+		}
+		if _, err := prog.AddSite(ctx, pid, programs.SiteInput{Name: s.name, Kind: s.kind}); err != nil {
+			return fmt.Errorf("site %s: %w", s.name, err)
+		}
+	}
+	for _, f := range ts.fundings {
+		pid, fid := orgIDs[f.program], orgIDs[f.funder]
+		existing, err := prog.Store().Fundings(ctx, pid)
+		if err != nil {
+			return err
+		}
+		have := false
+		for _, x := range existing {
+			have = have || x.FunderID == fid
+		}
+		if have {
+			continue
+		}
+		funder, err := prog.Store().Organisation(ctx, tenants.OrgFunder, fid)
+		if err != nil {
+			return fmt.Errorf("funder %s: %w", f.funder, err)
+		}
+		k, _ := programs.Known(t, funder)
+		in := programs.FundingInput{FunderID: fid, IECMHCFunded: f.iecmhc,
+			FiscalYear: strconv.Itoa(tenants.FiscalYear(t.Local(database.Now()), programs.StartMonth(t, k.Calendar)))}
+		for _, l := range f.lines {
+			in.Lines = append(in.Lines, programs.LineInput{Category: l.category, Amount: programs.FormatMoney(l.cents)})
+		}
+		if _, err := prog.AddFunding(ctx, pid, in); err != nil {
+			return fmt.Errorf("funding of %s by %s: %w", f.program, f.funder, err)
+		}
+	}
+	return nil
 }
 
 func ensureUser(ctx context.Context, acc *accounts.Service, email, name string, platformAdmin bool) error {

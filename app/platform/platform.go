@@ -1,5 +1,6 @@
 // Package platform is the console of the people who operate Holdspace: every tenant with its
-// status and size, and the mail outbox.
+// status and size, the tenant's life (create, suspend, extend a trial, delete and restore),
+// support access, and the mail outbox.
 package platform
 
 import (
@@ -10,7 +11,9 @@ import (
 	"github.com/gofiber/fiber/v2"
 	"github.com/uptrace/bun"
 
+	"github.com/holdspace/holdspace/app/audit"
 	"github.com/holdspace/holdspace/app/mail"
+	"github.com/holdspace/holdspace/app/tenants"
 	"github.com/holdspace/holdspace/app/web"
 )
 
@@ -27,35 +30,56 @@ type TenantRow struct {
 	Consultants  int        `bun:"consultants"`
 	CreatedAt    time.Time  `bun:"created_at"`
 	LastActiveAt *time.Time `bun:"last_active_at"`
+	TrialEndsAt  *time.Time `bun:"trial_ends_at"`
+	DeletedAt    *time.Time `bun:"deleted_at"`
+	PurgeAfter   *time.Time `bun:"purge_after"`
 }
 
 // Handler serves the console.
 type Handler struct {
 	db     *bun.DB
 	mailer *mail.Mailer
+	life   *tenants.Service // tenants and their life
+	audit  *audit.Log
 }
 
 // NewHandler returns the console handlers.
-func NewHandler(db *bun.DB, mailer *mail.Mailer) *Handler { return &Handler{db: db, mailer: mailer} }
+func NewHandler(db *bun.DB, mailer *mail.Mailer, ten *tenants.Service, log *audit.Log) *Handler {
+	return &Handler{db: db, mailer: mailer, life: ten, audit: log}
+}
 
-// Statuses a tenant can be in, for the filter.
-var Statuses = []string{"trial", "active", "past_due", "suspended"}
+// Statuses a tenant can be in, for the filter. "deleted" lists the deleted tenants waiting for
+// their purge (the other choices leave them out).
+var Statuses = []string{"trial", "active", "past_due", "suspended", StatusDeleted}
+
+// StatusDeleted is the filter of deleted tenants.
+const StatusDeleted = "deleted"
+
+// tenantRows selects tenants with their counts.
+func (h *Handler) tenantRows() *bun.SelectQuery {
+	return h.db.NewSelect().TableExpr("tenants AS t").
+		ColumnExpr("t.id, t.slug, t.name, t.state, t.status, t.plan, t.created_at, t.last_active_at, t.trial_ends_at, t.deleted_at, t.purge_after").
+		ColumnExpr("(SELECT COUNT(*) FROM memberships AS m WHERE m.tenant_id = t.id AND m.active) AS people").
+		ColumnExpr("(SELECT COUNT(*) FROM organisations AS o WHERE o.tenant_id = t.id AND o.kind = 'program') AS programs").
+		ColumnExpr("(SELECT COUNT(*) FROM memberships AS m WHERE m.tenant_id = t.id AND m.active AND m.role = 'consultant') AS consultants")
+}
 
 // Tenants lists every tenant with its counts; the platform console works across tenants by
 // design, so these queries are not tenant-scoped.
 func (h *Handler) tenants(ctx context.Context, search, status string) ([]TenantRow, error) {
 	var rows []TenantRow
-	q := h.db.NewSelect().TableExpr("tenants AS t").
-		ColumnExpr("t.id, t.slug, t.name, t.state, t.status, t.plan, t.created_at, t.last_active_at").
-		ColumnExpr("(SELECT COUNT(*) FROM memberships AS m WHERE m.tenant_id = t.id AND m.active) AS people").
-		ColumnExpr("(SELECT COUNT(*) FROM organisations AS o WHERE o.tenant_id = t.id AND o.kind = 'program') AS programs").
-		ColumnExpr("(SELECT COUNT(*) FROM memberships AS m WHERE m.tenant_id = t.id AND m.active AND m.role = 'consultant') AS consultants")
+	q := h.tenantRows()
 	if s := strings.TrimSpace(search); s != "" {
 		like := "%" + strings.ToLower(strings.ReplaceAll(s, "%", "")) + "%"
 		q = q.Where("(LOWER(t.name) LIKE ? OR t.slug LIKE ? OR LOWER(t.state) LIKE ?)", like, like, like)
 	}
-	if status != "" {
-		q = q.Where("t.status = ?", status)
+	switch status {
+	case StatusDeleted:
+		q = q.Where("t.deleted_at IS NOT NULL")
+	case "":
+		q = q.Where("t.deleted_at IS NULL")
+	default:
+		q = q.Where("t.deleted_at IS NULL AND t.status = ?", status)
 	}
 	err := q.OrderExpr("t.name").Limit(500).Scan(ctx, &rows)
 	return rows, err

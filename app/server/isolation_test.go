@@ -41,14 +41,21 @@ func (e *testEnv) tenantFixtures(slug string) fixtures {
 	}
 	// An invitation link of this tenant: its token only exists in the email.
 	email := "isolation." + slug + "@invitee.example"
-	if _, err := e.app.Tenants.Invite(ctx, tenants.InviteInput{Email: email, Role: "consultant"}); err != nil {
+	inv, err := e.app.Tenants.Invite(ctx, tenants.InviteInput{Email: email, Role: "consultant"})
+	if err != nil {
 		e.t.Fatal(err)
 	}
 	m := regexp.MustCompile(`/t/` + slug + `/invitations/([A-Za-z0-9_-]+)`).FindStringSubmatch(e.lastEmailTo(email).Body)
 	if m == nil {
 		e.t.Fatal("no invitation link in the email")
 	}
-	return fixtures{"slug": slug, "orgID": orgs[0].ID, "token": m[1], "id": database.NewID()}
+	// People management: a member who is not an admin. The platform console: the tenant itself.
+	people, _, err := e.app.Tenants.Store().People(ctx, tenants.PeopleFilter{Role: "supervisor"})
+	if err != nil || len(people) == 0 {
+		e.t.Fatalf("a supervisor of %s: %v", slug, err)
+	}
+	return fixtures{"slug": slug, "orgID": orgs[0].ID, "token": m[1], "id": database.NewID(),
+		"memberID": people[0].ID, "invitationID": inv.ID, "tenantID": e.tenantID(slug)}.merged(e.programFixtures(slug)).merged(e.importFixtures(slug))
 }
 
 // TestIsolationMatrix walks the route table: for every tenant route, a person of tenant B

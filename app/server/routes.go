@@ -45,12 +45,57 @@ func (a *App) Routes() []web.Route {
 		// == Issue 3 sections: each team adds its lines under its own heading. ==
 
 		// Sign-up (app/signup).
+		r("GET", "/signup", web.Public, a.signupH.Page),
+		r("POST", "/signup", web.Public, a.signupH.SignUp),
+		r("GET", "/signup/slug", web.Public, a.signupH.Slug),
+		r("GET", "/signup/confirm/:token", web.Public, a.signupH.ConfirmPage),
+		r("POST", "/signup/confirm/:token", web.Public, a.signupH.Confirm),
 
 		// Settings, onboarding checklist and people management (app/tenants).
+		r("GET", "/t/:slug/settings", tenant("settings", "read"), ten.SettingsPage),
+		r("POST", "/t/:slug/settings", tenant("settings", "update"), ten.SaveSettings),
+		// People management: GET /t/:slug/people and POST .../people/invitations are above.
+		r("POST", "/t/:slug/people/invitations/:invitationID/resend", tenant("people", "invite"), ten.ResendInvitation),
+		r("POST", "/t/:slug/people/invitations/:invitationID/revoke", tenant("people", "invite"), ten.RevokeInvitation),
+		r("GET", "/t/:slug/people/:memberID", tenant("people", "read"), ten.PersonPage),
+		r("POST", "/t/:slug/people/:memberID", tenant("people", "update"), ten.UpdatePerson),
+		r("POST", "/t/:slug/people/:memberID/deactivate", tenant("people", "update"), ten.DeactivatePerson),
+		r("POST", "/t/:slug/people/:memberID/reactivate", tenant("people", "update"), ten.ReactivatePerson),
 
 		// Funders, programs, consultant agencies, sites and fundings (app/programs).
+		r("GET", "/t/:slug/funders", tenant("organisations", "read"), a.programsH.FundersPage),
+		r("POST", "/t/:slug/funders", tenant("organisations", "create"), a.programsH.CreateFunder),
+		r("POST", "/t/:slug/funders/usual", tenant("organisations", "create"), a.programsH.AddUsualFunders),
+		r("GET", "/t/:slug/funders/:funderID/edit", tenant("organisations", "update"), a.programsH.EditFunderPage),
+		r("POST", "/t/:slug/funders/:funderID/edit", tenant("organisations", "update"), a.programsH.UpdateFunder),
+		r("GET", "/t/:slug/programs", tenant("organisations", "read"), a.programsH.ProgramsPage),
+		r("POST", "/t/:slug/programs", tenant("organisations", "create"), a.programsH.CreateProgram),
+		r("GET", "/t/:slug/programs/new", tenant("organisations", "create"), a.programsH.NewProgramPage),
+		r("GET", "/t/:slug/programs/:programID", tenant("organisations", "read"), a.programsH.ProgramPage),
+		r("GET", "/t/:slug/programs/:programID/edit", tenant("organisations", "update"), a.programsH.EditProgramPage),
+		r("POST", "/t/:slug/programs/:programID/edit", tenant("organisations", "update"), a.programsH.UpdateProgram),
+		r("POST", "/t/:slug/programs/:programID/sites", tenant("organisations", "update"), a.programsH.AddSite),
+		r("POST", "/t/:slug/programs/:programID/sites/:siteID/delete", tenant("organisations", "update"), a.programsH.RemoveSite),
+		r("GET", "/t/:slug/programs/:programID/fundings/new", tenant("fundings", "update"), a.programsH.NewFundingPage),
+		r("POST", "/t/:slug/programs/:programID/fundings", tenant("fundings", "update"), a.programsH.AddFunding),
+		r("GET", "/t/:slug/programs/:programID/fundings/:fundingID/edit", tenant("fundings", "update"), a.programsH.EditFundingPage),
+		r("POST", "/t/:slug/programs/:programID/fundings/:fundingID/edit", tenant("fundings", "update"), a.programsH.UpdateFunding),
+		r("GET", "/t/:slug/agencies", tenant("organisations", "read"), a.programsH.AgenciesPage),
+		r("POST", "/t/:slug/agencies", tenant("organisations", "create"), a.programsH.CreateAgency),
+		r("GET", "/t/:slug/agencies/:agencyID/edit", tenant("organisations", "update"), a.programsH.EditAgencyPage),
+		r("POST", "/t/:slug/agencies/:agencyID/edit", tenant("organisations", "update"), a.programsH.UpdateAgency),
 
 		// Imports and exports (app/imports, app/exports).
+		r("GET", "/t/:slug/imports", tenant("imports", "read"), a.importsH.Page),
+		r("POST", "/t/:slug/imports", tenant("imports", "create"), a.importsH.Upload),
+		r("GET", "/t/:slug/imports/template/programs", tenant("imports", "read"), a.importsH.Template),
+		r("GET", "/t/:slug/imports/template/people", tenant("imports", "read"), a.importsH.Template),
+		r("GET", "/t/:slug/imports/:importID", tenant("imports", "read"), a.importsH.Show),
+		r("GET", "/t/:slug/imports/:importID/problems", tenant("imports", "read"), a.importsH.Problems),
+		r("POST", "/t/:slug/imports/:importID/confirm", tenant("imports", "create"), a.importsH.Confirm),
+		r("GET", "/t/:slug/exports", tenant("exports", "read"), a.exportsH.Page),
+		r("POST", "/t/:slug/exports", tenant("exports", "create"), a.exportsH.Request),
+		r("GET", "/t/:slug/exports/:exportID/download", tenant("exports", "read"), a.exportsH.Download),
 
 		// The platform console.
 		r("GET", "/admin", platform("tenants", "read"), plat.TenantsPage),
@@ -58,6 +103,16 @@ func (a *App) Routes() []web.Route {
 		r("GET", "/admin/outbox/:id", platform("outbox", "read"), plat.MessagePage),
 		r("GET", "/admin/audit", platform("audit", "read"), aud.PlatformLog),
 		// Platform console additions (app/platform).
-
+		r("GET", "/admin/tenants/new", platform("tenants", "create"), plat.NewTenantPage),
+		r("POST", "/admin/tenants", platform("tenants", "create"), plat.CreateTenant),
+		r("GET", "/admin/tenants/:tenantID", platform("tenants", "read"), plat.TenantPage),
+		r("POST", "/admin/tenants/:tenantID/suspend", platform("tenants", "update"), plat.SuspendTenant),
+		r("POST", "/admin/tenants/:tenantID/reactivate", platform("tenants", "update"), plat.ReactivateTenant),
+		r("POST", "/admin/tenants/:tenantID/trial", platform("tenants", "update"), plat.ExtendTrial),
+		r("GET", "/admin/tenants/:tenantID/delete", platform("tenants", "delete"), plat.DeletePage),
+		r("POST", "/admin/tenants/:tenantID/delete", platform("tenants", "delete"), plat.DeleteTenant),
+		r("POST", "/admin/tenants/:tenantID/restore", platform("tenants", "delete"), plat.RestoreTenant),
+		r("POST", "/admin/tenants/:tenantID/support", platform("support", "create"), plat.StartSupport),
+		r("POST", "/admin/tenants/:tenantID/support/end", platform("support", "create"), plat.EndSupport),
 	}
 }

@@ -18,9 +18,13 @@ import (
 	"github.com/holdspace/holdspace/app/authz"
 	"github.com/holdspace/holdspace/app/config"
 	"github.com/holdspace/holdspace/app/database"
+	"github.com/holdspace/holdspace/app/exports"
+	"github.com/holdspace/holdspace/app/imports"
 	"github.com/holdspace/holdspace/app/jobs"
 	"github.com/holdspace/holdspace/app/mail"
 	"github.com/holdspace/holdspace/app/platform"
+	"github.com/holdspace/holdspace/app/programs"
+	"github.com/holdspace/holdspace/app/signup"
 	"github.com/holdspace/holdspace/app/tenants"
 	"github.com/holdspace/holdspace/views"
 )
@@ -45,8 +49,16 @@ type App struct {
 	platformH *platform.Handler
 	// == Issue 3: each team adds its services and handlers below its own heading. ==
 	// app/signup
+	Signup  *signup.Service
+	signupH *signup.Handler
 	// app/programs
+	Programs  *programs.Service
+	programsH *programs.Handler
 	// app/imports, app/exports
+	Imports  *imports.Service
+	Exports  *exports.Service
+	importsH *imports.Handler
+	exportsH *exports.Handler
 
 	m *metrics
 
@@ -92,11 +104,19 @@ func New(cfg *config.Config, log *slog.Logger, db *bun.DB, rdb redis.UniversalCl
 	a.accountsH = accounts.NewHandler(a.Accounts, cfg.SecureCookies())
 	a.tenantsH = tenants.NewHandler(a.Tenants, az, a.Audit, a.accountsH)
 	a.auditH = audit.NewHandler(a.Audit)
-	a.platformH = platform.NewHandler(db, a.Mail)
+	a.platformH = platform.NewHandler(db, a.Mail, a.Tenants, a.Audit)
 	// == Issue 3 wiring: each team adds its lines below its own heading. ==
 	// app/signup
+	a.Signup = signup.NewService(db, a.Tenants, a.Accounts, a.Audit, a.Mail, accounts.NewLimiter(rdb, cfg.RedisPrefix), cfg.SecretKey, cfg.BaseURL)
+	a.signupH = signup.NewHandler(a.Signup, a.accountsH)
 	// app/programs
+	a.Programs = programs.NewService(db, a.Tenants.Store(), a.Audit)
+	a.programsH = programs.NewHandler(a.Programs, az)
 	// app/imports, app/exports
+	a.Imports = imports.NewService(db, a.Tenants, a.Accounts, a.Audit, a.Queue)
+	a.importsH = imports.NewHandler(a.Imports)
+	a.Exports = exports.NewService(db, a.Audit, a.Queue)
+	a.exportsH = exports.NewHandler(a.Exports)
 	// app/platform additions
 	return a, nil
 }
@@ -114,6 +134,13 @@ func (a *App) Jobs() (*jobs.Mux, []jobs.Periodic) {
 	a.Accounts.Register(mux)
 	periodic := append(accounts.Periodic(), mail.Periodic()...)
 	// == Issue 3 tasks: each team registers its handlers and periodic tasks below. ==
+	// app/imports, app/exports: imports:validate, imports:run, exports:build, exports:expire.
+	a.Imports.Register(mux)
+	a.Exports.Register(mux)
+	periodic = append(periodic, exports.Periodic()...)
+	// app/tenants: the purge of deleted tenants.
+	a.Tenants.Register(mux, a.Log)
+	periodic = append(periodic, tenants.Periodic()...)
 	return mux, periodic
 }
 

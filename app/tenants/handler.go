@@ -63,6 +63,7 @@ type HomeData struct {
 	Orgs         map[string]int
 	Pending      int
 	RecentEvents []audit.Event
+	Checklist    *Checklist
 }
 
 // Home is the tenant home page; what it shows depends on the role.
@@ -117,6 +118,11 @@ func (h *Handler) Home(c *fiber.Ctx) error {
 			events = events[:5]
 		}
 		d.RecentEvents = events
+		counts, err := h.store.OnboardingCounts(ctx)
+		if err != nil {
+			return err
+		}
+		d.Checklist = NewChecklist(t, counts)
 	}
 	return web.Render(c, fiber.StatusOK, "tenants/home", "", web.View{Title: t.Name, D: d})
 }
@@ -148,66 +154,6 @@ func (h *Handler) OrganisationPage(c *fiber.Ctx) error {
 			Org     *Organisation
 			Members []Member
 		}{o, members}})
-}
-
-// PeopleData is the people page.
-type PeopleData struct {
-	Members     []Member
-	Invitations []Invitation
-	Roles       []string
-	Funders     []Organisation
-	Programs    []Organisation
-}
-
-func (h *Handler) peopleData(c *fiber.Ctx) (*PeopleData, error) {
-	ctx := c.UserContext()
-	d := &PeopleData{Roles: authz.TenantRoles}
-	var err error
-	if d.Members, err = h.store.Members(ctx, ""); err != nil {
-		return nil, err
-	}
-	if d.Invitations, err = h.store.Invitations(ctx); err != nil {
-		return nil, err
-	}
-	if d.Funders, err = h.store.OrganisationsOfKind(ctx, OrgFunder); err != nil {
-		return nil, err
-	}
-	if d.Programs, err = h.store.OrganisationsOfKind(ctx, OrgProgram); err != nil {
-		return nil, err
-	}
-	return d, nil
-}
-
-// PeoplePage lists the tenant's people and invitations, with the invitation form.
-func (h *Handler) PeoplePage(c *fiber.Ctx) error {
-	d, err := h.peopleData(c)
-	if err != nil {
-		return err
-	}
-	return web.Render(c, fiber.StatusOK, "tenants/people", "tenants/_invite", web.View{Title: "People", D: d, Form: &web.Form{}})
-}
-
-// Invite sends an invitation; a bad form comes back with what was typed and the messages.
-func (h *Handler) Invite(c *fiber.Ctx) error {
-	f := web.NewForm(c)
-	inv, err := h.svc.Invite(c.UserContext(), InviteInput{Email: f.Get("email"), Name: f.Get("name"),
-		Role: f.Get("role"), OrganisationID: f.Get("organisation_id")})
-	if code := apperr.Code(err); code == apperr.EINVALID || code == apperr.ECONFLICT {
-		d, derr := h.peopleData(c)
-		if derr != nil {
-			return derr
-		}
-		f.Errors = apperr.FieldsOf(err)
-		if f.Errors == nil {
-			f.Errors = map[string]string{}
-		}
-		f.Errors["_form"] = apperr.Message(err)
-		return web.Render(c, web.Status(code), "tenants/people", "tenants/_invite", web.View{Title: "People", D: d, Form: f})
-	} else if err != nil {
-		return err
-	}
-	web.Flash(c, "Invitation sent to "+inv.Email+".")
-	return web.Redirect(c, "/t/"+web.ScopeOf(c).TenantSlug+"/people")
 }
 
 // AcceptData is the invitation page.

@@ -4,6 +4,7 @@ import (
 	"github.com/gofiber/fiber/v2"
 
 	"github.com/holdspace/holdspace/app/apperr"
+	"github.com/holdspace/holdspace/app/audit"
 	"github.com/holdspace/holdspace/app/authz"
 	"github.com/holdspace/holdspace/app/database"
 	"github.com/holdspace/holdspace/app/web"
@@ -15,8 +16,12 @@ func Nav(slug string) []web.NavItem {
 	return []web.NavItem{
 		{Label: "Home", Href: base + "/", Perm: authz.Perm{Obj: "home", Act: "read"}},
 		{Label: "Organisations", Href: base + "/organisations", Perm: authz.Perm{Obj: "organisations", Act: "read"}},
+		{Label: "Funders", Href: base + "/funders", Perm: authz.Perm{Obj: "organisations", Act: "create"}},
+		{Label: "Programs", Href: base + "/programs", Perm: authz.Perm{Obj: "organisations", Act: "read"}},
+		{Label: "Agencies", Href: base + "/agencies", Perm: authz.Perm{Obj: "organisations", Act: "create"}},
 		{Label: "People", Href: base + "/people", Perm: authz.Perm{Obj: "people", Act: "read"}},
 		{Label: "Audit log", Href: base + "/audit", Perm: authz.Perm{Obj: "audit", Act: "read"}},
+		{Label: "Settings", Href: base + "/settings", Perm: authz.Perm{Obj: "settings", Act: "read"}},
 	}
 }
 
@@ -24,27 +29,57 @@ func Nav(slug string) []web.NavItem {
 // or a query; the person must hold an active membership of it, else the answer is 404, the
 // same as for a tenant that does not exist. Then the role must grant perm (else 403). It puts
 // the tenant scope in the request context, which every store query needs.
+//
+// A deleted tenant is 404 to everyone. A suspended one shows its people (only them) a page
+// saying so, whatever the address. A platform admin with a live support grant (and no
+// membership) is the tenant's admin for the request, with a banner on every page and
+// "(support)" after their email in the audit log.
 func (h *Handler) Member(perm authz.Perm) fiber.Handler {
 	return func(c *fiber.Ctx) error {
 		id := web.IdentityOf(c)
 		if id == nil {
 			return apperr.Errorf(apperr.EUNAUTHORIZED, "Please sign in.")
 		}
-		t, err := h.store.TenantBySlug(c.UserContext(), c.Params("slug"))
+		ctx := c.UserContext()
+		t, err := h.store.TenantBySlug(ctx, c.Params("slug"))
 		if err != nil {
 			return err
 		}
-		m, err := h.store.ActiveMembership(c.UserContext(), t.ID, id.UserID)
-		if apperr.Code(err) == apperr.ENOTFOUND {
-			h.authz.Sync(id.UserID, t.ID, "")
+		if t.Deleted() {
 			return apperr.NotFound("page")
 		}
-		if err != nil {
+		var role, orgID string
+		var support *web.SupportInfo
+		m, err := h.store.ActiveMembership(ctx, t.ID, id.UserID)
+		switch apperr.Code(err) {
+		case "":
+			role, orgID = m.Role, m.OrganisationID
+		case apperr.ENOTFOUND:
+			if id.IsPlatformAdmin {
+				g, err := h.store.LiveSupportGrant(ctx, t.ID, id.UserID)
+				switch apperr.Code(err) {
+				case "":
+					role = authz.TenantAdmin
+					support = &web.SupportInfo{Until: g.ExpiresAt, Reason: g.Reason, EndURL: "/admin/tenants/" + t.ID + "/support/end"}
+					c.SetUserContext(audit.WithActor(ctx, audit.Actor{ID: id.UserID, Email: id.Email + SupportSuffix,
+						IP: audit.ActorFrom(ctx).IP}))
+				case apperr.ENOTFOUND:
+				default:
+					return err
+				}
+			}
+		default:
 			return err
 		}
-		h.authz.Sync(id.UserID, t.ID, m.Role)
-		web.SetTenant(c, &web.TenantInfo{ID: t.ID, Slug: t.Slug, Name: t.Name, Status: t.Status}, database.Scope{
-			TenantID: t.ID, TenantSlug: t.Slug, UserID: id.UserID, Role: m.Role, OrganisationID: m.OrganisationID})
+		h.authz.Sync(id.UserID, t.ID, role)
+		if role == "" {
+			return apperr.NotFound("page")
+		}
+		web.SetTenant(c, &web.TenantInfo{ID: t.ID, Slug: t.Slug, Name: t.Name, Status: t.Status, Support: support}, database.Scope{
+			TenantID: t.ID, TenantSlug: t.Slug, UserID: id.UserID, Role: role, OrganisationID: orgID})
+		if t.Suspended() {
+			return suspendedPage(c, t)
+		}
 		var nav []web.NavItem
 		for _, n := range Nav(t.Slug) {
 			if h.authz.Allowed(id.UserID, t.ID, n.Perm) {
@@ -54,25 +89,44 @@ func (h *Handler) Member(perm authz.Perm) fiber.Handler {
 		web.SetNav(c, nav)
 		// Checked after the tenant is set, so the refusal page keeps the tenant's navigation.
 		if !h.authz.Allowed(id.UserID, t.ID, perm) {
-			return apperr.Errorf(apperr.EFORBIDDEN, "Your role (%s) in %s does not include this page.", authz.RoleLabel(m.Role), t.Name)
+			return apperr.Errorf(apperr.EFORBIDDEN, "Your role (%s) in %s does not include this page.", authz.RoleLabel(role), t.Name)
 		}
-		if err := h.store.TouchTenant(c.UserContext(), t); err != nil {
-			return err
+		if support == nil {
+			if err := h.store.TouchTenant(c.UserContext(), t); err != nil {
+				return err
+			}
 		}
 		return c.Next()
 	}
 }
 
+// suspendedPage tells a suspended tenant's people what is going on (423 Locked), whatever they
+// asked for; an htmx request gets it in the page's main region.
+func suspendedPage(c *fiber.Ctx, t *Tenant) error {
+	if web.IsHTMX(c) {
+		c.Set(web.HXRetarget, "#main-content")
+		c.Set(web.HXReswap, "innerHTML")
+	}
+	return web.Render(c, fiber.StatusLocked, "tenants/suspended", "tenants/_suspended",
+		web.View{Title: t.Name + " is suspended", D: t})
+}
+
 // Public resolves the tenant of the URL for pages anyone may open (an invitation link): the
-// tenant scope is set, without a person.
+// tenant scope is set, without a person. A deleted tenant is 404; a suspended one says so.
 func (h *Handler) Public() fiber.Handler {
 	return func(c *fiber.Ctx) error {
 		t, err := h.store.TenantBySlug(c.UserContext(), c.Params("slug"))
 		if err != nil {
 			return err
 		}
+		if t.Deleted() {
+			return apperr.NotFound("page")
+		}
 		web.SetTenant(c, &web.TenantInfo{ID: t.ID, Slug: t.Slug, Name: t.Name, Status: t.Status},
 			database.Scope{TenantID: t.ID, TenantSlug: t.Slug})
+		if t.Suspended() {
+			return suspendedPage(c, t)
+		}
 		return c.Next()
 	}
 }

@@ -89,18 +89,19 @@ type PersonTenant struct {
 	Slug, Name, Role string
 }
 
-// TenantsOf lists the tenants userID is an active member of, by name.
+// TenantsOf lists the tenants userID is an active member of, by name (deleted tenants left out).
 func (s *Store) TenantsOf(ctx context.Context, userID string) ([]PersonTenant, error) {
 	var out []PersonTenant
 	err := s.db.NewSelect().TableExpr("memberships AS m").Join("JOIN tenants AS t ON t.id = m.tenant_id").
-		ColumnExpr("t.slug, t.name, m.role").Where("m.user_id = ? AND m.active", userID).
+		ColumnExpr("t.slug, t.name, m.role").Where("m.user_id = ? AND m.active AND t.deleted_at IS NULL", userID).
 		OrderExpr("t.name").Scan(ctx, &out)
 	return out, err
 }
 
 // CountTenantsOf counts the tenants userID is an active member of.
 func (s *Store) CountTenantsOf(ctx context.Context, userID string) (int, error) {
-	n, err := s.db.NewSelect().TableExpr("memberships AS m").Where("m.user_id = ? AND m.active", userID).Count(ctx)
+	n, err := s.db.NewSelect().TableExpr("memberships AS m").Join("JOIN tenants AS t ON t.id = m.tenant_id").
+		Where("m.user_id = ? AND m.active AND t.deleted_at IS NULL", userID).Count(ctx)
 	return int(n), err
 }
 

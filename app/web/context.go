@@ -4,6 +4,8 @@
 package web
 
 import (
+	"time"
+
 	"github.com/gofiber/fiber/v2"
 
 	"github.com/holdspace/holdspace/app/authz"
@@ -23,7 +25,20 @@ type Identity struct {
 // TenantInfo is the tenant of the URL, for the layout.
 type TenantInfo struct {
 	ID, Slug, Name, Status string
+	// Support is set while a platform admin works in the tenant through support access; the
+	// layout shows a banner on every page.
+	Support *SupportInfo
 }
+
+// SupportInfo is a live support access, for the banner.
+type SupportInfo struct {
+	Until  time.Time
+	Reason string
+	EndURL string // where the "End support access" button posts
+}
+
+// UntilClock is the end of the access as HH:MM (UTC).
+func (s *SupportInfo) UntilClock() string { return s.Until.UTC().Format("15:04") }
 
 // NavItem is a link the person can reach.
 type NavItem struct {

@@ -1,0 +1,671 @@
+package programs
+
+import (
+	"fmt"
+	"net/url"
+	"strconv"
+	"strings"
+
+	"github.com/gofiber/fiber/v2"
+
+	"github.com/holdspace/holdspace/app/apperr"
+	"github.com/holdspace/holdspace/app/authz"
+	"github.com/holdspace/holdspace/app/tenants"
+	"github.com/holdspace/holdspace/app/web"
+)
+
+// Handler serves the funder, program, funding and consultant agency pages.
+type Handler struct {
+	svc   *Service
+	store *Store
+	authz *authz.Authorizer
+}
+
+// NewHandler returns the handlers.
+func NewHandler(svc *Service, az *authz.Authorizer) *Handler {
+	return &Handler{svc: svc, store: svc.store, authz: az}
+}
+
+func (h *Handler) can(c *fiber.Ctx, obj, act string) bool {
+	sc := web.ScopeOf(c)
+	return h.authz.Allowed(sc.UserID, sc.TenantID, authz.Perm{Obj: obj, Act: act})
+}
+
+func base(c *fiber.Ctx) string { return "/t/" + web.ScopeOf(c).TenantSlug }
+
+// formError puts a bad-input error's messages on the form and returns the status to answer
+// with, or 0 when err is not about the input.
+func formError(f *web.Form, err error) int {
+	code := apperr.Code(err)
+	if code != apperr.EINVALID && code != apperr.ECONFLICT {
+		return 0
+	}
+	f.Errors = map[string]string{}
+	for k, v := range apperr.FieldsOf(err) {
+		f.Errors[k] = v
+	}
+	f.Errors["_form"] = apperr.Message(err)
+	return web.Status(code)
+}
+
+func emptyForm() *web.Form { return &web.Form{Values: url.Values{}, Errors: map[string]string{}} }
+
+// queryForm is a form holding the query string (for a GET that refreshes a form).
+func queryForm(c *fiber.Ctx) *web.Form {
+	f := emptyForm()
+	c.Request().URI().QueryArgs().VisitAll(func(k, v []byte) {
+		if string(k) != web.CSRFField {
+			f.Values.Add(string(k), string(v))
+		}
+	})
+	return f
+}
+
+func choices(list []string, chosen []string) []tenants.Choice {
+	out := make([]tenants.Choice, len(list))
+	for i, v := range list {
+		out[i] = tenants.Choice{Value: v, Label: v, Checked: inList(chosen, v)}
+	}
+	return out
+}
+
+// ---- Funders and consultant agencies ----
+
+// FunderRow is a funder with what is known of it.
+type FunderRow struct {
+	Org      tenants.Organisation
+	Known    KnownFunder
+	IsKnown  bool
+	Calendar string
+}
+
+// OrgsData is the funders page and the consultant agencies page.
+type OrgsData struct {
+	Kind      string // "funder" or "agency"
+	Funders   []FunderRow
+	Agencies  []tenants.Organisation
+	Missing   []KnownFunder
+	StateName string
+	CanCreate bool
+	CanUpdate bool
+}
+
+func (h *Handler) orgsPage(c *fiber.Ctx, kind string, status int, f *web.Form) error {
+	ctx := c.UserContext()
+	t, err := h.svc.Tenant(ctx)
+	if err != nil {
+		return err
+	}
+	d := &OrgsData{Kind: orgWord[kind], StateName: tenants.StateName(t.State),
+		CanCreate: h.can(c, "organisations", "create"), CanUpdate: h.can(c, "organisations", "update")}
+	list, err := h.store.Organisations(ctx, kind)
+	if err != nil {
+		return err
+	}
+	title := "Consultant agencies"
+	if kind == tenants.OrgFunder {
+		title = "Funders"
+		for _, o := range list {
+			k, known := Known(t, &o)
+			d.Funders = append(d.Funders, FunderRow{Org: o, Known: k, IsKnown: known, Calendar: CalendarLabel(k.Calendar)})
+		}
+		if d.CanCreate {
+			if d.Missing, err = h.svc.MissingUsualFunders(ctx, t); err != nil {
+				return err
+			}
+		}
+	} else {
+		d.Agencies = list
+	}
+	return web.Render(c, status, "programs/orgs", "programs/_org_add", web.View{Title: title, D: d, Form: f})
+}
+
+// FundersPage lists the funders with the form to add one.
+func (h *Handler) FundersPage(c *fiber.Ctx) error {
+	return h.orgsPage(c, tenants.OrgFunder, fiber.StatusOK, emptyForm())
+}
+
+// AgenciesPage lists the consultant agencies with the form to add one.
+func (h *Handler) AgenciesPage(c *fiber.Ctx) error {
+	return h.orgsPage(c, tenants.OrgConsultantAgency, fiber.StatusOK, emptyForm())
+}
+
+func orgInput(f *web.Form) OrgInput {
+	return OrgInput{Name: f.Get("name"), ShortName: f.Get("short_name")}
+}
+
+func (h *Handler) createOrg(c *fiber.Ctx, kind string) error {
+	f := web.NewForm(c)
+	var o *tenants.Organisation
+	var err error
+	if kind == tenants.OrgFunder {
+		o, err = h.svc.CreateFunder(c.UserContext(), orgInput(f))
+	} else {
+		o, err = h.svc.CreateAgency(c.UserContext(), orgInput(f))
+	}
+	if status := formError(f, err); status != 0 {
+		return h.orgsPage(c, kind, status, f)
+	} else if err != nil {
+		return err
+	}
+	web.Flash(c, o.Name+" is added.")
+	if kind == tenants.OrgFunder {
+		return web.Redirect(c, base(c)+"/funders")
+	}
+	return web.Redirect(c, base(c)+"/agencies")
+}
+
+// CreateFunder adds a funder.
+func (h *Handler) CreateFunder(c *fiber.Ctx) error { return h.createOrg(c, tenants.OrgFunder) }
+
+// CreateAgency adds a consultant agency.
+func (h *Handler) CreateAgency(c *fiber.Ctx) error {
+	return h.createOrg(c, tenants.OrgConsultantAgency)
+}
+
+// AddUsualFunders adds the usual funders of the tenant's state that are missing.
+func (h *Handler) AddUsualFunders(c *fiber.Ctx) error {
+	added, err := h.svc.AddUsualFunders(c.UserContext())
+	if err != nil {
+		return err
+	}
+	if len(added) == 0 {
+		web.Flash(c, "All the usual funders are already in your list.")
+	} else {
+		web.Flash(c, "Added "+strings.Join(added, ", ")+".")
+	}
+	return web.Redirect(c, base(c)+"/funders")
+}
+
+// OrgEditData is the page that edits a funder or a consultant agency.
+type OrgEditData struct {
+	Org         *tenants.Organisation
+	Kind        string // "funder" or "agency"
+	Action      string
+	Back        string
+	Known       KnownFunder
+	IsKnown     bool
+	CalendarFor string
+}
+
+func (h *Handler) orgEdit(c *fiber.Ctx, kind, param string, post bool) error {
+	ctx := c.UserContext()
+	o, err := h.store.Organisation(ctx, kind, c.Params(param))
+	if err != nil {
+		return err
+	}
+	list := "/agencies"
+	if kind == tenants.OrgFunder {
+		list = "/funders"
+	}
+	d := &OrgEditData{Org: o, Kind: orgWord[kind], Action: base(c) + list + "/" + o.ID + "/edit", Back: base(c) + list}
+	f, status := emptyForm(), fiber.StatusOK
+	f.Values.Set("name", o.Name)
+	f.Values.Set("short_name", o.ShortName)
+	if post {
+		f = web.NewForm(c)
+		if kind == tenants.OrgFunder {
+			_, err = h.svc.UpdateFunder(ctx, o.ID, orgInput(f))
+		} else {
+			_, err = h.svc.UpdateAgency(ctx, o.ID, orgInput(f))
+		}
+		if status = formError(f, err); status == 0 {
+			if err != nil {
+				return err
+			}
+			web.Flash(c, f.Get("name")+" is saved.")
+			return web.Redirect(c, d.Back)
+		}
+	}
+	if kind == tenants.OrgFunder {
+		t, err := h.svc.Tenant(ctx)
+		if err != nil {
+			return err
+		}
+		d.Known, d.IsKnown = Known(t, o)
+		d.CalendarFor = CalendarLabel(d.Known.Calendar)
+	}
+	return web.Render(c, status, "programs/org_edit", "", web.View{Title: "Edit " + o.Name, D: d, Form: f})
+}
+
+// EditFunderPage shows the form that edits a funder.
+func (h *Handler) EditFunderPage(c *fiber.Ctx) error {
+	return h.orgEdit(c, tenants.OrgFunder, "funderID", false)
+}
+
+// UpdateFunder saves a funder.
+func (h *Handler) UpdateFunder(c *fiber.Ctx) error {
+	return h.orgEdit(c, tenants.OrgFunder, "funderID", true)
+}
+
+// EditAgencyPage shows the form that edits a consultant agency.
+func (h *Handler) EditAgencyPage(c *fiber.Ctx) error {
+	return h.orgEdit(c, tenants.OrgConsultantAgency, "agencyID", false)
+}
+
+// UpdateAgency saves a consultant agency.
+func (h *Handler) UpdateAgency(c *fiber.Ctx) error {
+	return h.orgEdit(c, tenants.OrgConsultantAgency, "agencyID", true)
+}
+
+// ---- Programs ----
+
+// ProgramsData is the program list with its filter.
+type ProgramsData struct {
+	Programs  []Program
+	Kinds     []tenants.Choice
+	Counties  []string
+	Filter    ProgramFilter
+	Filtered  bool
+	CanCreate bool
+}
+
+// ProgramsPage lists the programs the person may see, filtered by kind and county. An htmx
+// request (the filter form) gets only the list.
+func (h *Handler) ProgramsPage(c *fiber.Ctx) error {
+	ctx := c.UserContext()
+	t, err := h.svc.Tenant(ctx)
+	if err != nil {
+		return err
+	}
+	d := &ProgramsData{Filter: ProgramFilter{Kind: strings.TrimSpace(c.Query("kind")), County: strings.TrimSpace(c.Query("county"))},
+		CanCreate: h.can(c, "organisations", "create")}
+	for _, k := range tenants.ProgramKinds {
+		d.Kinds = append(d.Kinds, tenants.Choice{Value: k.Value, Label: k.Label})
+	}
+	d.Counties = CountyChoices(t)
+	if d.Filter.County != "" && d.Counties != nil && !inList(d.Counties, d.Filter.County) {
+		d.Counties = append([]string{d.Filter.County}, d.Counties...)
+	}
+	d.Filtered = d.Filter.Kind != "" || d.Filter.County != ""
+	if d.Programs, err = h.store.Programs(ctx, d.Filter); err != nil {
+		return err
+	}
+	return web.Render(c, fiber.StatusOK, "programs/programs", "programs/_programs", web.View{Title: "Programs", D: d})
+}
+
+// ProgramFormData is the page that adds or edits a program.
+type ProgramFormData struct {
+	Program   *tenants.Organisation // nil when adding
+	Kinds     []tenants.Choice
+	Counties  []string // nil: the county is typed
+	Languages []tenants.Choice
+	Action    string
+	Back      string
+	NoLangs   bool // the tenant has not chosen its languages yet
+}
+
+func (h *Handler) programForm(c *fiber.Ctx, p *tenants.Organisation, status int, f *web.Form) error {
+	t, err := h.svc.Tenant(c.UserContext())
+	if err != nil {
+		return err
+	}
+	d := &ProgramFormData{Program: p, Counties: ProgramCountyChoices(t, p), Languages: choices(ProgramLanguageChoices(t, p), f.Values["languages"]),
+		Action: base(c) + "/programs", Back: base(c) + "/programs", NoLangs: len(t.Languages) == 0}
+	for _, k := range tenants.ProgramKinds {
+		d.Kinds = append(d.Kinds, tenants.Choice{Value: k.Value, Label: k.Label})
+	}
+	title := "Add a program"
+	if p != nil {
+		d.Action, d.Back, title = base(c)+"/programs/"+p.ID+"/edit", base(c)+"/programs/"+p.ID, "Edit "+p.Name
+	}
+	return web.Render(c, status, "programs/program_form", "", web.View{Title: title, D: d, Form: f})
+}
+
+func programInput(f *web.Form) ProgramInput {
+	return ProgramInput{Name: f.Get("name"), ShortName: f.Get("short_name"), Kind: f.Get("program_kind"),
+		County: f.Get("county"), Languages: f.Values["languages"]}
+}
+
+// NewProgramPage shows the form that adds a program.
+func (h *Handler) NewProgramPage(c *fiber.Ctx) error {
+	return h.programForm(c, nil, fiber.StatusOK, emptyForm())
+}
+
+// CreateProgram adds a program and opens it.
+func (h *Handler) CreateProgram(c *fiber.Ctx) error {
+	f := web.NewForm(c)
+	p, err := h.svc.CreateProgram(c.UserContext(), programInput(f))
+	if status := formError(f, err); status != 0 {
+		return h.programForm(c, nil, status, f)
+	} else if err != nil {
+		return err
+	}
+	web.Flash(c, p.Name+" is added. Now add its sites and its fundings.")
+	return web.Redirect(c, base(c)+"/programs/"+p.ID)
+}
+
+// EditProgramPage shows the form that edits a program.
+func (h *Handler) EditProgramPage(c *fiber.Ctx) error {
+	p, err := h.store.Organisation(c.UserContext(), tenants.OrgProgram, c.Params("programID"))
+	if err != nil {
+		return err
+	}
+	f := emptyForm()
+	f.Values.Set("name", p.Name)
+	f.Values.Set("short_name", p.ShortName)
+	f.Values.Set("program_kind", p.ProgramKind)
+	f.Values.Set("county", p.County)
+	f.Values["languages"] = append([]string(nil), p.Languages...)
+	return h.programForm(c, p, fiber.StatusOK, f)
+}
+
+// UpdateProgram saves a program.
+func (h *Handler) UpdateProgram(c *fiber.Ctx) error {
+	ctx := c.UserContext()
+	p, err := h.store.Organisation(ctx, tenants.OrgProgram, c.Params("programID"))
+	if err != nil {
+		return err
+	}
+	f := web.NewForm(c)
+	_, err = h.svc.UpdateProgram(ctx, p.ID, programInput(f))
+	if status := formError(f, err); status != 0 {
+		return h.programForm(c, p, status, f)
+	} else if err != nil {
+		return err
+	}
+	web.Flash(c, f.Get("name")+" is saved.")
+	return web.Redirect(c, base(c)+"/programs/"+p.ID)
+}
+
+// YearTotal is the sum of a program's fundings in one fiscal year.
+type YearTotal struct {
+	Label, Total string
+}
+
+// ProgramData is a program's page.
+type ProgramData struct {
+	Program      *tenants.Organisation
+	Sites        []Site
+	SiteKinds    []tenants.Choice
+	ShowFundings bool
+	Fundings     []Funding
+	Totals       []YearTotal
+	Funders      []tenants.Organisation // for "add a funding"
+	CanEdit      bool
+	CanFund      bool
+}
+
+func (h *Handler) programPage(c *fiber.Ctx, status int, f *web.Form) error {
+	ctx := c.UserContext()
+	p, err := h.store.Organisation(ctx, tenants.OrgProgram, c.Params("programID"))
+	if err != nil {
+		return err
+	}
+	d := &ProgramData{Program: p, CanEdit: h.can(c, "organisations", "update"), CanFund: h.can(c, "fundings", "update"),
+		ShowFundings: h.can(c, "fundings", "read")}
+	for _, k := range SiteKinds {
+		d.SiteKinds = append(d.SiteKinds, tenants.Choice{Value: k.Value, Label: k.Label})
+	}
+	if d.Sites, err = h.store.Sites(ctx, p.ID); err != nil {
+		return err
+	}
+	if d.ShowFundings {
+		t, err := h.svc.Tenant(ctx)
+		if err != nil {
+			return err
+		}
+		if d.Fundings, err = h.store.Fundings(ctx, p.ID); err != nil {
+			return err
+		}
+		sums, order := map[string]int64{}, []string{}
+		for i := range d.Fundings {
+			h.svc.Label(t, &d.Fundings[i])
+			l := d.Fundings[i].FYLabel
+			if _, seen := sums[l]; !seen {
+				order = append(order, l)
+			}
+			sums[l] += d.Fundings[i].Total()
+		}
+		for _, l := range order {
+			d.Totals = append(d.Totals, YearTotal{Label: l, Total: FormatMoney(sums[l])})
+		}
+	}
+	if d.CanFund {
+		if d.Funders, err = h.store.Organisations(ctx, tenants.OrgFunder); err != nil {
+			return err
+		}
+	}
+	return web.Render(c, status, "programs/program", "programs/_sites", web.View{Title: p.Name, D: d, Form: f})
+}
+
+// ProgramPage shows a program: its kind, county, languages, sites and fundings.
+func (h *Handler) ProgramPage(c *fiber.Ctx) error {
+	return h.programPage(c, fiber.StatusOK, emptyForm())
+}
+
+// AddSite adds a site or classroom to a program.
+func (h *Handler) AddSite(c *fiber.Ctx) error {
+	f := web.NewForm(c)
+	site, err := h.svc.AddSite(c.UserContext(), c.Params("programID"), SiteInput{Name: f.Get("site_name"), Kind: f.Get("site_kind")})
+	if status := formError(f, err); status != 0 {
+		return h.programPage(c, status, f)
+	} else if err != nil {
+		return err
+	}
+	web.Flash(c, site.Name+" is added.")
+	return web.Redirect(c, base(c)+"/programs/"+site.ProgramID+"#sites")
+}
+
+// RemoveSite removes a site or classroom from a program.
+func (h *Handler) RemoveSite(c *fiber.Ctx) error {
+	site, err := h.svc.RemoveSite(c.UserContext(), c.Params("programID"), c.Params("siteID"))
+	if err != nil {
+		return err
+	}
+	web.Flash(c, site.Name+" is removed.")
+	return web.Redirect(c, base(c)+"/programs/"+site.ProgramID+"#sites")
+}
+
+// ---- Fundings ----
+
+// LineRow is one budget line row of the funding form.
+type LineRow struct {
+	N                          int // 1-based, for labels
+	CategoryField, AmountField string
+}
+
+// FundingFormData is the page that adds a funding or edits its budget lines.
+type FundingFormData struct {
+	Program       *tenants.Organisation
+	Funding       *Funding // nil when adding
+	Funders       []tenants.Organisation
+	Years         []tenants.Choice
+	Categories    []string
+	Rows          []LineRow
+	Known         KnownFunder
+	IsKnown       bool
+	FunderChosen  bool
+	CalendarLabel string
+	Action        string
+	Back          string
+	MaxLines      int
+}
+
+const defaultRows = 5
+
+// lineRows is how many rows the form shows: enough for what was typed, and two more.
+func lineRows(f *web.Form, atLeast int) []LineRow {
+	n := atLeast
+	for i := 0; i < MaxLines; i++ {
+		if f.Get(fmt.Sprintf("line_category_%d", i)) != "" || f.Get(fmt.Sprintf("line_amount_%d", i)) != "" || f.Error(fmt.Sprintf("line_amount_%d", i)) != "" {
+			n = max(n, i+2)
+		}
+	}
+	n = min(max(n, 1), MaxLines)
+	rows := make([]LineRow, n)
+	for i := range rows {
+		rows[i] = LineRow{N: i + 1, CategoryField: fmt.Sprintf("line_category_%d", i), AmountField: fmt.Sprintf("line_amount_%d", i)}
+	}
+	return rows
+}
+
+func fundingInput(f *web.Form) FundingInput {
+	in := FundingInput{FunderID: f.Get("funder_id"), FiscalYear: f.Get("fiscal_year"), IECMHCFunded: f.Get("iecmhc_funded") != ""}
+	last := -1
+	for i := 0; i < MaxLines+1; i++ {
+		if f.Get(fmt.Sprintf("line_category_%d", i)) != "" || f.Get(fmt.Sprintf("line_amount_%d", i)) != "" {
+			last = i
+		}
+	}
+	for i := 0; i <= last; i++ {
+		in.Lines = append(in.Lines, LineInput{Category: f.Get(fmt.Sprintf("line_category_%d", i)), Amount: f.Get(fmt.Sprintf("line_amount_%d", i))})
+	}
+	return in
+}
+
+func (h *Handler) fundingForm(c *fiber.Ctx, p *tenants.Organisation, fu *Funding, status int, f *web.Form, extraRows int) error {
+	ctx := c.UserContext()
+	t, err := h.svc.Tenant(ctx)
+	if err != nil {
+		return err
+	}
+	d := &FundingFormData{Program: p, Funding: fu, Categories: BudgetCategories, MaxLines: MaxLines,
+		Action: base(c) + "/programs/" + p.ID + "/fundings", Back: base(c) + "/programs/" + p.ID + "#fundings"}
+	calendar := CalendarState
+	if fu == nil {
+		if d.Funders, err = h.store.Organisations(ctx, tenants.OrgFunder); err != nil {
+			return err
+		}
+		for i := range d.Funders {
+			if d.Funders[i].ID == f.Get("funder_id") {
+				d.Known, d.IsKnown = Known(t, &d.Funders[i])
+				d.FunderChosen = true
+				calendar = d.Known.Calendar
+			}
+		}
+	} else {
+		d.Action = base(c) + "/programs/" + p.ID + "/fundings/" + fu.ID + "/edit"
+		d.Known, d.IsKnown = Known(t, &tenants.Organisation{Name: fu.FunderName, ShortName: fu.FunderShort})
+		calendar = d.Known.Calendar
+		h.svc.Label(t, fu)
+	}
+	d.CalendarLabel = CalendarLabel(calendar) + " (" + tenants.MonthName(StartMonth(t, calendar)) + " to " +
+		tenants.MonthName((StartMonth(t, calendar)+10)%12+1) + ")"
+	for _, y := range FiscalYears(t, calendar, h.svc.now()) {
+		d.Years = append(d.Years, tenants.Choice{Value: strconv.Itoa(y), Label: tenants.FiscalYearLabel(y, StartMonth(t, calendar))})
+	}
+	atLeast := defaultRows
+	if fu != nil {
+		atLeast = len(fu.Lines) + 2
+	}
+	d.Rows = lineRows(f, atLeast)
+	if extraRows > 0 {
+		d.Rows = lineRows(f, len(d.Rows)+extraRows)
+	}
+	title := "Add a funding to " + p.Name
+	if fu != nil {
+		title = "Budget of " + fu.Funder() + " " + fu.FYLabel + " for " + p.Name
+	}
+	return web.Render(c, status, "programs/funding_form", "programs/_funding_form", web.View{Title: title, D: d, Form: f})
+}
+
+// NewFundingPage shows the form that adds a funding. The funder may be chosen already
+// (?funder_id=): the "I/ECMHC is already funded" box and the fiscal years then follow what is
+// known of it. The funder select refreshes the form with htmx.
+func (h *Handler) NewFundingPage(c *fiber.Ctx) error {
+	ctx := c.UserContext()
+	p, err := h.store.Organisation(ctx, tenants.OrgProgram, c.Params("programID"))
+	if err != nil {
+		return err
+	}
+	t, err := h.svc.Tenant(ctx)
+	if err != nil {
+		return err
+	}
+	f := queryForm(c)
+	f.Values.Del("iecmhc_funded")
+	calendar := CalendarState
+	if id := f.Get("funder_id"); id != "" {
+		if funder, err := h.store.Organisation(ctx, tenants.OrgFunder, id); err == nil {
+			k, _ := Known(t, funder)
+			if k.FundsIECMHC {
+				f.Values.Set("iecmhc_funded", "1")
+			}
+			calendar = k.Calendar
+		}
+	}
+	if years := FiscalYears(t, calendar, h.svc.now()); !inYears(years, atoiOr(f.Get("fiscal_year"), 0)) {
+		f.Values.Set("fiscal_year", strconv.Itoa(years[yearsAhead])) // the current fiscal year
+	}
+	return h.fundingForm(c, p, nil, fiber.StatusOK, f, 0)
+}
+
+// AddFunding adds a funding with its budget lines. "Add more lines" shows the form again with
+// more rows, saving nothing.
+func (h *Handler) AddFunding(c *fiber.Ctx) error {
+	ctx := c.UserContext()
+	p, err := h.store.Organisation(ctx, tenants.OrgProgram, c.Params("programID"))
+	if err != nil {
+		return err
+	}
+	f := web.NewForm(c)
+	if f.Get("more_lines") != "" {
+		f.Values.Del("more_lines")
+		return h.fundingForm(c, p, nil, fiber.StatusOK, f, 3)
+	}
+	fu, err := h.svc.AddFunding(ctx, p.ID, fundingInput(f))
+	if status := formError(f, err); status != 0 {
+		return h.fundingForm(c, p, nil, status, f, 0)
+	} else if err != nil {
+		return err
+	}
+	web.Flash(c, fmt.Sprintf("The funding from %s for %s is added: %s.", fu.Funder(), fu.FYLabel, fu.TotalLabel()))
+	return web.Redirect(c, base(c)+"/programs/"+p.ID+"#fundings")
+}
+
+// EditFundingPage shows the form that edits a funding's budget lines.
+func (h *Handler) EditFundingPage(c *fiber.Ctx) error {
+	ctx := c.UserContext()
+	p, err := h.store.Organisation(ctx, tenants.OrgProgram, c.Params("programID"))
+	if err != nil {
+		return err
+	}
+	fu, err := h.store.Funding(ctx, p.ID, c.Params("fundingID"))
+	if err != nil {
+		return err
+	}
+	f := emptyForm()
+	if fu.IECMHCFunded {
+		f.Values.Set("iecmhc_funded", "1")
+	}
+	for i, l := range fu.Lines {
+		f.Values.Set(fmt.Sprintf("line_category_%d", i), l.Category)
+		f.Values.Set(fmt.Sprintf("line_amount_%d", i), amountInput(l.AmountCents))
+	}
+	return h.fundingForm(c, p, fu, fiber.StatusOK, f, 0)
+}
+
+// UpdateFunding saves a funding's budget lines.
+func (h *Handler) UpdateFunding(c *fiber.Ctx) error {
+	ctx := c.UserContext()
+	p, err := h.store.Organisation(ctx, tenants.OrgProgram, c.Params("programID"))
+	if err != nil {
+		return err
+	}
+	fu, err := h.store.Funding(ctx, p.ID, c.Params("fundingID"))
+	if err != nil {
+		return err
+	}
+	f := web.NewForm(c)
+	if f.Get("more_lines") != "" {
+		f.Values.Del("more_lines")
+		return h.fundingForm(c, p, fu, fiber.StatusOK, f, 3)
+	}
+	saved, err := h.svc.UpdateFunding(ctx, p.ID, fu.ID, fundingInput(f))
+	if status := formError(f, err); status != 0 {
+		return h.fundingForm(c, p, fu, status, f, 0)
+	} else if err != nil {
+		return err
+	}
+	web.Flash(c, fmt.Sprintf("The budget of %s for %s is saved: %s.", saved.Funder(), saved.FYLabel, saved.TotalLabel()))
+	return web.Redirect(c, base(c)+"/programs/"+p.ID+"#fundings")
+}
+
+func atoiOr(s string, or int) int {
+	n, err := strconv.Atoi(strings.TrimSpace(s))
+	if err != nil {
+		return or
+	}
+	return n
+}

@@ -1,0 +1,236 @@
+package tenants
+
+import (
+	"net/url"
+
+	"github.com/gofiber/fiber/v2"
+
+	"github.com/holdspace/holdspace/app/apperr"
+	"github.com/holdspace/holdspace/app/authz"
+	"github.com/holdspace/holdspace/app/web"
+)
+
+// PeopleData is the people page: the filtered list, the invitations and the invitation form.
+type PeopleData struct {
+	Members     []Member
+	More        bool // more people match than the page shows
+	Filter      PeopleFilter
+	Query       string // the filter as a query string, for links back to the list
+	Invitations []Invitation
+	Roles       []string
+	Funders     []Organisation
+	Programs    []Organisation
+	Problem     string // why an invitation button did not work
+}
+
+// Filtered reports whether any filter is set.
+func (d *PeopleData) Filtered() bool { return d.Filter != PeopleFilter{} }
+
+// Statuses are the filter's status choices.
+func (d *PeopleData) Statuses() []struct{ Value, Label string } {
+	return []struct{ Value, Label string }{{MemberActive, "Active"}, {MemberDeactivated, "Deactivated"}}
+}
+
+func peopleFilter(c *fiber.Ctx) PeopleFilter {
+	return PeopleFilter{Role: c.Query("role"), OrganisationID: c.Query("organisation_id"), Status: c.Query("status"), Q: c.Query("q")}
+}
+
+func (f PeopleFilter) query() string {
+	v := url.Values{}
+	for k, s := range map[string]string{"role": f.Role, "organisation_id": f.OrganisationID, "status": f.Status, "q": f.Q} {
+		if s != "" {
+			v.Set(k, s)
+		}
+	}
+	return v.Encode()
+}
+
+func (h *Handler) peopleData(c *fiber.Ctx, f PeopleFilter) (*PeopleData, error) {
+	ctx := c.UserContext()
+	d := &PeopleData{Roles: authz.TenantRoles, Filter: f, Query: f.query()}
+	var err error
+	if d.Members, d.More, err = h.store.People(ctx, f); err != nil {
+		return nil, err
+	}
+	if d.Invitations, err = h.store.Invitations(ctx); err != nil {
+		return nil, err
+	}
+	if d.Funders, err = h.store.OrganisationsOfKind(ctx, OrgFunder); err != nil {
+		return nil, err
+	}
+	if d.Programs, err = h.store.OrganisationsOfKind(ctx, OrgProgram); err != nil {
+		return nil, err
+	}
+	return d, nil
+}
+
+// PeoplePage lists the tenant's people (filtered by role, organisation, status and a name or
+// email; the filter is in the URL, so a filtered list can be shared), the invitations, and the
+// invitation form. An htmx request for it gets only the list.
+func (h *Handler) PeoplePage(c *fiber.Ctx) error {
+	d, err := h.peopleData(c, peopleFilter(c))
+	if err != nil {
+		return err
+	}
+	return web.Render(c, fiber.StatusOK, "tenants/people", "tenants/_people", web.View{Title: "People", D: d, Form: &web.Form{}})
+}
+
+// Invite sends an invitation; a bad form comes back with what was typed and the messages.
+func (h *Handler) Invite(c *fiber.Ctx) error {
+	f := web.NewForm(c)
+	inv, err := h.svc.Invite(c.UserContext(), InviteInput{Email: f.Get("email"), Name: f.Get("name"),
+		Role: f.Get("role"), OrganisationID: f.Get("organisation_id")})
+	if code := apperr.Code(err); code == apperr.EINVALID || code == apperr.ECONFLICT {
+		d, derr := h.peopleData(c, PeopleFilter{})
+		if derr != nil {
+			return derr
+		}
+		f.Errors = apperr.FieldsOf(err)
+		if f.Errors == nil {
+			f.Errors = map[string]string{}
+		}
+		f.Errors["_form"] = apperr.Message(err)
+		return web.Render(c, web.Status(code), "tenants/people", "tenants/_invite", web.View{Title: "People", D: d, Form: f})
+	} else if err != nil {
+		return err
+	}
+	web.Flash(c, "Invitation sent to "+inv.Email+".")
+	return web.Redirect(c, "/t/"+web.ScopeOf(c).TenantSlug+"/people")
+}
+
+// invitationAction runs a resend or a revoke; a refusal comes back on the people page.
+func (h *Handler) invitationAction(c *fiber.Ctx, act func() (*Invitation, error), done func(*Invitation) string) error {
+	inv, err := act()
+	if code := apperr.Code(err); code == apperr.ECONFLICT || code == apperr.EINVALID {
+		d, derr := h.peopleData(c, PeopleFilter{})
+		if derr != nil {
+			return derr
+		}
+		d.Problem = apperr.Message(err)
+		if f := apperr.FieldsOf(err); f != nil {
+			for _, msg := range f {
+				d.Problem += " " + msg
+			}
+		}
+		return web.Render(c, web.Status(code), "tenants/people", "", web.View{Title: "People", D: d, Form: &web.Form{}})
+	} else if err != nil {
+		return err
+	}
+	web.Flash(c, done(inv))
+	return web.Redirect(c, "/t/"+web.ScopeOf(c).TenantSlug+"/people#invitations")
+}
+
+// ResendInvitation sends a new link; the old one stops working.
+func (h *Handler) ResendInvitation(c *fiber.Ctx) error {
+	return h.invitationAction(c, func() (*Invitation, error) {
+		return h.svc.ResendInvitation(c.UserContext(), c.Params("invitationID"))
+	}, func(inv *Invitation) string {
+		return "A new invitation link is sent to " + inv.Email + "; the old link no longer works."
+	})
+}
+
+// RevokeInvitation stops an invitation's link from working.
+func (h *Handler) RevokeInvitation(c *fiber.Ctx) error {
+	return h.invitationAction(c, func() (*Invitation, error) {
+		return h.svc.RevokeInvitation(c.UserContext(), c.Params("invitationID"))
+	}, func(inv *Invitation) string { return "The invitation to " + inv.Email + " is revoked." })
+}
+
+// PersonData is the page of one person in the tenant.
+type PersonData struct {
+	Member   *Member
+	Roles    []string
+	Funders  []Organisation
+	Programs []Organisation
+	Self     bool   // the person is the one looking
+	Back     string // the people list, with its filter
+	Problem  string // why deactivation was refused
+}
+
+func (h *Handler) renderPerson(c *fiber.Ctx, status int, m *Member, f *web.Form, problem string) error {
+	ctx := c.UserContext()
+	d := PersonData{Member: m, Roles: authz.TenantRoles, Self: m.UserID == web.ScopeOf(c).UserID, Problem: problem,
+		Back: "/t/" + web.ScopeOf(c).TenantSlug + "/people"}
+	var err error
+	if d.Funders, err = h.store.OrganisationsOfKind(ctx, OrgFunder); err != nil {
+		return err
+	}
+	if d.Programs, err = h.store.OrganisationsOfKind(ctx, OrgProgram); err != nil {
+		return err
+	}
+	if f == nil {
+		f = &web.Form{Values: url.Values{"role": {m.Role}, "organisation_id": {m.OrganisationID}}, Errors: map[string]string{}}
+	}
+	title := m.Name
+	if title == "" {
+		title = m.Email
+	}
+	return web.Render(c, status, "tenants/person", "tenants/_person_role", web.View{Title: title, D: d, Form: f})
+}
+
+// PersonPage shows one person: their role and organisation (a form to change them) and the
+// buttons to deactivate or reactivate them.
+func (h *Handler) PersonPage(c *fiber.Ctx) error {
+	m, err := h.store.MemberByID(c.UserContext(), c.Params("memberID"))
+	if err != nil {
+		return err
+	}
+	return h.renderPerson(c, fiber.StatusOK, m, nil, "")
+}
+
+// UpdatePerson changes a person's role or organisation.
+func (h *Handler) UpdatePerson(c *fiber.Ctx) error {
+	ctx := c.UserContext()
+	f := web.NewForm(c)
+	m, err := h.svc.ChangeRole(ctx, c.Params("memberID"), ChangeRoleInput{Role: f.Get("role"), OrganisationID: f.Get("organisation_id")})
+	if code := apperr.Code(err); code == apperr.EINVALID || code == apperr.ECONFLICT {
+		current, lerr := h.store.MemberByID(ctx, c.Params("memberID"))
+		if lerr != nil {
+			return lerr
+		}
+		f.Errors = apperr.FieldsOf(err)
+		if f.Errors == nil {
+			f.Errors = map[string]string{}
+		}
+		f.Errors["_form"] = apperr.Message(err)
+		return h.renderPerson(c, web.Status(code), current, f, "")
+	} else if err != nil {
+		return err
+	}
+	web.Flash(c, displayName(m)+" is now "+describeRole(ctx, h.store, m.Role, m.OrganisationID)+".")
+	return web.Redirect(c, "/t/"+web.ScopeOf(c).TenantSlug+"/people/"+m.ID)
+}
+
+// DeactivatePerson deactivates a person: their sessions end at once, their records stay.
+func (h *Handler) DeactivatePerson(c *fiber.Ctx) error {
+	ctx := c.UserContext()
+	m, err := h.svc.DeactivateMember(ctx, c.Params("memberID"))
+	if apperr.Code(err) == apperr.ECONFLICT {
+		current, lerr := h.store.MemberByID(ctx, c.Params("memberID"))
+		if lerr != nil {
+			return lerr
+		}
+		return h.renderPerson(c, fiber.StatusConflict, current, nil, apperr.Message(err))
+	} else if err != nil {
+		return err
+	}
+	web.Flash(c, displayName(m)+" is deactivated and signed out. Their records stay.")
+	return web.Redirect(c, "/t/"+web.ScopeOf(c).TenantSlug+"/people/"+m.ID)
+}
+
+// ReactivatePerson gives a deactivated person their membership back.
+func (h *Handler) ReactivatePerson(c *fiber.Ctx) error {
+	m, err := h.svc.ReactivateMember(c.UserContext(), c.Params("memberID"))
+	if err != nil {
+		return err
+	}
+	web.Flash(c, displayName(m)+" is active again, as "+authz.RoleLabel(m.Role)+".")
+	return web.Redirect(c, "/t/"+web.ScopeOf(c).TenantSlug+"/people/"+m.ID)
+}
+
+func displayName(m *Member) string {
+	if m.Name != "" {
+		return m.Name
+	}
+	return m.Email
+}
