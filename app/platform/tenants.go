@@ -18,7 +18,7 @@ import (
 
 // NewTenantData is the new-tenant form's choices.
 type NewTenantData struct {
-	States []State
+	States []tenants.State
 	Kinds  []struct{ Value, Label string }
 }
 
@@ -31,17 +31,16 @@ var kinds = []struct{ Value, Label string }{
 func (h *Handler) NewTenantPage(c *fiber.Ctx) error {
 	f := &web.Form{Values: url.Values{"kind": {tenants.KindStateSystem}}, Errors: map[string]string{}}
 	return web.Render(c, fiber.StatusOK, "platform/tenant_new", "platform/_tenant_new", web.View{Title: "New tenant",
-		D: NewTenantData{States: States, Kinds: kinds}, Form: f})
+		D: NewTenantData{States: tenants.States, Kinds: kinds}, Form: f})
 }
 
 // CreateTenant creates the tenant on a trial and emails its first admin an invitation.
 func (h *Handler) CreateTenant(c *fiber.Ctx) error {
 	f := web.NewForm(c)
-	st, _ := stateOf(f.Get("state"))
 	t, err := h.life.CreateForAgency(c.UserContext(), tenants.NewTenantInput{
 		Name: f.Get("name"), Kind: f.Get("kind"), State: f.Get("state"), Slug: f.Get("slug"),
 		AdminName: f.Get("admin_name"), AdminEmail: f.Get("admin_email"),
-		TimeZone: st.TimeZone, ValidState: validState, InvitedBy: web.IdentityOf(c).UserID,
+		InvitedBy: web.IdentityOf(c).UserID,
 	})
 	if code := apperr.Code(err); code == apperr.EINVALID || code == apperr.ECONFLICT {
 		f.Errors = apperr.FieldsOf(err)
@@ -50,7 +49,7 @@ func (h *Handler) CreateTenant(c *fiber.Ctx) error {
 		}
 		f.Errors["_form"] = apperr.Message(err)
 		return web.Render(c, web.Status(code), "platform/tenant_new", "platform/_tenant_new", web.View{Title: "New tenant",
-			D: NewTenantData{States: States, Kinds: kinds}, Form: f})
+			D: NewTenantData{States: tenants.States, Kinds: kinds}, Form: f})
 	} else if err != nil {
 		return err
 	}
@@ -86,7 +85,7 @@ func (h *Handler) tenantDetail(c *fiber.Ctx) (*TenantDetail, error) {
 	}
 	d := &TenantDetail{Tenant: t, Today: database.Now().Format("2006-01-02"), MaxDays: tenants.MaxTrialExt,
 		MinReason: tenants.MinSupportReason}
-	if st, ok := stateOf(t.State); ok {
+	if st, ok := tenants.StateByCode(t.State); ok {
 		d.StateName = st.Name
 	}
 	if err := h.tenantRows().Where("t.id = ?", id).Scan(ctx, &d.Row); err != nil {

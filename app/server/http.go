@@ -36,8 +36,9 @@ func (a *App) Web() (*fiber.App, error) {
 		ReadTimeout:           30 * time.Second,
 		WriteTimeout:          60 * time.Second,
 		IdleTimeout:           120 * time.Second,
-		BodyLimit:             10 << 20,
-		StrictRouting:         false,
+		// Above the largest upload (a 5 MB CSV import), so that one gets its own message.
+		BodyLimit:     16 << 20,
+		StrictRouting: false,
 	})
 	app.Use(recover.New(recover.Config{EnableStackTrace: true}))
 	app.Use(requestid.New())

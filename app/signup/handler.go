@@ -31,7 +31,7 @@ type SlugCheck struct {
 
 // FormData is the sign-up page.
 type FormData struct {
-	States []State
+	States []tenants.State
 	Kinds  []struct{ Value, Label string }
 	Check  SlugCheck
 }
@@ -51,7 +51,7 @@ func (h *Handler) Page(c *fiber.Ctx) error {
 }
 
 func (h *Handler) renderForm(c *fiber.Ctx, status int, f *web.Form) error {
-	d := FormData{States: States, Kinds: Kinds}
+	d := FormData{States: tenants.States, Kinds: Kinds}
 	if slug := tenants.NormalizeSlug(f.Get("slug")); slug != "" {
 		d.Check = SlugCheck{Slug: slug, Problem: f.Error("slug")}
 	}

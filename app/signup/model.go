@@ -32,7 +32,7 @@ type Request struct {
 func (r *Request) KindLabel() string { return KindLabel(r.Kind) }
 
 // StateName is the name of the state asked for.
-func (r *Request) StateName() string { return StateName(r.State) }
+func (r *Request) StateName() string { return tenants.StateName(r.State) }
 
 // Input is what the sign-up form sends.
 type Input struct {
@@ -67,67 +67,6 @@ func KindLabel(v string) string {
 	return v
 }
 
-// State is one of the 50 states or DC.
-type State struct{ Code, Name string }
-
-// States lists the 50 states and the District of Columbia, by name.
-var States = []State{
-	{"AL", "Alabama"}, {"AK", "Alaska"}, {"AZ", "Arizona"}, {"AR", "Arkansas"}, {"CA", "California"},
-	{"CO", "Colorado"}, {"CT", "Connecticut"}, {"DE", "Delaware"}, {"DC", "District of Columbia"},
-	{"FL", "Florida"}, {"GA", "Georgia"}, {"HI", "Hawaii"}, {"ID", "Idaho"}, {"IL", "Illinois"},
-	{"IN", "Indiana"}, {"IA", "Iowa"}, {"KS", "Kansas"}, {"KY", "Kentucky"}, {"LA", "Louisiana"},
-	{"ME", "Maine"}, {"MD", "Maryland"}, {"MA", "Massachusetts"}, {"MI", "Michigan"}, {"MN", "Minnesota"},
-	{"MS", "Mississippi"}, {"MO", "Missouri"}, {"MT", "Montana"}, {"NE", "Nebraska"}, {"NV", "Nevada"},
-	{"NH", "New Hampshire"}, {"NJ", "New Jersey"}, {"NM", "New Mexico"}, {"NY", "New York"},
-	{"NC", "North Carolina"}, {"ND", "North Dakota"}, {"OH", "Ohio"}, {"OK", "Oklahoma"}, {"OR", "Oregon"},
-	{"PA", "Pennsylvania"}, {"RI", "Rhode Island"}, {"SC", "South Carolina"}, {"SD", "South Dakota"},
-	{"TN", "Tennessee"}, {"TX", "Texas"}, {"UT", "Utah"}, {"VT", "Vermont"}, {"VA", "Virginia"},
-	{"WA", "Washington"}, {"WV", "West Virginia"}, {"WI", "Wisconsin"}, {"WY", "Wyoming"},
-}
-
-// StateName is the name of a two-letter code, or "" for a code not in the list.
-func StateName(code string) string {
-	for _, s := range States {
-		if s.Code == code {
-			return s.Name
-		}
-	}
-	return ""
-}
-
-// DefaultTimeZone is the time zone of a state missing from the map.
-const DefaultTimeZone = "America/New_York"
-
-// timeZones is each state's main time zone (where most of its people live); the tenant admin
-// can change it in the settings. Only the six US zones, so the settings' list knows them all.
-var timeZones = map[string]string{
-	// Eastern.
-	"CT": "America/New_York", "DE": "America/New_York", "DC": "America/New_York", "FL": "America/New_York",
-	"GA": "America/New_York", "IN": "America/New_York", "KY": "America/New_York", "ME": "America/New_York",
-	"MD": "America/New_York", "MA": "America/New_York", "MI": "America/New_York", "NH": "America/New_York",
-	"NJ": "America/New_York", "NY": "America/New_York", "NC": "America/New_York", "OH": "America/New_York",
-	"PA": "America/New_York", "RI": "America/New_York", "SC": "America/New_York", "VT": "America/New_York",
-	"VA": "America/New_York", "WV": "America/New_York",
-	// Central.
-	"AL": "America/Chicago", "AR": "America/Chicago", "IL": "America/Chicago", "IA": "America/Chicago",
-	"KS": "America/Chicago", "LA": "America/Chicago", "MN": "America/Chicago", "MS": "America/Chicago",
-	"MO": "America/Chicago", "NE": "America/Chicago", "ND": "America/Chicago", "OK": "America/Chicago",
-	"SD": "America/Chicago", "TN": "America/Chicago", "TX": "America/Chicago", "WI": "America/Chicago",
-	// Mountain; Arizona keeps no daylight saving time.
-	"CO": "America/Denver", "ID": "America/Denver", "MT": "America/Denver", "NM": "America/Denver",
-	"UT": "America/Denver", "WY": "America/Denver", "AZ": "America/Phoenix",
-	// Pacific, Alaska, Hawaii.
-	"CA": "America/Los_Angeles", "NV": "America/Los_Angeles", "OR": "America/Los_Angeles", "WA": "America/Los_Angeles",
-	"AK": "America/Anchorage", "HI": "Pacific/Honolulu",
-}
-
-// TimeZoneOf is the time zone a new tenant of state starts with.
-func TimeZoneOf(state string) string {
-	if tz, ok := timeZones[state]; ok {
-		return tz
-	}
-	return DefaultTimeZone
-}
 
 // checkInput returns a message naming each bad field of in (but whether the address is taken),
 // and in with its values cleaned up.
@@ -146,7 +85,7 @@ func checkInput(in Input) (Input, map[string]string) {
 	if in.Kind != tenants.KindStateSystem && in.Kind != tenants.KindLocalPartnership {
 		f["kind"] = "Choose whether your agency is a state system or a local partnership."
 	}
-	if StateName(in.State) == "" {
+	if _, ok := tenants.StateByCode(in.State); !ok {
 		f["state"] = "Choose your agency’s state from the list."
 	}
 	switch {

@@ -340,7 +340,7 @@ func (s *Service) Confirm(ctx context.Context, in ConfirmInput) (*tenants.Tenant
 		ctx = audit.WithActor(ctx, audit.Actor{ID: u.ID, Email: u.Email, IP: in.IP})
 		ends := database.Now().Add(s.TrialLength)
 		t = &tenants.Tenant{ID: r.ID, Slug: r.Slug, Name: r.Name, Kind: r.Kind, State: r.State,
-			Status: tenants.StatusTrial, Plan: TrialPlan, TimeZone: TimeZoneOf(r.State), TrialEndsAt: &ends}
+			Status: tenants.StatusTrial, Plan: TrialPlan, TimeZone: tenants.TimeZoneOf(r.State), TrialEndsAt: &ends}
 		if err := s.tenants.CreateTenant(ctx, t); err != nil {
 			if apperr.Code(err) == apperr.ECONFLICT { // taken a moment ago
 				return conflict(r, false)

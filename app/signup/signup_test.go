@@ -131,26 +131,17 @@ func TestCheckInput(t *testing.T) {
 }
 
 func TestStatesAndTimeZones(t *testing.T) {
-	if len(States) != 51 {
-		t.Fatalf("got %d states, want the 50 and DC", len(States))
+	if len(tenants.States) != 51 {
+		t.Fatalf("got %d states, want the 50 and DC", len(tenants.States))
 	}
-	seen := map[string]bool{}
-	for _, s := range States {
-		if len(s.Code) != 2 || seen[s.Code] || s.Name == "" {
-			t.Fatalf("bad or repeated state %+v", s)
-		}
-		seen[s.Code] = true
-		tz, ok := timeZones[s.Code]
-		if !ok {
-			t.Errorf("%s has no time zone", s.Code)
-		}
-		if _, err := time.LoadLocation(tz); err != nil {
-			t.Errorf("%s: %v", s.Code, err)
+	for _, s := range tenants.States {
+		if _, err := time.LoadLocation(s.TimeZone); err != nil {
+			t.Errorf("%s: time zone %q does not load: %v", s.Code, s.TimeZone, err)
 		}
 	}
 	for state, want := range map[string]string{"IL": "America/Chicago", "NC": "America/New_York", "OH": "America/New_York",
-		"AZ": "America/Phoenix", "HI": "Pacific/Honolulu", "ZZ": DefaultTimeZone, "": DefaultTimeZone} {
-		if got := TimeZoneOf(state); got != want {
+		"AZ": "America/Phoenix", "HI": "Pacific/Honolulu", "ZZ": tenants.DefaultTimeZone, "": tenants.DefaultTimeZone} {
+		if got := tenants.TimeZoneOf(state); got != want {
 			t.Errorf("TimeZoneOf(%q) = %q, want %q", state, got, want)
 		}
 	}

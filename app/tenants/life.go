@@ -41,10 +41,6 @@ func inTenant(ctx context.Context, t *Tenant) context.Context {
 type NewTenantInput struct {
 	Name, Kind, State, Slug string
 	AdminName, AdminEmail   string
-	// TimeZone is the new tenant's time zone (from its state).
-	TimeZone string
-	// ValidState reports whether a state code is known.
-	ValidState func(string) bool
 	// InvitedBy is the platform admin's user id.
 	InvitedBy string
 }
@@ -66,7 +62,7 @@ func (s *Service) CreateForAgency(ctx context.Context, in NewTenantInput) (*Tena
 	if in.Kind != KindStateSystem && in.Kind != KindLocalPartnership {
 		fields["kind"] = "Choose a state system or a local partnership."
 	}
-	if in.ValidState == nil || !in.ValidState(in.State) {
+	if _, ok := StateByCode(in.State); !ok {
 		fields["state"] = "Choose a state from the list."
 	}
 	if msg := CheckSlug(in.Slug); msg != "" {
@@ -88,7 +84,7 @@ func (s *Service) CreateForAgency(ctx context.Context, in NewTenantInput) (*Tena
 	}
 	trial := database.Now().Add(TrialLength)
 	t := &Tenant{Slug: in.Slug, Name: in.Name, Kind: in.Kind, State: in.State, Status: StatusTrial, Plan: "trial",
-		TimeZone: in.TimeZone, TrialEndsAt: &trial}
+		TimeZone: TimeZoneOf(in.State), TrialEndsAt: &trial}
 	err := database.InTx(ctx, s.db, func(ctx context.Context) error {
 		if err := s.CreateTenant(ctx, t); err != nil {
 			if apperr.Code(err) == apperr.ECONFLICT {

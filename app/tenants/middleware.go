@@ -20,6 +20,8 @@ func Nav(slug string) []web.NavItem {
 		{Label: "Programs", Href: base + "/programs", Perm: authz.Perm{Obj: "organisations", Act: "read"}},
 		{Label: "Agencies", Href: base + "/agencies", Perm: authz.Perm{Obj: "organisations", Act: "create"}},
 		{Label: "People", Href: base + "/people", Perm: authz.Perm{Obj: "people", Act: "read"}},
+		{Label: "Imports", Href: base + "/imports", Perm: authz.Perm{Obj: "imports", Act: "read"}},
+		{Label: "Exports", Href: base + "/exports", Perm: authz.Perm{Obj: "exports", Act: "read"}},
 		{Label: "Audit log", Href: base + "/audit", Perm: authz.Perm{Obj: "audit", Act: "read"}},
 		{Label: "Settings", Href: base + "/settings", Perm: authz.Perm{Obj: "settings", Act: "read"}},
 	}

@@ -53,7 +53,7 @@ func ErrorHandler(log *slog.Logger) fiber.ErrorHandler {
 			case fiber.StatusMethodNotAllowed:
 				code, msg = apperr.ENOTFOUND, "That address cannot be used this way."
 			case fiber.StatusRequestEntityTooLarge:
-				code, msg = apperr.EINVALID, "What you sent is too large."
+				code, msg = apperr.EINVALID, "What you sent is too large: files up to 5 MB can be uploaded."
 			default:
 				msg = fe.Message
 			}

@@ -1,10 +1,12 @@
-package platform
+package tenants
+
+import "strings"
 
 // State is one of the 50 states or the District of Columbia, with the time zone a new tenant
 // there starts with (where most of its people live; the tenant admin can change it).
 type State struct{ Code, Name, TimeZone string }
 
-// States lists them by name.
+// States lists them by name: the one list the sign-up, the platform console and the settings use.
 var States = []State{
 	{"AL", "Alabama", "America/Chicago"}, {"AK", "Alaska", "America/Anchorage"}, {"AZ", "Arizona", "America/Phoenix"},
 	{"AR", "Arkansas", "America/Chicago"}, {"CA", "California", "America/Los_Angeles"}, {"CO", "Colorado", "America/Denver"},
@@ -25,16 +27,33 @@ var States = []State{
 	{"WV", "West Virginia", "America/New_York"}, {"WI", "Wisconsin", "America/Chicago"}, {"WY", "Wyoming", "America/Denver"},
 }
 
-func stateOf(code string) (State, bool) {
+// DefaultTimeZone is the time zone of a state not in the list.
+const DefaultTimeZone = "America/New_York"
+
+// StateByCode returns the state with a two-letter code (any case).
+func StateByCode(code string) (State, bool) {
+	c := strings.ToUpper(strings.TrimSpace(code))
 	for _, s := range States {
-		if s.Code == code {
+		if s.Code == c {
 			return s, true
 		}
 	}
 	return State{}, false
 }
 
-func validState(code string) bool {
-	_, ok := stateOf(code)
-	return ok
+// StateName is the name of a state from its code ("IL" → "Illinois"); an unknown code comes
+// back as given.
+func StateName(code string) string {
+	if s, ok := StateByCode(code); ok {
+		return s.Name
+	}
+	return code
+}
+
+// TimeZoneOf is the time zone a new tenant of state starts with.
+func TimeZoneOf(state string) string {
+	if s, ok := StateByCode(state); ok {
+		return s.TimeZone
+	}
+	return DefaultTimeZone
 }
