@@ -15,7 +15,6 @@ func Nav(slug string) []web.NavItem {
 	base := "/t/" + slug
 	return []web.NavItem{
 		{Label: "Home", Href: base + "/", Perm: authz.Perm{Obj: "home", Act: "read"}},
-		{Label: "Organisations", Href: base + "/organisations", Perm: authz.Perm{Obj: "organisations", Act: "read"}},
 		{Label: "Funders", Href: base + "/funders", Perm: authz.Perm{Obj: "organisations", Act: "create"}},
 		{Label: "Programs", Href: base + "/programs", Perm: authz.Perm{Obj: "organisations", Act: "read"}},
 		{Label: "Agencies", Href: base + "/agencies", Perm: authz.Perm{Obj: "organisations", Act: "create"}},
