@@ -129,6 +129,7 @@ func (h *Handler) Confirm(c *fiber.Ctx) error {
 		return err
 	}
 	h.sessions.StartSession(c, session)
-	web.Flash(c, "Welcome to Holdspace. "+t.Name+" is set up.") // the home page shows the trial's end
+	// The home page shows the trial's end and the setup checklist.
+	web.Flash(c, "Welcome to Holdspace. "+t.Name+" is created: the checklist below walks you through setting it up.")
 	return web.Redirect(c, "/t/"+t.Slug+"/")
 }

@@ -140,7 +140,8 @@ func LayoutOf(c *fiber.Ctx) *Layout {
 		if msg, err := url.QueryUnescape(f); err == nil {
 			l.Flash = msg
 		}
-		c.ClearCookie(flashCookie)
+		// Expire it on the path it was set on, or the browser keeps showing it.
+		c.Cookie(&fiber.Cookie{Name: flashCookie, Value: "", Path: "/", HTTPOnly: true, SameSite: "Lax", MaxAge: -1})
 	}
 	for i := range l.Nav {
 		l.Nav[i].Current = l.Nav[i].Href == l.Path || (strings.Count(l.Nav[i].Href, "/") > 3 && strings.HasPrefix(l.Path, l.Nav[i].Href))

@@ -169,3 +169,21 @@ func TestCSRFAndRedirect(t *testing.T) {
 		}
 	})
 }
+
+// TestFlashShownOnce: the page that shows a flash message expires its cookie on the path it
+// was set on, so the next page does not show it again.
+func TestFlashShownOnce(t *testing.T) {
+	app := testApp(t)
+	req := httptest.NewRequest("GET", "/things", nil)
+	req.AddCookie(&http.Cookie{Name: flashCookie, Value: "Saved."})
+	res, _ := do(t, app, req)
+	for _, c := range res.Cookies() {
+		if c.Name == flashCookie {
+			if c.Path != "/" || c.MaxAge >= 0 {
+				t.Fatalf("got the flash cookie cleared with path %q max-age %d, want path / and a negative max-age", c.Path, c.MaxAge)
+			}
+			return
+		}
+	}
+	t.Fatal("the flash cookie was not cleared")
+}
