@@ -3,6 +3,7 @@ package accounts
 import (
 	"context"
 	"strings"
+	"time"
 
 	"github.com/gofiber/fiber/v2"
 
@@ -61,7 +62,7 @@ func (h *Handler) setCookie(c *fiber.Ctx, token string) {
 
 func (h *Handler) clearCookie(c *fiber.Ctx) {
 	c.Cookie(&fiber.Cookie{Name: SessionCookie, Value: "", Path: "/", HTTPOnly: true, Secure: h.secure,
-		SameSite: "Lax", MaxAge: -1})
+		SameSite: "Lax", Expires: time.Unix(0, 0)})
 }
 
 // safeNext keeps a post-sign-in destination on this site.

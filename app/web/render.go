@@ -141,7 +141,8 @@ func LayoutOf(c *fiber.Ctx) *Layout {
 			l.Flash = msg
 		}
 		// Expire it on the path it was set on, or the browser keeps showing it.
-		c.Cookie(&fiber.Cookie{Name: flashCookie, Value: "", Path: "/", HTTPOnly: true, SameSite: "Lax", MaxAge: -1})
+		c.Cookie(&fiber.Cookie{Name: flashCookie, Value: "", Path: "/", HTTPOnly: true, SameSite: "Lax",
+			Expires: time.Unix(0, 0)})
 	}
 	for i := range l.Nav {
 		l.Nav[i].Current = l.Nav[i].Href == l.Path || (strings.Count(l.Nav[i].Href, "/") > 3 && strings.HasPrefix(l.Path, l.Nav[i].Href))
