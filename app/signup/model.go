@@ -67,7 +67,6 @@ func KindLabel(v string) string {
 	return v
 }
 
-
 // checkInput returns a message naming each bad field of in (but whether the address is taken),
 // and in with its values cleaned up.
 func checkInput(in Input) (Input, map[string]string) {

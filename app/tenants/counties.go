@@ -81,4 +81,3 @@ func CountyKey(name string) string {
 func SortCounties(list []string) {
 	sort.SliceStable(list, func(i, j int) bool { return CountyKey(list[i]) < CountyKey(list[j]) })
 }
-
