@@ -6,39 +6,47 @@ import (
 	"fmt"
 )
 
-// StringList is a list kept in one TEXT column as a JSON array (counties, languages): read and
-// written whole, never queried inside.
-type StringList []string
+// Lists are kept in one TEXT column as a JSON array: read and written whole, never queried
+// inside. A list type implements driver.Valuer and sql.Scanner with JSONValue and ScanJSON.
 
-// Value implements driver.Valuer.
-func (l StringList) Value() (driver.Value, error) {
+// JSONValue is the column value of a list.
+func JSONValue[T any](l []T) (driver.Value, error) {
 	if l == nil {
 		return "[]", nil
 	}
-	b, err := json.Marshal([]string(l))
+	b, err := json.Marshal(l)
 	return string(b), err
 }
 
-// Scan implements sql.Scanner.
-func (l *StringList) Scan(src any) error {
+// ScanJSON reads a list from its column.
+func ScanJSON[T any](src any, dst *[]T) error {
 	var b []byte
 	switch v := src.(type) {
 	case nil:
-		*l = nil
+		*dst = nil
 		return nil
 	case string:
 		b = []byte(v)
 	case []byte:
 		b = v
 	default:
-		return fmt.Errorf("StringList: cannot scan %T", src)
+		return fmt.Errorf("list column: cannot scan %T", src)
 	}
 	if len(b) == 0 {
-		*l = nil
+		*dst = nil
 		return nil
 	}
-	return json.Unmarshal(b, (*[]string)(l))
+	return json.Unmarshal(b, dst)
 }
+
+// StringList is a list of strings (counties, languages).
+type StringList []string
+
+// Value implements driver.Valuer.
+func (l StringList) Value() (driver.Value, error) { return JSONValue(l) }
+
+// Scan implements sql.Scanner.
+func (l *StringList) Scan(src any) error { return ScanJSON(src, (*[]string)(l)) }
 
 // Has reports whether the list holds s.
 func (l StringList) Has(s string) bool {

@@ -8,7 +8,6 @@ package imports
 
 import (
 	"database/sql/driver"
-	"encoding/json"
 	"fmt"
 	"time"
 
@@ -148,34 +147,10 @@ func (p Problem) String() string {
 type ProblemList []Problem
 
 // Value implements driver.Valuer.
-func (l ProblemList) Value() (driver.Value, error) {
-	if l == nil {
-		return "[]", nil
-	}
-	b, err := json.Marshal([]Problem(l))
-	return string(b), err
-}
+func (l ProblemList) Value() (driver.Value, error) { return database.JSONValue(l) }
 
 // Scan implements sql.Scanner.
-func (l *ProblemList) Scan(src any) error {
-	var b []byte
-	switch v := src.(type) {
-	case nil:
-		*l = nil
-		return nil
-	case string:
-		b = []byte(v)
-	case []byte:
-		b = v
-	default:
-		return fmt.Errorf("ProblemList: cannot scan %T", src)
-	}
-	if len(b) == 0 {
-		*l = nil
-		return nil
-	}
-	return json.Unmarshal(b, (*[]Problem)(l))
-}
+func (l *ProblemList) Scan(src any) error { return database.ScanJSON(src, (*[]Problem)(l)) }
 
 // Funding links a program to a funder for one fiscal year (named by the calendar year it ends
 // in). The same table as app/programs' model; declared here for the import's batch writes.
