@@ -18,6 +18,10 @@ var actionWords = map[string]string{
 	"user.create": "Account created", "user.password_reset": "Password reset",
 	"user.password_reset_requested": "Password reset asked for", "user.platform_admin_granted": "Made a platform admin",
 	"user.signin": "Signed in", "user.signout": "Signed out",
+	"request.create": "Consultant requested", "consultant_profile.create": "Consultant profile started",
+	"consultant_profile.update": "Consultant profile saved", "consultant_profile.submit": "Registry application submitted",
+	"consultant_profile.approve": "Registry application approved", "consultant_profile.return": "Registry application returned",
+	"consultant_document.upload": "Document uploaded",
 }
 
 // Words is the action in plain words ("invitation.create" → "Invitation sent"); an action

@@ -18,6 +18,7 @@ import (
 	"github.com/holdspace/holdspace/app/apperr"
 	"github.com/holdspace/holdspace/app/audit"
 	"github.com/holdspace/holdspace/app/authz"
+	"github.com/holdspace/holdspace/app/consultants"
 	"github.com/holdspace/holdspace/app/database"
 	"github.com/holdspace/holdspace/app/programs"
 	"github.com/holdspace/holdspace/app/tenants"
@@ -195,6 +196,7 @@ var Tenants = []tenantSeed{
 func Seed(ctx context.Context, db *bun.DB, acc *accounts.Service, ten *tenants.Service) error {
 	store := ten.Store()
 	prog := programs.NewService(db, store, audit.New(db))
+	reg := consultants.NewRegistry(db, store, audit.New(db), nil) // the demo profiles have no documents
 	ctx = audit.WithActor(ctx, audit.Actor{Email: "demo seed"})
 	return database.InTx(ctx, db, func(ctx context.Context) error {
 		if err := ensureUser(ctx, acc, PlatformAdminEmail, "Pat Operator", true); err != nil {
@@ -248,6 +250,9 @@ func Seed(ctx context.Context, db *bun.DB, acc *accounts.Service, ten *tenants.S
 			}
 			if err := seedSetup(tctx, prog, ten, t, ts, orgIDs); err != nil {
 				return fmt.Errorf("setup of %s: %w", ts.slug, err)
+			}
+			if err := seedProfiles(tctx, reg, acc, t, ts); err != nil {
+				return fmt.Errorf("consultant profiles of %s: %w", ts.slug, err)
 			}
 		}
 		return nil
@@ -352,4 +357,64 @@ func PrintSignIns(w io.Writer) {
 			fmt.Fprintf(w, "  %-36s %s\n", p.email, label)
 		}
 	}
+}
+
+// profileSeed is a demo consultant's approved registry profile in one tenant.
+type profileSeed struct {
+	slug, email, name            string
+	counties, languages          []string
+	settings, specialties, modes []string
+	capacity                     int
+	bio                          string
+}
+
+var profileSeeds = []profileSeed{
+	{"illinois", SharedConsultantEmail, "Maria Alvarez", []string{"Cook", "DuPage", "Lake", "Will"}, []string{"English", "Spanish"},
+		[]string{"home_visiting", "doula", "coordinated_intake"}, []string{"Attachment", "Postpartum depression", "Trauma", "Safe sleep"},
+		[]string{"in_person", "hybrid"}, 3,
+		"Infant and early childhood mental health consultant supporting home visitors and doulas across Chicagoland, in English and Spanish."},
+	{"nc-piedmont", SharedConsultantEmail, "Maria Alvarez", []string{"Forsyth", "Guilford"}, []string{"English", "Spanish"},
+		[]string{"child_care_center", "family_child_care_home"}, []string{"Child development", "Attachment", "Assessments and screenings"},
+		[]string{"in_person", "virtual"}, 2,
+		"Consults with child care centers and family child care homes in Forsyth and Guilford counties."},
+	{"ohio", "consultant@ohio.example", "Daniel Kim", []string{"Franklin", "Hamilton", "Delaware"}, []string{"English", "Somali"},
+		[]string{"early_intervention", "head_start"}, []string{"Trauma", "Child development", "Substance use"},
+		[]string{"in_person", "virtual", "hybrid"}, 4,
+		"Early childhood mental health consultant working alongside Help Me Grow Early Intervention teams."},
+}
+
+// seedProfiles gives the tenant's demo consultants approved profiles (with their search
+// facets), unless they have them already. Only the tenant's own counties and languages are used.
+func seedProfiles(ctx context.Context, reg *consultants.Registry, acc *accounts.Service, t *tenants.Tenant, ts tenantSeed) error {
+	agency := ""
+	if list, err := reg.Lists(ctx); err != nil {
+		return err
+	} else if len(list.Agencies) > 0 {
+		agency = list.Agencies[0].ID
+	}
+	within := func(want, have []string) []string {
+		var out []string
+		for _, w := range want {
+			if database.StringList(have).Has(w) {
+				out = append(out, w)
+			}
+		}
+		return out
+	}
+	for _, p := range profileSeeds {
+		if p.slug != ts.slug {
+			continue
+		}
+		u, err := acc.UserByEmail(ctx, p.email)
+		if err != nil {
+			return err
+		}
+		in := consultants.ProfileInput{DisplayName: p.name, AgencyID: agency, Languages: within(p.languages, t.Languages),
+			Counties: within(p.counties, t.Counties), Settings: p.settings, Specialties: p.specialties, Modes: p.modes,
+			Capacity: strconv.Itoa(p.capacity), Bio: p.bio}
+		if err := reg.ApproveForDemo(ctx, u.ID, in); err != nil {
+			return fmt.Errorf("%s: %w", p.email, err)
+		}
+	}
+	return nil
 }

@@ -113,7 +113,7 @@ func TestBrowserSignInAndHTMX(t *testing.T) {
 		chromedp.WithPollingTimeout(10*time.Second)))
 	step("wait for page 2", err)
 	screenshot(t, b, "audit-page-2")
-	caption, err := chromedp.Run(b, chromedp.Text(chromedp.CSS("#audit-events caption")))
+	caption, err := chromedp.Run(b, chromedp.Evaluate[string](`document.querySelector("#audit-events caption").textContent`))
 	step("read the caption", err)
 	marker, err := chromedp.Run(b, chromedp.Evaluate[string](`window.hsMarker || ""`))
 	step("read the marker", err)

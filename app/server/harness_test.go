@@ -37,7 +37,7 @@ func newTestEnv(t *testing.T) *testEnv {
 	t.Cleanup(func() { rdb.Close() })
 	cfg := &config.Config{BaseURL: "http://holdspace.test", SecretKey: []byte(strings.Repeat("k", 32)),
 		RedisPrefix: "test:" + dbtest.RandomHex(6) + ":", MailFrom: "Holdspace <no-reply@holdspace.test>",
-		LogFormat: "text", LogLevel: "error"}
+		LogFormat: "text", LogLevel: "error", DataDir: t.TempDir()}
 	app, err := New(cfg, slog.New(slog.NewTextHandler(io.Discard, nil)), db, rdb)
 	if err != nil {
 		t.Fatal(err)

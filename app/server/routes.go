@@ -97,6 +97,25 @@ func (a *App) Routes() []web.Route {
 		r("POST", "/t/:slug/exports", tenant("exports", "create"), a.exportsH.Request),
 		r("GET", "/t/:slug/exports/:exportID/download", tenant("exports", "read"), a.exportsH.Download),
 
+		// Consultant workforce (app/consultants).
+		// Public consultant search and requests for a consultant (search team).
+		r("GET", "/t/:slug/find-a-consultant", web.TenantPublic, a.searchH.Find),
+		r("GET", "/t/:slug/find-a-consultant/request", web.TenantPublic, a.searchH.RequestPage),
+		r("POST", "/t/:slug/find-a-consultant/request", web.TenantPublic, a.searchH.Request),
+		r("GET", "/t/:slug/find-a-consultant/confirm/:requestToken", web.TenantPublic, a.searchH.ConfirmPage),
+		r("POST", "/t/:slug/find-a-consultant/confirm/:requestToken", web.TenantPublic, a.searchH.Confirm),
+		r("GET", "/t/:slug/requests", tenant("requests", "read"), a.searchH.QueuePage),
+		// Consultant profiles, documents and the registry review (registry team).
+		r("GET", "/t/:slug/profile", tenant("profile", "read"), a.registryH.ProfilePage),
+		r("POST", "/t/:slug/profile", tenant("profile", "update"), a.registryH.SaveProfile),
+		r("POST", "/t/:slug/profile/documents", tenant("profile", "update"), a.registryH.UploadDocument),
+		r("GET", "/t/:slug/profile/documents/:documentID", tenant("profile", "read"), a.registryH.MyDocument),
+		r("POST", "/t/:slug/profile/submit", tenant("profile", "update"), a.registryH.Submit),
+		r("GET", "/t/:slug/registry", tenant("registry", "read"), a.registryH.RegistryPage),
+		r("GET", "/t/:slug/registry/:profileID", tenant("registry", "read"), a.registryH.ReviewPage),
+		r("POST", "/t/:slug/registry/:profileID", tenant("registry", "update"), a.registryH.Review),
+		r("GET", "/t/:slug/registry/:profileID/documents/:documentID", tenant("registry", "read"), a.registryH.ReviewDocument),
+
 		// The platform console.
 		r("GET", "/admin", platform("tenants", "read"), plat.TenantsPage),
 		r("GET", "/admin/outbox", platform("outbox", "read"), plat.OutboxPage),

@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"io/fs"
 	"log/slog"
+	"path/filepath"
 
 	"github.com/hibiken/asynq"
 	"github.com/redis/go-redis/v9"
@@ -17,6 +18,7 @@ import (
 	"github.com/holdspace/holdspace/app/audit"
 	"github.com/holdspace/holdspace/app/authz"
 	"github.com/holdspace/holdspace/app/config"
+	"github.com/holdspace/holdspace/app/consultants"
 	"github.com/holdspace/holdspace/app/database"
 	"github.com/holdspace/holdspace/app/exports"
 	"github.com/holdspace/holdspace/app/imports"
@@ -25,6 +27,7 @@ import (
 	"github.com/holdspace/holdspace/app/platform"
 	"github.com/holdspace/holdspace/app/programs"
 	"github.com/holdspace/holdspace/app/signup"
+	"github.com/holdspace/holdspace/app/storage"
 	"github.com/holdspace/holdspace/app/tenants"
 	"github.com/holdspace/holdspace/views"
 )
@@ -59,6 +62,12 @@ type App struct {
 	Exports  *exports.Service
 	importsH *imports.Handler
 	exportsH *exports.Handler
+	// app/consultants
+	ConsultantRequests *consultants.Requests
+	searchH            *consultants.SearchHandler
+	Storage            storage.Store // uploaded files (DATA_DIR/files)
+	Registry           *consultants.Registry
+	registryH          *consultants.RegistryHandler
 
 	m *metrics
 
@@ -118,6 +127,12 @@ func New(cfg *config.Config, log *slog.Logger, db *bun.DB, rdb redis.UniversalCl
 	a.Exports = exports.NewService(db, a.Audit, a.Queue)
 	a.exportsH = exports.NewHandler(a.Exports)
 	// app/platform additions
+	// app/consultants
+	a.ConsultantRequests = consultants.NewRequests(db, a.Audit, a.Mail, accounts.NewLimiter(rdb, cfg.RedisPrefix), cfg.BaseURL)
+	a.searchH = consultants.NewSearchHandler(db, a.ConsultantRequests)
+	a.Storage = storage.NewLocal(filepath.Join(cfg.DataDir, "files"))
+	a.Registry = consultants.NewRegistry(db, a.Tenants.Store(), a.Audit, a.Storage)
+	a.registryH = consultants.NewRegistryHandler(a.Registry)
 	return a, nil
 }
 
@@ -141,6 +156,7 @@ func (a *App) Jobs() (*jobs.Mux, []jobs.Periodic) {
 	// app/tenants: the purge of deleted tenants.
 	a.Tenants.Register(mux, a.Log)
 	periodic = append(periodic, tenants.Periodic()...)
+	// app/consultants
 	return mux, periodic
 }
 

@@ -1,0 +1,302 @@
+package consultants
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"net/mail"
+	"strings"
+	"time"
+	"unicode/utf8"
+
+	"github.com/uptrace/bun"
+
+	"github.com/holdspace/holdspace/app/accounts"
+	"github.com/holdspace/holdspace/app/apperr"
+	"github.com/holdspace/holdspace/app/audit"
+	"github.com/holdspace/holdspace/app/database"
+	mailer "github.com/holdspace/holdspace/app/mail"
+)
+
+// RequestLimits are how many public requests for a consultant a network and an email address
+// may send.
+type RequestLimits struct {
+	PerIP, PerEmail       int64
+	IPWindow, EmailWindow time.Duration
+}
+
+// DefaultRequestLimits: 5 an hour from one network, 3 a day for one email address.
+var DefaultRequestLimits = RequestLimits{PerIP: 5, IPWindow: time.Hour, PerEmail: 3, EmailWindow: 24 * time.Hour}
+
+// NeedMax is the longest a request's "need" may be.
+const NeedMax = 2000
+
+// Requests takes public requests for a consultant: held until the email is confirmed, then
+// open in the tenant admin's queue.
+type Requests struct {
+	db      *bun.DB
+	audit   *audit.Log
+	mailer  *mailer.Mailer
+	limiter *accounts.Limiter
+	baseURL string
+	Limits  RequestLimits
+}
+
+// NewRequests returns the request service.
+func NewRequests(db *bun.DB, log *audit.Log, m *mailer.Mailer, limiter *accounts.Limiter, baseURL string) *Requests {
+	return &Requests{db: db, audit: log, mailer: m, limiter: limiter, baseURL: baseURL, Limits: DefaultRequestLimits}
+}
+
+// RequestInput is the public form.
+type RequestInput struct {
+	ConsultantID      string
+	Organisation      string
+	County            string
+	Need              string
+	PreferredLanguage string
+	ContactName       string
+	Email             string
+	Phone             string
+	Website           string // the honeypot: people never see it, so it stays empty
+}
+
+// Consultant returns the approved, active consultant id names in ctx's tenant (for the form).
+//
+// Errors: ENOTFOUND for anyone else.
+func (s *Requests) Consultant(ctx context.Context, id string) (*SearchListing, error) {
+	t, err := database.For(ctx, s.db)
+	if err != nil {
+		return nil, err
+	}
+	var p Profile
+	err = t.Select(&p).Column("cp.id", "cp.display_name").Where("cp.id = ?", id).
+		Where("cp.status = ?", StatusApproved).Where("cp.active = ?", true).Scan(ctx)
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil, apperr.NotFound("consultant")
+	}
+	if err != nil {
+		return nil, err
+	}
+	return &SearchListing{ID: p.ID, Name: p.DisplayName}, nil
+}
+
+// Create checks the form, keeps the request unconfirmed and emails a link that confirms it.
+// A filled-in honeypot gets the same answer and nothing is written or sent.
+//
+// Errors: EINVALID naming each bad field; ETOOMANY when the network or the address has sent
+// too many.
+func (s *Requests) Create(ctx context.Context, in RequestInput, ip string) (*Request, error) {
+	ipLimit := accounts.Limit{Key: "rl:consultant-request:ip:" + ip, Max: s.Limits.PerIP, Window: s.Limits.IPWindow}
+	if err := s.blocked(ctx, ipLimit, "Too many requests from your network. Try again in %s."); err != nil {
+		return nil, err
+	}
+	in, fields := checkRequest(in)
+	if in.ConsultantID != "" {
+		if _, err := s.Consultant(ctx, in.ConsultantID); apperr.Code(err) == apperr.ENOTFOUND {
+			fields["consultant"] = "Consultant: this consultant is not listed any more. Ask for a consultant without naming one."
+		} else if err != nil {
+			return nil, err
+		}
+	}
+	if len(fields) > 0 {
+		return nil, apperr.Invalid(fields)
+	}
+	r := &Request{ID: database.NewID(), ProfileID: in.ConsultantID, OrganisationName: in.Organisation, County: in.County,
+		Need: in.Need, PreferredLanguage: in.PreferredLanguage, ContactName: in.ContactName, ContactEmail: in.Email,
+		ContactPhone: in.Phone, Status: RequestUnconfirmed, CreatedAt: database.Now()}
+	r.UpdatedAt = r.CreatedAt
+	if in.Website != "" {
+		return r, nil // a bot: it is told the same as a person, and nothing happens
+	}
+	emailLimit := accounts.Limit{Key: "rl:consultant-request:email:" + strings.ToLower(in.Email), Max: s.Limits.PerEmail, Window: s.Limits.EmailWindow}
+	if err := s.blocked(ctx, emailLimit, "Too many requests for this email address. Confirm one already sent to it, or try again in %s."); err != nil {
+		return nil, err
+	}
+	for _, l := range []accounts.Limit{ipLimit, emailLimit} {
+		if err := s.limiter.Hit(ctx, l); err != nil {
+			return nil, err
+		}
+	}
+	token, hash := accounts.NewToken()
+	r.ConfirmTokenHash = hash
+	scope, err := database.ScopeFrom(ctx)
+	if err != nil {
+		return nil, err
+	}
+	link := fmt.Sprintf("%s/t/%s/find-a-consultant/confirm/%s", s.baseURL, scope.TenantSlug, token)
+	err = database.InTx(ctx, s.db, func(ctx context.Context) error {
+		t, err := database.For(ctx, s.db)
+		if err != nil {
+			return err
+		}
+		if _, err := t.Insert(r).Exec(ctx); err != nil {
+			return err
+		}
+		return s.mailer.Send(ctx, r.ContactEmail, "Confirm your request for a consultant", fmt.Sprintf(
+			"Hello %s,\n\nSomeone (we hope you) asked for an infant and early childhood mental health consultant for %s, with this email address as the contact.\n\n"+
+				"To send the request, open this link and press the button:\n\n%s\n\n"+
+				"If you did not ask for this, ignore this email: nothing is sent until the link is opened.\n",
+			r.ContactName, r.OrganisationName, link))
+	})
+	if err != nil {
+		return nil, err
+	}
+	return r, nil
+}
+
+// checkRequest trims the form and names each bad field.
+func checkRequest(in RequestInput) (RequestInput, map[string]string) {
+	tr := strings.TrimSpace
+	in.ConsultantID, in.Organisation, in.County, in.Need = tr(in.ConsultantID), tr(in.Organisation), tr(in.County), tr(in.Need)
+	in.PreferredLanguage, in.ContactName, in.Email, in.Phone = tr(in.PreferredLanguage), tr(in.ContactName), tr(in.Email), tr(in.Phone)
+	f := map[string]string{}
+	if in.Organisation == "" {
+		f["organisation"] = "Organisation: enter the name of your program or organisation."
+	} else if utf8.RuneCountInString(in.Organisation) > 200 {
+		f["organisation"] = "Organisation: use at most 200 characters."
+	}
+	if in.County == "" {
+		f["county"] = "County: enter the county where you need a consultant."
+	} else if utf8.RuneCountInString(in.County) > 100 {
+		f["county"] = "County: use at most 100 characters."
+	}
+	if in.Need == "" {
+		f["need"] = "What you need: say in a few words what you would like a consultant's help with."
+	} else if n := utf8.RuneCountInString(in.Need); n > NeedMax {
+		f["need"] = fmt.Sprintf("What you need: use at most %d characters (you have %d).", NeedMax, n)
+	}
+	if utf8.RuneCountInString(in.PreferredLanguage) > 100 {
+		f["preferred_language"] = "Preferred language: use at most 100 characters."
+	}
+	if in.ContactName == "" {
+		f["contact_name"] = "Your name: enter the name of the person we should contact."
+	} else if utf8.RuneCountInString(in.ContactName) > 200 {
+		f["contact_name"] = "Your name: use at most 200 characters."
+	}
+	if a, err := mail.ParseAddress(in.Email); in.Email == "" {
+		f["email"] = "Email: enter your email address; we send a link to it to confirm the request."
+	} else if err != nil || a.Address != in.Email || !strings.Contains(in.Email, ".") || len(in.Email) > 254 {
+		f["email"] = "Email: enter an address like name@example.org."
+	}
+	if len(in.Phone) > 40 {
+		f["phone"] = "Phone: use at most 40 characters."
+	}
+	return in, f
+}
+
+// blocked returns ETOOMANY when l is used up; msg has a %s for the time to wait.
+func (s *Requests) blocked(ctx context.Context, l accounts.Limit, msg string) error {
+	blocked, wait, err := s.limiter.Blocked(ctx, l)
+	if err != nil || !blocked {
+		return err
+	}
+	mins := int(wait.Minutes()) + 1
+	w := fmt.Sprintf("%d minutes", mins)
+	if mins > 90 {
+		w = fmt.Sprintf("%d hours", int(wait.Hours())+1)
+	}
+	return &apperr.Error{Code: apperr.ETOOMANY, Message: fmt.Sprintf(msg, w)}
+}
+
+// Pending returns the unconfirmed request a confirmation token names.
+//
+// Errors: ENOTFOUND for a token that is not a live one of ctx's tenant (already used, or not ours).
+func (s *Requests) Pending(ctx context.Context, token string) (*Request, error) {
+	t, err := database.For(ctx, s.db)
+	if err != nil {
+		return nil, err
+	}
+	var r Request
+	err = t.Select(&r).Where("cr.confirm_token_hash = ?", accounts.HashToken(token)).
+		Where("cr.status = ?", RequestUnconfirmed).Scan(ctx)
+	if errors.Is(err, sql.ErrNoRows) || token == "" {
+		return nil, &apperr.Error{Code: apperr.ENOTFOUND, Message: "This confirmation link does not work: it has been used already, or it was cut short. If you sent the request, it is confirmed; otherwise ask again."}
+	}
+	if err != nil {
+		return nil, err
+	}
+	return &r, nil
+}
+
+// Confirm opens the request a token names, once: the token is spent.
+//
+// Errors: ENOTFOUND as Pending.
+func (s *Requests) Confirm(ctx context.Context, token string) (*Request, error) {
+	var r *Request
+	err := database.InTx(ctx, s.db, func(ctx context.Context) error {
+		var err error
+		if r, err = s.Pending(ctx, token); err != nil {
+			return err
+		}
+		t, err := database.For(ctx, s.db)
+		if err != nil {
+			return err
+		}
+		now := database.Now()
+		r.Status, r.ConfirmedAt, r.UpdatedAt, r.ConfirmTokenHash = RequestOpen, &now, now, ""
+		res, err := t.Update(r).Column("status", "confirmed_at", "updated_at", "confirm_token_hash").
+			Where("cr.id = ?", r.ID).Where("cr.status = ?", RequestUnconfirmed).Exec(ctx)
+		if err != nil {
+			return err
+		}
+		if n, _ := res.RowsAffected(); n != 1 {
+			return apperr.NotFound("request")
+		}
+		return s.audit.Record(ctx, "request.create", "consultant_request", r.ID, r.OrganisationName+" ("+r.County+")")
+	})
+	return r, err
+}
+
+// QueueItem is a confirmed request in the tenant admin's queue.
+type QueueItem struct {
+	Request
+	ConsultantName string
+}
+
+// StatusLabel is the request's status in plain words.
+func (q QueueItem) StatusLabel() string {
+	switch q.Status {
+	case RequestOpen:
+		return "Open"
+	case RequestAssigned:
+		return "Assigned"
+	case RequestClosed:
+		return "Closed"
+	}
+	return q.Status
+}
+
+// Queue returns the tenant's confirmed requests, newest first (at most limit).
+func (s *Requests) Queue(ctx context.Context, limit int) ([]QueueItem, error) {
+	t, err := database.For(ctx, s.db)
+	if err != nil {
+		return nil, err
+	}
+	var rs []Request
+	if err := t.Select(&rs).Where("cr.status <> ?", RequestUnconfirmed).OrderExpr("cr.created_at DESC, cr.id").
+		Limit(int64(limit)).Scan(ctx); err != nil {
+		return nil, err
+	}
+	var ids []string
+	for _, r := range rs {
+		if r.ProfileID != "" {
+			ids = append(ids, r.ProfileID)
+		}
+	}
+	names := map[string]string{}
+	if len(ids) > 0 {
+		var ps []Profile
+		if err := t.Select(&ps).Column("cp.id", "cp.display_name").Where("cp.id IN (?)", bun.In(ids)).Scan(ctx); err != nil {
+			return nil, err
+		}
+		for _, p := range ps {
+			names[p.ID] = p.DisplayName
+		}
+	}
+	out := make([]QueueItem, len(rs))
+	for i, r := range rs {
+		out[i] = QueueItem{Request: r, ConsultantName: names[r.ProfileID]}
+	}
+	return out, nil
+}

@@ -1,0 +1,126 @@
+package consultants
+
+import (
+	"github.com/gofiber/fiber/v2"
+	"github.com/uptrace/bun"
+
+	"github.com/holdspace/holdspace/app/apperr"
+	"github.com/holdspace/holdspace/app/web"
+)
+
+// SearchHandler serves the public consultant search, the request form and the tenant
+// admin's queue of requests.
+type SearchHandler struct {
+	db       *bun.DB
+	requests *Requests
+}
+
+// NewSearchHandler returns the search and request handlers.
+func NewSearchHandler(db *bun.DB, requests *Requests) *SearchHandler {
+	return &SearchHandler{db: db, requests: requests}
+}
+
+// SearchPage is the public search page.
+type SearchPage struct {
+	Choices *SearchChoices
+	*SearchResults
+	Query string // the filter's query string (the shareable address)
+}
+
+// Find shows the public search; an htmx request (a filter changed) gets just the results.
+func (h *SearchHandler) Find(c *fiber.Ctx) error {
+	ctx := c.UserContext()
+	f := ParseSearchFilter(queryValues(c))
+	res, err := Search(ctx, h.db, f)
+	if err != nil {
+		return err
+	}
+	d := SearchPage{SearchResults: res, Query: f.Query(f.Page)}
+	if !web.WantsFragment(c) {
+		if d.Choices, err = SearchOptions(ctx, h.db); err != nil {
+			return err
+		}
+	}
+	return web.Render(c, fiber.StatusOK, "consultants/search", "consultants/_results",
+		web.View{Title: "Find a consultant", D: d})
+}
+
+// RequestForm is the request page.
+type RequestForm struct {
+	Consultant *SearchListing // nil: any consultant
+}
+
+// RequestPage shows the form asking for a consultant (a named one with ?consultant=).
+func (h *SearchHandler) RequestPage(c *fiber.Ctx) error {
+	f := web.NewForm(c)
+	d := RequestForm{}
+	if id := c.Query("consultant"); id != "" {
+		p, err := h.requests.Consultant(c.UserContext(), id)
+		if err != nil {
+			return err
+		}
+		d.Consultant = p
+		f.Values.Set("consultant", id)
+	}
+	return web.Render(c, fiber.StatusOK, "consultants/request", "", web.View{Title: "Ask for a consultant", D: d, Form: f})
+}
+
+// Request keeps the request unconfirmed and emails the link that confirms it.
+func (h *SearchHandler) Request(c *fiber.Ctx) error {
+	f := web.NewForm(c)
+	in := RequestInput{ConsultantID: f.Get("consultant"), Organisation: f.Get("organisation"), County: f.Get("county"),
+		Need: f.Get("need"), PreferredLanguage: f.Get("preferred_language"), ContactName: f.Get("contact_name"),
+		Email: f.Get("email"), Phone: f.Get("phone"), Website: f.Get("website")}
+	r, err := h.requests.Create(c.UserContext(), in, c.IP())
+	if code := apperr.Code(err); code == apperr.EINVALID || code == apperr.ETOOMANY {
+		f.Errors = apperr.FieldsOf(err)
+		if f.Errors == nil {
+			f.Errors = map[string]string{}
+		}
+		f.Errors["_form"] = apperr.Message(err)
+		d := RequestForm{}
+		if in.ConsultantID != "" {
+			d.Consultant, _ = h.requests.Consultant(c.UserContext(), in.ConsultantID)
+		}
+		return web.Render(c, web.Status(code), "consultants/request", "", web.View{Title: "Ask for a consultant", D: d, Form: f})
+	} else if err != nil {
+		return err
+	}
+	return web.Render(c, fiber.StatusOK, "consultants/request_sent", "", web.View{Title: "Check your email", D: r})
+}
+
+// ConfirmPage shows the button that confirms a request (a link alone never does: mail
+// scanners open links).
+func (h *SearchHandler) ConfirmPage(c *fiber.Ctx) error {
+	r, err := h.requests.Pending(c.UserContext(), c.Params("requestToken"))
+	if err != nil {
+		return err
+	}
+	return web.Render(c, fiber.StatusOK, "consultants/request_confirm", "", web.View{Title: "Confirm your request", D: r})
+}
+
+// Confirm opens the request in the tenant's queue.
+func (h *SearchHandler) Confirm(c *fiber.Ctx) error {
+	r, err := h.requests.Confirm(c.UserContext(), c.Params("requestToken"))
+	if err != nil {
+		return err
+	}
+	return web.Render(c, fiber.StatusOK, "consultants/request_confirmed", "", web.View{Title: "Request sent", D: r})
+}
+
+// QueuePage lists the tenant's confirmed requests.
+func (h *SearchHandler) QueuePage(c *fiber.Ctx) error {
+	items, err := h.requests.Queue(c.UserContext(), 200)
+	if err != nil {
+		return err
+	}
+	return web.Render(c, fiber.StatusOK, "consultants/requests", "", web.View{Title: "Requests for a consultant", D: items})
+}
+
+func queryValues(c *fiber.Ctx) map[string][]string {
+	v := map[string][]string{}
+	c.Context().QueryArgs().VisitAll(func(k, val []byte) {
+		v[string(k)] = append(v[string(k)], string(val))
+	})
+	return v
+}

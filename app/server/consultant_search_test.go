@@ -1,0 +1,283 @@
+package server
+
+import (
+	"context"
+	"net/http"
+	"net/url"
+	"regexp"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/chromedp/cdproto/page"
+	"github.com/chromedp/chromedp"
+
+	"github.com/holdspace/holdspace/app/consultants"
+	"github.com/holdspace/holdspace/app/database"
+)
+
+// searchSeed inserts an approved, active profile (with its facets) in a demo tenant and
+// returns it; change lets a test make it unapproved, inactive or full.
+func (e *testEnv) searchSeed(slug, name string, counties, languages, specialties []string, change func(*consultants.Profile)) *consultants.Profile {
+	e.t.Helper()
+	ctx := e.scoped(slug)
+	now := database.Now()
+	p := &consultants.Profile{ID: database.NewID(), UserID: database.NewID(), DisplayName: name, Counties: counties,
+		Languages: languages, Settings: []string{"home_visiting"}, Specialties: specialties, Modes: []string{"in_person"},
+		Capacity: 2, Status: consultants.StatusApproved, Active: true, Bio: "bio",
+		ReviewComments: "secret review of " + name, CreatedAt: now, UpdatedAt: now}
+	if change != nil {
+		change(p)
+	}
+	t, err := database.For(ctx, e.app.DB)
+	if err != nil {
+		e.t.Fatal(err)
+	}
+	if _, err := t.Insert(p).Exec(ctx); err != nil {
+		e.t.Fatal(err)
+	}
+	var fs []*consultants.Facet
+	for facet, vs := range map[string][]string{consultants.FacetCounty: p.Counties, consultants.FacetLanguage: p.Languages,
+		consultants.FacetSetting: p.Settings, consultants.FacetSpecialty: p.Specialties, consultants.FacetMode: p.Modes} {
+		for _, v := range vs {
+			fs = append(fs, &consultants.Facet{ProfileID: p.ID, Facet: facet, Value: v})
+		}
+	}
+	if _, err := database.InsertMany(t, fs).Exec(ctx); err != nil {
+		e.t.Fatal(err)
+	}
+	return p
+}
+
+func TestConsultantSearchPublic(t *testing.T) {
+	env := newTestEnv(t)
+	s := func(xs ...string) []string { return xs }
+	env.searchSeed("illinois", "Zora Quill", s("Cook"), s("English", "Spanish"), s("Trauma"), func(p *consultants.Profile) {
+		p.UserID = "zora-user-id"
+	})
+	env.searchSeed("illinois", "Yves Quill", s("Peoria"), s("English"), s("Attachment"), func(p *consultants.Profile) {
+		p.Capacity, p.Settings, p.Modes = 0, s("doula"), s("virtual")
+	})
+	env.searchSeed("illinois", "Xena Draft", s("Cook"), s("English"), s("Trauma"), func(p *consultants.Profile) { p.Status = consultants.StatusSubmitted })
+	env.searchSeed("illinois", "Wade Inactive", s("Cook"), s("English"), s("Trauma"), func(p *consultants.Profile) { p.Active = false })
+	env.searchSeed("ohio", "Vera Ohio", s("Cook"), s("English"), s("Trauma"), nil)
+
+	c := env.client(t) // not signed in
+	r := c.get("/t/illinois/find-a-consultant").mustStatus(t, 200).
+		mustContain(t, "Find a consultant", "Zora Quill", "Yves Quill", "Taking new programs", "Not taking new programs",
+			`hx-get="/t/illinois/find-a-consultant"`, `hx-push-url="true"`, `hx-trigger="change"`, "Request this consultant")
+	for _, never := range []string{"Xena Draft", "Wade Inactive", "Vera Ohio", "zora-user-id", "secret review", "@"} {
+		if strings.Contains(strings.SplitN(r.body, `id="main-content"`, 2)[len(strings.SplitN(r.body, `id="main-content"`, 2))-1], never) {
+			t.Errorf("the public search shows %q", never)
+		}
+	}
+	// Each filter narrows, in a shareable URL.
+	for q, want := range map[string][2]string{
+		"county=Peoria":               {"Yves Quill", "Zora Quill"},
+		"language=Spanish":            {"Zora Quill", "Yves Quill"},
+		"specialty=Attachment":        {"Yves Quill", "Zora Quill"},
+		"taking=1":                    {"Zora Quill", "Yves Quill"},
+		"setting=doula":               {"Yves Quill", "Zora Quill"},
+		"mode=virtual":                {"Yves Quill", "Zora Quill"},
+		"county=Cook&language=Polish": {"No listed consultant matches", "Zora Quill"},
+	} {
+		r := c.get("/t/illinois/find-a-consultant?"+q).mustStatus(t, 200).mustContain(t, want[0])
+		if strings.Contains(r.body, want[1]) {
+			t.Errorf("%s: the results still show %s", q, want[1])
+		}
+	}
+	// htmx gets only the results fragment.
+	r = c.get("/t/illinois/find-a-consultant?county=Cook", "HX-Request", "true").mustStatus(t, 200).mustContain(t, `id="results"`, "Zora Quill")
+	if strings.Contains(r.body, "<html") || strings.Contains(r.body, "Yves Quill") {
+		t.Fatalf("the htmx answer is not just the filtered results:\n%s", truncateBody(r.body))
+	}
+	c.get("/t/nowhere/find-a-consultant").mustStatus(t, 404)
+}
+
+func TestConsultantSearchHiddenForClosedTenants(t *testing.T) {
+	env := newTestEnv(t)
+	ctx := context.Background()
+	now := time.Now()
+	if _, err := env.app.DB.NewUpdate().Table("tenants").Set("suspended_at = ?", now).Set("status = ?", "suspended").
+		Where("slug = ?", "ohio").Exec(ctx); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := env.app.DB.NewUpdate().Table("tenants").Set("deleted_at = ?", now).Where("slug = ?", "nc-piedmont").Exec(ctx); err != nil {
+		t.Fatal(err)
+	}
+	c := env.client(t)
+	r := c.get("/t/ohio/find-a-consultant")
+	if r.status == 200 || strings.Contains(r.body, "Find a consultant") {
+		t.Fatalf("a suspended tenant's search answered %d", r.status)
+	}
+	c.get("/t/nc-piedmont/find-a-consultant").mustStatus(t, 404)
+	c.get("/t/nc-piedmont/find-a-consultant/request").mustStatus(t, 404)
+}
+
+var requestLink = regexp.MustCompile(`http://holdspace\.test(/t/illinois/find-a-consultant/confirm/[A-Za-z0-9_-]+)`)
+
+func requestForm(email string) url.Values {
+	return url.Values{"organisation": {"Prairie Families Home Visiting"}, "county": {"Cook"},
+		"need": {"Our home visitors want support around postpartum depression."}, "preferred_language": {"Spanish"},
+		"contact_name": {"Rosa Lee"}, "email": {email}, "phone": {""}, "website": {""}}
+}
+
+func TestConsultantRequest(t *testing.T) {
+	env := newTestEnv(t)
+	zora := env.searchSeed("illinois", "Zora Quill", []string{"Cook"}, []string{"English"}, []string{"Trauma"}, nil)
+	ohio := env.searchSeed("ohio", "Vera Ohio", []string{"Cook"}, []string{"English"}, []string{"Trauma"}, nil)
+	draft := env.searchSeed("illinois", "Xena Draft", []string{"Cook"}, []string{"English"}, []string{"Trauma"},
+		func(p *consultants.Profile) { p.Status = consultants.StatusSubmitted })
+	c := env.client(t)
+	c.get("/t/illinois/find-a-consultant/request?consultant="+zora.ID).mustStatus(t, 200).
+		mustContain(t, "Request Zora Quill", `name="website"`, `class="hs-honeypot"`, `name="_csrf"`)
+	c.get("/t/illinois/find-a-consultant/request?consultant="+ohio.ID).mustStatus(t, 404)
+	c.get("/t/illinois/find-a-consultant/request?consultant="+draft.ID).mustStatus(t, 404)
+
+	t.Run("bad input is named per field and nothing is written", func(t *testing.T) {
+		f := requestForm("not-an-email")
+		f.Set("organisation", "")
+		f.Set("need", strings.Repeat("x", 2001))
+		f.Set("consultant", ohio.ID)
+		c.post("/t/illinois/find-a-consultant/request", f).mustStatus(t, 422).
+			mustContain(t, "Organisation: enter", "What you need: use at most 2000", "Email: enter an address",
+				"Consultant: this consultant is not listed", "Rosa Lee", "Spanish")
+		if n := env.count("consultant_requests", "1 = 1"); n != 0 {
+			t.Fatalf("%d requests written", n)
+		}
+	})
+	t.Run("honeypot", func(t *testing.T) {
+		f := requestForm("bot@example.org")
+		f.Set("website", "http://spam.example")
+		c.post("/t/illinois/find-a-consultant/request", f).mustStatus(t, 200).mustContain(t, "Check your email")
+		if n := env.count("consultant_requests", "1 = 1"); n != 0 {
+			t.Fatalf("the honeypot let %d requests through", n)
+		}
+		if n := env.count("emails", "to_addr = ?", "bot@example.org"); n != 0 {
+			t.Fatal("the honeypot sent an email")
+		}
+	})
+	t.Run("confirm once, then it is in the queue", func(t *testing.T) {
+		f := requestForm("rosa@prairie.example")
+		f.Set("consultant", zora.ID)
+		c.post("/t/illinois/find-a-consultant/request", f).mustStatus(t, 200).mustContain(t, "rosa@prairie.example")
+		if n := env.count("consultant_requests", "status = ?", consultants.RequestUnconfirmed); n != 1 {
+			t.Fatalf("%d unconfirmed requests, want 1", n)
+		}
+		admin := env.signedIn(t, "admin@illinois.example")
+		admin.get("/t/illinois/requests").mustStatus(t, 200).mustContain(t, "No requests yet", "comes in a later change")
+
+		m := requestLink.FindStringSubmatch(env.lastEmailTo("rosa@prairie.example").Body)
+		if m == nil {
+			t.Fatal("no confirmation link in the email")
+		}
+		// Another tenant's address does not know the token.
+		c.get(strings.Replace(m[1], "/t/illinois/", "/t/ohio/", 1)).mustStatus(t, 404)
+		c.get(m[1]).mustStatus(t, 200).mustContain(t, "Confirm your request", "Prairie Families Home Visiting")
+		c.post(m[1], nil).mustStatus(t, 200).mustContain(t, "Request sent")
+		c.post(m[1], nil).mustStatus(t, 404)
+		c.get(m[1]).mustStatus(t, 404)
+		if n := env.count("audit_events", "action = ? AND tenant_id = ?", "request.create", env.tenantID("illinois")); n != 1 {
+			t.Fatalf("%d request.create events in the tenant, want 1", n)
+		}
+		admin.get("/t/illinois/requests").mustStatus(t, 200).
+			mustContain(t, "Prairie Families Home Visiting", "Open", "Cook", "postpartum depression", "Zora Quill")
+		env.signedIn(t, "admin@ohio.example").get("/t/ohio/requests").mustStatus(t, 200).mustContain(t, "No requests yet")
+	})
+	t.Run("an unconfirmed request stays out of the queue", func(t *testing.T) {
+		f := requestForm("sam@other.example")
+		f.Set("organisation", "Unconfirmed Org")
+		c.post("/t/illinois/find-a-consultant/request", f).mustStatus(t, 200)
+		r := env.signedIn(t, "admin@illinois.example").get("/t/illinois/requests").mustStatus(t, 200)
+		if strings.Contains(r.body, "Unconfirmed Org") {
+			t.Fatal("the queue shows an unconfirmed request")
+		}
+	})
+}
+
+func TestConsultantRequestRateLimits(t *testing.T) {
+	env := newTestEnv(t)
+	c := env.client(t)
+	for i := 0; i < 3; i++ {
+		c.post("/t/illinois/find-a-consultant/request", requestForm("same@example.org")).mustStatus(t, 200)
+	}
+	c.post("/t/illinois/find-a-consultant/request", requestForm("same@example.org")).
+		mustStatus(t, http.StatusTooManyRequests).mustContain(t, "Too many requests for this email address", "Rosa Lee")
+	c.post("/t/illinois/find-a-consultant/request", requestForm("other1@example.org")).mustStatus(t, 200)
+	c.post("/t/illinois/find-a-consultant/request", requestForm("other2@example.org")).mustStatus(t, 200)
+	c.post("/t/illinois/find-a-consultant/request", requestForm("other3@example.org")).
+		mustStatus(t, http.StatusTooManyRequests).mustContain(t, "Too many requests from your network")
+	if n := env.count("consultant_requests", "1 = 1"); n != 5 {
+		t.Fatalf("%d requests written, want 5", n)
+	}
+}
+
+// TestBrowserConsultantSearch: the public search, without signing in; choosing a filter
+// replaces the results without a page load, and the URL follows.
+func TestBrowserConsultantSearch(t *testing.T) {
+	env := newTestEnv(t)
+	s := func(xs ...string) []string { return xs }
+	env.searchSeed("illinois", "Zora Quill", s("Cook"), s("English", "Spanish"), s("Trauma"), nil)
+	env.searchSeed("illinois", "Yves Quill", s("Peoria"), s("English"), s("Attachment"), nil)
+	base := serveForBrowser(t, env)
+	b := newBrowser(t)
+	step := func(what string, err error) {
+		t.Helper()
+		if err != nil {
+			t.Fatalf("browser, %s: %v", what, err)
+		}
+	}
+	_, err := chromedp.Run(b, chromedp.WaitEvent(page.LoadEventFired, nil, chromedp.Navigate(base+"/t/illinois/find-a-consultant")))
+	step("open the search", err)
+	step("see both", chromedp.Do(b, chromedp.WaitVisible(chromedp.ID("county"))))
+	// Read in the page's own JavaScript: an htmx swap may replace the node between a query
+	// and a read by the protocol.
+	before, err := chromedp.Run(b, chromedp.Evaluate[string](`document.querySelector("#results").textContent`))
+	step("read the results", err)
+	if !strings.Contains(before, "Zora Quill") || !strings.Contains(before, "Yves Quill") {
+		t.Fatalf("the results before filtering say %q", before)
+	}
+	_, err = chromedp.Run(b, chromedp.Poll[bool](`typeof htmx !== "undefined" && !!document.getElementById("consultant-filter")["htmx-internal-data"]`,
+		chromedp.WithPollingTimeout(20*time.Second)))
+	step("wait for htmx", err)
+	_, err = chromedp.Run(b, chromedp.Evaluate[any](`window.hsMarker = "still here"`))
+	step("set the marker", err)
+	step("choose Peoria", chromedp.Do(b, chromedp.SetValue(chromedp.ID("county"), "Peoria")))
+	_, err = chromedp.Run(b, chromedp.Evaluate[any](`document.getElementById("county").dispatchEvent(new Event("change", {bubbles: true}))`))
+	step("fire change", err)
+	_, err = chromedp.Run(b, chromedp.Poll[bool](`!document.querySelector("#results").textContent.includes("Zora Quill")`,
+		chromedp.WithPollingTimeout(20*time.Second)))
+	step("wait for the filtered results", err)
+	screenshot(t, b, "consultant-search")
+	after, err := chromedp.Run(b, chromedp.Evaluate[string](`document.querySelector("#results").textContent`))
+	step("read the results", err)
+	marker, err := chromedp.Run(b, chromedp.Evaluate[string](`window.hsMarker || ""`))
+	step("read the marker", err)
+	location, err := chromedp.Run(b, chromedp.Evaluate[string](`location.search`))
+	step("read the location", err)
+	if !strings.Contains(after, "Yves Quill") {
+		t.Fatalf("after choosing Peoria the results say %q", after)
+	}
+	if marker != "still here" {
+		t.Fatal("choosing a filter reloaded the whole page")
+	}
+	if !strings.Contains(location, "county=Peoria") {
+		t.Fatalf("got location %q, want the filter in the URL", location)
+	}
+}
+
+// searchFixtures: a live confirmation link of a request for a consultant in tenant slug.
+func (e *testEnv) searchFixtures(slug string) fixtures {
+	e.t.Helper()
+	email := "isolation.request." + slug + "@program.example"
+	_, err := e.app.ConsultantRequests.Create(e.scoped(slug), consultants.RequestInput{Organisation: "Isolation Program",
+		County: "Cook", Need: "Support for our home visitors.", ContactName: "Iso Lation", Email: email}, "192.0.2.1")
+	if err != nil {
+		e.t.Fatal(err)
+	}
+	m := regexp.MustCompile(`/t/` + slug + `/find-a-consultant/confirm/([A-Za-z0-9_-]+)`).FindStringSubmatch(e.lastEmailTo(email).Body)
+	if m == nil {
+		e.t.Fatal("no confirmation link in the request email")
+	}
+	return fixtures{"requestToken": m[1]}
+}
