@@ -22,9 +22,9 @@ func Nav(slug string) []web.NavItem {
 		{Label: "Registry", Href: base + "/registry", Perm: authz.Perm{Obj: "registry", Act: "read"}},
 		{Label: "Requests", Href: base + "/requests", Perm: authz.Perm{Obj: "requests", Act: "read"}},
 		{Label: "People", Href: base + "/people", Perm: authz.Perm{Obj: "people", Act: "read"}},
-		{Label: "Imports", Href: base + "/imports", Perm: authz.Perm{Obj: "imports", Act: "read"}},
-		{Label: "Exports", Href: base + "/exports", Perm: authz.Perm{Obj: "exports", Act: "read"}},
-		{Label: "Audit log", Href: base + "/audit", Perm: authz.Perm{Obj: "audit", Act: "read"}},
+		{Label: "Imports", Href: base + "/imports", Perm: authz.Perm{Obj: "imports", Act: "read"}, Secondary: true},
+		{Label: "Exports", Href: base + "/exports", Perm: authz.Perm{Obj: "exports", Act: "read"}, Secondary: true},
+		{Label: "Audit log", Href: base + "/audit", Perm: authz.Perm{Obj: "audit", Act: "read"}, Secondary: true},
 		{Label: "Settings", Href: base + "/settings", Perm: authz.Perm{Obj: "settings", Act: "read"}},
 	}
 }

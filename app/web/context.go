@@ -45,6 +45,8 @@ type NavItem struct {
 	Label, Href string
 	Perm        authz.Perm
 	Current     bool
+	// Secondary links are left out of the menu (kept short) and listed on the home page.
+	Secondary bool
 }
 
 const (
