@@ -21,7 +21,9 @@ var actionWords = map[string]string{
 	"request.create": "Consultant requested", "consultant_profile.create": "Consultant profile started",
 	"consultant_profile.update": "Consultant profile saved", "consultant_profile.submit": "Registry application submitted",
 	"consultant_profile.approve": "Registry application approved", "consultant_profile.return": "Registry application returned",
-	"consultant_document.upload": "Document uploaded",
+	"consultant_document.upload":    "Document uploaded",
+	"supervision_assignment.create": "Supervisor assigned", "supervision_assignment.delete": "Supervisor unassigned",
+	"supervision.create": "Supervision recorded", "supervision.notes_read": "Supervision notes read",
 }
 
 // Words is the action in plain words ("invitation.create" → "Invitation sent"); an action

@@ -21,6 +21,7 @@ import (
 	"github.com/holdspace/holdspace/app/consultants"
 	"github.com/holdspace/holdspace/app/database"
 	"github.com/holdspace/holdspace/app/programs"
+	"github.com/holdspace/holdspace/app/supervision"
 	"github.com/holdspace/holdspace/app/tenants"
 )
 
@@ -197,6 +198,7 @@ func Seed(ctx context.Context, db *bun.DB, acc *accounts.Service, ten *tenants.S
 	store := ten.Store()
 	prog := programs.NewService(db, store, audit.New(db))
 	reg := consultants.NewRegistry(db, store, audit.New(db), nil) // the demo profiles have no documents
+	sup := supervision.NewService(db, store, audit.New(db))
 	ctx = audit.WithActor(ctx, audit.Actor{Email: "demo seed"})
 	return database.InTx(ctx, db, func(ctx context.Context) error {
 		if err := ensureUser(ctx, acc, PlatformAdminEmail, "Pat Operator", true); err != nil {
@@ -253,6 +255,9 @@ func Seed(ctx context.Context, db *bun.DB, acc *accounts.Service, ten *tenants.S
 			}
 			if err := seedProfiles(tctx, reg, acc, t, ts); err != nil {
 				return fmt.Errorf("consultant profiles of %s: %w", ts.slug, err)
+			}
+			if err := seedSupervision(tctx, sup, acc, ts); err != nil {
+				return fmt.Errorf("supervision of %s: %w", ts.slug, err)
 			}
 		}
 		return nil
@@ -414,6 +419,44 @@ func seedProfiles(ctx context.Context, reg *consultants.Registry, acc *accounts.
 			Capacity: strconv.Itoa(p.capacity), Bio: p.bio}
 		if err := reg.ApproveForDemo(ctx, u.ID, in); err != nil {
 			return fmt.Errorf("%s: %w", p.email, err)
+		}
+	}
+	return nil
+}
+
+// seedSupervision assigns the tenant's demo supervisors to its demo consultants, adding only
+// the assignments that are missing.
+func seedSupervision(ctx context.Context, sup *supervision.Service, acc *accounts.Service, ts tenantSeed) error {
+	have, err := sup.Store().Assignments(ctx, "")
+	if err != nil {
+		return err
+	}
+	pairs := map[[2]string]bool{}
+	for _, a := range have {
+		pairs[[2]string{a.SupervisorID, a.ConsultantID}] = true
+	}
+	for _, s := range ts.people {
+		if s.role != authz.Supervisor {
+			continue
+		}
+		su, err := acc.UserByEmail(ctx, s.email)
+		if err != nil {
+			return err
+		}
+		for _, c := range ts.people {
+			if c.role != authz.Consultant {
+				continue
+			}
+			cu, err := acc.UserByEmail(ctx, c.email)
+			if err != nil {
+				return err
+			}
+			if pairs[[2]string{su.ID, cu.ID}] {
+				continue
+			}
+			if _, err := sup.Assign(ctx, su.ID, cu.ID); err != nil {
+				return fmt.Errorf("%s supervises %s: %w", s.email, c.email, err)
+			}
 		}
 	}
 	return nil

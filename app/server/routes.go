@@ -116,6 +116,16 @@ func (a *App) Routes() []web.Route {
 		r("POST", "/t/:slug/registry/:profileID", tenant("registry", "update"), a.registryH.Review),
 		r("GET", "/t/:slug/registry/:profileID/documents/:documentID", tenant("registry", "read"), a.registryH.ReviewDocument),
 
+		// Reflective supervision (app/supervision).
+		r("GET", "/t/:slug/supervision", tenant("supervision", "read"), a.supervisionH.Overview),
+		r("GET", "/t/:slug/supervision/mine", tenant("supervision_own", "read"), a.supervisionH.Mine),
+		r("GET", "/t/:slug/supervision/assignments", tenant("supervision_assignments", "read"), a.supervisionH.AssignmentsPage),
+		r("POST", "/t/:slug/supervision/assignments", tenant("supervision_assignments", "update"), a.supervisionH.Assign),
+		r("POST", "/t/:slug/supervision/assignments/:assignmentID/delete", tenant("supervision_assignments", "update"), a.supervisionH.Unassign),
+		r("GET", "/t/:slug/supervision/records/new", tenant("supervision", "create"), a.supervisionH.NewRecordPage),
+		r("POST", "/t/:slug/supervision/records/new", tenant("supervision", "create"), a.supervisionH.CreateRecord),
+		r("GET", "/t/:slug/supervision/records/:recordID", tenant("supervision_records", "read"), a.supervisionH.RecordPage),
+
 		// The platform console.
 		r("GET", "/admin", platform("tenants", "read"), plat.TenantsPage),
 		r("GET", "/admin/outbox", platform("outbox", "read"), plat.OutboxPage),

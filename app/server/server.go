@@ -28,6 +28,7 @@ import (
 	"github.com/holdspace/holdspace/app/programs"
 	"github.com/holdspace/holdspace/app/signup"
 	"github.com/holdspace/holdspace/app/storage"
+	"github.com/holdspace/holdspace/app/supervision"
 	"github.com/holdspace/holdspace/app/tenants"
 	"github.com/holdspace/holdspace/views"
 )
@@ -68,6 +69,9 @@ type App struct {
 	Storage            storage.Store // uploaded files (DATA_DIR/files)
 	Registry           *consultants.Registry
 	registryH          *consultants.RegistryHandler
+	// app/supervision
+	Supervision  *supervision.Service
+	supervisionH *supervision.Handler
 
 	m *metrics
 
@@ -133,6 +137,9 @@ func New(cfg *config.Config, log *slog.Logger, db *bun.DB, rdb redis.UniversalCl
 	a.Storage = storage.NewLocal(filepath.Join(cfg.DataDir, "files"))
 	a.Registry = consultants.NewRegistry(db, a.Tenants.Store(), a.Audit, a.Storage)
 	a.registryH = consultants.NewRegistryHandler(a.Registry)
+	// app/supervision
+	a.Supervision = supervision.NewService(db, a.Tenants.Store(), a.Audit)
+	a.supervisionH = supervision.NewHandler(a.Supervision)
 	return a, nil
 }
 

@@ -21,6 +21,8 @@ func Nav(slug string) []web.NavItem {
 		{Label: "Your profile", Href: base + "/profile", Perm: authz.Perm{Obj: "profile", Act: "update"}},
 		{Label: "Registry", Href: base + "/registry", Perm: authz.Perm{Obj: "registry", Act: "read"}},
 		{Label: "Requests", Href: base + "/requests", Perm: authz.Perm{Obj: "requests", Act: "read"}},
+		{Label: "Supervision", Href: base + "/supervision", Perm: authz.Perm{Obj: "supervision", Act: "read"}},
+		{Label: "My supervision", Href: base + "/supervision/mine", Perm: authz.Perm{Obj: "supervision_own", Act: "read"}},
 		{Label: "People", Href: base + "/people", Perm: authz.Perm{Obj: "people", Act: "read"}},
 		{Label: "Imports", Href: base + "/imports", Perm: authz.Perm{Obj: "imports", Act: "read"}, Secondary: true},
 		{Label: "Exports", Href: base + "/exports", Perm: authz.Perm{Obj: "exports", Act: "read"}, Secondary: true},
