@@ -14,6 +14,7 @@ import (
 	"github.com/uptrace/bun"
 
 	"github.com/holdspace/holdspace/app/database"
+	"github.com/holdspace/holdspace/app/programs"
 )
 
 // Kinds of import.
@@ -152,29 +153,9 @@ func (l ProblemList) Value() (driver.Value, error) { return database.JSONValue(l
 // Scan implements sql.Scanner.
 func (l *ProblemList) Scan(src any) error { return database.ScanJSON(src, (*[]Problem)(l)) }
 
-// Funding links a program to a funder for one fiscal year (named by the calendar year it ends
-// in). The same table as app/programs' model; declared here for the import's batch writes.
-type Funding struct {
-	bun.BaseModel `bun:"table:fundings,alias:f"`
-	database.TenantScoped
-
-	ID           string    `bun:"id,pk"`
-	ProgramID    string    `bun:"program_id"`
-	FunderID     string    `bun:"funder_id"`
-	FiscalYear   int       `bun:"fiscal_year"`
-	IECMHCFunded bool      `bun:"iecmhc_funded"`
-	CreatedAt    time.Time `bun:"created_at"`
-	UpdatedAt    time.Time `bun:"updated_at"`
-}
-
-// BudgetLine is one line of a funding's budget, in cents.
-type BudgetLine struct {
-	bun.BaseModel `bun:"table:budget_lines,alias:bl"`
-	database.TenantScoped
-
-	ID          string `bun:"id,pk"`
-	FundingID   string `bun:"funding_id"`
-	Category    string `bun:"category"`
-	AmountCents int64  `bun:"amount_cents"`
-	Position    int    `bun:"position"`
-}
+// Funding and BudgetLine are app/programs' models: the import writes the same rows that the
+// program pages do.
+type (
+	Funding    = programs.Funding
+	BudgetLine = programs.BudgetLine
+)
