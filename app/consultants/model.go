@@ -36,6 +36,7 @@ type Profile struct {
 	Modes           database.StringList `bun:"modes,type:text"`
 	Capacity        int                 `bun:"capacity"` // how many more programs they can take
 	Bio             string              `bun:"bio"`
+	HiredOn         string              `bun:"hired_on"` // YYYY-MM-DD, set by a tenant admin; deadlines count from it
 	Status          string              `bun:"status"`
 	Active          bool                `bun:"active"`
 	ReviewChecklist database.StringList `bun:"review_checklist,type:text"` // the competencies the reviewer ticked
@@ -108,8 +109,37 @@ type Request struct {
 	Status            string     `bun:"status"`
 	ConfirmTokenHash  string     `bun:"confirm_token_hash"`
 	ConfirmedAt       *time.Time `bun:"confirmed_at"`
+	DecisionNote      string     `bun:"decision_note"` // why a request was closed without a consultant
+	DecidedAt         *time.Time `bun:"decided_at"`
+	DecidedBy         string     `bun:"decided_by"`
 	CreatedAt         time.Time  `bun:"created_at"`
 	UpdatedAt         time.Time  `bun:"updated_at"`
+}
+
+// Assignment statuses.
+const (
+	AssignmentActive = "active"
+	AssignmentEnded  = "ended"
+)
+
+// Assignment links a consultant (profile) to a program (an organisation of kind program): the
+// consultant consults with that program. It is what the consultation records build on. An
+// active assignment takes one of the consultant's places (Profile.Capacity goes down by one;
+// ending it gives the place back).
+type Assignment struct {
+	bun.BaseModel `bun:"table:consultant_assignments,alias:ca"`
+	database.TenantScoped
+
+	ID        string    `bun:"id,pk"`
+	ProfileID string    `bun:"profile_id"`
+	ProgramID string    `bun:"program_id"`
+	RequestID string    `bun:"request_id"` // the request it answered, if any
+	Status    string    `bun:"status"`
+	StartedOn string    `bun:"started_on"` // YYYY-MM-DD
+	EndedOn   string    `bun:"ended_on"`
+	CreatedBy string    `bun:"created_by"`
+	CreatedAt time.Time `bun:"created_at"`
+	UpdatedAt time.Time `bun:"updated_at"`
 }
 
 // Settings a consultant works in (program kinds, in the source documents' words).
