@@ -57,3 +57,51 @@ func (l StringList) Has(s string) bool {
 	}
 	return false
 }
+
+// Counts is a small map of counts kept as a JSON object in one TEXT column (participants of a
+// session by role). Read and written whole, never queried inside.
+type Counts map[string]int
+
+// Value implements driver.Valuer.
+func (c Counts) Value() (driver.Value, error) {
+	if c == nil {
+		return "{}", nil
+	}
+	b, err := json.Marshal(map[string]int(c))
+	return string(b), err
+}
+
+// Scan implements sql.Scanner.
+func (c *Counts) Scan(src any) error {
+	var b []byte
+	switch v := src.(type) {
+	case nil:
+		*c = nil
+		return nil
+	case string:
+		b = []byte(v)
+	case []byte:
+		b = v
+	default:
+		return fmt.Errorf("counts column: cannot scan %T", src)
+	}
+	if len(b) == 0 {
+		*c = nil
+		return nil
+	}
+	m := map[string]int{}
+	if err := json.Unmarshal(b, &m); err != nil {
+		return err
+	}
+	*c = m
+	return nil
+}
+
+// Total is the sum of the counts.
+func (c Counts) Total() int {
+	n := 0
+	for _, v := range c {
+		n += v
+	}
+	return n
+}
