@@ -24,6 +24,29 @@ var actionWords = map[string]string{
 	"consultant_document.upload":    "Document uploaded",
 	"supervision_assignment.create": "Supervisor assigned", "supervision_assignment.delete": "Supervisor unassigned",
 	"supervision.create": "Supervision recorded", "supervision.notes_read": "Supervision notes read",
+	"session.create": "Session recorded", "session.update": "Session changed", "session.notes_read": "Session notes read",
+	"session.unlock": "Session unlocked", "followup.done": "Follow-up done", "session_list.add": "Session topic or service added",
+	"session_list.remove": "Session topic or service removed", "resource.create": "Resource added", "resource.update": "Resource changed",
+	"engagement.start": "Engagement started", "engagement.advance": "Engagement moved forward",
+	"engagement.walk_back": "Engagement walked back", "engagement.coaching": "Engagement turned into coaching",
+	"engagement.continued_support": "Engagement continued as continued support", "engagement.reopen": "Engagement reopened",
+	"staffing_requirement.create": "Staffing requirement added", "staffing_requirement.update": "Staffing requirement changed",
+	"staffing_requirement.builtin": "Built-in staffing requirements added", "credential_kind.create": "Credential kind added",
+	"credential_kind.delete": "Credential kind removed", "credential.create": "Credential added",
+	"credential.update": "Credential changed", "credential.delete": "Credential deleted", "credential.verify": "Credential verified",
+	"credential.return": "Credential returned", "consultant_profile.hired": "Hire date set", "staffing.reminder": "Staffing reminder sent",
+	"consultant_assignment.create": "Consultant assigned to a program", "consultant_assignment.end": "Consultant assignment ended",
+	"request.close": "Request closed without a consultant",
+
+	// Assessments and quality improvement plans (app/consultation, D3).
+	"instrument.builtin": "Built-in assessment instruments added", "instrument.create": "Assessment instrument added",
+	"assessment.create": "Assessment recorded", "assessment.update": "Assessment changed", "assessment.delete": "Assessment deleted",
+	"qi_plan.create": "Quality improvement plan started", "qi_plan.update": "Quality improvement plan dates changed",
+	"qi_plan.agree": "Quality improvement plan agreed by the program", "qi_goal.create": "Plan goal added",
+	"qi_goal.update": "Plan goal changed", "qi_goal.delete": "Plan goal removed", "qi_goal.progress": "Plan goal progress recorded",
+
+	// The tenant's monthly supervision target (app/supervision).
+	"supervision.target_update": "Supervision target changed",
 }
 
 // Words is the action in plain words ("invitation.create" → "Invitation sent"); an action

@@ -12,6 +12,9 @@ import (
 	"path/filepath"
 	"strconv"
 	"strings"
+
+	"github.com/holdspace/holdspace/app/sealed"
+	"github.com/holdspace/holdspace/app/storage"
 )
 
 // Config is everything the processes need.
@@ -25,9 +28,14 @@ type Config struct {
 	SMTPURL     string // smtp://user:pass@host:port; empty keeps mail in the outbox
 	MailFrom    string
 	DataDir     string
-	LogFormat   string // json or text
+	Storage     *storage.S3Config // STORAGE_URL; nil keeps uploaded files in DATA_DIR/files
+	LogFormat   string            // json or text
 	LogLevel    string
 	Embedded    bool // web + worker + scheduler in one process on the embedded default
+	// NotesKeys seal session notes at rest (NOTES_KEY: base64 of 32 bytes; more keys after
+	// commas only open, while rotating). Empty when unset outside the embedded default:
+	// serve and worker refuse to start then (RequireNotesKey).
+	NotesKeys [][]byte
 }
 
 // Error is a configuration error naming the variable.
@@ -66,6 +74,11 @@ func Load(getenv func(string) string, embedded bool) (*Config, error) {
 	c.LogFormat = orDefault(getenv("LOG_FORMAT"), "json")
 	c.LogLevel = orDefault(getenv("LOG_LEVEL"), "info")
 	secret := getenv("SECRET_KEY")
+	if v := getenv("NOTES_KEY"); v != "" {
+		if c.NotesKeys, err = sealed.ParseKeys(v); err != nil {
+			return nil, &Error{"NOTES_KEY", "is malformed: " + err.Error()}
+		}
+	}
 
 	if embedded {
 		if c.DatabaseURL == "" {
@@ -83,6 +96,11 @@ func Load(getenv func(string) string, embedded bool) (*Config, error) {
 		if secret == "" {
 			if secret, err = dataSecret(c.DataDir); err != nil {
 				return nil, &Error{"SECRET_KEY", "could not be generated in DATA_DIR: " + err.Error()}
+			}
+		}
+		if c.NotesKeys == nil {
+			if c.NotesKeys, err = dataNotesKey(c.DataDir); err != nil {
+				return nil, &Error{"NOTES_KEY", "could not be read or generated in DATA_DIR (notes.key): " + err.Error()}
 			}
 		}
 	}
@@ -124,6 +142,9 @@ func Load(getenv func(string) string, embedded bool) (*Config, error) {
 		if err != nil || (u.Scheme != "smtp" && u.Scheme != "smtps") || u.Hostname() == "" {
 			return nil, &Error{"SMTP_URL", "must be an smtp:// or smtps:// URL with a host"}
 		}
+	}
+	if c.Storage, err = storage.ParseURL(getenv("STORAGE_URL"), getenv); err != nil {
+		return nil, &Error{"STORAGE_URL", err.Error()}
 	}
 	if c.LogFormat != "json" && c.LogFormat != "text" {
 		return nil, &Error{"LOG_FORMAT", "must be json or text"}
@@ -174,4 +195,33 @@ func dataSecret(dir string) (string, error) {
 	}
 	s := hex.EncodeToString(raw)
 	return s, os.WriteFile(path, []byte(s+"\n"), 0o600)
+}
+
+// RequireNotesKey is the check serve and worker make: outside the embedded default, session
+// notes are sealed with NOTES_KEY, and nothing starts without it.
+func (c *Config) RequireNotesKey() error {
+	if len(c.NotesKeys) == 0 {
+		return &Error{"NOTES_KEY", "is required (base64 of 32 bytes, to seal session notes; make one with: openssl rand -base64 32)"}
+	}
+	return nil
+}
+
+// dataNotesKey reads the embedded default's notes key, making it on first start (0600).
+func dataNotesKey(dir string) ([][]byte, error) {
+	path := filepath.Join(dir, "notes.key")
+	b, err := os.ReadFile(path)
+	if err == nil {
+		return sealed.ParseKeys(strings.TrimSpace(string(b)))
+	}
+	if !errors.Is(err, os.ErrNotExist) {
+		return nil, err
+	}
+	if err := os.MkdirAll(dir, 0o700); err != nil {
+		return nil, err
+	}
+	key := sealed.NewKey()
+	if err := os.WriteFile(path, []byte(sealed.EncodeKey(key)+"\n"), 0o600); err != nil {
+		return nil, err
+	}
+	return [][]byte{key}, nil
 }

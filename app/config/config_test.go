@@ -68,6 +68,10 @@ func TestLoadProduction(t *testing.T) {
 		{"ErrPortZero", "PORT", "0"},
 		{"ErrLogFormat", "LOG_FORMAT", "xml"},
 		{"ErrLogLevel", "LOG_LEVEL", "loud"},
+		{"ErrStorageURLScheme", "STORAGE_URL", "https://minio:9000/holdspace-files"},
+		{"ErrStorageURLNoBucket", "STORAGE_URL", "s3://key:secret@minio:9000"},
+		{"ErrStorageURLNoKeys", "STORAGE_URL", "s3://minio:9000/holdspace-files"},
+		{"ErrStorageURLOption", "STORAGE_URL", "s3://key:secret@minio:9000/holdspace-files?tls=perhaps"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			env := production()
@@ -147,6 +151,48 @@ func TestLoadEmbedded(t *testing.T) {
 		var ce *config.Error
 		if !errors.As(err, &ce) || ce.Var != "REDIS_URL" {
 			t.Errorf("got %v, want a *config.Error naming REDIS_URL", err)
+		}
+	})
+}
+
+func TestLoadStorageURL(t *testing.T) {
+	t.Run("EmptyIsTheLocalFolder", func(t *testing.T) {
+		c, err := config.Load(getenv(production()), false)
+		if err != nil || c.Storage != nil {
+			t.Fatalf("got %v, %v; want no bucket (DATA_DIR/files)", c.Storage, err)
+		}
+	})
+	t.Run("Bucket", func(t *testing.T) {
+		env := production()
+		env["STORAGE_URL"] = "s3://minio:9000/holdspace-files?tls=false&create=1"
+		env["AWS_ACCESS_KEY_ID"], env["AWS_SECRET_ACCESS_KEY"] = "access", "the-secret"
+		c, err := config.Load(getenv(env), false)
+		if err != nil {
+			t.Fatal(err)
+		}
+		s := c.Storage
+		if s == nil || s.Endpoint != "minio:9000" || s.Bucket != "holdspace-files" || s.TLS || !s.Create ||
+			s.AccessKey != "access" || s.SecretKey != "the-secret" {
+			t.Fatalf("got %#v", s)
+		}
+	})
+	t.Run("ErrorHidesTheSecret", func(t *testing.T) {
+		env := production()
+		for _, u := range []string{
+			"s3://access:hunter2@minio:9000/Not_A_Bucket",
+			"s3://access:hun/ter2@minio:9000/holdspace-files",
+			"s3://access:hunter2@minio:9000/holdspace-files?tls=sometimes",
+		} {
+			env["STORAGE_URL"] = u
+			_, err := config.Load(getenv(env), false)
+			var ce *config.Error
+			if !errors.As(err, &ce) || ce.Var != "STORAGE_URL" {
+				t.Fatalf("%s: got %v, want a *config.Error naming STORAGE_URL", u, err)
+			}
+			// "ter2" is in every form of the secret (whole, or after the / that breaks the URL).
+			if strings.Contains(err.Error(), "ter2") || strings.Contains(err.Error(), "\n") {
+				t.Errorf("%s: got %q, want one line without the secret", u, err)
+			}
 		}
 	})
 }

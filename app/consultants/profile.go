@@ -5,8 +5,6 @@ import (
 	"context"
 	"fmt"
 	"io"
-	"net/http"
-	"path"
 	"strconv"
 	"strings"
 	"unicode/utf8"
@@ -25,9 +23,8 @@ const (
 	MaxCapacity    = 50
 	MaxBio         = 1000
 	MaxDisplayName = 120
-	MaxDocumentMB  = 10
-	MaxDocument    = MaxDocumentMB << 20
-	maxFileName    = 200
+	MaxDocumentMB  = storage.MaxDocumentMB // the checks are storage.ReadDocument's
+	MaxDocument    = storage.MaxDocument
 )
 
 // DefaultCompetencies is the review checklist of a tenant that has not set its own: the areas
@@ -269,63 +266,6 @@ func (r *Registry) saveProfile(ctx context.Context, userID string, p *Profile, c
 	return r.audit.Record(ctx, action, "consultant_profile", p.ID, p.DisplayName)
 }
 
-// DocumentKinds are the files an application takes: the type the bytes are, and the file
-// name endings allowed for it.
-var DocumentKinds = []struct {
-	ContentType string
-	Extensions  []string
-	Label       string
-}{
-	{"application/pdf", []string{".pdf"}, "PDF"},
-	{"image/png", []string{".png"}, "PNG"},
-	{"image/jpeg", []string{".jpg", ".jpeg"}, "JPEG"},
-	// A DOCX is a zip archive: the bytes say zip, the name says docx.
-	{"application/vnd.openxmlformats-officedocument.wordprocessingml.document", []string{".docx"}, "Word (DOCX)"},
-}
-
-// documentType returns the content type to store a file as, or "" when its name and its
-// bytes do not agree on an allowed type.
-func documentType(name string, head []byte) string {
-	ext := strings.ToLower(path.Ext(name))
-	sniffed := http.DetectContentType(head)
-	if i := strings.IndexByte(sniffed, ';'); i >= 0 {
-		sniffed = sniffed[:i]
-	}
-	for _, k := range DocumentKinds {
-		for _, e := range k.Extensions {
-			if e != ext {
-				continue
-			}
-			want := k.ContentType
-			if e == ".docx" {
-				want = "application/zip"
-			}
-			if sniffed == want {
-				return k.ContentType
-			}
-		}
-	}
-	return ""
-}
-
-func cleanFileName(name string) string {
-	name = path.Base(strings.ReplaceAll(name, "\\", "/"))
-	name = strings.Map(func(r rune) rune {
-		if r < 0x20 || r == 0x7f || r == '"' {
-			return -1
-		}
-		return r
-	}, name)
-	if utf8.RuneCountInString(name) > maxFileName {
-		ext := path.Ext(name)
-		name = string([]rune(name)[:maxFileName-utf8.RuneCountInString(ext)]) + ext
-	}
-	if name == "" || name == "." || name == "/" {
-		name = "document"
-	}
-	return name
-}
-
 // UploadDocument adds a file to the signed-in consultant's application: at most 10 MB, a PDF,
 // PNG, JPEG or DOCX by its bytes and its name. Errors are on the field "file".
 func (r *Registry) UploadDocument(ctx context.Context, name string, body io.Reader) (*Document, error) {
@@ -335,27 +275,14 @@ func (r *Registry) UploadDocument(ctx context.Context, name string, body io.Read
 	} else if err != nil {
 		return nil, err
 	}
-	if body == nil || name == "" {
-		return nil, apperr.Invalid(map[string]string{"file": "Choose a file to upload."})
-	}
-	data, err := io.ReadAll(io.LimitReader(body, MaxDocument+1))
+	doc, err := storage.ReadDocument("file", name, body)
 	if err != nil {
 		return nil, err
 	}
-	switch {
-	case len(data) == 0:
-		return nil, apperr.Invalid(map[string]string{"file": "That file is empty. Choose another."})
-	case len(data) > MaxDocument:
-		return nil, apperr.Invalid(map[string]string{"file": fmt.Sprintf("That file is larger than %d MB. Upload a smaller one.", MaxDocumentMB)})
-	}
-	ct := documentType(name, data[:min(len(data), 512)])
-	if ct == "" {
-		return nil, apperr.Invalid(map[string]string{"file": "Upload a PDF, PNG, JPEG or Word (DOCX) file: this one is not one of those."})
-	}
-	d := &Document{ID: database.NewID(), ProfileID: p.ID, FileName: cleanFileName(name), ContentType: ct,
-		SizeBytes: int64(len(data)), UploadedAt: database.Now()}
+	d := &Document{ID: database.NewID(), ProfileID: p.ID, FileName: doc.Name, ContentType: doc.ContentType,
+		SizeBytes: int64(len(doc.Data)), UploadedAt: database.Now()}
 	d.StorageKey = p.TenantID + "/consultants/" + p.ID + "/" + d.ID
-	if err := r.files.Put(ctx, d.StorageKey, bytes.NewReader(data), d.SizeBytes, ct); err != nil {
+	if err := r.files.Put(ctx, d.StorageKey, bytes.NewReader(doc.Data), d.SizeBytes, d.ContentType); err != nil {
 		return nil, err
 	}
 	err = database.InTx(ctx, r.db, func(ctx context.Context) error {

@@ -32,6 +32,10 @@ var DefaultRequestLimits = RequestLimits{PerIP: 5, IPWindow: time.Hour, PerEmail
 // NeedMax is the longest a request's "need" may be.
 const NeedMax = 2000
 
+// RequestLinkLifetime is how long the link that confirms a public request works. A request
+// still unconfirmed after it is deleted by the hourly consultants:cleanup_requests task.
+const RequestLinkLifetime = 72 * time.Hour
+
 // Requests takes public requests for a consultant: held until the email is confirmed, then
 // open in the tenant admin's queue.
 type Requests struct {
@@ -135,7 +139,7 @@ func (s *Requests) Create(ctx context.Context, in RequestInput, ip string) (*Req
 		}
 		return s.mailer.Send(ctx, r.ContactEmail, "Confirm your request for a consultant", fmt.Sprintf(
 			"Hello %s,\n\nSomeone (we hope you) asked for an infant and early childhood mental health consultant for %s, with this email address as the contact.\n\n"+
-				"To send the request, open this link and press the button:\n\n%s\n\n"+
+				"To send the request, open this link and press the button (the link works for 3 days):\n\n%s\n\n"+
 				"If you did not ask for this, ignore this email: nothing is sent until the link is opened.\n",
 			r.ContactName, r.OrganisationName, link))
 	})
@@ -201,7 +205,8 @@ func (s *Requests) blocked(ctx context.Context, l accounts.Limit, msg string) er
 
 // Pending returns the unconfirmed request a confirmation token names.
 //
-// Errors: ENOTFOUND for a token that is not a live one of ctx's tenant (already used, or not ours).
+// Errors: ENOTFOUND for a token that is not a live one of ctx's tenant (already used,
+// expired — older than RequestLinkLifetime —, or not ours).
 func (s *Requests) Pending(ctx context.Context, token string) (*Request, error) {
 	t, err := database.For(ctx, s.db)
 	if err != nil {
@@ -209,9 +214,9 @@ func (s *Requests) Pending(ctx context.Context, token string) (*Request, error) 
 	}
 	var r Request
 	err = t.Select(&r).Where("cr.confirm_token_hash = ?", accounts.HashToken(token)).
-		Where("cr.status = ?", RequestUnconfirmed).Scan(ctx)
+		Where("cr.status = ?", RequestUnconfirmed).Where("cr.created_at > ?", database.Now().Add(-RequestLinkLifetime)).Scan(ctx)
 	if errors.Is(err, sql.ErrNoRows) || token == "" {
-		return nil, &apperr.Error{Code: apperr.ENOTFOUND, Message: "This confirmation link does not work: it has been used already, or it was cut short. If you sent the request, it is confirmed; otherwise ask again."}
+		return nil, &apperr.Error{Code: apperr.ENOTFOUND, Message: "This confirmation link does not work: it has been used already, it was cut short, or it is more than 3 days old. If you sent the request, it is confirmed; otherwise ask again."}
 	}
 	if err != nil {
 		return nil, err
@@ -254,9 +259,11 @@ type QueueItem struct {
 	ConsultantName string
 }
 
-// StatusLabel is the request's status in plain words.
-func (q QueueItem) StatusLabel() string {
-	switch q.Status {
+// RequestStatusLabel is a request status in plain words.
+func RequestStatusLabel(status string) string {
+	switch status {
+	case RequestUnconfirmed:
+		return "Waiting for email confirmation"
 	case RequestOpen:
 		return "Open"
 	case RequestAssigned:
@@ -264,17 +271,25 @@ func (q QueueItem) StatusLabel() string {
 	case RequestClosed:
 		return "Closed"
 	}
-	return q.Status
+	return status
 }
 
-// Queue returns the tenant's confirmed requests, newest first (at most limit).
-func (s *Requests) Queue(ctx context.Context, limit int) ([]QueueItem, error) {
+// StatusLabel is the request's status in plain words.
+func (r Request) StatusLabel() string { return RequestStatusLabel(r.Status) }
+
+// Queue returns the tenant's confirmed requests with the given status ("" for every one),
+// open ones first, then newest first (at most limit).
+func (s *Requests) Queue(ctx context.Context, status string, limit int) ([]QueueItem, error) {
 	t, err := database.For(ctx, s.db)
 	if err != nil {
 		return nil, err
 	}
 	var rs []Request
-	if err := t.Select(&rs).Where("cr.status <> ?", RequestUnconfirmed).OrderExpr("cr.created_at DESC, cr.id").
+	q := t.Select(&rs).Where("cr.status <> ?", RequestUnconfirmed)
+	if status != "" {
+		q = q.Where("cr.status = ?", status)
+	}
+	if err := q.OrderExpr("CASE WHEN cr.status = ? THEN 0 ELSE 1 END, cr.created_at DESC, cr.id", RequestOpen).
 		Limit(int64(limit)).Scan(ctx); err != nil {
 		return nil, err
 	}

@@ -8,8 +8,8 @@ import (
 	"github.com/holdspace/holdspace/app/web"
 )
 
-// SearchHandler serves the public consultant search, the request form and the tenant
-// admin's queue of requests.
+// SearchHandler serves the public consultant search and the request form (the tenant admin's
+// queue of requests is MatchHandler's).
 type SearchHandler struct {
 	db       *bun.DB
 	requests *Requests
@@ -106,15 +106,6 @@ func (h *SearchHandler) Confirm(c *fiber.Ctx) error {
 		return err
 	}
 	return web.Render(c, fiber.StatusOK, "consultants/request_confirmed", "", web.View{Title: "Request sent", D: r})
-}
-
-// QueuePage lists the tenant's confirmed requests.
-func (h *SearchHandler) QueuePage(c *fiber.Ctx) error {
-	items, err := h.requests.Queue(c.UserContext(), 200)
-	if err != nil {
-		return err
-	}
-	return web.Render(c, fiber.StatusOK, "consultants/requests", "", web.View{Title: "Requests for a consultant", D: items})
 }
 
 func queryValues(c *fiber.Ctx) map[string][]string {

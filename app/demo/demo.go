@@ -259,6 +259,21 @@ func Seed(ctx context.Context, db *bun.DB, acc *accounts.Service, ten *tenants.S
 			if err := seedSupervision(tctx, sup, acc, ts); err != nil {
 				return fmt.Errorf("supervision of %s: %w", ts.slug, err)
 			}
+			if err := seedMatching(tctx, db, store, acc, ts, orgIDs); err != nil {
+				return fmt.Errorf("requests and assignments of %s: %w", ts.slug, err)
+			}
+			if err := seedCredentials(tctx, db, store, reg, sup, acc, ts); err != nil {
+				return fmt.Errorf("credentials of %s: %w", ts.slug, err)
+			}
+			if err := seedEngagements(tctx, db, acc, t, ts, orgIDs); err != nil {
+				return fmt.Errorf("engagements of %s: %w", ts.slug, err)
+			}
+			if err := seedAssessmentsAndPlans(tctx, db, acc, ts, orgIDs); err != nil {
+				return fmt.Errorf("assessments and plans of %s: %w", ts.slug, err)
+			}
+			if err := seedSessionsAndResources(tctx, db, ts.slug); err != nil {
+				return fmt.Errorf("resources of %s: %w", ts.slug, err)
+			}
 		}
 		return nil
 	})

@@ -104,7 +104,15 @@ func (a *App) Routes() []web.Route {
 		r("POST", "/t/:slug/find-a-consultant/request", web.TenantPublic, a.searchH.Request),
 		r("GET", "/t/:slug/find-a-consultant/confirm/:requestToken", web.TenantPublic, a.searchH.ConfirmPage),
 		r("POST", "/t/:slug/find-a-consultant/confirm/:requestToken", web.TenantPublic, a.searchH.Confirm),
-		r("GET", "/t/:slug/requests", tenant("requests", "read"), a.searchH.QueuePage),
+		// Matching: the queue, a request's suggestions, assign and close; the consultants page of
+		// programs and funders (matching team).
+		r("GET", "/t/:slug/requests", tenant("requests", "read"), a.matchH.QueuePage),
+		r("GET", "/t/:slug/requests/:requestID", tenant("requests", "read"), a.matchH.RequestPage),
+		r("POST", "/t/:slug/requests/:requestID/assign", tenant("requests", "update"), a.matchH.Assign),
+		r("POST", "/t/:slug/requests/:requestID/close", tenant("requests", "update"), a.matchH.Close),
+		r("POST", "/t/:slug/consultant-assignments/:consultantAssignmentID/end", tenant("requests", "update"), a.matchH.EndAssignment),
+		r("GET", "/t/:slug/consultants", tenant("my_consultants", "read"), a.matchH.MinePage),
+		r("POST", "/t/:slug/consultants/ask", tenant("my_consultants", "create"), a.matchH.Ask),
 		// Consultant profiles, documents and the registry review (registry team).
 		r("GET", "/t/:slug/profile", tenant("profile", "read"), a.registryH.ProfilePage),
 		r("POST", "/t/:slug/profile", tenant("profile", "update"), a.registryH.SaveProfile),
@@ -125,6 +133,85 @@ func (a *App) Routes() []web.Route {
 		r("GET", "/t/:slug/supervision/records/new", tenant("supervision", "create"), a.supervisionH.NewRecordPage),
 		r("POST", "/t/:slug/supervision/records/new", tenant("supervision", "create"), a.supervisionH.CreateRecord),
 		r("GET", "/t/:slug/supervision/records/:recordID", tenant("supervision_records", "read"), a.supervisionH.RecordPage),
+		r("GET", "/t/:slug/supervision/target", tenant("supervision_target", "read"), a.supervisionH.TargetPage),
+		r("POST", "/t/:slug/supervision/target", tenant("supervision_target", "update"), a.supervisionH.SaveTarget),
+
+		// Credentials against staffing requirements (app/credentials). The requirements pages
+		// come before /staffing/:profileID, which would otherwise take "requirements".
+		r("GET", "/t/:slug/staffing/requirements", tenant("staffing_requirements", "read"), a.credentialsH.RequirementsPage),
+		r("POST", "/t/:slug/staffing/requirements", tenant("staffing_requirements", "update"), a.credentialsH.CreateRequirement),
+		r("POST", "/t/:slug/staffing/requirements/builtin", tenant("staffing_requirements", "update"), a.credentialsH.AddBuiltin),
+		r("GET", "/t/:slug/staffing/requirements/:requirementID/edit", tenant("staffing_requirements", "read"), a.credentialsH.EditRequirementPage),
+		r("POST", "/t/:slug/staffing/requirements/:requirementID/edit", tenant("staffing_requirements", "update"), a.credentialsH.UpdateRequirement),
+		r("POST", "/t/:slug/staffing/requirements/:requirementID/kinds", tenant("staffing_requirements", "update"), a.credentialsH.AddKind),
+		r("POST", "/t/:slug/staffing/requirements/:requirementID/kinds/:kindID/delete", tenant("staffing_requirements", "update"), a.credentialsH.RemoveKind),
+		r("GET", "/t/:slug/staffing", tenant("staffing", "read"), a.credentialsH.StaffingPage),
+		r("GET", "/t/:slug/staffing/:profileID", tenant("staffing", "read"), a.credentialsH.ConsultantPage),
+		r("POST", "/t/:slug/staffing/:profileID/hired", tenant("staffing", "update"), a.credentialsH.SetHired),
+		r("POST", "/t/:slug/staffing/:profileID/credentials/:credentialID/verify", tenant("staffing", "update"), a.credentialsH.Verify),
+		r("POST", "/t/:slug/staffing/:profileID/credentials/:credentialID/return", tenant("staffing", "update"), a.credentialsH.Return),
+		r("GET", "/t/:slug/staffing/:profileID/credentials/:credentialID/evidence", tenant("staffing", "read"), a.credentialsH.StaffEvidence),
+		r("GET", "/t/:slug/credentials", tenant("credentials", "read"), a.credentialsH.MinePage),
+		r("POST", "/t/:slug/credentials", tenant("credentials", "update"), a.credentialsH.CreateCredential),
+		r("GET", "/t/:slug/credentials/:credentialID/edit", tenant("credential_records", "read"), a.credentialsH.EditCredentialPage),
+		r("POST", "/t/:slug/credentials/:credentialID/edit", tenant("credential_records", "update"), a.credentialsH.UpdateCredential),
+		r("POST", "/t/:slug/credentials/:credentialID/delete", tenant("credential_records", "update"), a.credentialsH.DeleteCredential),
+		r("GET", "/t/:slug/credentials/:credentialID/evidence", tenant("credential_records", "read"), a.credentialsH.Evidence),
+
+		// Consultation records (app/consultation, D1): engagements through the cycle, caseloads,
+		// dosage and fidelity, Ohio's EI expectations. /engagements/new comes before
+		// /engagements/:engagementID, which would otherwise take "new".
+		r("GET", "/t/:slug/engagements", tenant("engagements", "read"), a.engagementsH.List),
+		r("GET", "/t/:slug/engagements/new", tenant("engagements", "create"), a.engagementsH.NewPage),
+		r("POST", "/t/:slug/engagements", tenant("engagements", "create"), a.engagementsH.Start),
+		r("GET", "/t/:slug/engagements/:engagementID", tenant("engagements", "read"), a.engagementsH.Show),
+		r("POST", "/t/:slug/engagements/:engagementID/advance", tenant("engagements", "update"), a.engagementsH.Advance),
+		r("POST", "/t/:slug/engagements/:engagementID/back", tenant("engagements", "update"), a.engagementsH.WalkBack),
+		r("POST", "/t/:slug/engagements/:engagementID/coaching", tenant("engagements", "update"), a.engagementsH.StartCoaching),
+		r("POST", "/t/:slug/engagements/:engagementID/continued-support", tenant("engagements", "update"), a.engagementsH.ContinueSupport),
+		r("POST", "/t/:slug/engagements/:engagementID/reopen", tenant("engagements", "update"), a.engagementsH.Reopen),
+		r("GET", "/t/:slug/caseload", tenant("caseload", "read"), a.engagementsH.Caseload),
+		r("GET", "/t/:slug/ei-expectations", tenant("ei_expectations", "read"), a.engagementsH.EIExpectations),
+
+		// Consultation records (app/consultation, D2): recording sessions (notes sealed, reads
+		// audited), the 14-day lock and unlocking, follow-ups, the sessions list and CSV, the
+		// tenant's session topics and services, the resource library.
+		r("GET", "/t/:slug/engagements/:engagementID/sessions/new", tenant("sessions", "create"), a.sessionsH.NewSessionPage),
+		r("POST", "/t/:slug/engagements/:engagementID/sessions/new", tenant("sessions", "create"), a.sessionsH.RecordSession),
+		r("GET", "/t/:slug/sessions", tenant("sessions", "read"), a.sessionsH.SessionsPage),
+		r("GET", "/t/:slug/sessions.csv", tenant("sessions_csv", "read"), a.sessionsH.SessionsCSV),
+		r("GET", "/t/:slug/sessions/:sessionID", tenant("sessions", "read"), a.sessionsH.SessionPage),
+		r("GET", "/t/:slug/sessions/:sessionID/edit", tenant("sessions", "update"), a.sessionsH.EditSessionPage),
+		r("POST", "/t/:slug/sessions/:sessionID/edit", tenant("sessions", "update"), a.sessionsH.UpdateSession),
+		r("POST", "/t/:slug/sessions/:sessionID/unlock", tenant("sessions", "unlock"), a.sessionsH.UnlockSession),
+		r("POST", "/t/:slug/followups/:followUpID/done", tenant("followups", "update"), a.sessionsH.MarkFollowUpDone),
+		r("GET", "/t/:slug/session-lists", tenant("session_lists", "read"), a.sessionsH.SessionListsPage),
+		r("POST", "/t/:slug/session-lists", tenant("session_lists", "update"), a.sessionsH.SaveSessionLists),
+		r("GET", "/t/:slug/resources", tenant("resources", "read"), a.resourcesH.LibraryPage),
+		r("POST", "/t/:slug/resources", tenant("resources", "create"), a.resourcesH.AddResource),
+		r("GET", "/t/:slug/resources/:resourceID/edit", tenant("resources", "update"), a.resourcesH.EditResourcePage),
+		r("POST", "/t/:slug/resources/:resourceID/edit", tenant("resources", "update"), a.resourcesH.UpdateResource),
+
+		// Consultation records (app/consultation, D3): assessment instruments, pre/post
+		// assessments with the change per subscale, quality improvement plans agreed by the program.
+		r("GET", "/t/:slug/instruments", tenant("instruments", "read"), a.assessmentsH.InstrumentsPage),
+		r("POST", "/t/:slug/instruments", tenant("instruments", "create"), a.assessmentsH.CreateInstrument),
+		r("GET", "/t/:slug/instruments/:instrumentID", tenant("instruments", "read"), a.assessmentsH.InstrumentPage),
+		r("GET", "/t/:slug/engagements/:engagementID/assessments", tenant("assessments", "read"), a.assessmentsH.EngagementAssessments),
+		r("GET", "/t/:slug/engagements/:engagementID/assessments/new", tenant("assessments", "update"), a.assessmentsH.NewAssessmentPage),
+		r("POST", "/t/:slug/engagements/:engagementID/assessments/new", tenant("assessments", "update"), a.assessmentsH.CreateAssessment),
+		r("GET", "/t/:slug/assessments/:assessmentID", tenant("assessments", "read"), a.assessmentsH.AssessmentPage),
+		r("POST", "/t/:slug/assessments/:assessmentID", tenant("assessments", "update"), a.assessmentsH.UpdateAssessment),
+		r("POST", "/t/:slug/assessments/:assessmentID/delete", tenant("assessments", "update"), a.assessmentsH.DeleteAssessment),
+		r("GET", "/t/:slug/plans", tenant("plans", "read"), a.plansH.PlansPage),
+		r("GET", "/t/:slug/engagements/:engagementID/plan", tenant("plans", "read"), a.plansH.PlanPage),
+		r("POST", "/t/:slug/engagements/:engagementID/plan", tenant("plans", "update"), a.plansH.SavePlan),
+		r("POST", "/t/:slug/plans/:planID/goals", tenant("plans", "update"), a.plansH.AddGoal),
+		r("POST", "/t/:slug/plans/:planID/agree", tenant("plans", "agree"), a.plansH.Agree),
+		r("GET", "/t/:slug/goals/:goalID/edit", tenant("plans", "update"), a.plansH.EditGoalPage),
+		r("POST", "/t/:slug/goals/:goalID/edit", tenant("plans", "update"), a.plansH.UpdateGoal),
+		r("POST", "/t/:slug/goals/:goalID/progress", tenant("plans", "update"), a.plansH.RecordProgress),
+		r("POST", "/t/:slug/goals/:goalID/delete", tenant("plans", "update"), a.plansH.DeleteGoal),
 
 		// The platform console.
 		r("GET", "/admin", platform("tenants", "read"), plat.TenantsPage),

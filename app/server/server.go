@@ -9,6 +9,7 @@ import (
 	"io/fs"
 	"log/slog"
 	"path/filepath"
+	"time"
 
 	"github.com/hibiken/asynq"
 	"github.com/redis/go-redis/v9"
@@ -19,6 +20,8 @@ import (
 	"github.com/holdspace/holdspace/app/authz"
 	"github.com/holdspace/holdspace/app/config"
 	"github.com/holdspace/holdspace/app/consultants"
+	"github.com/holdspace/holdspace/app/consultation"
+	"github.com/holdspace/holdspace/app/credentials"
 	"github.com/holdspace/holdspace/app/database"
 	"github.com/holdspace/holdspace/app/exports"
 	"github.com/holdspace/holdspace/app/imports"
@@ -66,12 +69,32 @@ type App struct {
 	// app/consultants
 	ConsultantRequests *consultants.Requests
 	searchH            *consultants.SearchHandler
-	Storage            storage.Store // uploaded files (DATA_DIR/files)
+	Storage            storage.Store // uploaded files (DATA_DIR/files, or the STORAGE_URL bucket)
 	Registry           *consultants.Registry
 	registryH          *consultants.RegistryHandler
+	// app/consultants: matching (requests answered, assignments, the consultants page)
+	Matching *consultants.Matching
+	matchH   *consultants.MatchHandler
 	// app/supervision
 	Supervision  *supervision.Service
 	supervisionH *supervision.Handler
+	// app/credentials
+	Credentials  *credentials.Service
+	credentialsH *credentials.Handler
+	// app/consultation (D1): engagements, caseloads, dosage and fidelity, EI expectations
+	Engagements  *consultation.Engagements
+	engagementsH *consultation.EngagementHandler
+	// app/consultation (D2): sessions (notes sealed with NOTES_KEY), follow-ups, resources
+	Sessions   *consultation.Sessions
+	Resources  *consultation.Resources
+	sessionsH  *consultation.SessionHandler
+	resourcesH *consultation.ResourceHandler
+	// app/consultation (D3): assessment instruments, pre/post assessments, quality improvement plans
+	Instruments  *consultation.Instruments
+	Assessments  *consultation.Assessments
+	Plans        *consultation.Plans
+	assessmentsH *consultation.AssessmentHandler
+	plansH       *consultation.PlanHandler
 
 	m *metrics
 
@@ -134,12 +157,41 @@ func New(cfg *config.Config, log *slog.Logger, db *bun.DB, rdb redis.UniversalCl
 	// app/consultants
 	a.ConsultantRequests = consultants.NewRequests(db, a.Audit, a.Mail, accounts.NewLimiter(rdb, cfg.RedisPrefix), cfg.BaseURL)
 	a.searchH = consultants.NewSearchHandler(db, a.ConsultantRequests)
-	a.Storage = storage.NewLocal(filepath.Join(cfg.DataDir, "files"))
+	sctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	a.Storage, err = storage.Open(sctx, cfg.Storage, filepath.Join(cfg.DataDir, "files"))
+	cancel()
+	if err != nil {
+		return nil, fmt.Errorf("STORAGE_URL: %w", err)
+	}
 	a.Registry = consultants.NewRegistry(db, a.Tenants.Store(), a.Audit, a.Storage)
 	a.registryH = consultants.NewRegistryHandler(a.Registry)
+	// app/consultants: matching
+	a.Matching = consultants.NewMatching(db, a.Tenants.Store(), a.Audit, a.Mail, cfg.BaseURL)
+	a.matchH = consultants.NewMatchHandler(a.Matching, a.ConsultantRequests)
 	// app/supervision
 	a.Supervision = supervision.NewService(db, a.Tenants.Store(), a.Audit)
 	a.supervisionH = supervision.NewHandler(a.Supervision)
+	// app/credentials
+	a.Credentials = credentials.NewService(db, a.Tenants.Store(), a.Registry, a.Supervision, a.Audit, a.Mail, a.Storage, cfg.BaseURL)
+	a.credentialsH = credentials.NewHandler(a.Credentials)
+	// app/consultation (D1)
+	a.Engagements = consultation.NewEngagements(db, a.Audit)
+	a.engagementsH = consultation.NewEngagementHandler(a.Engagements)
+	// app/consultation (D2)
+	notesKeys, err := notesKeyring(cfg, log)
+	if err != nil {
+		return nil, err
+	}
+	a.Sessions = consultation.NewSessions(db, a.Audit, notesKeys)
+	a.Resources = consultation.NewResources(db, a.Audit)
+	a.sessionsH = consultation.NewSessionHandler(a.Sessions, a.Resources)
+	a.resourcesH = consultation.NewResourceHandler(a.Resources)
+	// app/consultation (D3)
+	a.Instruments = consultation.NewInstruments(db, a.Audit)
+	a.Assessments = consultation.NewAssessments(db, a.Audit, a.Instruments)
+	a.Plans = consultation.NewPlans(db, a.Audit)
+	a.assessmentsH = consultation.NewAssessmentHandler(a.Assessments)
+	a.plansH = consultation.NewPlanHandler(a.Plans)
 	return a, nil
 }
 
@@ -163,7 +215,12 @@ func (a *App) Jobs() (*jobs.Mux, []jobs.Periodic) {
 	// app/tenants: the purge of deleted tenants.
 	a.Tenants.Register(mux, a.Log)
 	periodic = append(periodic, tenants.Periodic()...)
-	// app/consultants
+	// app/consultants: consultants:cleanup_requests (unconfirmed requests whose link expired).
+	a.ConsultantRequests.Register(mux, a.Log)
+	periodic = append(periodic, consultants.Periodic()...)
+	// app/credentials: credentials:remind, the daily staffing reminders.
+	a.Credentials.Register(mux, a.Log)
+	periodic = append(periodic, credentials.Periodic()...)
 	return mux, periodic
 }
 

@@ -1,5 +1,6 @@
 // Package storage keeps uploaded files (documents attached to applications, evidence) in object
-// storage: a local folder on the embedded default. Keys are slash-separated paths that start
+// storage: a local folder on the embedded default (Local), an S3-compatible bucket in
+// production (S3, chosen by STORAGE_URL; see Open). Keys are slash-separated paths that start
 // with the tenant's id, so one tenant's files never share a prefix with another's.
 package storage
 

@@ -14,6 +14,7 @@ import (
 	"time"
 
 	"github.com/holdspace/holdspace/app/config"
+	"github.com/holdspace/holdspace/app/consultation"
 	"github.com/holdspace/holdspace/app/database"
 	"github.com/holdspace/holdspace/app/demo"
 	"github.com/holdspace/holdspace/app/jobs"
@@ -33,6 +34,8 @@ Commands (configured from the environment; see README.md):
   seed                  add the demo tenants and people (twice changes nothing)
   createadmin EMAIL     make EMAIL a platform admin and print a link to set the password
   routes                print the route table with each route's permission
+  benchdata             add the speed benchmark's data: a tenant "volume" holding 1,000,000
+                        sessions, 5,000 per consultant (twice changes nothing)
   help                  this text
 `
 
@@ -45,7 +48,7 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout 
 	switch cmd {
 	case "":
 		return runEmbedded(ctx, getenv, stdout)
-	case "serve", "worker", "seed", "createadmin", "migrate", "routes":
+	case "serve", "worker", "seed", "createadmin", "migrate", "routes", "benchdata":
 	case "help", "-h", "--help":
 		fmt.Fprint(stdout, usage)
 		return nil
@@ -63,6 +66,11 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout 
 		return err
 	}
 	log := newLogger(cfg, stdout)
+	if cmd == "serve" || cmd == "worker" {
+		if err := cfg.RequireNotesKey(); err != nil {
+			return err
+		}
+	}
 	if cmd == "migrate" {
 		return runMigrate(ctx, cfg, args[2], stdout)
 	}
@@ -96,6 +104,15 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout 
 		return nil
 	case "routes":
 		return printRoutes(app, stdout)
+	case "benchdata":
+		fmt.Fprintln(stdout, "Adding the benchmark data (tenant \"volume\"); this takes a few minutes the first time.")
+		v, err := consultation.SeedVolume(ctx, app.DB, consultation.VolumeOptions{Progress: stdout})
+		if err != nil {
+			return err
+		}
+		fmt.Fprintf(stdout, "Tenant %q holds %d sessions (%d added now); the measured consultant holds %d.\n",
+			v.Slug, v.Sessions, v.Created, v.ConsultantSessions)
+		return nil
 	}
 	return nil
 }

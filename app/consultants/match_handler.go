@@ -1,0 +1,146 @@
+package consultants
+
+import (
+	"net/url"
+
+	"github.com/gofiber/fiber/v2"
+
+	"github.com/holdspace/holdspace/app/web"
+)
+
+// MatchHandler serves the tenant admin's queue of requests, a request's page (suggestions,
+// assign, close), ending an assignment, and the consultants page of programs and funders.
+type MatchHandler struct {
+	m        *Matching
+	requests *Requests
+}
+
+// NewMatchHandler returns the matching handlers.
+func NewMatchHandler(m *Matching, requests *Requests) *MatchHandler {
+	return &MatchHandler{m: m, requests: requests}
+}
+
+// QueueData is the queue page.
+type QueueData struct {
+	Status      string
+	Statuses    []SearchOption
+	Items       []QueueItem
+	Assignments []AssignmentView
+}
+
+// QueuePage lists the tenant's confirmed requests (open ones first, filtered by ?status=) and
+// the active assignments.
+func (h *MatchHandler) QueuePage(c *fiber.Ctx) error {
+	ctx := c.UserContext()
+	d := &QueueData{Statuses: []SearchOption{{"", "Any"}}}
+	for _, s := range []string{RequestOpen, RequestAssigned, RequestClosed} {
+		d.Statuses = append(d.Statuses, SearchOption{Value: s, Label: RequestStatusLabel(s)})
+		if c.Query("status") == s {
+			d.Status = s
+		}
+	}
+	var err error
+	if d.Items, err = h.requests.Queue(ctx, d.Status, 200); err != nil {
+		return err
+	}
+	if d.Assignments, err = h.m.Assignments(ctx, AssignmentFilter{Status: AssignmentActive}); err != nil {
+		return err
+	}
+	return web.Render(c, fiber.StatusOK, "consultants/requests", "", web.View{Title: "Requests for a consultant", D: d})
+}
+
+func (h *MatchHandler) requestPage(c *fiber.Ctx, status int, f *web.Form) error {
+	o := DetailOptions{Specialty: c.Query("specialty")}
+	if f != nil {
+		o.ProgramID, o.ProgramSet = f.Get("program_id"), true
+		o.Specialty = f.Get("specialty")
+	} else {
+		f = &web.Form{Values: url.Values{}, Errors: map[string]string{}}
+		if c.Context().QueryArgs().Has("program") {
+			o.ProgramID, o.ProgramSet = c.Query("program"), true
+		}
+	}
+	d, err := h.m.Detail(c.UserContext(), c.Params("requestID"), o)
+	if err != nil {
+		return err
+	}
+	return web.Render(c, status, "consultants/request_page", "consultants/_suggestions",
+		web.View{Title: "Request from " + d.Request.OrganisationName, D: d, Form: f})
+}
+
+// RequestPage shows a request in full with the consultants ranked for it (?program= and
+// ?specialty= change the ranking; an htmx request gets just the suggestions).
+func (h *MatchHandler) RequestPage(c *fiber.Ctx) error { return h.requestPage(c, fiber.StatusOK, nil) }
+
+// Assign assigns the chosen consultant to the chosen program.
+func (h *MatchHandler) Assign(c *fiber.Ctx) error {
+	f := web.NewForm(c)
+	a, err := h.m.Assign(c.UserContext(), c.Params("requestID"), f.Get("program_id"), f.Get("profile_id"))
+	if status := regFormError(f, err); status != 0 {
+		return h.requestPage(c, status, f)
+	} else if err != nil {
+		return err
+	}
+	list, err := h.m.Assignments(c.UserContext(), AssignmentFilter{ID: a.ID})
+	if err != nil {
+		return err
+	}
+	if len(list) == 1 {
+		web.Flash(c, list[0].ConsultantName+" is assigned to "+list[0].ProgramName+". Both sides have been emailed.")
+	}
+	return web.Redirect(c, regBase(c)+"/requests/"+c.Params("requestID"))
+}
+
+// Close closes a request without a consultant, with the reason.
+func (h *MatchHandler) Close(c *fiber.Ctx) error {
+	f := web.NewForm(c)
+	r, err := h.m.Close(c.UserContext(), c.Params("requestID"), f.Get("decision_note"))
+	if status := regFormError(f, err); status != 0 {
+		return h.requestPage(c, status, f)
+	} else if err != nil {
+		return err
+	}
+	web.Flash(c, "The request from "+r.OrganisationName+" is closed.")
+	return web.Redirect(c, regBase(c)+"/requests")
+}
+
+// EndAssignment ends an assignment and gives the consultant's place back.
+func (h *MatchHandler) EndAssignment(c *fiber.Ctx) error {
+	a, err := h.m.EndAssignment(c.UserContext(), c.Params("consultantAssignmentID"))
+	if err != nil {
+		return err
+	}
+	web.Flash(c, a.ConsultantName+" no longer consults with "+a.ProgramName+"; their place is free again.")
+	return web.Redirect(c, regBase(c)+"/requests")
+}
+
+func (h *MatchHandler) minePage(c *fiber.Ctx, status int, f *web.Form) error {
+	d, err := h.m.Mine(c.UserContext())
+	if err != nil {
+		return err
+	}
+	if f == nil {
+		f = &web.Form{Values: url.Values{}, Errors: map[string]string{}}
+		if d.Program != nil {
+			f.Values.Set("county", d.Program.County)
+		}
+	}
+	return web.Render(c, status, "consultants/mine", "", web.View{Title: "Consultants", D: d, Form: f})
+}
+
+// MinePage shows a program's consultants and requests (with the form to ask for one), a
+// funder's funded programs' consultants, or every program's for a tenant admin.
+func (h *MatchHandler) MinePage(c *fiber.Ctx) error { return h.minePage(c, fiber.StatusOK, nil) }
+
+// Ask sends a program person's request for a consultant to the queue.
+func (h *MatchHandler) Ask(c *fiber.Ctx) error {
+	f := web.NewForm(c)
+	_, err := h.m.Ask(c.UserContext(), AskInput{Need: f.Get("need"), County: f.Get("county"), PreferredLanguage: f.Get("preferred_language")})
+	if status := regFormError(f, err); status != 0 {
+		return h.minePage(c, status, f)
+	} else if err != nil {
+		return err
+	}
+	web.Flash(c, "Your request is sent. We will email you when a consultant is assigned.")
+	return web.Redirect(c, regBase(c)+"/consultants")
+}

@@ -1,0 +1,305 @@
+package consultation
+
+import (
+	"context"
+	"net/url"
+	"strconv"
+	"time"
+
+	"github.com/uptrace/bun"
+
+	"github.com/holdspace/holdspace/app/authz"
+	"github.com/holdspace/holdspace/app/database"
+)
+
+// CaseloadPageSize is how many engagements a list shows per page.
+const CaseloadPageSize = 25
+
+// CaseloadFilter narrows a list of engagements. Every list goes through Visible first, so a
+// filter only ever narrows what the person may see.
+type CaseloadFilter struct {
+	ProfileID string // the consultant (profile id)
+	ProgramID string
+	Stage     string
+	Kind      string
+	Flagged   bool
+	Open      bool // leave closed engagements out
+	Page      int  // from 1
+}
+
+// ParseCaseloadFilter reads a filter from a query string; unknown values are dropped.
+func ParseCaseloadFilter(v url.Values) CaseloadFilter {
+	f := CaseloadFilter{ProfileID: v.Get("consultant"), ProgramID: v.Get("program"), Flagged: v.Get("flagged") == "1",
+		Open: v.Get("open") == "1"}
+	if !database.IsID(f.ProfileID) {
+		f.ProfileID = ""
+	}
+	if !database.IsID(f.ProgramID) {
+		f.ProgramID = ""
+	}
+	if StageIndex(v.Get("stage")) >= 0 {
+		f.Stage = v.Get("stage")
+	}
+	for _, k := range Kinds {
+		if k.Value == v.Get("kind") {
+			f.Kind = k.Value
+		}
+	}
+	f.Page, _ = strconv.Atoi(v.Get("page"))
+	f.Page = max(f.Page, 1)
+	return f
+}
+
+// Query is the filter as a query string for page n.
+func (f CaseloadFilter) Query(n int) string {
+	v := url.Values{}
+	set := func(k, s string) {
+		if s != "" {
+			v.Set(k, s)
+		}
+	}
+	set("consultant", f.ProfileID)
+	set("program", f.ProgramID)
+	set("stage", f.Stage)
+	set("kind", f.Kind)
+	if f.Flagged {
+		v.Set("flagged", "1")
+	}
+	if f.Open {
+		v.Set("open", "1")
+	}
+	if n > 1 {
+		v.Set("page", strconv.Itoa(n))
+	}
+	return v.Encode()
+}
+
+// CaseloadPage is one page of a list of engagements.
+type CaseloadPage struct {
+	Filter  CaseloadFilter
+	Rows    []EngagementRow
+	HasMore bool
+	Today   string
+}
+
+// PrevQuery and NextQuery are the neighbouring pages' query strings.
+func (p *CaseloadPage) PrevQuery() string { return p.Filter.Query(p.Filter.Page - 1) }
+
+// NextQuery is the next page's query string.
+func (p *CaseloadPage) NextQuery() string { return p.Filter.Query(p.Filter.Page + 1) }
+
+func (f CaseloadFilter) apply(q *bun.SelectQuery, today string) *bun.SelectQuery {
+	if f.ProfileID != "" {
+		q = q.Where("e.profile_id = ?", f.ProfileID)
+	}
+	if f.ProgramID != "" {
+		q = q.Where("e.program_id = ?", f.ProgramID)
+	}
+	if f.Stage != "" {
+		q = q.Where("e.stage = ?", f.Stage)
+	}
+	if f.Kind != "" {
+		q = q.Where("e.kind = ?", f.Kind)
+	}
+	if f.Open {
+		q = q.Where("e.stage <> ?", StageClosed)
+	}
+	if f.Flagged {
+		q = FlaggedWhere(q, today)
+	}
+	return q
+}
+
+// List returns a page of the engagements the person in ctx may see (Visible), filtered, with
+// their dosage and flags: newest contact first, then by consultant and program.
+func (s *Engagements) List(ctx context.Context, f CaseloadFilter) (*CaseloadPage, error) {
+	sc, err := database.ScopeFrom(ctx)
+	if err != nil {
+		return nil, err
+	}
+	t, err := database.For(ctx, s.db)
+	if err != nil {
+		return nil, err
+	}
+	day, _, err := s.Today(ctx)
+	if err != nil {
+		return nil, err
+	}
+	today := day.Format(time.DateOnly)
+	f.Page = max(f.Page, 1)
+	var list []Engagement
+	q := Visible(t.Select(&list).Apply(engagementColumns), sc, "e")
+	q = f.apply(q, today).OrderExpr("u.name, o.name, e.opened_on DESC, e.id").
+		Limit(CaseloadPageSize + 1).Offset(int64((f.Page - 1) * CaseloadPageSize))
+	if err := q.Scan(ctx); err != nil {
+		return nil, err
+	}
+	p := &CaseloadPage{Filter: f, Today: today}
+	if len(list) > CaseloadPageSize {
+		p.HasMore, list = true, list[:CaseloadPageSize]
+	}
+	if p.Rows, err = withFlags(ctx, s.db, list, today); err != nil {
+		return nil, err
+	}
+	return p, nil
+}
+
+// FilterChoice is a consultant or program a list can be filtered by.
+type FilterChoice struct {
+	ID, Name string
+}
+
+// FilterChoices lists the consultants and programs of the engagements the person may see.
+func (s *Engagements) FilterChoices(ctx context.Context) (consultantsList, programsList []FilterChoice, err error) {
+	sc, err := database.ScopeFrom(ctx)
+	if err != nil {
+		return nil, nil, err
+	}
+	t, err := database.For(ctx, s.db)
+	if err != nil {
+		return nil, nil, err
+	}
+	q := Visible(t.Select((*Engagement)(nil)).
+		ColumnExpr("DISTINCT e.profile_id AS id, u.name AS name").
+		Join("JOIN consultant_profiles AS cp ON cp.tenant_id = e.tenant_id AND cp.id = e.profile_id").
+		Join("JOIN users AS u ON u.id = cp.user_id"), sc, "e").OrderExpr("u.name")
+	if err := q.Scan(ctx, &consultantsList); err != nil {
+		return nil, nil, err
+	}
+	q = Visible(t.Select((*Engagement)(nil)).
+		ColumnExpr("DISTINCT e.program_id AS id, o.name AS name").
+		Join("JOIN organisations AS o ON o.tenant_id = e.tenant_id AND o.id = e.program_id"), sc, "e").OrderExpr("o.name")
+	err = q.Scan(ctx, &programsList)
+	return consultantsList, programsList, err
+}
+
+// StageCount is how many engagements of a program are at each TA stage (closed apart).
+type StageCount struct {
+	ProgramID, ProgramName string
+	ByTAStage              map[string]int
+	Closed, Total          int
+}
+
+// TAStages are the TA stages in order.
+var TAStages = []string{"Preparation", "Plan", "Implementation", "Evaluation", "Sustainability"}
+
+// Count is the number at a TA stage (for templates).
+func (c StageCount) Count(ta string) int { return c.ByTAStage[ta] }
+
+// StageCounts counts the engagements the person may see by program and TA stage: what a funder
+// sees of the programs it funds (no focus details), and a summary for everyone else.
+func (s *Engagements) StageCounts(ctx context.Context, f CaseloadFilter) ([]StageCount, error) {
+	sc, err := database.ScopeFrom(ctx)
+	if err != nil {
+		return nil, err
+	}
+	t, err := database.For(ctx, s.db)
+	if err != nil {
+		return nil, err
+	}
+	day, _, err := s.Today(ctx)
+	if err != nil {
+		return nil, err
+	}
+	var rows []struct {
+		ProgramID   string `bun:"program_id"`
+		ProgramName string `bun:"program_name"`
+		Stage       string `bun:"stage"`
+		N           int    `bun:"n"`
+	}
+	f.Page = 0
+	q := Visible(t.Select((*Engagement)(nil)).
+		ColumnExpr("e.program_id, o.name AS program_name, e.stage, COUNT(*) AS n").
+		Join("JOIN organisations AS o ON o.tenant_id = e.tenant_id AND o.id = e.program_id"), sc, "e")
+	q = f.apply(q, day.Format(time.DateOnly)).GroupExpr("e.program_id, o.name, e.stage").OrderExpr("o.name")
+	if err := q.Scan(ctx, &rows); err != nil {
+		return nil, err
+	}
+	var out []StageCount
+	idx := map[string]int{}
+	for _, r := range rows {
+		i, ok := idx[r.ProgramID]
+		if !ok {
+			i = len(out)
+			idx[r.ProgramID] = i
+			out = append(out, StageCount{ProgramID: r.ProgramID, ProgramName: r.ProgramName, ByTAStage: map[string]int{}})
+		}
+		if r.Stage == StageClosed {
+			out[i].Closed += r.N
+		} else {
+			out[i].ByTAStage[StageOf(r.Stage).TAStage] += r.N
+		}
+		out[i].Total += r.N
+	}
+	return out, nil
+}
+
+// OverdueFollowUps lists the follow-ups past due and not done of the engagements the person may
+// see, oldest due first (at most limit).
+func (s *Engagements) OverdueFollowUps(ctx context.Context, limit int) ([]FollowUp, error) {
+	sc, err := database.ScopeFrom(ctx)
+	if err != nil {
+		return nil, err
+	}
+	t, err := database.For(ctx, s.db)
+	if err != nil {
+		return nil, err
+	}
+	day, _, err := s.Today(ctx)
+	if err != nil {
+		return nil, err
+	}
+	var list []FollowUp
+	q := t.Select(&list).ColumnExpr("fu.*, o.name AS program_name").
+		Join("JOIN engagements AS e ON e.tenant_id = fu.tenant_id AND e.id = fu.engagement_id").
+		Join("JOIN organisations AS o ON o.tenant_id = e.tenant_id AND o.id = e.program_id").
+		Where("fu.done_on = '' AND fu.due_on < ?", day.Format(time.DateOnly))
+	err = Visible(q, sc, "e").OrderExpr("fu.due_on, fu.id").Limit(int64(limit)).Scan(ctx)
+	return list, err
+}
+
+// RecentSessions lists the latest sessions of the engagements the person may see (no notes:
+// only when, how long, what service, with whom), newest first.
+func (s *Engagements) RecentSessions(ctx context.Context, limit int) ([]RecentSession, error) {
+	sc, err := database.ScopeFrom(ctx)
+	if err != nil {
+		return nil, err
+	}
+	t, err := database.For(ctx, s.db)
+	if err != nil {
+		return nil, err
+	}
+	var list []RecentSession
+	q := t.Select((*Session)(nil)).
+		ColumnExpr("s.id, s.engagement_id, s.held_on, s.minutes, s.mode, s.service, s.training_topic").
+		ColumnExpr("o.name AS program_name, u.name AS consultant_name").
+		Join("JOIN organisations AS o ON o.tenant_id = s.tenant_id AND o.id = s.program_id").
+		Join("JOIN consultant_profiles AS cp ON cp.tenant_id = s.tenant_id AND cp.id = s.profile_id").
+		Join("JOIN users AS u ON u.id = cp.user_id")
+	err = Visible(q, sc, "s").OrderExpr("s.held_on DESC, s.created_at DESC").Limit(int64(limit)).Scan(ctx, &list)
+	return list, err
+}
+
+// RecentSession is a session in the caseload's list of recent sessions.
+type RecentSession struct {
+	ID             string `bun:"id"`
+	EngagementID   string `bun:"engagement_id"`
+	HeldOn         string `bun:"held_on"`
+	Minutes        int    `bun:"minutes"`
+	Mode           string `bun:"mode"`
+	Service        string `bun:"service"`
+	TrainingTopic  string `bun:"training_topic"`
+	ProgramName    string `bun:"program_name"`
+	ConsultantName string `bun:"consultant_name"`
+}
+
+// ServiceWords is the session's service in words (a tenant's own service is stored by its
+// label).
+func (r RecentSession) ServiceWords() string { return engLabel(Services, r.Service) }
+
+// ModeWords is the session's mode in words.
+func (r RecentSession) ModeWords() string { return engLabel(Modes, r.Mode) }
+
+// SeesCaseload reports whether the role has a caseload page: consultants (their own) and
+// supervisors (their supervisees').
+func SeesCaseload(role string) bool { return role == authz.Consultant || role == authz.Supervisor }

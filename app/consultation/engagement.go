@@ -1,0 +1,645 @@
+package consultation
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"strings"
+	"time"
+	"unicode"
+	"unicode/utf8"
+
+	"github.com/uptrace/bun"
+
+	"github.com/holdspace/holdspace/app/apperr"
+	"github.com/holdspace/holdspace/app/audit"
+	"github.com/holdspace/holdspace/app/authz"
+	"github.com/holdspace/holdspace/app/consultants"
+	"github.com/holdspace/holdspace/app/database"
+	"github.com/holdspace/holdspace/app/tenants"
+)
+
+// Engagements is the rules of an engagement's life: starting one for an assignment, moving it
+// through the consultation cycle (forward, or back with a reason), turning it into coaching,
+// going on as continued support, reopening it. Every change is dated, by whom, and audited.
+type Engagements struct {
+	db    *bun.DB
+	audit *audit.Log
+	// Now is the clock (tests set it).
+	Now func() time.Time
+}
+
+// NewEngagements returns the engagement rules.
+func NewEngagements(db *bun.DB, log *audit.Log) *Engagements {
+	return &Engagements{db: db, audit: log, Now: time.Now}
+}
+
+// Limits of the engagement forms.
+const (
+	MaxFocusLabel  = 100
+	MaxMoveReason  = 1000
+	MaxInitials    = 3
+	engagementWord = "engagement"
+)
+
+// Focuses are the kinds of focus, in the order the form offers them.
+var Focuses = []struct{ Value, Label string }{
+	{FocusProgram, "The whole program"},
+	{FocusSite, "A site or classroom"},
+	{FocusStaffGroup, "A staff group"},
+	{FocusChildFamily, "A child and family"},
+}
+
+// Kinds are the engagement kinds with their words.
+var Kinds = []struct{ Value, Label string }{
+	{KindConsultation, "Consultation"},
+	{KindCoaching, "Coaching"},
+	{KindContinuedSupport, "Continued support"},
+}
+
+func engLabel(set []struct{ Value, Label string }, v string) string {
+	for _, s := range set {
+		if s.Value == v {
+			return s.Label
+		}
+	}
+	return v
+}
+
+// KindLabel is the engagement's kind in words.
+func (e *Engagement) KindLabel() string { return engLabel(Kinds, e.Kind) }
+
+// StageLabel is the engagement's stage in words.
+func (e *Engagement) StageLabel() string { return StageOf(e.Stage).Label }
+
+// TAStage is the TA stage the engagement's stage belongs to.
+func (e *Engagement) TAStage() string { return StageOf(e.Stage).TAStage }
+
+// Closed reports whether the engagement is closed.
+func (e *Engagement) Closed() bool { return e.Stage == StageClosed }
+
+// FocusText says what the engagement is about. A child/family focus shows its initials and age
+// band only when details is true (never to a funder: see SeesFocusDetails).
+func (e *Engagement) FocusText(details bool) string {
+	switch e.Focus {
+	case FocusProgram:
+		return "The whole program"
+	case FocusSite:
+		if e.SiteName != "" {
+			return e.SiteName
+		}
+		return "A site or classroom"
+	case FocusStaffGroup:
+		if e.FocusLabel != "" {
+			return "Staff group: " + e.FocusLabel
+		}
+		return "A staff group"
+	case FocusChildFamily:
+		if details && e.ChildInitials != "" {
+			return "Child and family " + e.ChildInitials + ", " + e.ChildAgeBand
+		}
+		return "A child and family"
+	}
+	return e.Focus
+}
+
+// IsKindChange reports whether the move records a change of kind (coaching, continued support)
+// rather than a change of stage.
+func (m Move) IsKindChange() bool { return m.FromStage != "" && m.FromStage == m.ToStage }
+
+// FromLabel and ToLabel are the move's stages in words.
+func (m Move) FromLabel() string { return StageOf(m.FromStage).Label }
+
+// ToLabel is the stage moved to, in words.
+func (m Move) ToLabel() string { return StageOf(m.ToStage).Label }
+
+// engNotFound turns "no rows" into the engagement's not-found error.
+func engNotFound(err error, what string) error {
+	if errors.Is(err, sql.ErrNoRows) {
+		return apperr.NotFound(what)
+	}
+	return err
+}
+
+// engagementColumns adds the consultant's, program's and site's names to an engagement query.
+func engagementColumns(q *bun.SelectQuery) *bun.SelectQuery {
+	return q.ColumnExpr("e.*").
+		ColumnExpr("u.name AS consultant_name, u.id AS consultant_user, o.name AS program_name, COALESCE(ps.name, '') AS site_name").
+		Join("JOIN consultant_profiles AS cp ON cp.tenant_id = e.tenant_id AND cp.id = e.profile_id").
+		Join("JOIN users AS u ON u.id = cp.user_id").
+		Join("JOIN organisations AS o ON o.tenant_id = e.tenant_id AND o.id = e.program_id").
+		Join("LEFT JOIN program_sites AS ps ON ps.tenant_id = e.tenant_id AND ps.id = e.site_id")
+}
+
+// Engagement returns one engagement the person in ctx may see (Visible), or ENOTFOUND.
+func (s *Engagements) Engagement(ctx context.Context, id string) (*Engagement, error) {
+	sc, err := database.ScopeFrom(ctx)
+	if err != nil {
+		return nil, err
+	}
+	t, err := database.For(ctx, s.db)
+	if err != nil {
+		return nil, err
+	}
+	if !database.IsID(id) {
+		return nil, apperr.NotFound(engagementWord)
+	}
+	e := new(Engagement)
+	q := Visible(t.Select(e).Apply(engagementColumns), sc, "e").Where("e.id = ?", id)
+	return e, engNotFound(q.Scan(ctx), engagementWord)
+}
+
+// Moves lists an engagement's moves, oldest first, with who made them. The caller has found
+// the engagement through Visible.
+func (s *Engagements) Moves(ctx context.Context, engagementID string) ([]Move, error) {
+	t, err := database.For(ctx, s.db)
+	if err != nil {
+		return nil, err
+	}
+	var list []Move
+	err = t.Select(&list).ColumnExpr("em.*, COALESCE(u.name, '') AS moved_by_name").
+		Join("LEFT JOIN users AS u ON u.id = em.moved_by").
+		Where("em.engagement_id = ?", engagementID).OrderExpr("em.moved_on, em.created_at").Scan(ctx)
+	return list, err
+}
+
+// Today is the date in the tenant's time zone (at midnight UTC, for date arithmetic), and the
+// month its state fiscal year starts in.
+func (s *Engagements) Today(ctx context.Context) (time.Time, int, error) {
+	return engTenantToday(ctx, s.db, s.Now())
+}
+
+func engTenantToday(ctx context.Context, db *bun.DB, now time.Time) (time.Time, int, error) {
+	t, err := database.For(ctx, db)
+	if err != nil {
+		return time.Time{}, 0, err
+	}
+	var row struct {
+		TimeZone     string `bun:"time_zone"`
+		FYStartMonth int    `bun:"state_fy_start_month"`
+	}
+	err = database.Conn(ctx, db).NewSelect().TableExpr("tenants").ColumnExpr("time_zone, state_fy_start_month").
+		Where("id = ?", t.ID).Scan(ctx, &row)
+	if err != nil {
+		return time.Time{}, 0, err
+	}
+	local := (&tenants.Tenant{TimeZone: row.TimeZone}).Local(now)
+	return time.Date(local.Year(), local.Month(), local.Day(), 0, 0, 0, 0, time.UTC), row.FYStartMonth, nil
+}
+
+// AssignmentChoice is an active assignment someone may start an engagement for.
+type AssignmentChoice struct {
+	ID, ProfileID, ProgramID, ConsultantName, ProgramName string
+}
+
+// Label is how the form shows the choice.
+func (a AssignmentChoice) Label(withConsultant bool) string {
+	if withConsultant {
+		return a.ConsultantName + " with " + a.ProgramName
+	}
+	return a.ProgramName
+}
+
+// Assignments lists the active assignments the person in ctx may start an engagement for: a
+// consultant their own, a tenant admin every one of the tenant.
+func (s *Engagements) Assignments(ctx context.Context) ([]AssignmentChoice, error) {
+	sc, err := database.ScopeFrom(ctx)
+	if err != nil {
+		return nil, err
+	}
+	if sc.Role != authz.Consultant && sc.Role != authz.TenantAdmin {
+		return nil, nil
+	}
+	t, err := database.For(ctx, s.db)
+	if err != nil {
+		return nil, err
+	}
+	var list []AssignmentChoice
+	q := t.Select((*consultants.Assignment)(nil)).
+		ColumnExpr("ca.id, ca.profile_id, ca.program_id, u.name AS consultant_name, o.name AS program_name").
+		Join("JOIN consultant_profiles AS cp ON cp.tenant_id = ca.tenant_id AND cp.id = ca.profile_id").
+		Join("JOIN users AS u ON u.id = cp.user_id").
+		Join("JOIN organisations AS o ON o.tenant_id = ca.tenant_id AND o.id = ca.program_id").
+		Where("ca.status = ?", consultants.AssignmentActive)
+	err = Visible(q, sc, "ca").OrderExpr("u.name, o.name").Scan(ctx, &list)
+	return list, err
+}
+
+// SiteChoice is a site or classroom of a program.
+type SiteChoice struct {
+	ID, ProgramID, Name, ProgramName string
+}
+
+// Sites lists the sites and classrooms of the given programs.
+func (s *Engagements) Sites(ctx context.Context, programIDs []string) ([]SiteChoice, error) {
+	if len(programIDs) == 0 {
+		return nil, nil
+	}
+	t, err := database.For(ctx, s.db)
+	if err != nil {
+		return nil, err
+	}
+	var list []SiteChoice
+	err = database.Conn(ctx, s.db).NewSelect().TableExpr("program_sites AS ps").
+		ColumnExpr("ps.id, ps.program_id, ps.name, o.name AS program_name").
+		Join("JOIN organisations AS o ON o.tenant_id = ps.tenant_id AND o.id = ps.program_id").
+		Where("ps.tenant_id = ?", t.ID).Where("ps.program_id IN (?)", bun.In(programIDs)).
+		OrderExpr("o.name, ps.name").Scan(ctx, &list)
+	return list, err
+}
+
+// StartInput is the form that starts an engagement.
+type StartInput struct {
+	AssignmentID  string
+	Focus         string
+	SiteID        string
+	FocusLabel    string
+	ChildInitials string
+	ChildAgeBand  string
+}
+
+// NormalizeInitials keeps the letters of what was typed ("j.r." → "JR").
+func NormalizeInitials(s string) string {
+	var b strings.Builder
+	for _, r := range s {
+		if r == '.' || unicode.IsSpace(r) {
+			continue
+		}
+		b.WriteRune(unicode.ToUpper(r))
+	}
+	return b.String()
+}
+
+func validInitials(s string) bool {
+	n := utf8.RuneCountInString(s)
+	if n < 1 || n > MaxInitials {
+		return false
+	}
+	for _, r := range s {
+		if !unicode.IsLetter(r) {
+			return false
+		}
+	}
+	return true
+}
+
+// Start opens an engagement at initial contact, as consultation, today (in the tenant's time
+// zone): a consultant for one of their own active assignments, a tenant admin for any.
+// Errors: EINVALID naming each bad field (nothing is written); EFORBIDDEN for other roles.
+func (s *Engagements) Start(ctx context.Context, in StartInput) (*Engagement, error) {
+	sc, err := database.ScopeFrom(ctx)
+	if err != nil {
+		return nil, err
+	}
+	if sc.Role != authz.Consultant && sc.Role != authz.TenantAdmin {
+		return nil, apperr.Errorf(apperr.EFORBIDDEN, "Only consultants and tenant admins start engagements.")
+	}
+	today, _, err := s.Today(ctx)
+	if err != nil {
+		return nil, err
+	}
+	choices, err := s.Assignments(ctx)
+	if err != nil {
+		return nil, err
+	}
+	bad := map[string]string{}
+	var a *AssignmentChoice
+	for i := range choices {
+		if choices[i].ID == in.AssignmentID {
+			a = &choices[i]
+		}
+	}
+	if a == nil {
+		bad["assignment_id"] = "Choose one of the programs you are assigned to."
+		if sc.Role == authz.TenantAdmin {
+			bad["assignment_id"] = "Choose a consultant’s active assignment to a program."
+		}
+	}
+	e := &Engagement{Focus: in.Focus}
+	switch in.Focus {
+	case FocusProgram:
+	case FocusSite:
+		if a != nil {
+			sites, err := s.Sites(ctx, []string{a.ProgramID})
+			if err != nil {
+				return nil, err
+			}
+			for _, x := range sites {
+				if x.ID == in.SiteID {
+					e.SiteID = x.ID
+				}
+			}
+			if e.SiteID == "" {
+				bad["site_id"] = "Choose a site or classroom of this program."
+			}
+		} else if in.SiteID == "" {
+			bad["site_id"] = "Choose a site or classroom of this program."
+		}
+	case FocusStaffGroup:
+		e.FocusLabel = strings.TrimSpace(in.FocusLabel)
+		switch n := utf8.RuneCountInString(e.FocusLabel); {
+		case n == 0:
+			bad["focus_label"] = "Name the staff group (for example “Infant room teachers”)."
+		case n > MaxFocusLabel:
+			bad["focus_label"] = "Keep the staff group’s name to 100 characters or fewer."
+		}
+	case FocusChildFamily:
+		e.ChildInitials = NormalizeInitials(in.ChildInitials)
+		if !validInitials(e.ChildInitials) {
+			bad["child_initials"] = "Enter the child’s initials: 1 to 3 letters, nothing else."
+		}
+		for _, b := range AgeBands {
+			if b == in.ChildAgeBand {
+				e.ChildAgeBand = b
+			}
+		}
+		if e.ChildAgeBand == "" {
+			bad["child_age_band"] = "Choose the child’s age band."
+		}
+	default:
+		bad["focus"] = "Choose what the engagement is about."
+	}
+	if len(bad) > 0 {
+		return nil, apperr.Invalid(bad)
+	}
+	now := database.Now()
+	e.ID, e.AssignmentID, e.ProfileID, e.ProgramID = database.NewID(), a.ID, a.ProfileID, a.ProgramID
+	e.Stage, e.Kind, e.OpenedOn = StageInitialContact, KindConsultation, today.Format(time.DateOnly)
+	e.DefaultParticipants = database.Counts{}
+	e.CreatedBy, e.CreatedAt, e.UpdatedAt = sc.UserID, now, now
+	err = database.InTx(ctx, s.db, func(ctx context.Context) error {
+		t, err := database.For(ctx, s.db)
+		if err != nil {
+			return err
+		}
+		if _, err := t.Insert(e).Exec(ctx); err != nil {
+			return err
+		}
+		m := &Move{ID: database.NewID(), EngagementID: e.ID, ToStage: StageInitialContact, MovedOn: e.OpenedOn,
+			MovedBy: sc.UserID, CreatedAt: now}
+		if _, err := t.Insert(m).Exec(ctx); err != nil {
+			return err
+		}
+		return s.audit.Record(ctx, "engagement.start", engagementWord, e.ID,
+			a.ConsultantName+" with "+a.ProgramName+": "+strings.ToLower(engLabel(Focuses, e.Focus)))
+	})
+	if err != nil {
+		return nil, err
+	}
+	e.ConsultantName, e.ProgramName = a.ConsultantName, a.ProgramName
+	return e, nil
+}
+
+// CanMove reports whether the person in ctx may change the engagement: the consultant who
+// holds it and tenant admins.
+func CanMove(sc database.Scope, e *Engagement) bool {
+	return sc.Role == authz.TenantAdmin || (sc.Role == authz.Consultant && e.ConsultantUser == sc.UserID)
+}
+
+// MoveInput is a move's form: the stage to go to, its date (YYYY-MM-DD, default today) and,
+// walking back or reopening, the reason.
+type MoveInput struct {
+	ToStage string
+	MovedOn string
+	Reason  string
+}
+
+// change loads the engagement for a change by the person in ctx and the date of its last move.
+func (s *Engagements) change(ctx context.Context, id string) (*Engagement, string, error) {
+	sc, err := database.ScopeFrom(ctx)
+	if err != nil {
+		return nil, "", err
+	}
+	e, err := s.Engagement(ctx, id)
+	if err != nil {
+		return nil, "", err
+	}
+	if !CanMove(sc, e) {
+		return nil, "", apperr.Errorf(apperr.EFORBIDDEN, "Only the consultant who holds this engagement and tenant admins change it.")
+	}
+	t, err := database.For(ctx, s.db)
+	if err != nil {
+		return nil, "", err
+	}
+	var last string
+	err = t.Select((*Move)(nil)).ColumnExpr("COALESCE(MAX(em.moved_on), '')").Where("em.engagement_id = ?", e.ID).Scan(ctx, &last)
+	if err != nil {
+		return nil, "", err
+	}
+	if last < e.OpenedOn {
+		last = e.OpenedOn
+	}
+	return e, last, nil
+}
+
+// checkDate validates a move's date: a date, not after today, not before notBefore.
+func engCheckDate(bad map[string]string, field, value string, today time.Time, notBefore, what string) string {
+	v := strings.TrimSpace(value)
+	if v == "" {
+		return today.Format(time.DateOnly)
+	}
+	if _, err := time.Parse(time.DateOnly, v); err != nil {
+		bad[field] = "Enter the date as YYYY-MM-DD."
+		return ""
+	}
+	if v > today.Format(time.DateOnly) {
+		bad[field] = "The date cannot be in the future."
+		return ""
+	}
+	if v < notBefore {
+		bad[field] = "The date cannot be before " + what + " (" + notBefore + ")."
+		return ""
+	}
+	return v
+}
+
+func engCheckReason(bad map[string]string, reason string, required bool, message string) string {
+	r := strings.TrimSpace(strings.ReplaceAll(reason, "\r\n", "\n"))
+	switch {
+	case r == "" && required:
+		bad["reason"] = message
+	case utf8.RuneCountInString(r) > MaxMoveReason:
+		bad["reason"] = "Keep the reason to 1,000 characters or fewer."
+	}
+	return r
+}
+
+// record writes the engagement's changed columns (only if it is still at from, else
+// ECONFLICT), the move, and the audit event.
+func (s *Engagements) record(ctx context.Context, e *Engagement, fromStage string, m *Move, action, detail string, cols ...string) error {
+	sc, err := database.ScopeFrom(ctx)
+	if err != nil {
+		return err
+	}
+	now := database.Now()
+	m.ID, m.EngagementID, m.MovedBy, m.CreatedAt = database.NewID(), e.ID, sc.UserID, now
+	e.UpdatedAt = now
+	return database.InTx(ctx, s.db, func(ctx context.Context) error {
+		t, err := database.For(ctx, s.db)
+		if err != nil {
+			return err
+		}
+		res, err := t.Update(e).Column(append(cols, "updated_at")...).Where("e.id = ? AND e.stage = ?", e.ID, fromStage).Exec(ctx)
+		if err != nil {
+			return err
+		}
+		if n, _ := res.RowsAffected(); n != 1 {
+			return apperr.Errorf(apperr.ECONFLICT, "The engagement changed while you were looking at it. Reload the page and try again.")
+		}
+		if _, err := t.Insert(m).Exec(ctx); err != nil {
+			return err
+		}
+		return s.audit.Record(ctx, action, engagementWord, e.ID, detail)
+	})
+}
+
+// Advance moves the engagement forward to a later stage of the cycle (the next one when
+// ToStage is empty), on MovedOn (today when empty; not in the future, not before the last
+// move). Reaching "closed" closes it on that date.
+// Errors: ENOTFOUND, EFORBIDDEN, EINVALID naming the field, ECONFLICT.
+func (s *Engagements) Advance(ctx context.Context, id string, in MoveInput) (*Engagement, error) {
+	e, last, err := s.change(ctx, id)
+	if err != nil {
+		return nil, err
+	}
+	today, _, err := s.Today(ctx)
+	if err != nil {
+		return nil, err
+	}
+	from := StageIndex(e.Stage)
+	bad := map[string]string{}
+	to := in.ToStage
+	if to == "" && from+1 < len(Stages) {
+		to = Stages[from+1].Value
+	}
+	if e.Closed() {
+		return nil, apperr.Errorf(apperr.ECONFLICT, "This engagement is closed. Reopen it as continued support to go on.")
+	}
+	if i := StageIndex(to); i <= from {
+		bad["to_stage"] = "Choose a later stage of the cycle."
+	}
+	on := engCheckDate(bad, "moved_on", in.MovedOn, today, last, "the last move")
+	reason := engCheckReason(bad, in.Reason, false, "")
+	if len(bad) > 0 {
+		return nil, apperr.Invalid(bad)
+	}
+	fromStage := e.Stage
+	e.Stage = to
+	cols := []string{"stage"}
+	if to == StageClosed {
+		e.ClosedOn = on
+		cols = append(cols, "closed_on")
+	}
+	m := &Move{FromStage: fromStage, ToStage: to, MovedOn: on, Reason: reason}
+	err = s.record(ctx, e, fromStage, m, "engagement.advance", StageOf(fromStage).Label+" → "+StageOf(to).Label+", "+on, cols...)
+	return e, err
+}
+
+// WalkBack moves the engagement back to an earlier stage, with a required reason. Walking a
+// closed engagement back opens it again (same kind).
+// Errors: ENOTFOUND, EFORBIDDEN, EINVALID naming the field, ECONFLICT.
+func (s *Engagements) WalkBack(ctx context.Context, id string, in MoveInput) (*Engagement, error) {
+	e, last, err := s.change(ctx, id)
+	if err != nil {
+		return nil, err
+	}
+	today, _, err := s.Today(ctx)
+	if err != nil {
+		return nil, err
+	}
+	bad := map[string]string{}
+	if i := StageIndex(in.ToStage); i < 0 || i >= StageIndex(e.Stage) {
+		bad["to_stage"] = "Choose an earlier stage of the cycle."
+	}
+	on := engCheckDate(bad, "moved_on", in.MovedOn, today, last, "the last move")
+	reason := engCheckReason(bad, in.Reason, true, "Say why the engagement goes back to an earlier stage.")
+	if len(bad) > 0 {
+		return nil, apperr.Invalid(bad)
+	}
+	fromStage := e.Stage
+	e.Stage, e.ClosedOn = in.ToStage, ""
+	m := &Move{FromStage: fromStage, ToStage: in.ToStage, MovedOn: on, Reason: reason}
+	err = s.record(ctx, e, fromStage, m, "engagement.walk_back",
+		StageOf(fromStage).Label+" → "+StageOf(in.ToStage).Label+", "+on, "stage", "closed_on")
+	return e, err
+}
+
+// StartCoaching turns a consultation into coaching from startedOn (today when empty; not in the
+// future, not before the engagement opened). Coaching runs 6–12 months.
+// Errors: ENOTFOUND, EFORBIDDEN, EINVALID naming the field, ECONFLICT when not a consultation
+// or closed.
+func (s *Engagements) StartCoaching(ctx context.Context, id, startedOn string) (*Engagement, error) {
+	e, _, err := s.change(ctx, id)
+	if err != nil {
+		return nil, err
+	}
+	if e.Kind != KindConsultation || e.Closed() {
+		return nil, apperr.Errorf(apperr.ECONFLICT, "Only an open consultation can turn into coaching.")
+	}
+	today, _, err := s.Today(ctx)
+	if err != nil {
+		return nil, err
+	}
+	bad := map[string]string{}
+	on := engCheckDate(bad, "started_on", startedOn, today, e.OpenedOn, "the engagement opened")
+	if len(bad) > 0 {
+		return nil, apperr.Invalid(bad)
+	}
+	e.Kind, e.CoachingStartedOn = KindCoaching, on
+	m := &Move{FromStage: e.Stage, ToStage: e.Stage, MovedOn: on, Reason: "Turned into coaching (6–12 months)."}
+	err = s.record(ctx, e, e.Stage, m, "engagement.coaching", "Coaching from "+on, "kind", "coaching_started_on")
+	return e, err
+}
+
+// ContinueSupport goes on after coaching as continued support, from on (today when empty; not
+// before coaching started).
+// Errors: ENOTFOUND, EFORBIDDEN, EINVALID naming the field, ECONFLICT when not coaching.
+func (s *Engagements) ContinueSupport(ctx context.Context, id, on string) (*Engagement, error) {
+	e, _, err := s.change(ctx, id)
+	if err != nil {
+		return nil, err
+	}
+	if e.Kind != KindCoaching || e.Closed() {
+		return nil, apperr.Errorf(apperr.ECONFLICT, "Only an open coaching engagement goes on as continued support.")
+	}
+	today, _, err := s.Today(ctx)
+	if err != nil {
+		return nil, err
+	}
+	bad := map[string]string{}
+	d := engCheckDate(bad, "moved_on", on, today, e.CoachingStartedOn, "coaching started")
+	if len(bad) > 0 {
+		return nil, apperr.Invalid(bad)
+	}
+	e.Kind = KindContinuedSupport
+	m := &Move{FromStage: e.Stage, ToStage: e.Stage, MovedOn: d, Reason: "Coaching completed; continued support."}
+	err = s.record(ctx, e, e.Stage, m, "engagement.continued_support", "Continued support from "+d, "kind")
+	return e, err
+}
+
+// Reopen opens a closed engagement again as continued support, at the sustainability stage,
+// with a required reason.
+// Errors: ENOTFOUND, EFORBIDDEN, EINVALID naming the field, ECONFLICT when not closed.
+func (s *Engagements) Reopen(ctx context.Context, id string, in MoveInput) (*Engagement, error) {
+	e, last, err := s.change(ctx, id)
+	if err != nil {
+		return nil, err
+	}
+	if !e.Closed() {
+		return nil, apperr.Errorf(apperr.ECONFLICT, "Only a closed engagement can be reopened.")
+	}
+	today, _, err := s.Today(ctx)
+	if err != nil {
+		return nil, err
+	}
+	bad := map[string]string{}
+	on := engCheckDate(bad, "moved_on", in.MovedOn, today, last, "the last move")
+	reason := engCheckReason(bad, in.Reason, true, "Say why the engagement is reopened.")
+	if len(bad) > 0 {
+		return nil, apperr.Invalid(bad)
+	}
+	e.Stage, e.Kind, e.ClosedOn = StageSustainability, KindContinuedSupport, ""
+	m := &Move{FromStage: StageClosed, ToStage: StageSustainability, MovedOn: on, Reason: reason}
+	err = s.record(ctx, e, StageClosed, m, "engagement.reopen", "Reopened as continued support, "+on, "stage", "kind", "closed_on")
+	return e, err
+}

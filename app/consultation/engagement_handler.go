@@ -1,0 +1,414 @@
+package consultation
+
+import (
+	"net/url"
+	"strconv"
+	"time"
+
+	"github.com/gofiber/fiber/v2"
+
+	"github.com/holdspace/holdspace/app/apperr"
+	"github.com/holdspace/holdspace/app/authz"
+	"github.com/holdspace/holdspace/app/web"
+)
+
+// EngagementHandler serves the engagement pages, the caseloads and Ohio's EI expectations.
+type EngagementHandler struct {
+	svc *Engagements
+}
+
+// NewEngagementHandler returns the handlers.
+func NewEngagementHandler(svc *Engagements) *EngagementHandler { return &EngagementHandler{svc: svc} }
+
+func engBase(c *fiber.Ctx) string { return "/t/" + web.ScopeOf(c).TenantSlug }
+
+// engFormError puts a bad-input error's messages on the form and returns the status to answer
+// with, or 0 when err is not about the input.
+func engFormError(f *web.Form, err error) int {
+	code := apperr.Code(err)
+	if code != apperr.EINVALID && code != apperr.ECONFLICT {
+		return 0
+	}
+	for k, v := range apperr.FieldsOf(err) {
+		f.Errors[k] = v
+	}
+	f.Errors["_form"] = apperr.Message(err)
+	return web.Status(code)
+}
+
+func engQuery(c *fiber.Ctx) url.Values {
+	v := url.Values{}
+	c.Context().QueryArgs().VisitAll(func(k, val []byte) { v.Add(string(k), string(val)) })
+	return v
+}
+
+// EngOption is a choice of a select or radio group.
+type EngOption struct {
+	Value, Label string
+	Selected     bool
+}
+
+func engOptions(set []struct{ Value, Label string }, chosen string) []EngOption {
+	out := make([]EngOption, len(set))
+	for i, s := range set {
+		out[i] = EngOption{Value: s.Value, Label: s.Label, Selected: s.Value == chosen}
+	}
+	return out
+}
+
+// ---- Start an engagement.
+
+// NewEngagementData is the form that starts an engagement.
+type NewEngagementData struct {
+	Base        string
+	Assignments []EngOption
+	Focuses     []EngOption
+	Sites       []EngOption
+	AgeBands    []EngOption
+	IsAdmin     bool
+}
+
+func (h *EngagementHandler) newPage(c *fiber.Ctx, status int, f *web.Form) error {
+	ctx, sc := c.UserContext(), web.ScopeOf(c)
+	if sc.Role != authz.Consultant && sc.Role != authz.TenantAdmin {
+		return apperr.Errorf(apperr.EFORBIDDEN, "Only consultants and tenant admins start engagements.")
+	}
+	as, err := h.svc.Assignments(ctx)
+	if err != nil {
+		return err
+	}
+	d := &NewEngagementData{Base: engBase(c), IsAdmin: sc.Role == authz.TenantAdmin,
+		Focuses: engOptions(Focuses, f.Get("focus"))}
+	var programs []string
+	for _, a := range as {
+		d.Assignments = append(d.Assignments, EngOption{Value: a.ID, Label: a.Label(d.IsAdmin), Selected: a.ID == f.Get("assignment_id")})
+		programs = append(programs, a.ProgramID)
+	}
+	sites, err := h.svc.Sites(ctx, programs)
+	if err != nil {
+		return err
+	}
+	for _, s := range sites {
+		d.Sites = append(d.Sites, EngOption{Value: s.ID, Label: s.ProgramName + ": " + s.Name, Selected: s.ID == f.Get("site_id")})
+	}
+	for _, b := range AgeBands {
+		d.AgeBands = append(d.AgeBands, EngOption{Value: b, Label: b, Selected: b == f.Get("child_age_band")})
+	}
+	return web.Render(c, status, "consultation/engagement_new", "", web.View{Title: "Start an engagement", D: d, Form: f})
+}
+
+// NewPage is the empty form: the only assignment chosen when there is one, the whole program.
+func (h *EngagementHandler) NewPage(c *fiber.Ctx) error {
+	f := &web.Form{Values: url.Values{}, Errors: map[string]string{}}
+	f.Values.Set("focus", FocusProgram)
+	if as, err := h.svc.Assignments(c.UserContext()); err != nil {
+		return err
+	} else if len(as) == 1 {
+		f.Values.Set("assignment_id", as[0].ID)
+	}
+	if p := c.Query("assignment"); p != "" {
+		f.Values.Set("assignment_id", p)
+	}
+	return h.newPage(c, 200, f)
+}
+
+// Start opens the engagement and shows it.
+func (h *EngagementHandler) Start(c *fiber.Ctx) error {
+	f := web.NewForm(c)
+	e, err := h.svc.Start(c.UserContext(), StartInput{AssignmentID: f.Get("assignment_id"), Focus: f.Get("focus"),
+		SiteID: f.Get("site_id"), FocusLabel: f.Get("focus_label"), ChildInitials: f.Get("child_initials"),
+		ChildAgeBand: f.Get("child_age_band")})
+	if st := engFormError(f, err); st != 0 {
+		return h.newPage(c, st, f)
+	}
+	if err != nil {
+		return err
+	}
+	web.Flash(c, "Engagement started at initial contact.")
+	return web.Redirect(c, engBase(c)+"/engagements/"+e.ID)
+}
+
+// ---- One engagement.
+
+// CycleStep is a stage of the cycle on the step indicator.
+type CycleStep struct {
+	Label, TAStage string
+	Complete       bool
+	Current        bool
+}
+
+// EngagementPageData is the engagement page.
+type EngagementPageData struct {
+	Base       string
+	E          *Engagement
+	Focus      string
+	Steps      []CycleStep
+	StepNumber int
+	StepTotal  int
+	Moves      []Move
+	Dosage     Dosage
+	Flags      Flags
+	CanMove    bool
+	IsHolder   bool // the consultant who holds it (records sessions)
+	// ShowRecords: the links to the engagement's assessments and plan (not for funders, who
+	// see counts and stages only).
+	ShowRecords bool
+	Later       []EngOption
+	Earlier     []EngOption
+	Today       string
+	LastMove    string
+	// Action is the form that failed validation ("advance", "back", "coaching", "continue",
+	// "reopen"), whose typed values and messages the page shows.
+	Action string
+}
+
+// CoachingMonths is how long coaching has run (for the page).
+func (d *EngagementPageData) CoachingMonths() int {
+	if d.E.CoachingStartedOn == "" {
+		return 0
+	}
+	end := d.Today
+	if d.E.ClosedOn != "" {
+		end = d.E.ClosedOn
+	}
+	return MonthsBetween(d.E.CoachingStartedOn, end)
+}
+
+func (h *EngagementHandler) page(c *fiber.Ctx, status int, f *web.Form, action string) error {
+	ctx, sc := c.UserContext(), web.ScopeOf(c)
+	e, err := h.svc.Engagement(ctx, c.Params("engagementID"))
+	if err != nil {
+		return err
+	}
+	day, _, err := h.svc.Today(ctx)
+	if err != nil {
+		return err
+	}
+	d := &EngagementPageData{Base: engBase(c), E: e, Focus: e.FocusText(SeesFocusDetails(sc)), CanMove: CanMove(sc, e),
+		IsHolder: sc.Role == authz.Consultant && e.ConsultantUser == sc.UserID, Today: day.Format(time.DateOnly), Action: action,
+		ShowRecords: sc.Role != authz.Funder}
+	if d.Moves, err = h.svc.Moves(ctx, e.ID); err != nil {
+		return err
+	}
+	d.LastMove = e.OpenedOn
+	for _, m := range d.Moves {
+		if m.MovedOn > d.LastMove {
+			d.LastMove = m.MovedOn
+		}
+	}
+	if d.Dosage, d.Flags, err = h.svc.Fidelity(ctx, e); err != nil {
+		return err
+	}
+	cur := StageIndex(e.Stage)
+	d.StepNumber, d.StepTotal = cur+1, len(Stages)
+	want := f.Get("to_stage")
+	for i, s := range Stages {
+		d.Steps = append(d.Steps, CycleStep{Label: s.Label, TAStage: s.TAStage, Complete: i < cur, Current: i == cur})
+		switch {
+		case i > cur:
+			sel := (action == "advance" && s.Value == want) || (action != "advance" && i == cur+1)
+			d.Later = append(d.Later, EngOption{Value: s.Value, Label: s.Label, Selected: sel})
+		case i < cur:
+			d.Earlier = append(d.Earlier, EngOption{Value: s.Value, Label: s.Label, Selected: action == "back" && s.Value == want})
+		}
+	}
+	if f == nil {
+		f = &web.Form{Values: url.Values{}, Errors: map[string]string{}}
+	}
+	return web.Render(c, status, "consultation/engagement", "", web.View{Title: e.ProgramName + ": engagement", D: d, Form: f})
+}
+
+// Show is the engagement page.
+func (h *EngagementHandler) Show(c *fiber.Ctx) error { return h.page(c, 200, nil, "") }
+
+// change runs one of the changes of the engagement page, and shows the page again with the
+// messages when the input is wrong.
+func (h *EngagementHandler) change(c *fiber.Ctx, action, done string, run func(f *web.Form) error) error {
+	f := web.NewForm(c)
+	err := run(f)
+	if st := engFormError(f, err); st != 0 {
+		return h.page(c, st, f, action)
+	}
+	if err != nil {
+		return err
+	}
+	web.Flash(c, done)
+	return web.Redirect(c, engBase(c)+"/engagements/"+c.Params("engagementID"))
+}
+
+func engMoveInput(f *web.Form) MoveInput {
+	return MoveInput{ToStage: f.Get("to_stage"), MovedOn: f.Get("moved_on"), Reason: f.Get("reason")}
+}
+
+// Advance moves the engagement forward.
+func (h *EngagementHandler) Advance(c *fiber.Ctx) error {
+	return h.change(c, "advance", "The engagement moved forward.", func(f *web.Form) error {
+		_, err := h.svc.Advance(c.UserContext(), c.Params("engagementID"), engMoveInput(f))
+		return err
+	})
+}
+
+// WalkBack moves the engagement back to an earlier stage.
+func (h *EngagementHandler) WalkBack(c *fiber.Ctx) error {
+	return h.change(c, "back", "The engagement went back to an earlier stage.", func(f *web.Form) error {
+		_, err := h.svc.WalkBack(c.UserContext(), c.Params("engagementID"), engMoveInput(f))
+		return err
+	})
+}
+
+// StartCoaching turns the consultation into coaching.
+func (h *EngagementHandler) StartCoaching(c *fiber.Ctx) error {
+	return h.change(c, "coaching", "The engagement is now coaching.", func(f *web.Form) error {
+		_, err := h.svc.StartCoaching(c.UserContext(), c.Params("engagementID"), f.Get("started_on"))
+		return err
+	})
+}
+
+// ContinueSupport goes on after coaching as continued support.
+func (h *EngagementHandler) ContinueSupport(c *fiber.Ctx) error {
+	return h.change(c, "continue", "The engagement goes on as continued support.", func(f *web.Form) error {
+		_, err := h.svc.ContinueSupport(c.UserContext(), c.Params("engagementID"), f.Get("moved_on"))
+		return err
+	})
+}
+
+// Reopen opens a closed engagement again as continued support.
+func (h *EngagementHandler) Reopen(c *fiber.Ctx) error {
+	return h.change(c, "reopen", "The engagement is reopened as continued support.", func(f *web.Form) error {
+		_, err := h.svc.Reopen(c.UserContext(), c.Params("engagementID"), engMoveInput(f))
+		return err
+	})
+}
+
+// ---- Lists.
+
+// EngagementListData is the engagements page (every role) and the caseload page (consultants and
+// supervisors).
+type EngagementListData struct {
+	Base        string
+	Path        string // the page's own address, for the filter and pages
+	Role        string
+	Details     bool // child/family initials shown (not to funders)
+	Page        *CaseloadPage
+	Counts      []StageCount
+	TAStages    []string
+	Consultants []EngOption
+	Programs    []EngOption
+	Stages      []EngOption
+	Kinds       []EngOption
+	CanStart    bool
+	IsCaseload  bool
+	FollowUps   []OverdueFollowUp
+	Sessions    []RecentSession
+}
+
+// OverdueFollowUp is an overdue follow-up on the caseload.
+type OverdueFollowUp struct {
+	FollowUp
+	DaysLate int
+}
+
+func (h *EngagementHandler) listData(c *fiber.Ctx, f CaseloadFilter, path string) (*EngagementListData, error) {
+	ctx, sc := c.UserContext(), web.ScopeOf(c)
+	d := &EngagementListData{Base: engBase(c), Path: path, Role: sc.Role, Details: SeesFocusDetails(sc), TAStages: TAStages,
+		CanStart: sc.Role == authz.Consultant || sc.Role == authz.TenantAdmin}
+	var err error
+	if d.Page, err = h.svc.List(ctx, f); err != nil {
+		return nil, err
+	}
+	if web.WantsFragment(c) {
+		return d, nil
+	}
+	cons, progs, err := h.svc.FilterChoices(ctx)
+	if err != nil {
+		return nil, err
+	}
+	for _, x := range cons {
+		d.Consultants = append(d.Consultants, EngOption{Value: x.ID, Label: x.Name, Selected: x.ID == f.ProfileID})
+	}
+	for _, x := range progs {
+		d.Programs = append(d.Programs, EngOption{Value: x.ID, Label: x.Name, Selected: x.ID == f.ProgramID})
+	}
+	for _, s := range Stages {
+		d.Stages = append(d.Stages, EngOption{Value: s.Value, Label: s.Label, Selected: s.Value == f.Stage})
+	}
+	d.Kinds = engOptions(Kinds, f.Kind)
+	return d, nil
+}
+
+// List is the engagements page: a tenant admin every engagement with filters, a program its
+// own, a funder those of the programs it funds (counts by stage, no child/family details), a
+// consultant or supervisor theirs. An htmx request gets the list alone.
+func (h *EngagementHandler) List(c *fiber.Ctx) error {
+	ctx := c.UserContext()
+	f := ParseCaseloadFilter(engQuery(c))
+	d, err := h.listData(c, f, engBase(c)+"/engagements")
+	if err != nil {
+		return err
+	}
+	if !web.WantsFragment(c) {
+		if d.Counts, err = h.svc.StageCounts(ctx, f); err != nil {
+			return err
+		}
+	}
+	return web.Render(c, 200, "consultation/engagements", "consultation/_engagements", web.View{Title: "Engagements", D: d})
+}
+
+// Caseload is today's caseload: a consultant's open engagements with their stage, flags and
+// last contact, overdue follow-ups and recent sessions; a supervisor the same for their
+// supervisees.
+func (h *EngagementHandler) Caseload(c *fiber.Ctx) error {
+	ctx, sc := c.UserContext(), web.ScopeOf(c)
+	if !SeesCaseload(sc.Role) {
+		return apperr.Errorf(apperr.EFORBIDDEN, "Only consultants and supervisors have a caseload.")
+	}
+	f := ParseCaseloadFilter(engQuery(c))
+	f.Open = true
+	d, err := h.listData(c, f, engBase(c)+"/caseload")
+	if err != nil {
+		return err
+	}
+	d.IsCaseload = true
+	if !web.WantsFragment(c) {
+		fus, err := h.svc.OverdueFollowUps(ctx, 50)
+		if err != nil {
+			return err
+		}
+		today, _ := time.Parse(time.DateOnly, d.Page.Today)
+		for _, fu := range fus {
+			due, _ := time.Parse(time.DateOnly, fu.DueOn)
+			d.FollowUps = append(d.FollowUps, OverdueFollowUp{FollowUp: fu, DaysLate: int(today.Sub(due).Hours() / 24)})
+		}
+		if d.Sessions, err = h.svc.RecentSessions(ctx, 10); err != nil {
+			return err
+		}
+	}
+	title := "Your caseload"
+	if sc.Role == authz.Supervisor {
+		title = "Your supervisees’ caseloads"
+	}
+	return web.Render(c, 200, "consultation/caseload", "consultation/_engagements", web.View{Title: title, D: d})
+}
+
+// EIData is the EI expectations page.
+type EIData struct {
+	Base   string
+	Report *EIReport
+	PrevFY string
+	NextFY string
+}
+
+// EIExpectations is Ohio's EI expectations page, month by month over a state fiscal year
+// (?fy=2026; the current one by default).
+func (h *EngagementHandler) EIExpectations(c *fiber.Ctx) error {
+	fy, _ := strconv.Atoi(c.Query("fy"))
+	if fy < 2000 || fy > 2200 {
+		fy = 0
+	}
+	r, err := h.svc.EIExpectations(c.UserContext(), fy)
+	if err != nil {
+		return err
+	}
+	d := &EIData{Base: engBase(c), Report: r, PrevFY: strconv.Itoa(r.FY - 1), NextFY: strconv.Itoa(r.FY + 1)}
+	return web.Render(c, 200, "consultation/ei_expectations", "", web.View{Title: "Early Intervention expectations", D: d})
+}

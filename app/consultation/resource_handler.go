@@ -1,0 +1,103 @@
+package consultation
+
+import (
+	"net/url"
+
+	"github.com/gofiber/fiber/v2"
+
+	"github.com/holdspace/holdspace/app/authz"
+	"github.com/holdspace/holdspace/app/web"
+)
+
+// ResourceHandler serves the resource library.
+type ResourceHandler struct{ svc *Resources }
+
+// NewResourceHandler returns the handlers.
+func NewResourceHandler(svc *Resources) *ResourceHandler { return &ResourceHandler{svc: svc} }
+
+// LibraryData is the library page.
+type LibraryData struct {
+	Base      string
+	Entries   []LibraryEntry
+	Filter    ResourceFilter
+	Topics    []string
+	Audiences []Choice
+	CanEdit   bool
+	Program   bool
+	Editing   *Resource
+}
+
+func (h *ResourceHandler) page(c *fiber.Ctx, status int, f *web.Form, editing *Resource) error {
+	ctx, sc := c.UserContext(), web.ScopeOf(c)
+	flt := ResourceFilter{Topic: c.Query("topic"), Audience: c.Query("audience")}
+	d := &LibraryData{Base: sessBase(c), Filter: flt, Audiences: ResourceAudiences, CanEdit: sc.Role == authz.TenantAdmin,
+		Program: sc.Role == authz.Program, Editing: editing}
+	var err error
+	if d.Entries, err = h.svc.List(ctx, flt); err != nil {
+		return err
+	}
+	if d.Topics, err = h.svc.Topics(ctx); err != nil {
+		return err
+	}
+	if f == nil {
+		f = &web.Form{Values: url.Values{}, Errors: map[string]string{}}
+	}
+	page := "consultation/resources"
+	title := "Resource library"
+	if editing != nil {
+		page, title = "consultation/resource_edit", "Change a resource"
+	}
+	return web.Render(c, status, page, "", web.View{Title: title, D: d, Form: f})
+}
+
+// LibraryPage lists the library, filtered by topic and audience.
+func (h *ResourceHandler) LibraryPage(c *fiber.Ctx) error { return h.page(c, 200, nil, nil) }
+
+func resourceInputOf(f *web.Form) ResourceInput {
+	return ResourceInput{Title: f.Get("title"), URL: f.Get("url"), Topic: f.Get("topic"), Audience: f.Get("audience"),
+		Description: f.Get("description")}
+}
+
+// AddResource adds a resource (tenant admins).
+func (h *ResourceHandler) AddResource(c *fiber.Ctx) error {
+	f := web.NewForm(c)
+	r, err := h.svc.Save(c.UserContext(), "", resourceInputOf(f))
+	if st := sessFormError(f, err); st != 0 {
+		return h.page(c, st, f, nil)
+	}
+	if err != nil {
+		return err
+	}
+	web.Flash(c, "Added to the library: "+r.Title)
+	return web.Redirect(c, sessBase(c)+"/resources")
+}
+
+// EditResourcePage is the form to change a resource.
+func (h *ResourceHandler) EditResourcePage(c *fiber.Ctx) error {
+	r, err := h.svc.ByID(c.UserContext(), c.Params("resourceID"))
+	if err != nil {
+		return err
+	}
+	f := &web.Form{Values: url.Values{"title": {r.Title}, "url": {r.URL}, "topic": {r.Topic}, "audience": {r.Audience},
+		"description": {r.Description}}, Errors: map[string]string{}}
+	return h.page(c, 200, f, r)
+}
+
+// UpdateResource saves a changed resource.
+func (h *ResourceHandler) UpdateResource(c *fiber.Ctx) error {
+	ctx := c.UserContext()
+	old, err := h.svc.ByID(ctx, c.Params("resourceID"))
+	if err != nil {
+		return err
+	}
+	f := web.NewForm(c)
+	r, err := h.svc.Save(ctx, old.ID, resourceInputOf(f))
+	if st := sessFormError(f, err); st != 0 {
+		return h.page(c, st, f, old)
+	}
+	if err != nil {
+		return err
+	}
+	web.Flash(c, "Resource saved: "+r.Title)
+	return web.Redirect(c, sessBase(c)+"/resources")
+}

@@ -1,0 +1,381 @@
+package consultation_test
+
+import (
+	"bytes"
+	"context"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/uptrace/bun"
+
+	"github.com/holdspace/holdspace/app/apperr"
+	"github.com/holdspace/holdspace/app/audit"
+	"github.com/holdspace/holdspace/app/authz"
+	"github.com/holdspace/holdspace/app/consultation"
+	"github.com/holdspace/holdspace/app/database"
+	"github.com/holdspace/holdspace/app/database/dbtest"
+	"github.com/holdspace/holdspace/app/sealed"
+)
+
+// sessWorld is a small volume tenant: two consultants with one engagement each (and four
+// sessions already), a supervisor of the first, and the sessions service on a fixed clock.
+type sessWorld struct {
+	db      *bun.DB
+	keys    *sealed.Keyring
+	svc     *consultation.Sessions
+	res     *consultation.Resources
+	v       *consultation.Volume
+	eng     *consultation.Engagement
+	other   string // the second consultant's user id
+	sup     string // the first consultant's supervisor
+	now     time.Time
+	program string
+}
+
+func newSessWorld(t *testing.T) *sessWorld {
+	t.Helper()
+	db := dbtest.Open(t)
+	bg := context.Background()
+	v, err := consultation.SeedVolume(bg, db, consultation.VolumeOptions{Slug: "small", Sessions: 8, Consultants: 2, EngagementsEach: 1, Programs: 2})
+	if err != nil {
+		t.Fatal(err)
+	}
+	keys, _ := sealed.New(sealed.NewKey())
+	w := &sessWorld{db: db, keys: keys, v: v, now: time.Now().UTC()}
+	w.svc = consultation.NewSessions(db, audit.New(db), keys)
+	w.svc.Now = func() time.Time { return w.now }
+	w.res = consultation.NewResources(db, audit.New(db))
+	if w.eng, err = w.svc.Engagement(w.as(authz.TenantAdmin, ""), v.EngagementID); err != nil {
+		t.Fatal(err)
+	}
+	w.program = w.eng.ProgramID
+	if err := db.NewSelect().TableExpr("users").Column("id").Where("email = ?", "volume.consultant.002@volume.example").Scan(bg, &w.other); err != nil {
+		t.Fatal(err)
+	}
+	w.sup = database.NewID()
+	now := database.Now()
+	if _, err := db.ExecContext(bg, "INSERT INTO users (id, email, name, created_at, updated_at) VALUES (?, ?, 'Sue Supervisor', ?, ?)", w.sup, w.sup+"@example.org", now, now); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := db.ExecContext(bg, "INSERT INTO supervision_assignments (tenant_id, id, supervisor_id, consultant_id, created_at) VALUES (?, ?, ?, ?, ?)",
+		v.TenantID, database.NewID(), w.sup, v.ConsultantUserID, now); err != nil {
+		t.Fatal(err)
+	}
+	if err := w.res.EnsureBuiltin(w.as(authz.TenantAdmin, "")); err != nil {
+		t.Fatal(err)
+	}
+	return w
+}
+
+// as is the volume tenant's scope for a role (the consultant's user for consultant).
+func (w *sessWorld) as(role, userID string) context.Context {
+	sc := w.v.Scope()
+	sc.Role, sc.UserID = role, userID
+	if role == authz.Consultant && userID == "" {
+		sc.UserID = w.v.ConsultantUserID
+	}
+	if role == authz.Program {
+		sc.OrganisationID = w.program
+	}
+	if role == authz.Supervisor && userID == "" {
+		sc.UserID = w.sup
+	}
+	return audit.WithActor(database.WithScope(context.Background(), sc), audit.Actor{ID: sc.UserID, Email: role + "@example.org"})
+}
+
+func (w *sessWorld) input() consultation.SessionInput {
+	return consultation.SessionInput{HeldOn: w.now.In(mustLoc("America/Chicago")).Format(time.DateOnly), Minutes: "75", Mode: "virtual",
+		Service: "reflective_group", Participants: map[string]string{"educators": "4", "administrators": "1"},
+		Topics: []string{"Attachment", "Trauma"}, Notes: "The lead teacher is worried about the toddler room's transitions.",
+		Summary:   "We planned calmer transitions.",
+		FollowUps: []consultation.FollowUpInput{{Description: "Send the transition visuals", DueOn: w.now.AddDate(0, 0, 7).Format(time.DateOnly)}, {}}}
+}
+
+func mustLoc(name string) *time.Location {
+	l, err := time.LoadLocation(name)
+	if err != nil {
+		panic(err)
+	}
+	return l
+}
+
+func (w *sessWorld) engagement(t *testing.T) *consultation.Engagement {
+	t.Helper()
+	e, err := w.svc.Engagement(w.as(authz.TenantAdmin, ""), w.v.EngagementID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return e
+}
+
+func (w *sessWorld) count(t *testing.T, table string) int {
+	t.Helper()
+	n, err := w.db.NewSelect().TableExpr(table).Where("tenant_id = ?", w.v.TenantID).Count(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	return int(n)
+}
+
+func (w *sessWorld) audits(t *testing.T, action string) int {
+	t.Helper()
+	n, err := w.db.NewSelect().TableExpr("audit_events").Where("tenant_id = ? AND action = ?", w.v.TenantID, action).Count(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	return int(n)
+}
+
+func TestRecordSession(t *testing.T) {
+	w := newSessWorld(t)
+	before := w.engagement(t)
+	lib, err := w.res.All(w.as(authz.TenantAdmin, ""))
+	if err != nil || len(lib) == 0 {
+		t.Fatalf("library: %d, %v", len(lib), err)
+	}
+	in := w.input()
+	in.Resources = []consultation.ResourceShareInput{{ResourceID: lib[0].ID, SharedWith: consultation.SharedWithFamily}}
+	in.Referrals = []consultation.ReferralInput{{Kind: "early_intervention", Note: "Family asked about an evaluation"}}
+	x, err := w.svc.Record(w.as(authz.Consultant, ""), w.v.EngagementID, in)
+	if err != nil {
+		t.Fatal(err)
+	}
+	after := w.engagement(t)
+	if after.Contacts != before.Contacts+1 || after.Minutes != before.Minutes+75 || after.LastMode != "virtual" ||
+		after.LastContactOn != x.HeldOn || after.DefaultParticipants["educators"] != 4 || after.DefaultParticipants["administrators"] != 1 {
+		t.Fatalf("counters: before %+v after %+v", before, after)
+	}
+	if w.count(t, "session_followups") != 1 || w.count(t, "session_referrals") != 1 || w.count(t, "session_resources") != 1 {
+		t.Fatal("follow-up, referral or resource not stored")
+	}
+	// Sealed at rest: the column holds no readable text and opens only for its own row.
+	var raw string
+	if err := w.db.NewSelect().TableExpr("consultation_sessions").Column("notes_sealed").Where("id = ?", x.ID).Scan(context.Background(), &raw); err != nil {
+		t.Fatal(err)
+	}
+	if strings.Contains(raw, "toddler") || !strings.HasPrefix(raw, "s1.") {
+		t.Fatalf("notes stored as %q", raw)
+	}
+	if got, err := w.keys.Open(raw, w.v.TenantID, x.ID); err != nil || !strings.Contains(got, "toddler") {
+		t.Fatalf("open: %q %v", got, err)
+	}
+	if w.audits(t, "session.create") != 1 {
+		t.Fatal("no audit event for the session")
+	}
+	// Another consultant cannot record in it (not found), a tenant admin is refused.
+	if _, err := w.svc.Record(w.as(authz.Consultant, w.other), w.v.EngagementID, w.input()); apperr.Code(err) != apperr.ENOTFOUND {
+		t.Fatalf("another consultant: %v", err)
+	}
+	if _, err := w.svc.Record(w.as(authz.TenantAdmin, ""), w.v.EngagementID, w.input()); apperr.Code(err) != apperr.EFORBIDDEN {
+		t.Fatalf("a tenant admin: %v", err)
+	}
+	// A sealed value moved to another session's row does not open there.
+	page, err := w.svc.List(w.as(authz.Consultant, ""), consultation.SessionFilter{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	victim := page.Sessions[1].ID
+	if _, err := w.db.ExecContext(context.Background(), "UPDATE consultation_sessions SET notes_sealed = ? WHERE id = ?", raw, victim); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := w.svc.View(w.as(authz.Consultant, ""), victim); apperr.Code(err) != apperr.EINTERNAL {
+		t.Fatalf("a moved sealed value was opened: %v", err)
+	}
+}
+
+func TestRecordSessionBadInput(t *testing.T) {
+	w := newSessWorld(t)
+	before := w.count(t, "consultation_sessions")
+	cases := map[string]func(*consultation.SessionInput){
+		"held_on":        func(in *consultation.SessionInput) { in.HeldOn = w.now.AddDate(0, 0, 2).Format(time.DateOnly) },
+		"minutes":        func(in *consultation.SessionInput) { in.Minutes = "4" },
+		"mode":           func(in *consultation.SessionInput) { in.Mode = "carrier pigeon" },
+		"service":        func(in *consultation.SessionInput) { in.Service = "therapy" },
+		"training_topic": func(in *consultation.SessionInput) { in.Service = "mini_training" },
+		"participants":   func(in *consultation.SessionInput) { in.Participants = map[string]string{"educators": "lots"} },
+		"topics":         func(in *consultation.SessionInput) { in.Topics = []string{"Diagnosis"} },
+		"followup_1": func(in *consultation.SessionInput) {
+			in.FollowUps[1] = consultation.FollowUpInput{Description: "Call", DueOn: "soon"}
+		},
+		"referral_0": func(in *consultation.SessionInput) {
+			in.Referrals = []consultation.ReferralInput{{Kind: "", Note: "a note"}}
+		},
+		"resource_0": func(in *consultation.SessionInput) {
+			in.Resources = []consultation.ResourceShareInput{{ResourceID: database.NewID(), SharedWith: "program"}}
+		},
+	}
+	for field, spoil := range cases {
+		in := w.input()
+		spoil(&in)
+		_, err := w.svc.Record(w.as(authz.Consultant, ""), w.v.EngagementID, in)
+		if apperr.Code(err) != apperr.EINVALID || apperr.FieldsOf(err)[field] == "" {
+			t.Errorf("%s: got %v (%v), want it named", field, err, apperr.FieldsOf(err))
+		}
+	}
+	in := w.input()
+	in.HeldOn = "2000-01-01"
+	if _, err := w.svc.Record(w.as(authz.Consultant, ""), w.v.EngagementID, in); !strings.Contains(apperr.FieldsOf(err)["held_on"], "before the engagement opened") {
+		t.Errorf("a date before the engagement: %v", apperr.FieldsOf(err))
+	}
+	if w.count(t, "consultation_sessions") != before || w.count(t, "session_followups") != 0 {
+		t.Fatal("a bad session wrote something")
+	}
+}
+
+func TestSessionLockAndUnlock(t *testing.T) {
+	w := newSessWorld(t)
+	x, err := w.svc.Record(w.as(authz.Consultant, ""), w.v.EngagementID, w.input())
+	if err != nil {
+		t.Fatal(err)
+	}
+	change := w.input()
+	change.Minutes = "90"
+	change.Notes = "Changed notes."
+	if _, err := w.svc.Update(w.as(authz.Consultant, ""), x.ID, change); err != nil {
+		t.Fatalf("a change on day one: %v", err)
+	}
+	e := w.engagement(t)
+	total := e.Minutes
+	// Day 15: locked.
+	w.now = w.now.Add(15 * 24 * time.Hour)
+	change.Minutes = "30"
+	if _, err := w.svc.Update(w.as(authz.Consultant, ""), x.ID, change); apperr.Code(err) != apperr.EFORBIDDEN {
+		t.Fatalf("a change after 14 days: %v", err)
+	}
+	v, err := w.svc.View(w.as(authz.Supervisor, ""), x.ID)
+	if err != nil || !v.Locked || !v.CanUnlock || v.Notes != "Changed notes." {
+		t.Fatalf("supervisor's view: %+v %v", v, err)
+	}
+	if _, err := w.svc.Unlock(w.as(authz.Consultant, ""), x.ID, "please"); apperr.Code(err) != apperr.EFORBIDDEN {
+		t.Fatalf("a consultant unlocking: %v", err)
+	}
+	if _, err := w.svc.Unlock(w.as(authz.Supervisor, database.NewID()), x.ID, "not theirs"); apperr.Code(err) != apperr.ENOTFOUND {
+		t.Fatalf("another supervisor unlocking: %v", err)
+	}
+	if _, err := w.svc.Unlock(w.as(authz.Supervisor, ""), x.ID, "  "); apperr.FieldsOf(err)["reason"] == "" {
+		t.Fatalf("an unlock without a reason: %v", err)
+	}
+	if _, err := w.svc.Unlock(w.as(authz.Supervisor, ""), x.ID, "The date was wrong"); err != nil {
+		t.Fatal(err)
+	}
+	if w.audits(t, "session.unlock") != 1 {
+		t.Fatal("the unlock is not audited")
+	}
+	if _, err := w.svc.Update(w.as(authz.Consultant, ""), x.ID, change); err != nil {
+		t.Fatalf("a change while unlocked: %v", err)
+	}
+	if e := w.engagement(t); e.Minutes != total-60 {
+		t.Fatalf("minutes after the change: %d, want %d", e.Minutes, total-60)
+	}
+	// Seven days later the unlock is over.
+	w.now = w.now.Add(8 * 24 * time.Hour)
+	if _, err := w.svc.Update(w.as(authz.Consultant, ""), x.ID, change); apperr.Code(err) != apperr.EFORBIDDEN {
+		t.Fatalf("a change after the unlock ended: %v", err)
+	}
+}
+
+func TestSessionWhoSeesWhat(t *testing.T) {
+	w := newSessWorld(t)
+	x, err := w.svc.Record(w.as(authz.Consultant, ""), w.v.EngagementID, w.input())
+	if err != nil {
+		t.Fatal(err)
+	}
+	reads := w.audits(t, "session.notes_read")
+	v, err := w.svc.View(w.as(authz.Program, ""), x.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if v.ShowNotes || v.Notes != "" || v.Session.NotesSealed != "" || v.ShowWork || v.Session.Summary != "We planned calmer transitions." {
+		t.Fatalf("the program's view: %+v", v)
+	}
+	if w.audits(t, "session.notes_read") != reads {
+		t.Fatal("a program's view was audited as a notes read")
+	}
+	for name, ctx := range map[string]context.Context{"funder": w.as(authz.Funder, database.NewID()),
+		"another consultant": w.as(authz.Consultant, w.other), "another supervisor": w.as(authz.Supervisor, database.NewID())} {
+		if _, err := w.svc.View(ctx, x.ID); apperr.Code(err) != apperr.ENOTFOUND {
+			t.Errorf("%s: %v", name, err)
+		}
+	}
+	for _, ctx := range []context.Context{w.as(authz.Consultant, ""), w.as(authz.Supervisor, ""), w.as(authz.TenantAdmin, "")} {
+		v, err := w.svc.View(ctx, x.ID)
+		if err != nil || !strings.Contains(v.Notes, "toddler") {
+			t.Fatalf("notes: %v %v", v, err)
+		}
+	}
+	if got := w.audits(t, "session.notes_read"); got != reads+3 {
+		t.Fatalf("notes reads audited: %d, want %d", got, reads+3)
+	}
+}
+
+func TestSessionListAndCSV(t *testing.T) {
+	w := newSessWorld(t)
+	ctx := w.as(authz.Consultant, "")
+	seen := map[string]bool{}
+	f := consultation.SessionFilter{Limit: 3}
+	pages := 0
+	for {
+		p, err := w.svc.List(ctx, f)
+		if err != nil {
+			t.Fatal(err)
+		}
+		pages++
+		for i, s := range p.Sessions {
+			if seen[s.ID] || s.ProfileID != w.v.ProfileID || s.NotesSealed != "" {
+				t.Fatalf("row %v repeated, someone else's or with notes", s.ID)
+			}
+			if i > 0 && s.HeldOn > p.Sessions[i-1].HeldOn {
+				t.Fatal("not newest first")
+			}
+			seen[s.ID] = true
+		}
+		if p.Next == "" {
+			break
+		}
+		f.After = p.Next
+	}
+	if len(seen) != 4 || pages != 2 {
+		t.Fatalf("got %d sessions on %d pages, want 4 on 2", len(seen), pages)
+	}
+	if p, _ := w.svc.List(w.as(authz.Consultant, w.other), consultation.SessionFilter{}); len(p.Sessions) != 4 || p.Sessions[0].ProfileID == w.v.ProfileID {
+		t.Fatal("the other consultant's list")
+	}
+	if p, _ := w.svc.List(w.as(authz.TenantAdmin, ""), consultation.SessionFilter{}); len(p.Sessions) != 8 {
+		t.Fatalf("the admin's list: %d", len(p.Sessions))
+	}
+	if _, err := w.svc.List(w.as(authz.Funder, database.NewID()), consultation.SessionFilter{}); apperr.Code(err) != apperr.EFORBIDDEN {
+		t.Fatalf("a funder's list: %v", err)
+	}
+	if _, err := w.svc.Record(ctx, w.v.EngagementID, w.input()); err != nil {
+		t.Fatal(err)
+	}
+	var buf bytes.Buffer
+	if err := w.svc.WriteCSV(ctx, &buf, consultation.SessionFilter{}); err != nil {
+		t.Fatal(err)
+	}
+	lines := strings.Split(strings.TrimSpace(buf.String()), "\n")
+	if len(lines) != 6 || !strings.HasPrefix(lines[0], "Date,Program,Minutes") || !strings.Contains(buf.String(), "We planned calmer transitions.") {
+		t.Fatalf("CSV:\n%s", buf.String())
+	}
+	if strings.Contains(buf.String(), "toddler") {
+		t.Fatal("the CSV holds the notes")
+	}
+	if err := w.svc.WriteCSV(w.as(authz.TenantAdmin, ""), &buf, consultation.SessionFilter{}); apperr.Code(err) != apperr.EFORBIDDEN {
+		t.Fatalf("an admin's CSV: %v", err)
+	}
+}
+
+func TestSeedVolumeTwice(t *testing.T) {
+	w := newSessWorld(t)
+	v, err := consultation.SeedVolume(context.Background(), w.db, consultation.VolumeOptions{Slug: "small", Sessions: 8, Consultants: 2, EngagementsEach: 1, Programs: 2})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if v.Created != 0 || v.Sessions != 8 || v.ConsultantSessions != 4 || v.EngagementID != w.v.EngagementID {
+		t.Fatalf("second run: %+v", v)
+	}
+	if e := w.engagement(t); e.Contacts != 4 || e.FirstContactOn == "" {
+		t.Fatalf("counters of the volume: %+v", e)
+	}
+}

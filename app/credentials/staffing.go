@@ -1,0 +1,468 @@
+package credentials
+
+import (
+	"context"
+	"strings"
+	"time"
+	"unicode/utf8"
+
+	"github.com/uptrace/bun"
+
+	"github.com/holdspace/holdspace/app/apperr"
+	"github.com/holdspace/holdspace/app/authz"
+	"github.com/holdspace/holdspace/app/consultants"
+	"github.com/holdspace/holdspace/app/database"
+	"github.com/holdspace/holdspace/app/supervision"
+)
+
+// visibleUsers is whose profiles the person in ctx sees on the staffing pages: nil for a
+// tenant admin (everyone's), a supervisor's supervisees (user ids) otherwise.
+func (s *Service) visibleUsers(ctx context.Context) ([]string, error) {
+	sc, err := database.ScopeFrom(ctx)
+	if err != nil {
+		return nil, err
+	}
+	switch sc.Role {
+	case authz.TenantAdmin:
+		return nil, nil
+	case authz.Supervisor:
+		as, err := s.sup.Store().Assignments(ctx, sc.UserID)
+		if err != nil {
+			return nil, err
+		}
+		ids := make([]string, 0, len(as))
+		for _, a := range as {
+			ids = append(ids, a.ConsultantID)
+		}
+		return ids, nil
+	}
+	return []string{}, nil
+}
+
+// canSee says whether the person in ctx may read profile p's credentials: the consultant
+// themselves, their supervisors, the tenant admins. Else ENOTFOUND.
+func (s *Service) canSee(ctx context.Context, p *consultants.Profile) error {
+	sc, err := database.ScopeFrom(ctx)
+	if err != nil {
+		return err
+	}
+	if sc.Role == authz.Consultant {
+		if p.UserID == sc.UserID {
+			return nil
+		}
+		return apperr.NotFound("consultant")
+	}
+	ids, err := s.visibleUsers(ctx)
+	if err != nil || ids == nil {
+		return err
+	}
+	for _, id := range ids {
+		if id == p.UserID {
+			return nil
+		}
+	}
+	return apperr.NotFound("consultant")
+}
+
+// subjects returns what the rule needs of each profile besides its credentials: the hire date,
+// the supervisors and this fiscal year's supervision hours.
+func (s *Service) subjects(ctx context.Context, profiles []consultants.Profile, now time.Time) (map[string]Subject, error) {
+	list, _, err := s.sup.Supervisees(ctx, "", now)
+	if err != nil {
+		return nil, err
+	}
+	byUser := map[string][]supervision.Supervisee{}
+	for _, x := range list {
+		byUser[x.ConsultantID] = append(byUser[x.ConsultantID], x)
+	}
+	out := map[string]Subject{}
+	for _, p := range profiles {
+		sub := Subject{HiredOn: p.HiredOn}
+		for _, x := range byUser[p.UserID] {
+			sub.Supervisors = append(sub.Supervisors, x.SupervisorName)
+			sub.SupervisionFY = x.Hours.FYText() + " of " + x.Hours.TargetFYText() + " this fiscal year"
+		}
+		out[p.ID] = sub
+	}
+	return out, nil
+}
+
+// Filter narrows the staffing table.
+type Filter struct {
+	RequirementID string // only this requirement's column
+	Lacking       bool   // only consultants lacking something (the chosen requirement, or any required one)
+}
+
+// Row is one consultant of the staffing table.
+type Row struct {
+	Profile  consultants.Profile
+	Statuses []Status
+	Lacking  int // required requirements not met
+	Pending  int // credentials waiting for verification
+}
+
+// Counts are the staffing page's headline figures, over every consultant the person sees.
+type Counts struct {
+	Consultants int
+	MeetAll     int // every required requirement met
+	LackingSome int // at least one required requirement not met
+	Overdue     int // deadlines passed (required or recommended)
+	Expiring    int // credentials meeting a requirement that expire within ExpiringSoonDays
+	Pending     int // credentials waiting for verification
+}
+
+// Overview is the staffing table.
+type Overview struct {
+	Requirements []Requirement // the columns (one when filtered by requirement)
+	All          []Requirement // every requirement, for the filter
+	Rows         []Row
+	Counts       Counts
+	Today        string
+	Filter       Filter
+	IsAdmin      bool
+}
+
+// Staffing returns every consultant with a profile the person in ctx sees (a tenant admin
+// all of them, a supervisor their supervisees) against each requirement.
+func (s *Service) Staffing(ctx context.Context, f Filter, now time.Time) (*Overview, error) {
+	sc, err := database.ScopeFrom(ctx)
+	if err != nil {
+		return nil, err
+	}
+	o := &Overview{Filter: f, IsAdmin: sc.Role == authz.TenantAdmin}
+	if o.Today, err = s.Today(ctx, now); err != nil {
+		return nil, err
+	}
+	if o.All, err = s.store.Requirements(ctx); err != nil {
+		return nil, err
+	}
+	users, err := s.visibleUsers(ctx)
+	if err != nil {
+		return nil, err
+	}
+	profiles, err := s.store.Profiles(ctx, users)
+	if err != nil {
+		return nil, err
+	}
+	ids := make([]string, len(profiles))
+	for i, p := range profiles {
+		ids[i] = p.ID
+	}
+	creds, err := s.store.CredentialsOf(ctx, ids)
+	if err != nil {
+		return nil, err
+	}
+	byProfile := map[string][]Credential{}
+	for _, c := range creds {
+		byProfile[c.ProfileID] = append(byProfile[c.ProfileID], c)
+	}
+	subs, err := s.subjects(ctx, profiles, now)
+	if err != nil {
+		return nil, err
+	}
+	col := -1
+	o.Requirements = o.All
+	for i := range o.All {
+		if o.All[i].ID == f.RequirementID {
+			col = i
+			o.Requirements = o.All[i : i+1]
+		}
+	}
+	if col < 0 {
+		o.Filter.RequirementID = ""
+	}
+	for _, p := range profiles {
+		row := Row{Profile: p, Statuses: Evaluate(o.All, byProfile[p.ID], subs[p.ID], o.Today)}
+		for _, st := range row.Statuses {
+			if st.Lacking() {
+				row.Lacking++
+			}
+			if st.State == StateOverdue {
+				o.Counts.Overdue++
+			}
+			if st.State == StateExpiring {
+				o.Counts.Expiring++
+			}
+		}
+		for _, c := range byProfile[p.ID] {
+			if c.Status == StatusSubmitted {
+				row.Pending++
+			}
+		}
+		o.Counts.Consultants++
+		o.Counts.Pending += row.Pending
+		if row.Lacking > 0 {
+			o.Counts.LackingSome++
+		} else {
+			o.Counts.MeetAll++
+		}
+		if col >= 0 {
+			row.Statuses = row.Statuses[col : col+1]
+		}
+		if f.Lacking {
+			if col >= 0 && row.Statuses[0].Met() || col < 0 && row.Lacking == 0 {
+				continue
+			}
+		}
+		o.Rows = append(o.Rows, row)
+	}
+	return o, nil
+}
+
+// Detail is one consultant's staffing page.
+type Detail struct {
+	Profile     *consultants.Profile
+	Agency      string
+	Settings    []string
+	Modes       []string
+	Statuses    []Status
+	Credentials []Credential
+	Today       string
+	IsAdmin     bool
+	Lacking     int
+}
+
+// Consultant returns one consultant's profile summary, credentials and requirements, for a
+// tenant admin or one of their supervisors (anyone else: ENOTFOUND).
+func (s *Service) Consultant(ctx context.Context, profileID string, now time.Time) (*Detail, error) {
+	sc, err := database.ScopeFrom(ctx)
+	if err != nil {
+		return nil, err
+	}
+	p, err := s.reg.Profile(ctx, profileID)
+	if err != nil {
+		return nil, err
+	}
+	if sc.Role == authz.Consultant {
+		return nil, apperr.NotFound("consultant")
+	}
+	if err := s.canSee(ctx, p); err != nil {
+		return nil, err
+	}
+	d := &Detail{Profile: p, IsAdmin: sc.Role == authz.TenantAdmin, Settings: labels(p.Settings, consultants.Settings),
+		Modes: labels(p.Modes, consultants.Modes)}
+	if d.Today, err = s.Today(ctx, now); err != nil {
+		return nil, err
+	}
+	if p.AgencyID != "" {
+		org, err := s.tenants.Organisation(ctx, p.AgencyID)
+		if err == nil {
+			d.Agency = org.Name
+		} else if apperr.Code(err) != apperr.ENOTFOUND {
+			return nil, err
+		}
+	}
+	reqs, err := s.store.Requirements(ctx)
+	if err != nil {
+		return nil, err
+	}
+	if d.Credentials, err = s.store.CredentialsOf(ctx, []string{p.ID}); err != nil {
+		return nil, err
+	}
+	subs, err := s.subjects(ctx, []consultants.Profile{*p}, now)
+	if err != nil {
+		return nil, err
+	}
+	d.Statuses = Evaluate(reqs, d.Credentials, subs[p.ID], d.Today)
+	for _, st := range d.Statuses {
+		if st.Lacking() {
+			d.Lacking++
+		}
+	}
+	return d, nil
+}
+
+func labels(values []string, set []struct{ Value, Label string }) []string {
+	out := make([]string, 0, len(values))
+	for _, v := range values {
+		l := v
+		for _, x := range set {
+			if x.Value == v {
+				l = x.Label
+			}
+		}
+		out = append(out, l)
+	}
+	return out
+}
+
+// SetHiredOn sets (or, with "", clears) a consultant's hire date, from which deadlines count.
+// Errors: ENOTFOUND; EINVALID on hired_on.
+func (s *Service) SetHiredOn(ctx context.Context, profileID, hiredOn string, now time.Time) (*consultants.Profile, error) {
+	var p *consultants.Profile
+	err := database.InTx(ctx, s.db, func(ctx context.Context) error {
+		var err error
+		if p, err = s.reg.Profile(ctx, profileID); err != nil {
+			return err
+		}
+		today, err := s.Today(ctx, now)
+		if err != nil {
+			return err
+		}
+		hiredOn = strings.TrimSpace(hiredOn)
+		if hiredOn != "" {
+			if _, err := time.Parse(time.DateOnly, hiredOn); err != nil {
+				return apperr.Invalid(map[string]string{"hired_on": "Enter the hire date as YYYY-MM-DD, or leave it empty."})
+			}
+			if hiredOn > AddDays(today, 366) {
+				return apperr.Invalid(map[string]string{"hired_on": "The hire date cannot be more than a year ahead."})
+			}
+		}
+		t, err := database.For(ctx, s.db)
+		if err != nil {
+			return err
+		}
+		p.HiredOn, p.UpdatedAt = hiredOn, database.Now()
+		if _, err := t.Update(p).Column("hired_on", "updated_at").Where("cp.id = ?", p.ID).Exec(ctx); err != nil {
+			return err
+		}
+		detail := p.DisplayName + ": hire date cleared"
+		if hiredOn != "" {
+			detail = p.DisplayName + " hired on " + hiredOn
+		}
+		return s.audit.Record(ctx, "consultant_profile.hired", "consultant_profile", p.ID, detail)
+	})
+	return p, err
+}
+
+// profileCredential returns credential id of profile profileID (ENOTFOUND otherwise).
+func (s *Service) profileCredential(ctx context.Context, profileID, id string) (*Credential, *consultants.Profile, error) {
+	c, err := s.store.Credential(ctx, id)
+	if err != nil {
+		return nil, nil, err
+	}
+	if c.ProfileID != profileID {
+		return nil, nil, apperr.NotFound("credential")
+	}
+	p, err := s.reg.Profile(ctx, profileID)
+	return c, p, err
+}
+
+// userContact is a person's email and name.
+type userContact struct {
+	Email string `bun:"email"`
+	Name  string `bun:"name"`
+}
+
+func (s *Service) contacts(ctx context.Context, userIDs []string) (map[string]userContact, error) {
+	out := map[string]userContact{}
+	if len(userIDs) == 0 {
+		return out, nil
+	}
+	var rows []struct {
+		ID    string `bun:"id"`
+		Email string `bun:"email"`
+		Name  string `bun:"name"`
+	}
+	err := database.Conn(ctx, s.db).NewSelect().Table("users").Column("id", "email", "name").
+		Where("id IN (?)", bun.In(userIDs)).Scan(ctx, &rows)
+	for _, r := range rows {
+		out[r.ID] = userContact{Email: r.Email, Name: r.Name}
+	}
+	return out, err
+}
+
+func (s *Service) link(ctx context.Context, path string) string {
+	sc, _ := database.ScopeFrom(ctx)
+	slug := sc.TenantSlug
+	if slug == "" {
+		if t, err := s.tenant(ctx); err == nil {
+			slug = t.Slug
+		}
+	}
+	return s.baseURL + "/t/" + slug + path
+}
+
+// Verify marks a credential of profile profileID verified by the tenant admin in ctx and
+// tells the consultant. Errors: ENOTFOUND; ECONFLICT when it is verified already.
+func (s *Service) Verify(ctx context.Context, profileID, id string) (*Credential, error) {
+	sc, err := database.ScopeFrom(ctx)
+	if err != nil {
+		return nil, err
+	}
+	var c *Credential
+	err = database.InTx(ctx, s.db, func(ctx context.Context) error {
+		var p *consultants.Profile
+		var err error
+		if c, p, err = s.profileCredential(ctx, profileID, id); err != nil {
+			return err
+		}
+		if c.Verified() {
+			return apperr.Errorf(apperr.ECONFLICT, "This credential is verified already.")
+		}
+		now := database.Now()
+		c.Status, c.ReviewNote, c.VerifiedBy, c.VerifiedAt, c.UpdatedAt = StatusVerified, "", sc.UserID, &now, now
+		if err := s.review(ctx, c, p, "credential.verify"); err != nil {
+			return err
+		}
+		return s.notify(ctx, p, "Your credential is verified: "+c.KindName,
+			"Your credential “"+c.KindName+"” is verified."+expiryLine(c)+"\n\nYour credentials and staffing requirements:\n"+s.link(ctx, "/credentials")+"\n")
+	})
+	return c, err
+}
+
+func expiryLine(c *Credential) string {
+	if c.ExpiresOn == "" {
+		return " It does not expire."
+	}
+	return " It is good until " + c.ExpiresOn + "; you will get reminders before then."
+}
+
+// Return sends a credential of profile profileID back to the consultant with a note saying
+// what to change. Errors: ENOTFOUND; EINVALID on note; ECONFLICT when it is returned already.
+func (s *Service) Return(ctx context.Context, profileID, id, note string) (*Credential, error) {
+	var c *Credential
+	err := database.InTx(ctx, s.db, func(ctx context.Context) error {
+		var p *consultants.Profile
+		var err error
+		if c, p, err = s.profileCredential(ctx, profileID, id); err != nil {
+			return err
+		}
+		note = strings.TrimSpace(strings.ReplaceAll(note, "\r\n", "\n"))
+		switch n := utf8.RuneCountInString(note); {
+		case n == 0:
+			return apperr.Invalid(map[string]string{"note": "Say what the consultant should change or add."})
+		case n > MaxNote:
+			return apperr.Invalid(map[string]string{"note": "Use at most 2,000 characters."})
+		}
+		if c.Status == StatusReturned {
+			return apperr.Errorf(apperr.ECONFLICT, "This credential is returned already.")
+		}
+		c.Status, c.ReviewNote, c.VerifiedBy, c.VerifiedAt, c.UpdatedAt = StatusReturned, note, "", nil, database.Now()
+		if err := s.review(ctx, c, p, "credential.return"); err != nil {
+			return err
+		}
+		return s.notify(ctx, p, "Your credential is returned: "+c.KindName,
+			"Your credential “"+c.KindName+"” was returned with this note:\n\n"+note+
+				"\n\nChange it or add the missing evidence, and it goes back for verification:\n"+s.link(ctx, "/credentials")+"\n")
+	})
+	return c, err
+}
+
+func (s *Service) review(ctx context.Context, c *Credential, p *consultants.Profile, action string) error {
+	t, err := database.For(ctx, s.db)
+	if err != nil {
+		return err
+	}
+	if _, err := t.Update(c).Column("status", "review_note", "verified_by", "verified_at", "updated_at").
+		Where("cc.id = ?", c.ID).Exec(ctx); err != nil {
+		return err
+	}
+	return s.audit.Record(ctx, action, "credential", c.ID, c.KindName+" of "+p.DisplayName)
+}
+
+// notify emails the consultant of profile p (in ctx's transaction).
+func (s *Service) notify(ctx context.Context, p *consultants.Profile, subject, body string) error {
+	if s.mail == nil {
+		return nil
+	}
+	who, err := s.contacts(ctx, []string{p.UserID})
+	if err != nil {
+		return err
+	}
+	u, ok := who[p.UserID]
+	if !ok || u.Email == "" {
+		return nil
+	}
+	return s.mail.Send(ctx, u.Email, subject, "Hello "+u.Name+",\n\n"+body)
+}
