@@ -15,10 +15,16 @@ import (
 // EngagementHandler serves the engagement pages, the caseloads and Ohio's EI expectations.
 type EngagementHandler struct {
 	svc *Engagements
+	// The engagement page shows the engagement's latest sessions, its assessments and its plan.
+	sessions    *Sessions
+	assessments *Assessments
+	plans       *Plans
 }
 
 // NewEngagementHandler returns the handlers.
-func NewEngagementHandler(svc *Engagements) *EngagementHandler { return &EngagementHandler{svc: svc} }
+func NewEngagementHandler(svc *Engagements, sessions *Sessions, assessments *Assessments, plans *Plans) *EngagementHandler {
+	return &EngagementHandler{svc: svc, sessions: sessions, assessments: assessments, plans: plans}
+}
 
 func engBase(c *fiber.Ctx) string { return "/t/" + web.ScopeOf(c).TenantSlug }
 
@@ -157,6 +163,10 @@ type EngagementPageData struct {
 	Earlier     []EngOption
 	Today       string
 	LastMove    string
+	// The engagement's records (nil for funders, who see counts and stages only).
+	Sessions    []Session
+	Assessments *AssessmentsSection
+	Plan        *PlanView
 	// Action is the form that failed validation ("advance", "back", "coaching", "continue",
 	// "reopen"), whose typed values and messages the page shows.
 	Action string
@@ -198,6 +208,19 @@ func (h *EngagementHandler) page(c *fiber.Ctx, status int, f *web.Form, action s
 	}
 	if d.Dosage, d.Flags, err = h.svc.Fidelity(ctx, e); err != nil {
 		return err
+	}
+	if d.ShowRecords {
+		page, err := h.sessions.List(ctx, SessionFilter{EngagementID: e.ID, Limit: 10})
+		if err != nil {
+			return err
+		}
+		d.Sessions = page.Sessions
+		if d.Assessments, err = h.assessments.Section(ctx, e.ID); err != nil {
+			return err
+		}
+		if d.Plan, err = h.plans.View(ctx, e.ID); err != nil {
+			return err
+		}
 	}
 	cur := StageIndex(e.Stage)
 	d.StepNumber, d.StepTotal = cur+1, len(Stages)

@@ -97,6 +97,9 @@ type FormRow struct {
 	ErrorField string
 }
 
+// Ordinal is the row's number as people count (the first row is 1).
+func (r FormRow) Ordinal() int { return r.N + 1 }
+
 // GoalField is one goal of the agreed plan on the form.
 type GoalField struct {
 	Goal

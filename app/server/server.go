@@ -176,7 +176,6 @@ func New(cfg *config.Config, log *slog.Logger, db *bun.DB, rdb redis.UniversalCl
 	a.credentialsH = credentials.NewHandler(a.Credentials)
 	// app/consultation (D1)
 	a.Engagements = consultation.NewEngagements(db, a.Audit)
-	a.engagementsH = consultation.NewEngagementHandler(a.Engagements)
 	// app/consultation (D2)
 	notesKeys, err := notesKeyring(cfg, log)
 	if err != nil {
@@ -192,6 +191,8 @@ func New(cfg *config.Config, log *slog.Logger, db *bun.DB, rdb redis.UniversalCl
 	a.Plans = consultation.NewPlans(db, a.Audit)
 	a.assessmentsH = consultation.NewAssessmentHandler(a.Assessments)
 	a.plansH = consultation.NewPlanHandler(a.Plans)
+	// The engagement page shows its sessions, assessments and plan.
+	a.engagementsH = consultation.NewEngagementHandler(a.Engagements, a.Sessions, a.Assessments, a.Plans)
 	return a, nil
 }
 

@@ -4,6 +4,7 @@
 package web
 
 import (
+	"fmt"
 	"time"
 
 	"github.com/gofiber/fiber/v2"
@@ -47,6 +48,49 @@ type NavItem struct {
 	Current     bool
 	// Secondary links are left out of the menu (kept short) and listed on the home page.
 	Secondary bool
+	// Group puts the link in a drop-down of that name in the menu, when the person can reach
+	// more than one link of the group (one alone shows as a plain link).
+	Group string
+}
+
+// MenuEntry is one entry of the menu: a link, or a drop-down of links (Items).
+type MenuEntry struct {
+	Label, Href string
+	Current     bool
+	Items       []NavItem
+	ID          string // the drop-down's element id
+}
+
+// Menu arranges the person's non-secondary links for the menu: links of one group gather in a
+// drop-down where the group's first link would be, so the menu stays one short row whatever
+// the role.
+func Menu(nav []NavItem) []MenuEntry {
+	count := map[string]int{}
+	for _, n := range nav {
+		if !n.Secondary && n.Group != "" {
+			count[n.Group]++
+		}
+	}
+	var out []MenuEntry
+	at := map[string]int{}
+	for _, n := range nav {
+		if n.Secondary {
+			continue
+		}
+		if n.Group == "" || count[n.Group] < 2 {
+			out = append(out, MenuEntry{Label: n.Label, Href: n.Href, Current: n.Current})
+			continue
+		}
+		i, ok := at[n.Group]
+		if !ok {
+			i = len(out)
+			at[n.Group] = i
+			out = append(out, MenuEntry{Label: n.Group, ID: fmt.Sprintf("hs-menu-%d", i)})
+		}
+		out[i].Items = append(out[i].Items, n)
+		out[i].Current = out[i].Current || n.Current
+	}
+	return out
 }
 
 const (

@@ -21,6 +21,7 @@ type Layout struct {
 	Tenant   *TenantInfo
 	CSRF     string
 	Nav      []NavItem
+	Menu     []MenuEntry // Nav arranged for the menu bar
 	Flash    string
 	Path     string
 }
@@ -147,6 +148,7 @@ func LayoutOf(c *fiber.Ctx) *Layout {
 	for i := range l.Nav {
 		l.Nav[i].Current = l.Nav[i].Href == l.Path || (strings.Count(l.Nav[i].Href, "/") > 3 && strings.HasPrefix(l.Path, l.Nav[i].Href))
 	}
+	l.Menu = Menu(l.Nav)
 	return l
 }
 
