@@ -1,6 +1,6 @@
 # Holdspace. `make test` is the README's test command; `make test-postgres` runs the same
 # tests against a PostgreSQL and a Redis on this machine.
-.PHONY: assets run test test-postgres bench vet vuln build docker
+.PHONY: assets run test test-postgres bench bench-sessions vet vuln build docker
 
 HOLDSPACE_TEST_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/test?sslmode=disable
 HOLDSPACE_TEST_REDIS_URL ?= redis://127.0.0.1:6379/0
@@ -23,6 +23,12 @@ test-postgres:
 
 bench:
 	go test -run '^$$' -bench . -benchtime 2s ./...
+
+# The consultation speed target: 1,000,000 sessions in a tenant, 5,000 for one consultant, on
+# PostgreSQL (seeded once into the holdspace_bench schema by the first run, a few minutes).
+bench-sessions:
+	HOLDSPACE_BENCH_DATABASE_URL='$(HOLDSPACE_TEST_DATABASE_URL)' \
+		go test ./app/consultation/ -run '^$$' -bench 'SessionList|RecordSession' -benchtime 200x
 
 vet:
 	go vet ./...
