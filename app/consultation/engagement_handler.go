@@ -201,7 +201,12 @@ func (h *EngagementHandler) page(c *fiber.Ctx, status int, f *web.Form, action s
 		return err
 	}
 	d.LastMove = e.OpenedOn
-	for _, m := range d.Moves {
+	for i, m := range d.Moves {
+		// What the consultant typed about a move (a walk-back's reason, a note) may be about
+		// the child and family: funders see the stages and dates only.
+		if !d.ShowRecords && !m.IsKindChange() {
+			d.Moves[i].Reason = ""
+		}
 		if m.MovedOn > d.LastMove {
 			d.LastMove = m.MovedOn
 		}

@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"strings"
 	"time"
 
 	"github.com/uptrace/bun"
@@ -146,7 +147,7 @@ func seedEngagements(ctx context.Context, db *bun.DB, acc *accounts.Service, t *
 			created := time.Date(held.Year(), held.Month(), held.Day(), 18, 0, 0, 0, time.UTC)
 			sessions = append(sessions, &consultation.Session{ID: database.NewID(), EngagementID: e.ID, ProfileID: p.ID, ProgramID: programID,
 				HeldOn: day(held), Minutes: minutes, Mode: mode, Service: service, TrainingTopic: topic, Participants: database.Counts{},
-				Topics: database.StringList{}, CreatedBy: u.ID, CreatedAt: created, UpdatedAt: created})
+				Topics: database.StringList{}, Summary: demoSummary(service, topic), CreatedBy: u.ID, CreatedAt: created, UpdatedAt: created})
 		}
 		for _, s := range es.sessions {
 			add(today.AddDate(0, 0, -s.daysAgo), s.minutes, s.mode, s.service, s.topic)
@@ -197,4 +198,24 @@ func engSeedNotFound(err error) error {
 		return apperr.NotFound("assignment")
 	}
 	return err
+}
+
+// demoSummary is what a demo session shares with the program: plain words, nothing about a
+// child or family that identifies them.
+func demoSummary(service, topic string) string {
+	switch service {
+	case "reflective_group":
+		return "Reflective consultation with the team: we looked at what families' stress brings up for staff, and practised noticing before problem-solving."
+	case "reflective_individual":
+		return "Reflective time with one staff member about a visit that felt hard; next time she will name the feelings she notices."
+	case "reflective_supervisor":
+		return "Met the program supervisor about how the team is doing and what the consultation will focus on."
+	case consultation.ServiceMiniTraining:
+		return "Mini-training for the staff on " + strings.ToLower(topic) + ", with the handout shared."
+	case "family_engagement":
+		return "Co-facilitated the family group; parents shared the routines that help at bedtime."
+	case consultation.ServiceEITeamMeeting:
+		return "EI team meeting: social-emotional strategies for the IFSPs on the agenda."
+	}
+	return ""
 }
