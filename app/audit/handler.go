@@ -1,6 +1,7 @@
 package audit
 
 import (
+	"html/template"
 	"net/url"
 	"strconv"
 	"time"
@@ -30,10 +31,10 @@ type Page struct {
 }
 
 // PrevQuery and NextQuery are the pagination links' query strings.
-func (p Page) PrevQuery() string { return p.withPage(p.Page - 1) }
+func (p Page) PrevQuery() template.URL { return template.URL(p.withPage(p.Page - 1)) }
 
 // NextQuery is the next page's query string.
-func (p Page) NextQuery() string { return p.withPage(p.Page + 1) }
+func (p Page) NextQuery() template.URL { return template.URL(p.withPage(p.Page + 1)) }
 
 func (p Page) withPage(n int) string {
 	v := url.Values{}

@@ -2,6 +2,7 @@ package consultants
 
 import (
 	"context"
+	"html/template"
 	"net/url"
 	"sort"
 	"strconv"
@@ -89,8 +90,12 @@ type SearchResults struct {
 }
 
 // PrevQuery and NextQuery are the neighbouring pages' query strings.
-func (r SearchResults) PrevQuery() string { return r.SearchFilter.Query(r.Page - 1) }
-func (r SearchResults) NextQuery() string { return r.SearchFilter.Query(r.Page + 1) }
+func (r SearchResults) PrevQuery() template.URL {
+	return template.URL(r.SearchFilter.Query(r.Page - 1))
+}
+func (r SearchResults) NextQuery() template.URL {
+	return template.URL(r.SearchFilter.Query(r.Page + 1))
+}
 
 // searchAgency reads an organisation's name (the consultant's agency).
 type searchAgency struct {

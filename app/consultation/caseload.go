@@ -2,6 +2,7 @@ package consultation
 
 import (
 	"context"
+	"html/template"
 	"net/url"
 	"strconv"
 	"time"
@@ -83,10 +84,14 @@ type CaseloadPage struct {
 }
 
 // PrevQuery and NextQuery are the neighbouring pages' query strings.
-func (p *CaseloadPage) PrevQuery() string { return p.Filter.Query(p.Filter.Page - 1) }
+func (p *CaseloadPage) PrevQuery() template.URL {
+	return template.URL(p.Filter.Query(p.Filter.Page - 1))
+}
 
 // NextQuery is the next page's query string.
-func (p *CaseloadPage) NextQuery() string { return p.Filter.Query(p.Filter.Page + 1) }
+func (p *CaseloadPage) NextQuery() template.URL {
+	return template.URL(p.Filter.Query(p.Filter.Page + 1))
+}
 
 func (f CaseloadFilter) apply(q *bun.SelectQuery, today string) *bun.SelectQuery {
 	if f.ProfileID != "" {

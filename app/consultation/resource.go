@@ -117,7 +117,13 @@ func (r *Resources) EnsureBuiltin(ctx context.Context) error {
 }
 
 // ResourceFilter narrows the library.
-type ResourceFilter struct{ Topic, Audience string }
+type ResourceFilter struct {
+	Topic, Audience string
+	Page            int // from 1
+}
+
+// ResourcePageSize is how many resources a page of the library shows.
+const ResourcePageSize = 25
 
 // LibraryEntry is a resource as the person in ctx sees it: for a program user, with whom it
 // was shared.
@@ -140,14 +146,16 @@ func (l LibraryEntry) SharedWithLabel() string {
 // List returns the library for the person in ctx: the whole library for consultants,
 // supervisors and admins (the built-in entries are added the first time); for a program
 // user, the resources shared at its sessions, each with whom it was shared.
-func (r *Resources) List(ctx context.Context, f ResourceFilter) ([]LibraryEntry, error) {
+//
+// It returns one page (ResourcePageSize entries) and whether another follows.
+func (r *Resources) List(ctx context.Context, f ResourceFilter) ([]LibraryEntry, bool, error) {
 	sc, err := database.ScopeFrom(ctx)
 	if err != nil {
-		return nil, err
+		return nil, false, err
 	}
 	t, err := database.For(ctx, r.db)
 	if err != nil {
-		return nil, err
+		return nil, false, err
 	}
 	var list []LibraryEntry
 	var q *bun.SelectQuery
@@ -160,16 +168,16 @@ func (r *Resources) List(ctx context.Context, f ResourceFilter) ([]LibraryEntry,
 	case authz.TenantAdmin, authz.Consultant, authz.Supervisor:
 		n, err := t.Select((*Resource)(nil)).Count(ctx)
 		if err != nil {
-			return nil, err
+			return nil, false, err
 		}
 		if n == 0 {
 			if err := r.EnsureBuiltin(ctx); err != nil {
-				return nil, err
+				return nil, false, err
 			}
 		}
 		q = t.Select((*Resource)(nil)).ColumnExpr("res.*, '' AS shared_with")
 	default:
-		return nil, apperr.Errorf(apperr.EFORBIDDEN, "The resource library is for consultants, supervisors, programs and admins.")
+		return nil, false, apperr.Errorf(apperr.EFORBIDDEN, "The resource library is for consultants, supervisors, programs and admins.")
 	}
 	if f.Topic != "" {
 		q = q.Where("res.topic = ?", f.Topic)
@@ -177,8 +185,18 @@ func (r *Resources) List(ctx context.Context, f ResourceFilter) ([]LibraryEntry,
 	if f.Audience != "" {
 		q = q.Where("res.audience = ?", f.Audience)
 	}
-	err = q.OrderExpr("res.topic, res.title").Scan(ctx, &list)
-	return list, err
+	if f.Page < 1 {
+		f.Page = 1
+	}
+	err = q.OrderExpr("res.topic, res.title, res.id").Limit(ResourcePageSize+1).Offset(int64((f.Page-1)*ResourcePageSize)).Scan(ctx, &list)
+	if err != nil {
+		return nil, false, err
+	}
+	more := len(list) > ResourcePageSize
+	if more {
+		list = list[:ResourcePageSize]
+	}
+	return list, more, nil
 }
 
 // Topics are the topics of the tenant's library, for the filter.

@@ -1,7 +1,9 @@
 package consultation
 
 import (
+	"html/template"
 	"net/url"
+	"strconv"
 
 	"github.com/gofiber/fiber/v2"
 
@@ -20,6 +22,7 @@ type LibraryData struct {
 	Base      string
 	Entries   []LibraryEntry
 	Filter    ResourceFilter
+	HasMore   bool
 	Topics    []string
 	Audiences []Choice
 	CanEdit   bool
@@ -29,11 +32,14 @@ type LibraryData struct {
 
 func (h *ResourceHandler) page(c *fiber.Ctx, status int, f *web.Form, editing *Resource) error {
 	ctx, sc := c.UserContext(), web.ScopeOf(c)
-	flt := ResourceFilter{Topic: c.Query("topic"), Audience: c.Query("audience")}
+	flt := ResourceFilter{Topic: c.Query("topic"), Audience: c.Query("audience"), Page: c.QueryInt("page", 1)}
+	if flt.Page < 1 || flt.Page > 100000 {
+		flt.Page = 1
+	}
 	d := &LibraryData{Base: sessBase(c), Filter: flt, Audiences: ResourceAudiences, CanEdit: sc.Role == authz.TenantAdmin,
 		Program: sc.Role == authz.Program, Editing: editing}
 	var err error
-	if d.Entries, err = h.svc.List(ctx, flt); err != nil {
+	if d.Entries, d.HasMore, err = h.svc.List(ctx, flt); err != nil {
 		return err
 	}
 	if d.Topics, err = h.svc.Topics(ctx); err != nil {
@@ -101,3 +107,22 @@ func (h *ResourceHandler) UpdateResource(c *fiber.Ctx) error {
 	web.Flash(c, "Resource saved: "+r.Title)
 	return web.Redirect(c, sessBase(c)+"/resources")
 }
+
+// PageQuery is the library's query string for page n, keeping the filter.
+func (d *LibraryData) PageQuery(n int) template.URL {
+	v := url.Values{}
+	if d.Filter.Topic != "" {
+		v.Set("topic", d.Filter.Topic)
+	}
+	if d.Filter.Audience != "" {
+		v.Set("audience", d.Filter.Audience)
+	}
+	v.Set("page", strconv.Itoa(n))
+	return template.URL(v.Encode()) // #nosec G203 -- built by url.Values.Encode: escaped already
+}
+
+// PrevPage and NextPage are the neighbouring page numbers.
+func (d *LibraryData) PrevPage() int { return d.Filter.Page - 1 }
+
+// NextPage is the page after this one.
+func (d *LibraryData) NextPage() int { return d.Filter.Page + 1 }
