@@ -76,7 +76,7 @@ func (h *MatchHandler) RequestPage(c *fiber.Ctx) error { return h.requestPage(c,
 func (h *MatchHandler) Assign(c *fiber.Ctx) error {
 	f := web.NewForm(c)
 	a, err := h.m.Assign(c.UserContext(), c.Params("requestID"), f.Get("program_id"), f.Get("profile_id"))
-	if status := regFormError(f, err); status != 0 {
+	if status := web.FormError(f, err); status != 0 {
 		return h.requestPage(c, status, f)
 	} else if err != nil {
 		return err
@@ -95,7 +95,7 @@ func (h *MatchHandler) Assign(c *fiber.Ctx) error {
 func (h *MatchHandler) Close(c *fiber.Ctx) error {
 	f := web.NewForm(c)
 	r, err := h.m.Close(c.UserContext(), c.Params("requestID"), f.Get("decision_note"))
-	if status := regFormError(f, err); status != 0 {
+	if status := web.FormError(f, err); status != 0 {
 		return h.requestPage(c, status, f)
 	} else if err != nil {
 		return err
@@ -136,7 +136,7 @@ func (h *MatchHandler) MinePage(c *fiber.Ctx) error { return h.minePage(c, fiber
 func (h *MatchHandler) Ask(c *fiber.Ctx) error {
 	f := web.NewForm(c)
 	_, err := h.m.Ask(c.UserContext(), AskInput{Need: f.Get("need"), County: f.Get("county"), PreferredLanguage: f.Get("preferred_language")})
-	if status := regFormError(f, err); status != 0 {
+	if status := web.FormError(f, err); status != 0 {
 		return h.minePage(c, status, f)
 	} else if err != nil {
 		return err

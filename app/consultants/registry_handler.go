@@ -24,20 +24,6 @@ func NewRegistryHandler(reg *Registry) *RegistryHandler { return &RegistryHandle
 
 func regBase(c *fiber.Ctx) string { return "/t/" + web.ScopeOf(c).TenantSlug }
 
-// regFormError puts a bad-input error's messages on the form and returns the status to answer
-// with, or 0 when err is not about the input.
-func regFormError(f *web.Form, err error) int {
-	code := apperr.Code(err)
-	if code != apperr.EINVALID && code != apperr.ECONFLICT {
-		return 0
-	}
-	for k, v := range apperr.FieldsOf(err) {
-		f.Errors[k] = v
-	}
-	f.Errors["_form"] = apperr.Message(err)
-	return web.Status(code)
-}
-
 func regChoices(values, labels []string, chosen []string) []tenants.Choice {
 	out := make([]tenants.Choice, len(values))
 	for i, v := range values {
@@ -178,7 +164,7 @@ func (h *RegistryHandler) SaveProfile(c *fiber.Ctx) error {
 		DisplayName: f.Get("display_name"), AgencyID: f.Get("agency_id"), Languages: f.Values["languages"],
 		Counties: f.Values["counties"], Settings: f.Values["settings"], Specialties: f.Values["specialties"],
 		Modes: f.Values["modes"], Capacity: f.Get("capacity"), Bio: f.Get("bio")})
-	if status := regFormError(f, err); status != 0 {
+	if status := web.FormError(f, err); status != 0 {
 		return h.profilePage(c, status, f, nil)
 	} else if err != nil {
 		return err
@@ -201,7 +187,7 @@ func (h *RegistryHandler) UploadDocument(c *fiber.Ctx) error {
 		name, body = fh.Filename, file
 	}
 	_, err := h.reg.UploadDocument(c.UserContext(), name, body)
-	if status := regFormError(docs, err); status != 0 {
+	if status := web.FormError(docs, err); status != 0 {
 		return h.profilePage(c, status, nil, docs)
 	} else if err != nil {
 		return err
@@ -214,7 +200,7 @@ func (h *RegistryHandler) UploadDocument(c *fiber.Ctx) error {
 func (h *RegistryHandler) Submit(c *fiber.Ctx) error {
 	docs := &web.Form{Values: url.Values{}, Errors: map[string]string{}}
 	_, err := h.reg.Submit(c.UserContext())
-	if status := regFormError(docs, err); status != 0 {
+	if status := web.FormError(docs, err); status != 0 {
 		return h.profilePage(c, status, nil, docs)
 	} else if err != nil {
 		return err
@@ -229,15 +215,7 @@ func (h *RegistryHandler) sendDocument(c *fiber.Ctx, d *Document) error {
 		return err
 	}
 	defer rc.Close()
-	c.Set(fiber.HeaderContentType, d.ContentType)
-	c.Set(fiber.HeaderContentDisposition, "attachment; filename=\""+d.FileName+"\"; filename*=UTF-8''"+url.PathEscape(d.FileName))
-	c.Set(fiber.HeaderCacheControl, "private, no-store")
-	c.Set("X-Content-Type-Options", "nosniff")
-	b, err := io.ReadAll(rc)
-	if err != nil {
-		return err
-	}
-	return c.Send(b)
+	return web.Attachment(c, rc, d.FileName, d.ContentType)
 }
 
 // MyDocument downloads one of the signed-in consultant's own documents (a tenant admin, who
@@ -358,7 +336,7 @@ func (h *RegistryHandler) Review(c *fiber.Ctx) error {
 	f := web.NewForm(c)
 	p, err := h.reg.Review(c.UserContext(), c.Params("profileID"), ReviewInput{
 		Decision: f.Get("decision"), Checked: f.Values["checklist"], Comments: f.Get("comments")})
-	if status := regFormError(f, err); status != 0 {
+	if status := web.FormError(f, err); status != 0 {
 		return h.reviewPage(c, status, f)
 	} else if err != nil {
 		return err

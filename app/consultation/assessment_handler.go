@@ -25,20 +25,6 @@ func NewAssessmentHandler(svc *Assessments) *AssessmentHandler {
 
 func recordsBase(c *fiber.Ctx) string { return "/t/" + web.ScopeOf(c).TenantSlug }
 
-// recordsFormError puts a bad-input error's messages on the form and returns the status to
-// answer with, or 0 when err is not about the input.
-func recordsFormError(f *web.Form, err error) int {
-	code := apperr.Code(err)
-	if code != apperr.EINVALID && code != apperr.ECONFLICT {
-		return 0
-	}
-	for k, v := range apperr.FieldsOf(err) {
-		f.Errors[k] = v
-	}
-	f.Errors["_form"] = apperr.Message(err)
-	return web.Status(code)
-}
-
 func emptyForm() *web.Form { return &web.Form{Values: url.Values{}, Errors: map[string]string{}} }
 
 // InstrumentsData is the instruments page.
@@ -90,7 +76,7 @@ func (h *AssessmentHandler) CreateInstrument(c *fiber.Ctx) error {
 			Max: f.Get(SubscaleField("max", i)), LowerIsBetter: f.Get(SubscaleField("lower", i)) == "yes"})
 	}
 	ins, err := h.svc.Instruments().Create(c.UserContext(), in)
-	if st := recordsFormError(f, err); st != 0 {
+	if st := web.FormError(f, err); st != 0 {
 		return h.instrumentsPage(c, st, f)
 	}
 	if err != nil {
@@ -221,7 +207,7 @@ func (h *AssessmentHandler) CreateAssessment(c *fiber.Ctx) error {
 		return err
 	}
 	a, err := h.svc.Create(ctx, c.Params("engagementID"), assessmentInput(f, ins), h.now())
-	if st := recordsFormError(f, err); st != 0 {
+	if st := web.FormError(f, err); st != 0 {
 		return h.newPage(c, st, f)
 	}
 	if err != nil {
@@ -272,7 +258,7 @@ func (h *AssessmentHandler) UpdateAssessment(c *fiber.Ctx) error {
 	}
 	f.Values.Set("instrument_id", v.Instrument.ID)
 	a, err := h.svc.Update(ctx, v.Assessment.ID, assessmentInput(f, v.Instrument), h.now())
-	if st := recordsFormError(f, err); st != 0 {
+	if st := web.FormError(f, err); st != 0 {
 		return h.assessmentPage(c, st, f)
 	}
 	if err != nil {

@@ -28,20 +28,6 @@ func NewEngagementHandler(svc *Engagements, sessions *Sessions, assessments *Ass
 
 func engBase(c *fiber.Ctx) string { return "/t/" + web.ScopeOf(c).TenantSlug }
 
-// engFormError puts a bad-input error's messages on the form and returns the status to answer
-// with, or 0 when err is not about the input.
-func engFormError(f *web.Form, err error) int {
-	code := apperr.Code(err)
-	if code != apperr.EINVALID && code != apperr.ECONFLICT {
-		return 0
-	}
-	for k, v := range apperr.FieldsOf(err) {
-		f.Errors[k] = v
-	}
-	f.Errors["_form"] = apperr.Message(err)
-	return web.Status(code)
-}
-
 func engQuery(c *fiber.Ctx) url.Values {
 	v := url.Values{}
 	c.Context().QueryArgs().VisitAll(func(k, val []byte) { v.Add(string(k), string(val)) })
@@ -124,7 +110,7 @@ func (h *EngagementHandler) Start(c *fiber.Ctx) error {
 	e, err := h.svc.Start(c.UserContext(), StartInput{AssignmentID: f.Get("assignment_id"), Focus: f.Get("focus"),
 		SiteID: f.Get("site_id"), FocusLabel: f.Get("focus_label"), ChildInitials: f.Get("child_initials"),
 		ChildAgeBand: f.Get("child_age_band")})
-	if st := engFormError(f, err); st != 0 {
+	if st := web.FormError(f, err); st != 0 {
 		return h.newPage(c, st, f)
 	}
 	if err != nil {
@@ -254,7 +240,7 @@ func (h *EngagementHandler) Show(c *fiber.Ctx) error { return h.page(c, 200, nil
 func (h *EngagementHandler) change(c *fiber.Ctx, action, done string, run func(f *web.Form) error) error {
 	f := web.NewForm(c)
 	err := run(f)
-	if st := engFormError(f, err); st != 0 {
+	if st := web.FormError(f, err); st != 0 {
 		return h.page(c, st, f, action)
 	}
 	if err != nil {

@@ -87,7 +87,7 @@ func (h *PlanHandler) SavePlan(c *fiber.Ctx) error {
 	f := web.NewForm(c)
 	id := c.Params("engagementID")
 	_, err := h.svc.Save(c.UserContext(), id, PlanInput{StartsOn: f.Get("starts_on"), EndsOn: f.Get("ends_on")})
-	if st := recordsFormError(f, err); st != 0 {
+	if st := web.FormError(f, err); st != 0 {
 		return h.page(c, st, id, planForms{dates: f})
 	}
 	if err != nil {
@@ -111,7 +111,7 @@ func (h *PlanHandler) AddGoal(c *fiber.Ctx) error {
 		return err
 	}
 	_, err = h.svc.AddGoal(ctx, p.ID, goalInput(f))
-	if st := recordsFormError(f, err); st != 0 {
+	if st := web.FormError(f, err); st != 0 {
 		return h.page(c, st, e.ID, planForms{goal: f})
 	}
 	if err != nil {
@@ -161,7 +161,7 @@ func (h *PlanHandler) UpdateGoal(c *fiber.Ctx) error {
 		return err
 	}
 	_, reopened, err := h.svc.UpdateGoal(ctx, ge.Goal.ID, goalInput(f))
-	if st := recordsFormError(f, err); st != 0 {
+	if st := web.FormError(f, err); st != 0 {
 		return h.goalPage(c, st, f)
 	}
 	if err != nil {
@@ -198,7 +198,7 @@ func (h *PlanHandler) RecordProgress(c *fiber.Ctx) error {
 		return err
 	}
 	_, err = h.svc.RecordProgress(ctx, ge.Goal.ID, ProgressInput{Status: f.Get("status"), Note: f.Get("note")}, "")
-	if st := recordsFormError(f, err); st != 0 {
+	if st := web.FormError(f, err); st != 0 {
 		return h.page(c, st, ge.Engagement.ID, planForms{progress: f, progressGoal: ge.Goal.ID})
 	}
 	if err != nil {
@@ -217,7 +217,7 @@ func (h *PlanHandler) Agree(c *fiber.Ctx) error {
 		return err
 	}
 	_, err = h.svc.Agree(ctx, c.Params("planID"), AgreeInput{Names: f.Get("names"), Confirm: f.Get("confirm") == "yes"})
-	if st := recordsFormError(f, err); st != 0 {
+	if st := web.FormError(f, err); st != 0 {
 		return h.page(c, st, e.ID, planForms{agree: f})
 	}
 	if err != nil {

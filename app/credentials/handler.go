@@ -28,20 +28,6 @@ func base(c *fiber.Ctx) string { return "/t/" + web.ScopeOf(c).TenantSlug }
 
 func emptyForm() *web.Form { return &web.Form{Values: url.Values{}, Errors: map[string]string{}} }
 
-// formError puts a bad-input error's messages on the form and returns the status to answer
-// with, or 0 when err is not about the input.
-func formError(f *web.Form, err error) int {
-	code := apperr.Code(err)
-	if code != apperr.EINVALID && code != apperr.ECONFLICT {
-		return 0
-	}
-	for k, v := range apperr.FieldsOf(err) {
-		f.Errors[k] = v
-	}
-	f.Errors["_form"] = apperr.Message(err)
-	return web.Status(code)
-}
-
 // ---- Requirements (tenant admins) ----
 
 // RequirementsData is the requirements page.
@@ -99,7 +85,7 @@ func requirementInput(f *web.Form) RequirementInput {
 func (h *Handler) CreateRequirement(c *fiber.Ctx) error {
 	f := web.NewForm(c)
 	r, err := h.svc.SaveRequirement(c.UserContext(), "", requirementInput(f))
-	if st := formError(f, err); st != 0 {
+	if st := web.FormError(f, err); st != 0 {
 		return h.requirementsPage(c, st, f, "", nil)
 	} else if err != nil {
 		return err
@@ -112,7 +98,7 @@ func (h *Handler) CreateRequirement(c *fiber.Ctx) error {
 func (h *Handler) AddBuiltin(c *fiber.Ctx) error {
 	f := web.NewForm(c)
 	n, err := h.svc.AddBuiltin(c.UserContext(), f.Get("set"))
-	if st := formError(f, err); st != 0 {
+	if st := web.FormError(f, err); st != 0 {
 		return h.requirementsPage(c, st, nil, "", nil)
 	} else if err != nil {
 		return err
@@ -160,7 +146,7 @@ func (h *Handler) EditRequirementPage(c *fiber.Ctx) error { return h.editRequire
 func (h *Handler) UpdateRequirement(c *fiber.Ctx) error {
 	f := web.NewForm(c)
 	r, err := h.svc.SaveRequirement(c.UserContext(), c.Params("requirementID"), requirementInput(f))
-	if st := formError(f, err); st != 0 {
+	if st := web.FormError(f, err); st != 0 {
 		return h.editRequirementPage(c, st, f)
 	} else if err != nil {
 		return err
@@ -174,7 +160,7 @@ func (h *Handler) AddKind(c *fiber.Ctx) error {
 	f := web.NewForm(c)
 	id := c.Params("requirementID")
 	k, err := h.svc.AddKind(c.UserContext(), id, KindInput{Name: f.Get("kind_name"), Issuer: f.Get("issuer"), ValidMonths: f.Get("valid_months")})
-	if st := formError(f, err); st != 0 {
+	if st := web.FormError(f, err); st != 0 {
 		return h.requirementsPage(c, st, nil, id, f)
 	} else if err != nil {
 		return err
@@ -263,7 +249,7 @@ func (h *Handler) CreateCredential(c *fiber.Ctx) error {
 	f, up, closer := uploadForm(c)
 	defer closer.Close()
 	cr, err := h.svc.CreateCredential(c.UserContext(), credentialInput(f), up, h.now())
-	if st := formError(f, err); st != 0 {
+	if st := web.FormError(f, err); st != 0 {
 		return h.minePage(c, st, f)
 	} else if err != nil {
 		return err
@@ -319,7 +305,7 @@ func (h *Handler) UpdateCredential(c *fiber.Ctx) error {
 	defer closer.Close()
 	cr, err := h.svc.UpdateCredential(c.UserContext(), c.Params("credentialID"), credentialInput(f), up, h.now())
 	if apperr.Code(err) == apperr.EINVALID {
-		formError(f, err)
+		web.FormError(f, err)
 		return h.editCredentialPage(c, fiber.StatusUnprocessableEntity, f)
 	} else if err != nil {
 		return err
@@ -343,15 +329,7 @@ func (h *Handler) sendEvidence(c *fiber.Ctx, profileID string) error {
 		return err
 	}
 	defer rc.Close()
-	c.Set(fiber.HeaderContentType, cr.EvidenceType)
-	c.Set(fiber.HeaderContentDisposition, "attachment; filename=\""+cr.EvidenceName+"\"; filename*=UTF-8''"+url.PathEscape(cr.EvidenceName))
-	c.Set(fiber.HeaderCacheControl, "private, no-store")
-	c.Set("X-Content-Type-Options", "nosniff")
-	b, err := io.ReadAll(rc)
-	if err != nil {
-		return err
-	}
-	return c.Send(b)
+	return web.Attachment(c, rc, cr.EvidenceName, cr.EvidenceType)
 }
 
 // Evidence downloads a credential's evidence: a consultant their own (a supervisor their
@@ -409,7 +387,7 @@ func (h *Handler) ConsultantPage(c *fiber.Ctx) error { return h.consultantPage(c
 func (h *Handler) SetHired(c *fiber.Ctx) error {
 	f := web.NewForm(c)
 	p, err := h.svc.SetHiredOn(c.UserContext(), c.Params("profileID"), f.Get("hired_on"), h.now())
-	if st := formError(f, err); st != 0 {
+	if st := web.FormError(f, err); st != 0 {
 		return h.consultantPage(c, st, f, "")
 	} else if err != nil {
 		return err
@@ -437,7 +415,7 @@ func (h *Handler) Return(c *fiber.Ctx) error {
 	f := web.NewForm(c)
 	id := c.Params("credentialID")
 	cr, err := h.svc.Return(c.UserContext(), c.Params("profileID"), id, f.Get("note"))
-	if st := formError(f, err); st != 0 {
+	if st := web.FormError(f, err); st != 0 {
 		return h.consultantPage(c, st, f, id)
 	} else if err != nil {
 		return err

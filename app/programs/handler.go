@@ -8,7 +8,6 @@ import (
 
 	"github.com/gofiber/fiber/v2"
 
-	"github.com/holdspace/holdspace/app/apperr"
 	"github.com/holdspace/holdspace/app/authz"
 	"github.com/holdspace/holdspace/app/tenants"
 	"github.com/holdspace/holdspace/app/web"
@@ -32,21 +31,6 @@ func (h *Handler) can(c *fiber.Ctx, obj, act string) bool {
 }
 
 func base(c *fiber.Ctx) string { return "/t/" + web.ScopeOf(c).TenantSlug }
-
-// formError puts a bad-input error's messages on the form and returns the status to answer
-// with, or 0 when err is not about the input.
-func formError(f *web.Form, err error) int {
-	code := apperr.Code(err)
-	if code != apperr.EINVALID && code != apperr.ECONFLICT {
-		return 0
-	}
-	f.Errors = map[string]string{}
-	for k, v := range apperr.FieldsOf(err) {
-		f.Errors[k] = v
-	}
-	f.Errors["_form"] = apperr.Message(err)
-	return web.Status(code)
-}
 
 func emptyForm() *web.Form { return &web.Form{Values: url.Values{}, Errors: map[string]string{}} }
 
@@ -143,7 +127,7 @@ func (h *Handler) createOrg(c *fiber.Ctx, kind string) error {
 	} else {
 		o, err = h.svc.CreateAgency(c.UserContext(), orgInput(f))
 	}
-	if status := formError(f, err); status != 0 {
+	if status := web.FormError(f, err); status != 0 {
 		return h.orgsPage(c, kind, status, f)
 	} else if err != nil {
 		return err
@@ -209,7 +193,7 @@ func (h *Handler) orgEdit(c *fiber.Ctx, kind, param string, post bool) error {
 		} else {
 			_, err = h.svc.UpdateAgency(ctx, o.ID, orgInput(f))
 		}
-		if status = formError(f, err); status == 0 {
+		if status = web.FormError(f, err); status == 0 {
 			if err != nil {
 				return err
 			}
@@ -326,7 +310,7 @@ func (h *Handler) NewProgramPage(c *fiber.Ctx) error {
 func (h *Handler) CreateProgram(c *fiber.Ctx) error {
 	f := web.NewForm(c)
 	p, err := h.svc.CreateProgram(c.UserContext(), programInput(f))
-	if status := formError(f, err); status != 0 {
+	if status := web.FormError(f, err); status != 0 {
 		return h.programForm(c, nil, status, f)
 	} else if err != nil {
 		return err
@@ -359,7 +343,7 @@ func (h *Handler) UpdateProgram(c *fiber.Ctx) error {
 	}
 	f := web.NewForm(c)
 	_, err = h.svc.UpdateProgram(ctx, p.ID, programInput(f))
-	if status := formError(f, err); status != 0 {
+	if status := web.FormError(f, err); status != 0 {
 		return h.programForm(c, p, status, f)
 	} else if err != nil {
 		return err
@@ -438,7 +422,7 @@ func (h *Handler) ProgramPage(c *fiber.Ctx) error {
 func (h *Handler) AddSite(c *fiber.Ctx) error {
 	f := web.NewForm(c)
 	site, err := h.svc.AddSite(c.UserContext(), c.Params("programID"), SiteInput{Name: f.Get("site_name"), Kind: f.Get("site_kind")})
-	if status := formError(f, err); status != 0 {
+	if status := web.FormError(f, err); status != 0 {
 		return h.programPage(c, status, f)
 	} else if err != nil {
 		return err
@@ -605,7 +589,7 @@ func (h *Handler) AddFunding(c *fiber.Ctx) error {
 		return h.fundingForm(c, p, nil, fiber.StatusOK, f, 3)
 	}
 	fu, err := h.svc.AddFunding(ctx, p.ID, fundingInput(f))
-	if status := formError(f, err); status != 0 {
+	if status := web.FormError(f, err); status != 0 {
 		return h.fundingForm(c, p, nil, status, f, 0)
 	} else if err != nil {
 		return err
@@ -653,7 +637,7 @@ func (h *Handler) UpdateFunding(c *fiber.Ctx) error {
 		return h.fundingForm(c, p, fu, fiber.StatusOK, f, 3)
 	}
 	saved, err := h.svc.UpdateFunding(ctx, p.ID, fu.ID, fundingInput(f))
-	if status := formError(f, err); status != 0 {
+	if status := web.FormError(f, err); status != 0 {
 		return h.fundingForm(c, p, fu, status, f, 0)
 	} else if err != nil {
 		return err

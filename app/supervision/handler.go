@@ -23,20 +23,6 @@ func NewHandler(svc *Service) *Handler { return &Handler{svc: svc, now: time.Now
 
 func base(c *fiber.Ctx) string { return "/t/" + web.ScopeOf(c).TenantSlug + "/supervision" }
 
-// formError puts a bad-input error's messages on the form and returns the status to answer
-// with, or 0 when err is not about the input.
-func formError(f *web.Form, err error) int {
-	code := apperr.Code(err)
-	if code != apperr.EINVALID && code != apperr.ECONFLICT {
-		return 0
-	}
-	for k, v := range apperr.FieldsOf(err) {
-		f.Errors[k] = v
-	}
-	f.Errors["_form"] = apperr.Message(err)
-	return web.Status(code)
-}
-
 // AssignmentsData is the assignments page.
 type AssignmentsData struct {
 	Base        string
@@ -68,7 +54,7 @@ func (h *Handler) AssignmentsPage(c *fiber.Ctx) error { return h.assignmentsPage
 func (h *Handler) Assign(c *fiber.Ctx) error {
 	f := web.NewForm(c)
 	_, err := h.svc.Assign(c.UserContext(), f.Get("supervisor_id"), f.Get("consultant_id"))
-	if st := formError(f, err); st != 0 {
+	if st := web.FormError(f, err); st != 0 {
 		return h.assignmentsPage(c, st, f)
 	}
 	if err != nil {
@@ -174,7 +160,7 @@ func (h *Handler) CreateRecord(c *fiber.Ctx) error {
 	in := RecordInput{HeldOn: f.Get("held_on"), Minutes: f.Get("minutes"), Format: f.Get("format"),
 		Attendees: f.Values["attendees"], Notes: f.Get("notes")}
 	r, err := h.svc.CreateRecord(c.UserContext(), in, h.now())
-	if st := formError(f, err); st != 0 {
+	if st := web.FormError(f, err); st != 0 {
 		return h.recordPage(c, st, f)
 	}
 	if err != nil {

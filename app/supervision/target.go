@@ -112,7 +112,7 @@ func (h *Handler) TargetPage(c *fiber.Ctx) error { return h.targetPage(c, 200, n
 func (h *Handler) SaveTarget(c *fiber.Ctx) error {
 	f := web.NewForm(c)
 	before, after, err := h.svc.SetTarget(c.UserContext(), f.Get("target_minutes"))
-	if st := formError(f, err); st != 0 {
+	if st := web.FormError(f, err); st != 0 {
 		return h.targetPage(c, st, f)
 	}
 	if err != nil {
