@@ -68,7 +68,7 @@ func resourceInputOf(f *web.Form) ResourceInput {
 func (h *ResourceHandler) AddResource(c *fiber.Ctx) error {
 	f := web.NewForm(c)
 	r, err := h.svc.Save(c.UserContext(), "", resourceInputOf(f))
-	if st := sessFormError(f, err); st != 0 {
+	if st := web.FormError(f, err); st != 0 {
 		return h.page(c, st, f, nil)
 	}
 	if err != nil {
@@ -98,7 +98,7 @@ func (h *ResourceHandler) UpdateResource(c *fiber.Ctx) error {
 	}
 	f := web.NewForm(c)
 	r, err := h.svc.Save(ctx, old.ID, resourceInputOf(f))
-	if st := sessFormError(f, err); st != 0 {
+	if st := web.FormError(f, err); st != 0 {
 		return h.page(c, st, f, old)
 	}
 	if err != nil {

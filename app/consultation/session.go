@@ -28,7 +28,8 @@ const (
 	SessionMaxSummary   = 2000
 	SessionMaxText      = 500
 	SessionMaxCount     = 500 // participants of one role
-	SessionFormRows     = 3   // follow-up, referral and resource rows on the form
+	SessionFormRows     = 3   // empty follow-up, referral and resource rows on the form
+	SessionMaxRows      = 30  // follow-ups, referrals or resources one session holds
 	SessionUnlockDays   = 7
 	SessionPageSize     = 25
 	sessionCSVBatchSize = 1000
@@ -255,8 +256,9 @@ type SessionInput struct {
 	Goals         []GoalProgressInput
 }
 
-// FollowUpInput is one follow-up row of the form.
-type FollowUpInput struct{ Description, DueOn string }
+// FollowUpInput is one follow-up row of the form; ID names the follow-up a row of the edit
+// form changes (empty for a new one).
+type FollowUpInput struct{ ID, Description, DueOn string }
 
 // ReferralInput is one referral row of the form.
 type ReferralInput struct{ Kind, Note string }
@@ -272,14 +274,15 @@ type sessionContext struct {
 	eng       *Engagement
 	vocab     *Vocabulary
 	today     string
-	resources map[string]bool // resource id → exists
+	resources map[string]string // resource id → title
 	goals     map[string]*Goal
+	followUps map[string]*FollowUp // edit: the session's follow-ups by id, done ones too
 }
 
 // sessionParts is a valid session and the rows recorded with it.
 type sessionParts struct {
 	s         *Session
-	followUps []*FollowUp
+	followUps []*FollowUp // on edit, those with an ID change an open follow-up of the session
 	referrals []*Referral
 	shares    []*SessionResource
 	updates   []*GoalUpdate
@@ -288,8 +291,9 @@ type sessionParts struct {
 
 func sessTrim(s string) string { return strings.TrimSpace(s) }
 
-// validateSession checks the form and returns the rows to write. edit leaves out the rows
-// recorded only once (follow-ups, referrals, resources, goal progress).
+// validateSession checks the form and returns the rows to write. edit leaves out goal
+// progress (history, recorded only once) and lets follow-up rows name the session's open
+// follow-ups; a follow-up already done is kept as it is (its row may not change or remove it).
 func validateSession(in SessionInput, sx *sessionContext, edit bool) (*sessionParts, error) {
 	bad := map[string]string{}
 	p := &sessionParts{s: &Session{}}
@@ -365,18 +369,32 @@ func validateSession(in SessionInput, sx *sessionContext, edit bool) (*sessionPa
 	if utf8.RuneCountInString(s.Summary) > SessionMaxSummary {
 		bad["summary"] = "Keep the shared summary to 2,000 characters or fewer."
 	}
-	if edit {
-		if len(bad) > 0 {
-			return nil, apperr.Invalid(bad)
-		}
-		return p, nil
-	}
+	seenFollowUp := map[string]bool{}
 	for i, f := range in.FollowUps {
-		d, due := sessTrim(f.Description), sessTrim(f.DueOn)
-		if d == "" && due == "" {
-			continue
-		}
+		id, d, due := sessTrim(f.ID), sessTrim(f.Description), sessTrim(f.DueOn)
 		key := fmt.Sprintf("followup_%d", i)
+		if id != "" {
+			old := sx.followUps[id]
+			switch {
+			case old != nil && old.DoneOn != "":
+				// Done (perhaps while the form was open): kept as it was done.
+				if d == "" && due == "" {
+					bad["followups"] = fmt.Sprintf("%q was marked done on %s, so it stays on the session.", old.Description, old.DoneOn)
+				} else if d != old.Description || due != old.DueOn {
+					bad[key] = fmt.Sprintf("This follow-up was marked done on %s, so it stays as it was done. Save again to add what you typed as a new follow-up, or clear the row.", old.DoneOn)
+				}
+				continue
+			case old == nil || seenFollowUp[id]:
+				if d != "" || due != "" {
+					bad[key] = "This follow-up is no longer on the session. Save again to add what you typed as a new follow-up, or clear the row."
+				}
+				continue
+			}
+			seenFollowUp[id] = true
+		}
+		if d == "" && due == "" {
+			continue // an empty row; on edit, an open follow-up whose row is cleared is removed
+		}
 		switch _, err := time.Parse(time.DateOnly, due); {
 		case d == "":
 			bad[key] = "Describe the follow-up, or clear its date."
@@ -387,8 +405,11 @@ func validateSession(in SessionInput, sx *sessionContext, edit bool) (*sessionPa
 		case held != "" && due < held:
 			bad[key] = "The due date cannot be before the session."
 		default:
-			p.followUps = append(p.followUps, &FollowUp{Description: d, DueOn: due})
+			p.followUps = append(p.followUps, &FollowUp{ID: id, Description: d, DueOn: due})
 		}
+	}
+	if len(p.followUps) > SessionMaxRows {
+		bad["followups"] = fmt.Sprintf("Keep it to %d follow-ups a session.", SessionMaxRows)
 	}
 	for i, r := range in.Referrals {
 		k, note := sessTrim(r.Kind), sessTrim(r.Note)
@@ -405,6 +426,9 @@ func validateSession(in SessionInput, sx *sessionContext, edit bool) (*sessionPa
 			p.referrals = append(p.referrals, &Referral{Kind: k, Note: note})
 		}
 	}
+	if len(p.referrals) > SessionMaxRows {
+		bad["referrals"] = fmt.Sprintf("Keep it to %d referrals a session.", SessionMaxRows)
+	}
 	shared := map[string]bool{}
 	for i, r := range in.Resources {
 		id, with := sessTrim(r.ResourceID), sessTrim(r.SharedWith)
@@ -412,8 +436,8 @@ func validateSession(in SessionInput, sx *sessionContext, edit bool) (*sessionPa
 			continue
 		}
 		key := fmt.Sprintf("resource_%d", i)
-		switch {
-		case !sx.resources[id]:
+		switch _, known := sx.resources[id]; {
+		case !known:
 			bad[key] = "Choose a resource from the library."
 		case with != SharedWithProgram && with != SharedWithFamily:
 			bad[key] = "Say whether it was shared with the program or with the family."
@@ -423,6 +447,12 @@ func validateSession(in SessionInput, sx *sessionContext, edit bool) (*sessionPa
 			shared[id] = true
 			p.shares = append(p.shares, &SessionResource{ResourceID: id, SharedWith: with})
 		}
+	}
+	if len(p.shares) > SessionMaxRows {
+		bad["resources"] = fmt.Sprintf("Keep it to %d resources a session.", SessionMaxRows)
+	}
+	if edit {
+		in.Goals = nil // goal progress is history: recorded with the session, not changed
 	}
 	for _, g := range in.Goals {
 		st, note := sessTrim(g.Status), sessTrim(g.Note)
@@ -510,18 +540,19 @@ func (s *Sessions) AgreedGoals(ctx context.Context, engagementID string) ([]Goal
 	return goals, err
 }
 
-func (s *Sessions) resourceIDs(ctx context.Context) (map[string]bool, error) {
+// resourceTitles is the tenant's library: resource id → title.
+func (s *Sessions) resourceTitles(ctx context.Context) (map[string]string, error) {
 	t, err := database.For(ctx, s.db)
 	if err != nil {
 		return nil, err
 	}
-	var ids []string
-	if err := t.Select((*Resource)(nil)).Column("res.id").Scan(ctx, &ids); err != nil {
+	var list []Resource
+	if err := t.Select(&list).Column("res.id", "res.title").Scan(ctx); err != nil {
 		return nil, err
 	}
-	out := make(map[string]bool, len(ids))
-	for _, id := range ids {
-		out[id] = true
+	out := make(map[string]string, len(list))
+	for _, r := range list {
+		out[r.ID] = r.Title
 	}
 	return out, nil
 }
@@ -535,7 +566,7 @@ func (s *Sessions) contextFor(ctx context.Context, e *Engagement, withChildren b
 	if !withChildren {
 		return sx, nil
 	}
-	if sx.resources, err = s.resourceIDs(ctx); err != nil {
+	if sx.resources, err = s.resourceTitles(ctx); err != nil {
 		return nil, err
 	}
 	goals, err := s.AgreedGoals(ctx, e.ID)
@@ -803,12 +834,67 @@ func (s *Sessions) EditForm(ctx context.Context, id string) (*Session, *Engageme
 	for k, n := range x.Participants {
 		in.Participants[k] = strconv.Itoa(n)
 	}
+	w, err := s.work(ctx, x.ID)
+	if err != nil {
+		return nil, nil, in, err
+	}
+	for _, f := range w.followUps {
+		if f.DoneOn == "" { // done ones are shown as done, not as rows to change
+			in.FollowUps = append(in.FollowUps, FollowUpInput{ID: f.ID, Description: f.Description, DueOn: f.DueOn})
+		}
+	}
+	for _, r := range w.referrals {
+		in.Referrals = append(in.Referrals, ReferralInput{Kind: r.Kind, Note: r.Note})
+	}
+	for _, r := range w.shares {
+		in.Resources = append(in.Resources, ResourceShareInput{ResourceID: r.ResourceID, SharedWith: r.SharedWith})
+	}
 	if x.NotesSealed != "" {
 		if in.Notes, err = s.openNotes(ctx, x); err != nil {
 			return nil, nil, in, err
 		}
 	}
 	return x, e, in, nil
+}
+
+// sessionWork is what was recorded with a session besides its own fields (goal progress
+// aside): its follow-ups (done ones too), referrals and resources shared.
+type sessionWork struct {
+	followUps []*FollowUp
+	referrals []*Referral
+	shares    []*SessionResource
+}
+
+// work reads a session's follow-ups, referrals and resources shared (the caller has checked
+// the person may see the session).
+func (s *Sessions) work(ctx context.Context, sessionID string) (*sessionWork, error) {
+	t, err := database.For(ctx, s.db)
+	if err != nil {
+		return nil, err
+	}
+	w := new(sessionWork)
+	if err := t.Select(&w.followUps).Where("fu.session_id = ?", sessionID).OrderExpr("fu.due_on, fu.created_at, fu.id").Scan(ctx); err != nil {
+		return nil, err
+	}
+	if err := t.Select(&w.referrals).Where("rf.session_id = ?", sessionID).OrderExpr("rf.kind, rf.id").Scan(ctx); err != nil {
+		return nil, err
+	}
+	err = t.Select(&w.shares).Join("JOIN resources AS res ON res.tenant_id = sres.tenant_id AND res.id = sres.resource_id").
+		Where("sres.session_id = ?", sessionID).OrderExpr("res.title, sres.resource_id").Scan(ctx)
+	return w, err
+}
+
+// SessionFollowUps are a session's follow-ups, done ones too (the edit form shows those as
+// done; they stay as they are). Errors: ENOTFOUND.
+func (s *Sessions) SessionFollowUps(ctx context.Context, sessionID string) ([]*FollowUp, error) {
+	if _, err := s.load(ctx, sessionID); err != nil {
+		return nil, err
+	}
+	w, err := s.work(ctx, sessionID)
+	if err != nil {
+		return nil, err
+	}
+	return w.followUps, nil
 }
 
 func (s *Sessions) editable(ctx context.Context, id string) (*Session, *Engagement, error) {
@@ -830,8 +916,12 @@ func (s *Sessions) editable(ctx context.Context, id string) (*Session, *Engageme
 	return x, e, err
 }
 
-// Update changes a session while it is editable, and re-balances the engagement's counters.
-// Errors: EINVALID naming each bad field; ENOTFOUND; EFORBIDDEN when locked or not theirs.
+// Update changes a session while it is editable, with its follow-ups (changed, added, or
+// removed by clearing their row; a follow-up already done stays as it was done), referrals and
+// resources shared (replaced by what the form holds), and re-balances the engagement's
+// counters: one transaction, audited with what changed. Goal progress is not changed.
+// Errors: EINVALID naming each bad field (nothing is written); ENOTFOUND; EFORBIDDEN when
+// locked or not theirs; ECONFLICT when a follow-up was marked done while the form was open.
 func (s *Sessions) Update(ctx context.Context, id string, in SessionInput) (*Session, error) {
 	sc, err := database.ScopeFrom(ctx)
 	if err != nil {
@@ -841,9 +931,17 @@ func (s *Sessions) Update(ctx context.Context, id string, in SessionInput) (*Ses
 	if err != nil {
 		return nil, err
 	}
-	sx, err := s.contextFor(ctx, e, false)
+	sx, err := s.contextFor(ctx, e, true)
 	if err != nil {
 		return nil, err
+	}
+	old, err := s.work(ctx, x.ID)
+	if err != nil {
+		return nil, err
+	}
+	sx.followUps = map[string]*FollowUp{}
+	for _, f := range old.followUps {
+		sx.followUps[f.ID] = f
 	}
 	p, err := validateSession(in, sx, true)
 	if err != nil {
@@ -853,6 +951,7 @@ func (s *Sessions) Update(ctx context.Context, id string, in SessionInput) (*Ses
 	if n.NotesSealed, err = s.seal(sc.TenantID, x.ID, p.notes); err != nil {
 		return nil, err
 	}
+	changes := s.sessionChanges(x, p)
 	now := database.Now()
 	err = database.InTx(ctx, s.db, func(ctx context.Context) error {
 		t, err := database.For(ctx, s.db)
@@ -868,17 +967,217 @@ func (s *Sessions) Update(ctx context.Context, id string, in SessionInput) (*Ses
 		if err != nil {
 			return err
 		}
+		work, err := s.saveWork(ctx, x, old, p, sx.resources)
+		if err != nil {
+			return err
+		}
+		changes = append(changes, work...)
 		if err := s.rebalance(ctx, x.EngagementID); err != nil {
 			return err
 		}
-		return s.audit.Record(ctx, "session.update", "consultation_session", x.ID,
-			fmt.Sprintf("%s, %d minutes, %s", n.HeldOn, n.Minutes, ServiceLabel(n.Service)))
+		detail := fmt.Sprintf("%s, %d minutes, %s.", n.HeldOn, n.Minutes, ServiceLabel(n.Service))
+		if len(changes) == 0 {
+			detail += " Nothing changed."
+		} else {
+			detail += " " + strings.Join(changes, " ")
+		}
+		return s.audit.Record(ctx, "session.update", "consultation_session", x.ID, detail)
 	})
 	if err != nil {
 		return nil, err
 	}
 	n.ID, n.EngagementID = x.ID, x.EngagementID
 	return n, nil
+}
+
+// errFollowUpDone is the answer when a follow-up was marked done while the form was open.
+func errFollowUpDone() error {
+	return apperr.Errorf(apperr.ECONFLICT, "A follow-up of this session was marked done while you were changing it. Check the follow-ups and save again.")
+}
+
+// sessionChanges says in words which of the session's own fields an edit changes (never their
+// content: the notes and summary are only named).
+func (s *Sessions) sessionChanges(x *Session, p *sessionParts) []string {
+	n := p.s
+	var what []string
+	if x.HeldOn != n.HeldOn {
+		what = append(what, "date "+x.HeldOn+" → "+n.HeldOn)
+	}
+	if x.Minutes != n.Minutes {
+		what = append(what, fmt.Sprintf("minutes %d → %d", x.Minutes, n.Minutes))
+	}
+	if x.Mode != n.Mode {
+		what = append(what, "mode "+ModeLabel(x.Mode)+" → "+ModeLabel(n.Mode))
+	}
+	if x.Service != n.Service || x.TrainingTopic != n.TrainingTopic {
+		what = append(what, "service")
+	}
+	if fmt.Sprint(map[string]int(x.Participants)) != fmt.Sprint(map[string]int(n.Participants)) {
+		what = append(what, "who took part")
+	}
+	if strings.Join(x.Topics, "\x00") != strings.Join(n.Topics, "\x00") {
+		what = append(what, "topics")
+	}
+	if x.NotesSealed != "" || p.notes != "" {
+		if was, err := s.keys.Open(x.NotesSealed, x.TenantID, x.ID); x.NotesSealed == "" || err != nil || was != p.notes {
+			what = append(what, "notes")
+		}
+	}
+	if x.Summary != n.Summary {
+		what = append(what, "shared summary")
+	}
+	if len(what) == 0 {
+		return nil
+	}
+	return []string{"Changed: " + strings.Join(what, ", ") + "."}
+}
+
+// saveWork writes the edit's follow-ups, referrals and resources shared (inside the
+// transaction) and says in words what changed. Follow-ups already done are never touched.
+func (s *Sessions) saveWork(ctx context.Context, x *Session, old *sessionWork, p *sessionParts, titles map[string]string) ([]string, error) {
+	t, err := database.For(ctx, s.db)
+	if err != nil {
+		return nil, err
+	}
+	var changes []string
+	byID := map[string]*FollowUp{}
+	for _, f := range old.followUps {
+		byID[f.ID] = f
+	}
+	kept := map[string]bool{}
+	var added []*FollowUp
+	for _, f := range p.followUps {
+		if f.ID == "" {
+			f.ID, f.SessionID, f.EngagementID, f.ProfileID, f.CreatedAt = database.NewID(), x.ID, x.EngagementID, x.ProfileID, database.Now()
+			added = append(added, f)
+			changes = append(changes, fmt.Sprintf("Follow-up added: %q, due %s.", f.Description, f.DueOn))
+			continue
+		}
+		kept[f.ID] = true
+		was := byID[f.ID]
+		if was.Description == f.Description && was.DueOn == f.DueOn {
+			continue
+		}
+		res, err := t.Update((*FollowUp)(nil)).Set("description = ?", f.Description).Set("due_on = ?", f.DueOn).
+			Where("fu.id = ? AND fu.session_id = ? AND fu.done_on = ''", f.ID, x.ID).Exec(ctx)
+		if err != nil {
+			return nil, err
+		}
+		if n, _ := res.RowsAffected(); n != 1 {
+			return nil, errFollowUpDone()
+		}
+		changes = append(changes, fmt.Sprintf("Follow-up changed: %q, due %s (was %q, due %s).", f.Description, f.DueOn, was.Description, was.DueOn))
+	}
+	var removed []string
+	for _, f := range old.followUps {
+		if f.DoneOn == "" && !kept[f.ID] {
+			removed = append(removed, f.ID)
+			changes = append(changes, fmt.Sprintf("Follow-up removed: %q, due %s.", f.Description, f.DueOn))
+		}
+	}
+	if len(removed) > 0 {
+		res, err := t.Delete((*FollowUp)(nil)).
+			Where("fu.session_id = ? AND fu.done_on = '' AND fu.id IN (?)", x.ID, bun.In(removed)).Exec(ctx)
+		if err != nil {
+			return nil, err
+		}
+		if n, _ := res.RowsAffected(); n != int64(len(removed)) {
+			return nil, errFollowUpDone()
+		}
+	}
+	if len(added) > 0 {
+		if _, err := database.InsertMany(t, added).Exec(ctx); err != nil {
+			return nil, err
+		}
+	}
+
+	// Referrals: replaced by the form's when they differ.
+	oldRefs, newRefs := map[string]int{}, map[string]int{}
+	for _, r := range old.referrals {
+		oldRefs[r.Kind+"\x00"+r.Note]++
+	}
+	for _, r := range p.referrals {
+		newRefs[r.Kind+"\x00"+r.Note]++
+	}
+	refWords := func(r *Referral) string {
+		if r.Note == "" {
+			return ReferralKindLabel(r.Kind)
+		}
+		return fmt.Sprintf("%s (%q)", ReferralKindLabel(r.Kind), r.Note)
+	}
+	same := len(old.referrals) == len(p.referrals)
+	for _, r := range p.referrals {
+		k := r.Kind + "\x00" + r.Note
+		if oldRefs[k] > 0 {
+			oldRefs[k]--
+			continue
+		}
+		same = false
+		changes = append(changes, "Referral added: "+refWords(r)+".")
+	}
+	for _, r := range old.referrals {
+		k := r.Kind + "\x00" + r.Note
+		if newRefs[k] > 0 {
+			newRefs[k]--
+			continue
+		}
+		same = false
+		changes = append(changes, "Referral removed: "+refWords(r)+".")
+	}
+	if !same {
+		if _, err := t.Delete((*Referral)(nil)).Where("rf.session_id = ?", x.ID).Exec(ctx); err != nil {
+			return nil, err
+		}
+		for _, r := range p.referrals {
+			r.ID, r.SessionID, r.EngagementID = database.NewID(), x.ID, x.EngagementID
+		}
+		if len(p.referrals) > 0 {
+			if _, err := database.InsertMany(t, p.referrals).Exec(ctx); err != nil {
+				return nil, err
+			}
+		}
+	}
+
+	// Resources shared: replaced by the form's when they differ.
+	withWords := map[string]string{SharedWithProgram: "the program", SharedWithFamily: "the family"}
+	oldShares := map[string]string{}
+	for _, r := range old.shares {
+		oldShares[r.ResourceID] = r.SharedWith
+	}
+	newShares := map[string]bool{}
+	sharesChanged := len(old.shares) != len(p.shares)
+	for _, r := range p.shares {
+		newShares[r.ResourceID] = true
+		was, ok := oldShares[r.ResourceID]
+		switch {
+		case !ok:
+			changes = append(changes, fmt.Sprintf("Resource shared with %s: %q.", withWords[r.SharedWith], titles[r.ResourceID]))
+			sharesChanged = true
+		case was != r.SharedWith:
+			changes = append(changes, fmt.Sprintf("Resource now shared with %s: %q.", withWords[r.SharedWith], titles[r.ResourceID]))
+			sharesChanged = true
+		}
+	}
+	for _, r := range old.shares {
+		if !newShares[r.ResourceID] {
+			changes = append(changes, fmt.Sprintf("Resource no longer listed as shared: %q.", titles[r.ResourceID]))
+			sharesChanged = true
+		}
+	}
+	if sharesChanged {
+		if _, err := t.Delete((*SessionResource)(nil)).Where("sres.session_id = ?", x.ID).Exec(ctx); err != nil {
+			return nil, err
+		}
+		for _, r := range p.shares {
+			r.SessionID, r.EngagementID = x.ID, x.EngagementID
+		}
+		if len(p.shares) > 0 {
+			if _, err := database.InsertMany(t, p.shares).Exec(ctx); err != nil {
+				return nil, err
+			}
+		}
+	}
+	return changes, nil
 }
 
 // rebalance recounts an engagement's dosage counters from its sessions (after an edit).

@@ -3,6 +3,7 @@ package consultation
 import (
 	"bufio"
 	"fmt"
+	"html/template"
 	"net/url"
 	"strconv"
 
@@ -27,20 +28,6 @@ func NewSessionHandler(svc *Sessions, resources *Resources) *SessionHandler {
 
 func sessBase(c *fiber.Ctx) string { return "/t/" + web.ScopeOf(c).TenantSlug }
 
-// sessFormError puts a bad-input error's messages on the form and returns the status to
-// answer with, or 0 when err is not about the input.
-func sessFormError(f *web.Form, err error) int {
-	code := apperr.Code(err)
-	if code != apperr.EINVALID && code != apperr.ECONFLICT {
-		return 0
-	}
-	for k, v := range apperr.FieldsOf(err) {
-		f.Errors[k] = v
-	}
-	f.Errors["_form"] = apperr.Message(err)
-	return web.Status(code)
-}
-
 // sessionInputOf reads the record/edit form.
 func sessionInputOf(f *web.Form) SessionInput {
 	in := SessionInput{HeldOn: f.Get("held_on"), Minutes: f.Get("minutes"), Mode: f.Get("mode"), Service: f.Get("service"),
@@ -49,10 +36,16 @@ func sessionInputOf(f *web.Form) SessionInput {
 	for _, r := range ParticipantRoles {
 		in.Participants[r.Value] = f.Get("p_" + r.Value)
 	}
-	for i := 0; i < SessionFormRows; i++ {
+	for i := range rowCount(f, "followup") {
 		n := strconv.Itoa(i)
-		in.FollowUps = append(in.FollowUps, FollowUpInput{f.Get("followup_desc_" + n), f.Get("followup_due_" + n)})
+		in.FollowUps = append(in.FollowUps, FollowUpInput{ID: f.Get("followup_id_" + n), Description: f.Get("followup_desc_" + n), DueOn: f.Get("followup_due_" + n)})
+	}
+	for i := range rowCount(f, "referral") {
+		n := strconv.Itoa(i)
 		in.Referrals = append(in.Referrals, ReferralInput{f.Get("referral_kind_" + n), f.Get("referral_note_" + n)})
+	}
+	for i := range rowCount(f, "resource") {
+		n := strconv.Itoa(i)
 		in.Resources = append(in.Resources, ResourceShareInput{f.Get("resource_id_" + n), f.Get("resource_with_" + n)})
 	}
 	for _, id := range f.Values["goal_ids"] {
@@ -61,7 +54,16 @@ func sessionInputOf(f *web.Form) SessionInput {
 	return in
 }
 
-// formOf fills a form with a session's values (the edit form, or the defaults).
+// rowCount is how many rows of a repeated list ("followup", "referral", "resource") the form
+// holds: its <list>_rows field (the edit form has a row per recorded one and empty rows to add),
+// at least SessionFormRows.
+func rowCount(f *web.Form, list string) int {
+	n, _ := strconv.Atoi(f.Get(list + "_rows"))
+	return min(max(n, SessionFormRows), SessionMaxRows+SessionFormRows)
+}
+
+// formOf fills a form with a session's values (the edit form, or the defaults), its
+// follow-ups, referrals and resources followed by empty rows.
 func formOf(in SessionInput) *web.Form {
 	f := &web.Form{Values: url.Values{}, Errors: map[string]string{}}
 	f.Values.Set("held_on", in.HeldOn)
@@ -77,6 +79,25 @@ func formOf(in SessionInput) *web.Form {
 	}
 	f.Values.Set("notes", in.Notes)
 	f.Values.Set("summary", in.Summary)
+	for i, r := range in.FollowUps {
+		n := strconv.Itoa(i)
+		f.Values.Set("followup_id_"+n, r.ID)
+		f.Values.Set("followup_desc_"+n, r.Description)
+		f.Values.Set("followup_due_"+n, r.DueOn)
+	}
+	for i, r := range in.Referrals {
+		n := strconv.Itoa(i)
+		f.Values.Set("referral_kind_"+n, r.Kind)
+		f.Values.Set("referral_note_"+n, r.Note)
+	}
+	for i, r := range in.Resources {
+		n := strconv.Itoa(i)
+		f.Values.Set("resource_id_"+n, r.ResourceID)
+		f.Values.Set("resource_with_"+n, r.SharedWith)
+	}
+	f.Values.Set("followup_rows", strconv.Itoa(len(in.FollowUps)+SessionFormRows))
+	f.Values.Set("referral_rows", strconv.Itoa(len(in.Referrals)+SessionFormRows))
+	f.Values.Set("resource_rows", strconv.Itoa(len(in.Resources)+SessionFormRows))
 	return f
 }
 
@@ -95,6 +116,7 @@ type FormRow struct {
 	A, B       string // the two fields as typed
 	Error      string
 	ErrorField string
+	ID         string // the follow-up an edit form's row changes
 }
 
 // Ordinal is the row's number as people count (the first row is 1).
@@ -118,6 +140,7 @@ type SessionFormData struct {
 	Topics        []Option
 	Participants  []ParticipantField
 	FollowUps     []FormRow
+	DoneFollowUps []*FollowUp // edit: follow-ups already done, shown as done and kept
 	Referrals     []FormRow
 	Resources     []FormRow
 	ReferralKinds []Choice
@@ -131,8 +154,9 @@ type SessionFormData struct {
 	Today         string
 }
 
-func (h *SessionHandler) formData(c *fiber.Ctx, e *Engagement, f *web.Form, edit bool) (*SessionFormData, error) {
-	ctx := c.UserContext()
+// formData is the record form (x nil) or the edit form of x, with the values of f.
+func (h *SessionHandler) formData(c *fiber.Ctx, e *Engagement, f *web.Form, x *Session) (*SessionFormData, error) {
+	ctx, edit := c.UserContext(), x != nil
 	v, err := h.svc.Vocabulary(ctx)
 	if err != nil {
 		return nil, err
@@ -155,20 +179,34 @@ func (h *SessionHandler) formData(c *fiber.Ctx, e *Engagement, f *web.Form, edit
 	for _, r := range ParticipantRoles {
 		d.Participants = append(d.Participants, ParticipantField{"p_" + r.Value, r.Label, f.Get("p_" + r.Value)})
 	}
+	var recorded []*FollowUp
 	if edit {
-		return d, nil
+		if recorded, err = h.svc.SessionFollowUps(ctx, x.ID); err != nil {
+			return nil, err
+		}
+		for _, fu := range recorded {
+			if fu.DoneOn != "" {
+				d.DoneFollowUps = append(d.DoneFollowUps, fu)
+			}
+		}
 	}
-	for i := 0; i < SessionFormRows; i++ {
+	d.FollowUps = followUpRows(f, recorded)
+	for i := range rowCount(f, "referral") {
 		n := strconv.Itoa(i)
-		d.FollowUps = append(d.FollowUps, FormRow{i, f.Get("followup_desc_" + n), f.Get("followup_due_" + n), f.Error("followup_" + n), "followup_desc_" + n})
-		d.Referrals = append(d.Referrals, FormRow{i, f.Get("referral_kind_" + n), f.Get("referral_note_" + n), f.Error("referral_" + n), "referral_kind_" + n})
-		d.Resources = append(d.Resources, FormRow{i, f.Get("resource_id_" + n), f.Get("resource_with_" + n), f.Error("resource_" + n), "resource_id_" + n})
+		d.Referrals = append(d.Referrals, FormRow{N: i, A: f.Get("referral_kind_" + n), B: f.Get("referral_note_" + n), Error: f.Error("referral_" + n), ErrorField: "referral_kind_" + n})
+	}
+	for i := range rowCount(f, "resource") {
+		n := strconv.Itoa(i)
+		d.Resources = append(d.Resources, FormRow{N: i, A: f.Get("resource_id_" + n), B: f.Get("resource_with_" + n), Error: f.Error("resource_" + n), ErrorField: "resource_id_" + n})
 	}
 	for _, k := range ReferralKinds {
 		d.ReferralKinds = append(d.ReferralKinds, Choice{k.Value, k.Label})
 	}
 	if d.Library, err = h.resources.All(ctx); err != nil {
 		return nil, err
+	}
+	if edit {
+		return d, nil
 	}
 	goals, err := h.svc.AgreedGoals(ctx, e.ID)
 	if err != nil {
@@ -189,6 +227,40 @@ func (h *SessionHandler) formData(c *fiber.Ctx, e *Engagement, f *web.Form, edit
 	return d, nil
 }
 
+// followUpRows are the form's follow-up rows; recorded are the session's follow-ups (none on
+// the record form). A row naming a follow-up now done is left out when it holds nothing new
+// (the follow-up is listed as done); a row naming one that is done or gone keeps what was typed,
+// as a new follow-up: nothing typed is lost.
+func followUpRows(f *web.Form, recorded []*FollowUp) []FormRow {
+	byID := map[string]*FollowUp{}
+	for _, fu := range recorded {
+		byID[fu.ID] = fu
+	}
+	var rows []FormRow
+	seen := map[string]bool{}
+	for i := range rowCount(f, "followup") {
+		n := strconv.Itoa(i)
+		r := FormRow{A: f.Get("followup_desc_" + n), B: f.Get("followup_due_" + n), Error: f.Error("followup_" + n), ID: f.Get("followup_id_" + n)}
+		if was := byID[r.ID]; r.ID != "" && (was == nil || was.DoneOn != "" || seen[r.ID]) {
+			a, b := sessTrim(r.A), sessTrim(r.B)
+			if was != nil && was.DoneOn != "" && ((a == "" && b == "") || (a == was.Description && b == was.DueOn)) {
+				continue
+			}
+			r.ID = ""
+			if r.Error == "" && (a != "" || b != "") {
+				r.Error = "This follow-up was marked done or taken off the session meanwhile. Saving adds what you typed as a new follow-up; clear the row if it is not needed."
+			}
+		}
+		if r.ID != "" {
+			seen[r.ID] = true
+		}
+		r.N = len(rows)
+		r.ErrorField = "followup_desc_" + strconv.Itoa(r.N)
+		rows = append(rows, r)
+	}
+	return rows
+}
+
 // defaults is a fresh form: today (in the tenant's time zone), the engagement's last mode
 // and its usual participants.
 func (h *SessionHandler) defaults(c *fiber.Ctx, e *Engagement) (*web.Form, error) {
@@ -207,7 +279,7 @@ func (h *SessionHandler) defaults(c *fiber.Ctx, e *Engagement) (*web.Form, error
 }
 
 func (h *SessionHandler) recordPage(c *fiber.Ctx, status int, e *Engagement, f *web.Form, saved *Session) error {
-	d, err := h.formData(c, e, f, false)
+	d, err := h.formData(c, e, f, nil)
 	if err != nil {
 		return err
 	}
@@ -240,7 +312,7 @@ func (h *SessionHandler) RecordSession(c *fiber.Ctx) error {
 	}
 	f := web.NewForm(c)
 	x, err := h.svc.Record(ctx, e.ID, sessionInputOf(f))
-	if st := sessFormError(f, err); st != 0 {
+	if st := web.FormError(f, err); st != 0 {
 		return h.recordPage(c, st, e, f, nil)
 	}
 	if err != nil {
@@ -274,7 +346,7 @@ func (h *SessionHandler) SessionPage(c *fiber.Ctx) error {
 }
 
 func (h *SessionHandler) editPage(c *fiber.Ctx, status int, x *Session, e *Engagement, f *web.Form) error {
-	d, err := h.formData(c, e, f, true)
+	d, err := h.formData(c, e, f, x)
 	if err != nil {
 		return err
 	}
@@ -300,7 +372,7 @@ func (h *SessionHandler) UpdateSession(c *fiber.Ctx) error {
 	}
 	f := web.NewForm(c)
 	_, err = h.svc.Update(ctx, x.ID, sessionInputOf(f))
-	if st := sessFormError(f, err); st != 0 {
+	if st := web.FormError(f, err); st != 0 {
 		return h.editPage(c, st, x, e, f)
 	}
 	if err != nil {
@@ -315,7 +387,7 @@ func (h *SessionHandler) UnlockSession(c *fiber.Ctx) error {
 	ctx := c.UserContext()
 	f := web.NewForm(c)
 	_, err := h.svc.Unlock(ctx, c.Params("sessionID"), f.Get("reason"))
-	if st := sessFormError(f, err); st != 0 {
+	if st := web.FormError(f, err); st != 0 {
 		v, verr := h.svc.View(ctx, c.Params("sessionID"))
 		if verr != nil {
 			return verr
@@ -343,7 +415,7 @@ type SessionsData struct {
 	Services   []Choice
 	FollowUps  []FollowUp
 	Consultant bool
-	NextQuery  string
+	NextQuery  template.URL // the next page's query string, encoded by url.Values
 	Today      string
 }
 
@@ -375,7 +447,7 @@ func (h *SessionHandler) SessionsPage(c *fiber.Ctx) error {
 				q.Set(k, val)
 			}
 		}
-		d.NextQuery = q.Encode()
+		d.NextQuery = template.URL(q.Encode())
 	}
 	if web.WantsFragment(c) {
 		return web.Render(c, 200, "consultation/sessions", "consultation/_sessions", web.View{Title: "Sessions", D: d})
@@ -453,7 +525,7 @@ func (h *SessionHandler) SaveSessionLists(c *fiber.Ctx) error {
 	} else {
 		err = h.svc.AddToVocabulary(c.UserContext(), f.Get("list"), f.Get(f.Get("list")))
 	}
-	if st := sessFormError(f, err); st != 0 {
+	if st := web.FormError(f, err); st != 0 {
 		return h.listsPage(c, st, f)
 	}
 	if err != nil {

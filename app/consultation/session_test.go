@@ -379,3 +379,250 @@ func TestSeedVolumeTwice(t *testing.T) {
 		t.Fatalf("counters of the volume: %+v", e)
 	}
 }
+
+// sessWork is what is stored with a session besides its own fields, as one string per table.
+func (w *sessWork) String() string { return w.followUps + " | " + w.referrals + " | " + w.resources }
+
+type sessWork struct{ followUps, referrals, resources string }
+
+func (w *sessWorld) work(t *testing.T, sessionID string) *sessWork {
+	t.Helper()
+	bg := context.Background()
+	var fus []consultation.FollowUp
+	if err := w.db.NewSelect().Model(&fus).Where("session_id = ?", sessionID).OrderExpr("description").Scan(bg); err != nil {
+		t.Fatal(err)
+	}
+	var refs []consultation.Referral
+	if err := w.db.NewSelect().Model(&refs).Where("session_id = ?", sessionID).OrderExpr("kind, note").Scan(bg); err != nil {
+		t.Fatal(err)
+	}
+	var shares []consultation.SessionResource
+	if err := w.db.NewSelect().Model(&shares).Where("session_id = ?", sessionID).OrderExpr("resource_id").Scan(bg); err != nil {
+		t.Fatal(err)
+	}
+	out := &sessWork{}
+	for _, f := range fus {
+		out.followUps += f.Description + "@" + f.DueOn + "/" + f.DoneOn + ";"
+	}
+	for _, r := range refs {
+		out.referrals += r.Kind + ":" + r.Note + ";"
+	}
+	for _, r := range shares {
+		out.resources += r.ResourceID + ":" + r.SharedWith + ";"
+	}
+	return out
+}
+
+func (w *sessWorld) lastAudit(t *testing.T, action string) string {
+	t.Helper()
+	var detail string
+	if err := w.db.NewSelect().TableExpr("audit_events").Column("detail").Where("tenant_id = ? AND action = ?", w.v.TenantID, action).
+		OrderExpr("created_at DESC, id DESC").Limit(1).Scan(context.Background(), &detail); err != nil {
+		t.Fatal(err)
+	}
+	return detail
+}
+
+func TestEditSessionWork(t *testing.T) {
+	w := newSessWorld(t)
+	ctx := w.as(authz.Consultant, "")
+	lib, err := w.res.All(w.as(authz.TenantAdmin, ""))
+	if err != nil || len(lib) < 3 {
+		t.Fatalf("library: %d, %v", len(lib), err)
+	}
+	due := w.now.AddDate(0, 0, 7).Format(time.DateOnly)
+	in := w.input()
+	in.FollowUps = []consultation.FollowUpInput{{Description: "Call the director", DueOn: due}, {Description: "Send the visuals", DueOn: due}}
+	in.Referrals = []consultation.ReferralInput{{Kind: "early_intervention", Note: "Family asked"}}
+	in.Resources = []consultation.ResourceShareInput{{ResourceID: lib[0].ID, SharedWith: consultation.SharedWithProgram}}
+	x, err := w.svc.Record(ctx, w.v.EngagementID, in)
+	if err != nil {
+		t.Fatal(err)
+	}
+	fus, err := w.svc.SessionFollowUps(ctx, x.ID)
+	if err != nil || len(fus) != 2 {
+		t.Fatalf("follow-ups: %v %v", fus, err)
+	}
+	var director, visuals *consultation.FollowUp
+	for _, f := range fus {
+		if f.Description == "Call the director" {
+			director = f
+		} else {
+			visuals = f
+		}
+	}
+	done, err := w.svc.MarkFollowUpDone(ctx, director.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+
+	// The edit form holds the open follow-up (not the done one), the referral and the resource.
+	_, _, form, err := w.svc.EditForm(ctx, x.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(form.FollowUps) != 1 || form.FollowUps[0].ID != visuals.ID || len(form.Referrals) != 1 || form.Referrals[0].Note != "Family asked" ||
+		len(form.Resources) != 1 || form.Resources[0].ResourceID != lib[0].ID {
+		t.Fatalf("the edit form: %+v", form)
+	}
+
+	// Change the open follow-up, add one; a referral changed and one added; a resource now shared
+	// with the family and another added.
+	later := w.now.AddDate(0, 0, 10).Format(time.DateOnly)
+	form.FollowUps = []consultation.FollowUpInput{{ID: visuals.ID, Description: "Send the transition visuals", DueOn: later}, {}, {Description: "Visit again", DueOn: later}}
+	form.Referrals = []consultation.ReferralInput{{Kind: "early_intervention", Note: "Family asked for an evaluation"}, {Kind: "parenting_support"}}
+	form.Resources = []consultation.ResourceShareInput{{ResourceID: lib[0].ID, SharedWith: consultation.SharedWithFamily}, {ResourceID: lib[1].ID, SharedWith: consultation.SharedWithProgram}}
+	if _, err := w.svc.Update(ctx, x.ID, form); err != nil {
+		t.Fatal(err)
+	}
+	got := w.work(t, x.ID)
+	wantFU := "Call the director@" + due + "/" + done.DoneOn + ";Send the transition visuals@" + later + "/;Visit again@" + later + "/;"
+	if got.followUps != wantFU {
+		t.Fatalf("follow-ups after the change:\n got %s\nwant %s", got.followUps, wantFU)
+	}
+	if got.referrals != "early_intervention:Family asked for an evaluation;parenting_support:;" {
+		t.Fatalf("referrals: %s", got.referrals)
+	}
+	shares := map[string]string{lib[0].ID: "family", lib[1].ID: "program"}
+	if strings.Count(got.resources, ";") != 2 || !strings.Contains(got.resources, lib[0].ID+":family") || !strings.Contains(got.resources, lib[1].ID+":program") {
+		t.Fatalf("resources: %s, want %v", got.resources, shares)
+	}
+	kept := false
+	fus, _ = w.svc.SessionFollowUps(ctx, x.ID)
+	for _, f := range fus {
+		kept = kept || (f.ID == visuals.ID && f.Description == "Send the transition visuals")
+	}
+	if !kept {
+		t.Fatal("the changed follow-up is a new row, not the same follow-up")
+	}
+	detail := w.lastAudit(t, "session.update")
+	for _, part := range []string{`Follow-up changed: "Send the transition visuals"`, `Follow-up added: "Visit again"`, "Referral added: ", "Referral removed: ",
+		"Resource now shared with the family: ", "Resource shared with the program: "} {
+		if !strings.Contains(detail, part) {
+			t.Errorf("the audit event %q does not say %q", detail, part)
+		}
+	}
+	if strings.Contains(detail, "toddler") {
+		t.Fatal("the audit event holds the notes")
+	}
+	// A program user sees the resources shared after the change, with whom.
+	entries, _, err := w.res.List(w.as(authz.Program, ""), consultation.ResourceFilter{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	seen := map[string]string{}
+	for _, e := range entries {
+		seen[e.ID] = e.SharedWith
+	}
+	if seen[lib[0].ID] != "family" || seen[lib[1].ID] != "program" {
+		t.Fatalf("the program's resources after the change: %v", seen)
+	}
+	if v, err := w.svc.View(w.as(authz.Program, ""), x.ID); err != nil || len(v.Resources) != 2 {
+		t.Fatalf("the program's view of the session: %v %v", v, err)
+	}
+
+	// Remove: the open follow-ups cleared, referrals and resources emptied; the done one stays.
+	_, _, form, err = w.svc.EditForm(ctx, x.ID)
+	if err != nil || len(form.FollowUps) != 2 {
+		t.Fatalf("second edit form: %+v %v", form.FollowUps, err)
+	}
+	form.FollowUps[0].Description, form.FollowUps[0].DueOn = "", ""
+	form.FollowUps[1].Description, form.FollowUps[1].DueOn = "", ""
+	form.Referrals, form.Resources = nil, []consultation.ResourceShareInput{{}}
+	if _, err := w.svc.Update(ctx, x.ID, form); err != nil {
+		t.Fatal(err)
+	}
+	got = w.work(t, x.ID)
+	if got.String() != "Call the director@"+due+"/"+done.DoneOn+"; |  | " {
+		t.Fatalf("after removing: %s", got)
+	}
+	if d := w.lastAudit(t, "session.update"); !strings.Contains(d, `Follow-up removed: "Visit again"`) || !strings.Contains(d, "Resource no longer listed as shared") {
+		t.Fatalf("the removal's audit event: %s", d)
+	}
+	if seen, _, _ := w.res.List(w.as(authz.Program, ""), consultation.ResourceFilter{}); len(seen) != 0 {
+		t.Fatalf("the program still sees resources no longer shared: %v", seen)
+	}
+
+	// A done follow-up is not changed or removed by a row naming it.
+	before, audits := w.work(t, x.ID).String(), w.audits(t, "session.update")
+	form.FollowUps = []consultation.FollowUpInput{{ID: director.ID}}
+	if _, err := w.svc.Update(ctx, x.ID, form); apperr.FieldsOf(err)["followups"] == "" {
+		t.Fatalf("clearing a done follow-up: %v", err)
+	}
+	form.FollowUps = []consultation.FollowUpInput{{ID: director.ID, Description: "Call the director twice", DueOn: due}}
+	if _, err := w.svc.Update(ctx, x.ID, form); !strings.Contains(apperr.FieldsOf(err)["followup_0"], "marked done") {
+		t.Fatalf("changing a done follow-up: %v", err)
+	}
+	// Unchanged, it is simply kept.
+	form.FollowUps = []consultation.FollowUpInput{{ID: director.ID, Description: "Call the director", DueOn: due}}
+	if _, err := w.svc.Update(ctx, x.ID, form); err != nil {
+		t.Fatalf("a done follow-up left as it was: %v", err)
+	}
+	if w.work(t, x.ID).String() != before || w.audits(t, "session.update") != audits+1 {
+		t.Fatal("a done follow-up was changed")
+	}
+}
+
+func TestEditSessionWorkBadInputAndLock(t *testing.T) {
+	w := newSessWorld(t)
+	ctx := w.as(authz.Consultant, "")
+	lib, err := w.res.All(w.as(authz.TenantAdmin, ""))
+	if err != nil || len(lib) == 0 {
+		t.Fatal(err)
+	}
+	in := w.input()
+	in.Referrals = []consultation.ReferralInput{{Kind: "early_intervention"}}
+	in.Resources = []consultation.ResourceShareInput{{ResourceID: lib[0].ID, SharedWith: consultation.SharedWithProgram}}
+	x, err := w.svc.Record(ctx, w.v.EngagementID, in)
+	if err != nil {
+		t.Fatal(err)
+	}
+	before, audits, minutes := w.work(t, x.ID).String(), w.audits(t, "session.update"), w.engagement(t).Minutes
+	_, _, good, err := w.svc.EditForm(ctx, x.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	cases := map[string]func(*consultation.SessionInput){
+		"followup_0": func(in *consultation.SessionInput) { in.FollowUps[0].DueOn = "next week" },
+		"followup_1": func(in *consultation.SessionInput) {
+			in.FollowUps = append(in.FollowUps, consultation.FollowUpInput{Description: "Before the session", DueOn: "2000-01-01"})
+		},
+		"referral_1": func(in *consultation.SessionInput) {
+			in.Referrals = append(in.Referrals, consultation.ReferralInput{Kind: "diagnosis", Note: "x"})
+		},
+		"resource_0": func(in *consultation.SessionInput) { in.Resources[0].ResourceID = database.NewID() },
+		"resource_1": func(in *consultation.SessionInput) { in.Resources = append(in.Resources, in.Resources[0]) },
+		"followup_2": func(in *consultation.SessionInput) { // another session's follow-up
+			in.FollowUps = append(in.FollowUps, consultation.FollowUpInput{}, consultation.FollowUpInput{ID: database.NewID(), Description: "Not mine", DueOn: "2099-01-01"})
+		},
+	}
+	for field, spoil := range cases {
+		in := good
+		in.FollowUps = append([]consultation.FollowUpInput{}, good.FollowUps...)
+		in.Referrals = append([]consultation.ReferralInput{}, good.Referrals...)
+		in.Resources = append([]consultation.ResourceShareInput{}, good.Resources...)
+		in.Minutes = "80"
+		spoil(&in)
+		_, err := w.svc.Update(ctx, x.ID, in)
+		if apperr.Code(err) != apperr.EINVALID || apperr.FieldsOf(err)[field] == "" {
+			t.Errorf("%s: got %v (%v), want it named", field, err, apperr.FieldsOf(err))
+		}
+	}
+	if w.work(t, x.ID).String() != before || w.audits(t, "session.update") != audits || w.engagement(t).Minutes != minutes {
+		t.Fatal("bad input wrote something")
+	}
+	// Locked after 14 days: nothing changes.
+	w.now = w.now.Add(15 * 24 * time.Hour)
+	locked := good
+	locked.FollowUps = []consultation.FollowUpInput{{Description: "Too late", DueOn: "2099-01-01"}}
+	locked.Referrals, locked.Resources = nil, nil
+	if _, err := w.svc.Update(ctx, x.ID, locked); apperr.Code(err) != apperr.EFORBIDDEN {
+		t.Fatalf("a change of a locked session: %v", err)
+	}
+	if _, _, _, err := w.svc.EditForm(ctx, x.ID); apperr.Code(err) != apperr.EFORBIDDEN {
+		t.Fatalf("the edit form of a locked session: %v", err)
+	}
+	if w.work(t, x.ID).String() != before || w.audits(t, "session.update") != audits {
+		t.Fatal("a locked session changed")
+	}
+}
