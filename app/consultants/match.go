@@ -1144,7 +1144,10 @@ func (m *Matching) Ask(ctx context.Context, in AskInput) (*Request, error) {
 		if _, err := t.Insert(r).Exec(ctx); err != nil {
 			return err
 		}
-		return m.audit.Record(ctx, "request.create", "consultant_request", r.ID, r.OrganisationName+" ("+r.County+"), asked by "+who.Name)
+		if err := m.audit.Record(ctx, "request.create", "consultant_request", r.ID, r.OrganisationName+" ("+r.County+"), asked by "+who.Name); err != nil {
+			return err
+		}
+		return notifyQueue(ctx, m.db, m.mailer, m.baseURL, r)
 	})
 	if err != nil {
 		return nil, err

@@ -248,7 +248,10 @@ func (s *Requests) Confirm(ctx context.Context, token string) (*Request, error) 
 		if n, _ := res.RowsAffected(); n != 1 {
 			return apperr.NotFound("request")
 		}
-		return s.audit.Record(ctx, "request.create", "consultant_request", r.ID, r.OrganisationName+" ("+r.County+")")
+		if err := s.audit.Record(ctx, "request.create", "consultant_request", r.ID, r.OrganisationName+" ("+r.County+")"); err != nil {
+			return err
+		}
+		return notifyQueue(ctx, s.db, s.mailer, s.baseURL, r)
 	})
 	return r, err
 }

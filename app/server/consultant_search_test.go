@@ -185,6 +185,14 @@ func TestConsultantRequest(t *testing.T) {
 		}
 		admin.get("/t/illinois/requests").mustStatus(t, 200).
 			mustContain(t, "Prairie Families Home Visiting", "Open", "Cook", "postpartum depression", "Zora Quill")
+		// The tenant admin is told, with a link to the request.
+		var opened consultants.Request
+		if err := env.app.DB.NewSelect().Model(&opened).Where("contact_email = ?", "rosa@prairie.example").Scan(context.Background()); err != nil {
+			t.Fatal(err)
+		}
+		if mail := env.lastEmailTo("admin@illinois.example"); mail == nil || !strings.Contains(mail.Body, "/t/illinois/requests/"+opened.ID) {
+			t.Fatalf("the tenant admin was not told of the request: %+v", mail)
+		}
 		if r := env.signedIn(t, "admin@ohio.example").get("/t/ohio/requests").mustStatus(t, 200); strings.Contains(r.body, "rosa@prairie.example") {
 			t.Fatal("another tenant's queue shows the request")
 		}

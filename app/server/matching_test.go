@@ -398,6 +398,10 @@ func TestConsultantsPageRoles(t *testing.T) {
 			got.ContactName != "Latoya Brooks" || got.OrganisationName != "Prairie Families Home Visiting" || got.ConfirmedAt == nil {
 			t.Fatalf("asked: %+v", got)
 		}
+		if mail := env.lastEmailTo("admin@illinois.example"); mail == nil || !strings.Contains(mail.Body, "/t/illinois/requests/"+got.ID) ||
+			!strings.Contains(mail.Body, "safe sleep") {
+			t.Fatalf("the tenant admin was not told of the program's request: %+v", mail)
+		}
 		if n := env.count("emails", "to_addr = ?", "program@illinois.example"); n != 0 {
 			t.Fatalf("%d emails to confirm a signed-in request", n)
 		}
