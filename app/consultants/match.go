@@ -997,11 +997,7 @@ type MyConsultants struct {
 //
 // Errors: EFORBIDDEN for consultants and supervisors.
 func (m *Matching) Mine(ctx context.Context) (*MyConsultants, error) {
-	sc, err := database.ScopeFrom(ctx)
-	if err != nil {
-		return nil, err
-	}
-	t, err := database.For(ctx, m.db)
+	sc, t, err := database.Scoped(ctx, m.db)
 	if err != nil {
 		return nil, err
 	}

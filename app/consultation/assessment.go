@@ -25,11 +25,7 @@ import (
 // engagementForRecords loads an engagement the person in ctx may see (Visible), with its
 // program's, consultant's and site's names; funders and anyone outside the rule get ENOTFOUND.
 func engagementForRecords(ctx context.Context, db *bun.DB, id string) (*Engagement, error) {
-	sc, err := database.ScopeFrom(ctx)
-	if err != nil {
-		return nil, err
-	}
-	t, err := database.For(ctx, db)
+	sc, t, err := database.Scoped(ctx, db)
 	if err != nil {
 		return nil, err
 	}
@@ -281,11 +277,7 @@ type AssessmentView struct {
 
 // ByID loads an assessment the person in ctx may see, with its scores. Errors: ENOTFOUND.
 func (s *Assessments) ByID(ctx context.Context, id string, now time.Time) (*AssessmentView, error) {
-	sc, err := database.ScopeFrom(ctx)
-	if err != nil {
-		return nil, err
-	}
-	t, err := database.For(ctx, s.db)
+	sc, t, err := database.Scoped(ctx, s.db)
 	if err != nil {
 		return nil, err
 	}

@@ -118,11 +118,7 @@ func (f CaseloadFilter) apply(q *bun.SelectQuery, today string) *bun.SelectQuery
 // List returns a page of the engagements the person in ctx may see (Visible), filtered, with
 // their dosage and flags: newest contact first, then by consultant and program.
 func (s *Engagements) List(ctx context.Context, f CaseloadFilter) (*CaseloadPage, error) {
-	sc, err := database.ScopeFrom(ctx)
-	if err != nil {
-		return nil, err
-	}
-	t, err := database.For(ctx, s.db)
+	sc, t, err := database.Scoped(ctx, s.db)
 	if err != nil {
 		return nil, err
 	}
@@ -156,11 +152,7 @@ type FilterChoice struct {
 
 // FilterChoices lists the consultants and programs of the engagements the person may see.
 func (s *Engagements) FilterChoices(ctx context.Context) (consultantsList, programsList []FilterChoice, err error) {
-	sc, err := database.ScopeFrom(ctx)
-	if err != nil {
-		return nil, nil, err
-	}
-	t, err := database.For(ctx, s.db)
+	sc, t, err := database.Scoped(ctx, s.db)
 	if err != nil {
 		return nil, nil, err
 	}
@@ -194,11 +186,7 @@ func (c StageCount) Count(ta string) int { return c.ByTAStage[ta] }
 // StageCounts counts the engagements the person may see by program and TA stage: what a funder
 // sees of the programs it funds (no focus details), and a summary for everyone else.
 func (s *Engagements) StageCounts(ctx context.Context, f CaseloadFilter) ([]StageCount, error) {
-	sc, err := database.ScopeFrom(ctx)
-	if err != nil {
-		return nil, err
-	}
-	t, err := database.For(ctx, s.db)
+	sc, t, err := database.Scoped(ctx, s.db)
 	if err != nil {
 		return nil, err
 	}
@@ -242,11 +230,7 @@ func (s *Engagements) StageCounts(ctx context.Context, f CaseloadFilter) ([]Stag
 // OverdueFollowUps lists the follow-ups past due and not done of the engagements the person may
 // see, oldest due first (at most limit).
 func (s *Engagements) OverdueFollowUps(ctx context.Context, limit int) ([]FollowUp, error) {
-	sc, err := database.ScopeFrom(ctx)
-	if err != nil {
-		return nil, err
-	}
-	t, err := database.For(ctx, s.db)
+	sc, t, err := database.Scoped(ctx, s.db)
 	if err != nil {
 		return nil, err
 	}
@@ -266,11 +250,7 @@ func (s *Engagements) OverdueFollowUps(ctx context.Context, limit int) ([]Follow
 // RecentSessions lists the latest sessions of the engagements the person may see (no notes:
 // only when, how long, what service, with whom), newest first.
 func (s *Engagements) RecentSessions(ctx context.Context, limit int) ([]RecentSession, error) {
-	sc, err := database.ScopeFrom(ctx)
-	if err != nil {
-		return nil, err
-	}
-	t, err := database.For(ctx, s.db)
+	sc, t, err := database.Scoped(ctx, s.db)
 	if err != nil {
 		return nil, err
 	}

@@ -133,11 +133,7 @@ func engagementColumns(q *bun.SelectQuery) *bun.SelectQuery {
 
 // Engagement returns one engagement the person in ctx may see (Visible), or ENOTFOUND.
 func (s *Engagements) Engagement(ctx context.Context, id string) (*Engagement, error) {
-	sc, err := database.ScopeFrom(ctx)
-	if err != nil {
-		return nil, err
-	}
-	t, err := database.For(ctx, s.db)
+	sc, t, err := database.Scoped(ctx, s.db)
 	if err != nil {
 		return nil, err
 	}

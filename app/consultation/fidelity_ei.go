@@ -90,11 +90,7 @@ func FYMonths(fy, startMonth int) []string {
 // admin all). The pairs are the active assignments to EI teams and any pair with sessions in
 // the year.
 func (s *Engagements) EIExpectations(ctx context.Context, fy int) (*EIReport, error) {
-	sc, err := database.ScopeFrom(ctx)
-	if err != nil {
-		return nil, err
-	}
-	t, err := database.For(ctx, s.db)
+	sc, t, err := database.Scoped(ctx, s.db)
 	if err != nil {
 		return nil, err
 	}

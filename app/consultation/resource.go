@@ -149,11 +149,7 @@ func (l LibraryEntry) SharedWithLabel() string {
 //
 // It returns one page (ResourcePageSize entries) and whether another follows.
 func (r *Resources) List(ctx context.Context, f ResourceFilter) ([]LibraryEntry, bool, error) {
-	sc, err := database.ScopeFrom(ctx)
-	if err != nil {
-		return nil, false, err
-	}
-	t, err := database.For(ctx, r.db)
+	sc, t, err := database.Scoped(ctx, r.db)
 	if err != nil {
 		return nil, false, err
 	}

@@ -491,12 +491,17 @@ func (h *SessionHandler) MarkFollowUpDone(c *fiber.Ctx) error {
 	return web.Redirect(c, sessBase(c)+"/sessions")
 }
 
-// SessionListsData is the tenant's session topics and services page.
+// SessionListsData is the tenant's session topics and services page: one section per list.
 type SessionListsData struct {
-	Base                     string
-	BuiltinTopics, OwnTopics []string
-	BuiltinServices          []Choice
-	OwnServices              []string
+	Base  string
+	Lists []SessionList
+}
+
+// SessionList is one list a session chooses from: the built-in entries and the tenant's own.
+// Name is the form's "list" value and the field that adds an entry.
+type SessionList struct {
+	Name, Heading, Noun string
+	Builtin, Own        []string
 }
 
 func (h *SessionHandler) listsPage(c *fiber.Ctx, status int, f *web.Form) error {
@@ -504,10 +509,14 @@ func (h *SessionHandler) listsPage(c *fiber.Ctx, status int, f *web.Form) error 
 	if err != nil {
 		return err
 	}
-	d := &SessionListsData{Base: sessBase(c), BuiltinTopics: Topics, OwnTopics: v.OwnTopics, OwnServices: v.OwnServices}
+	services := make([]string, 0, len(Services))
 	for _, s := range Services {
-		d.BuiltinServices = append(d.BuiltinServices, Choice{s.Value, s.Label})
+		services = append(services, s.Label)
 	}
+	d := &SessionListsData{Base: sessBase(c), Lists: []SessionList{
+		{Name: "topic", Heading: "Topics", Noun: "topic", Builtin: Topics, Own: v.OwnTopics},
+		{Name: "service", Heading: "Services", Noun: "service", Builtin: services, Own: v.OwnServices},
+	}}
 	return web.Render(c, status, "consultation/session_lists", "", web.View{Title: "Session topics and services", D: d, Form: f})
 }
 

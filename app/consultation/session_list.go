@@ -152,11 +152,7 @@ func (s *Sessions) List(ctx context.Context, f SessionFilter) (*SessionPage, err
 
 // ListPrograms are the programs of the engagements the person in ctx may see (the filter).
 func (s *Sessions) ListPrograms(ctx context.Context) ([]Choice, error) {
-	sc, err := database.ScopeFrom(ctx)
-	if err != nil {
-		return nil, err
-	}
-	t, err := database.For(ctx, s.db)
+	sc, t, err := database.Scoped(ctx, s.db)
 	if err != nil {
 		return nil, err
 	}

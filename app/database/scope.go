@@ -57,6 +57,16 @@ func For(ctx context.Context, db *bun.DB) (Tenant, error) {
 	return Tenant{ID: s.TenantID, idb: Conn(ctx, db)}, nil
 }
 
+// Scoped returns ctx's scope (who is asking, in which role) and the tenant helper together, for
+// a query that narrows by the person as well as by the tenant.
+func Scoped(ctx context.Context, db *bun.DB) (Scope, Tenant, error) {
+	s, err := ScopeFrom(ctx)
+	if err != nil {
+		return Scope{}, Tenant{}, err
+	}
+	return s, Tenant{ID: s.TenantID, idb: Conn(ctx, db)}, nil
+}
+
 // Select starts a SELECT on model limited to the tenant.
 func (t Tenant) Select(model any) *bun.SelectQuery {
 	return t.idb.NewSelect().Model(model).Where("?TableAlias.tenant_id = ?", t.ID)
