@@ -1,70 +1,151 @@
 package tenants
 
 import (
+	_ "embed"
+	"encoding/csv"
+	"fmt"
+	"io"
 	"sort"
 	"strings"
+	"sync"
 )
 
-// The counties of the states Holdspace knows, by their official names, so that a tenant picks
-// the counties it serves from a list (and a program's county is one of them). Other states
-// type their counties (or parishes, boroughs) one per line.
+// The counties (and county equivalents: parishes, boroughs, census areas, independent cities,
+// the District of Columbia) of every state, from the U.S. Census Bureau's county list, vendored
+// in data/ with its source named (data/README.md). A tenant ticks the counties it serves from
+// its state's list, and a program's county is one of them.
 //
-// Each list is in alphabetical order by letters alone (case, spaces and periods aside):
-// DeKalb before De Witt is "dekalb" < "dewitt", St. Clair files as "stclair".
-var builtinCounties = map[string][]string{
-	// Illinois: 102 counties.
-	"IL": {
-		"Adams", "Alexander", "Bond", "Boone", "Brown", "Bureau", "Calhoun", "Carroll", "Cass",
-		"Champaign", "Christian", "Clark", "Clay", "Clinton", "Coles", "Cook", "Crawford", "Cumberland",
-		"DeKalb", "De Witt", "Douglas", "DuPage", "Edgar", "Edwards", "Effingham", "Fayette", "Ford",
-		"Franklin", "Fulton", "Gallatin", "Greene", "Grundy", "Hamilton", "Hancock", "Hardin",
-		"Henderson", "Henry", "Iroquois", "Jackson", "Jasper", "Jefferson", "Jersey", "Jo Daviess",
-		"Johnson", "Kane", "Kankakee", "Kendall", "Knox", "Lake", "LaSalle", "Lawrence", "Lee",
-		"Livingston", "Logan", "Macon", "Macoupin", "Madison", "Marion", "Marshall", "Mason", "Massac",
-		"McDonough", "McHenry", "McLean", "Menard", "Mercer", "Monroe", "Montgomery", "Morgan",
-		"Moultrie", "Ogle", "Peoria", "Perry", "Piatt", "Pike", "Pope", "Pulaski", "Putnam", "Randolph",
-		"Richland", "Rock Island", "Saline", "Sangamon", "Schuyler", "Scott", "Shelby", "Stark",
-		"St. Clair", "Stephenson", "Tazewell", "Union", "Vermilion", "Wabash", "Warren", "Washington",
-		"Wayne", "White", "Whiteside", "Will", "Williamson", "Winnebago", "Woodford",
-	},
-	// North Carolina: 100 counties.
-	"NC": {
-		"Alamance", "Alexander", "Alleghany", "Anson", "Ashe", "Avery", "Beaufort", "Bertie", "Bladen",
-		"Brunswick", "Buncombe", "Burke", "Cabarrus", "Caldwell", "Camden", "Carteret", "Caswell",
-		"Catawba", "Chatham", "Cherokee", "Chowan", "Clay", "Cleveland", "Columbus", "Craven",
-		"Cumberland", "Currituck", "Dare", "Davidson", "Davie", "Duplin", "Durham", "Edgecombe",
-		"Forsyth", "Franklin", "Gaston", "Gates", "Graham", "Granville", "Greene", "Guilford", "Halifax",
-		"Harnett", "Haywood", "Henderson", "Hertford", "Hoke", "Hyde", "Iredell", "Jackson", "Johnston",
-		"Jones", "Lee", "Lenoir", "Lincoln", "Macon", "Madison", "Martin", "McDowell", "Mecklenburg",
-		"Mitchell", "Montgomery", "Moore", "Nash", "New Hanover", "Northampton", "Onslow", "Orange",
-		"Pamlico", "Pasquotank", "Pender", "Perquimans", "Person", "Pitt", "Polk", "Randolph", "Richmond",
-		"Robeson", "Rockingham", "Rowan", "Rutherford", "Sampson", "Scotland", "Stanly", "Stokes",
-		"Surry", "Swain", "Transylvania", "Tyrrell", "Union", "Vance", "Wake", "Warren", "Washington",
-		"Watauga", "Wayne", "Wilkes", "Wilson", "Yadkin", "Yancey",
-	},
-	// Ohio: 88 counties.
-	"OH": {
-		"Adams", "Allen", "Ashland", "Ashtabula", "Athens", "Auglaize", "Belmont", "Brown", "Butler",
-		"Carroll", "Champaign", "Clark", "Clermont", "Clinton", "Columbiana", "Coshocton", "Crawford",
-		"Cuyahoga", "Darke", "Defiance", "Delaware", "Erie", "Fairfield", "Fayette", "Franklin", "Fulton",
-		"Gallia", "Geauga", "Greene", "Guernsey", "Hamilton", "Hancock", "Hardin", "Harrison", "Henry",
-		"Highland", "Hocking", "Holmes", "Huron", "Jackson", "Jefferson", "Knox", "Lake", "Lawrence",
-		"Licking", "Logan", "Lorain", "Lucas", "Madison", "Mahoning", "Marion", "Medina", "Meigs",
-		"Mercer", "Miami", "Monroe", "Montgomery", "Morgan", "Morrow", "Muskingum", "Noble", "Ottawa",
-		"Paulding", "Perry", "Pickaway", "Pike", "Portage", "Preble", "Putnam", "Richland", "Ross",
-		"Sandusky", "Scioto", "Seneca", "Shelby", "Stark", "Summit", "Trumbull", "Tuscarawas", "Union",
-		"Van Wert", "Vinton", "Warren", "Washington", "Wayne", "Williams", "Wood", "Wyandot",
-	},
+//go:embed data/national_county.csv
+var nationalCountyCSV string
+
+// censusChange is one of the Census Bureau's "substantial changes to counties" between the
+// vendored 2010 file and the 2020 list: the county of code from (if any) is dropped, and the
+// counties in to (if any) are added.
+type censusChange struct {
+	state string
+	drop  string   // the county's name in the file
+	add   []string // names as the 2020 list has them
 }
 
-// BuiltinCounties returns the built-in county list of a state (by its two-letter code), or nil
-// when Holdspace has none for it. The slice is shared: do not change it.
+// censusChanges bring the 2010 file to 2020 (data/README.md lists them with their dates).
+var censusChanges = []censusChange{
+	{state: "VA", drop: "Bedford city"},                                                                                 // joined Bedford County, 2013
+	{state: "AK", drop: "Wade Hampton Census Area", add: []string{"Kusilvak Census Area"}},                              // renamed, 2015
+	{state: "SD", drop: "Shannon County", add: []string{"Oglala Lakota County"}},                                        // renamed, 2015
+	{state: "AK", drop: "Valdez-Cordova Census Area", add: []string{"Chugach Census Area", "Copper River Census Area"}}, // split, 2019
+}
+
+var (
+	countiesOnce    sync.Once
+	countiesByState map[string][]string
+)
+
+// loadCounties reads the vendored Census list once. A file that does not parse is a build
+// defect (it is embedded), so it panics, and the tests read it.
+func loadCounties() map[string][]string {
+	countiesOnce.Do(func() {
+		m, err := parseCensusCounties(strings.NewReader(nationalCountyCSV))
+		if err != nil {
+			panic("tenants: the vendored county list: " + err.Error())
+		}
+		countiesByState = m
+	})
+	return countiesByState
+}
+
+// parseCensusCounties reads the Census county file (with its header row) into each state's
+// list of names as Holdspace shows them, the 2020 changes applied, in CountyKey order. Only the
+// 50 states and the District of Columbia are kept.
+func parseCensusCounties(r io.Reader) (map[string][]string, error) {
+	cr := csv.NewReader(r)
+	cr.FieldsPerRecord = 5
+	rows, err := cr.ReadAll()
+	if err != nil {
+		return nil, err
+	}
+	if len(rows) < 2 || rows[0][0] != "state" || rows[0][3] != "countyname" {
+		return nil, fmt.Errorf("no header row state,statefp,countyfp,countyname,classfp")
+	}
+	raw := map[string][]string{}
+	for _, row := range rows[1:] {
+		state := strings.TrimSpace(row[0])
+		if _, ok := StateByCode(state); !ok {
+			continue // Puerto Rico and the island areas
+		}
+		raw[state] = append(raw[state], strings.TrimSpace(row[3]))
+	}
+	for _, ch := range censusChanges {
+		list, found := raw[ch.state], false
+		for i, name := range list {
+			if name == ch.drop {
+				list, found = append(list[:i:i], list[i+1:]...), true
+				break
+			}
+		}
+		if !found {
+			return nil, fmt.Errorf("%s has no %q to change", ch.state, ch.drop)
+		}
+		raw[ch.state] = append(list, ch.add...)
+	}
+	out := make(map[string][]string, len(raw))
+	for state, list := range raw {
+		names := make([]string, len(list))
+		seen := map[string]bool{}
+		for i, name := range list {
+			names[i] = CountyShortName(name)
+			if seen[CountyKey(names[i])] {
+				return nil, fmt.Errorf("%s has two counties named %q", state, names[i])
+			}
+			seen[CountyKey(names[i])] = true
+		}
+		SortCounties(names)
+		out[state] = names
+	}
+	return out, nil
+}
+
+// CountyShortName is how a county is named in Holdspace: without the word "County" ("Cook
+// County" is "Cook"); any other county equivalent keeps its full name ("Acadia Parish",
+// "Alexandria city"), so Baltimore and Baltimore city stay apart.
+func CountyShortName(census string) string {
+	return strings.TrimSpace(strings.TrimSuffix(strings.TrimSpace(census), " County"))
+}
+
+// CountyLabel names a county for a sentence: "Cook County", but "Acadia Parish" and
+// "Alexandria city" as they are.
+func CountyLabel(name string) string {
+	lower := strings.ToLower(name)
+	for _, s := range []string{" county", " parish", " borough", " census area", " municipality", " city", "district of columbia"} {
+		if strings.HasSuffix(lower, s) {
+			return name
+		}
+	}
+	return name + " County"
+}
+
+// BuiltinCounties returns the Census list of a state's counties (by its two-letter code), or nil
+// for a code that is not one of the 50 states or DC. The slice is shared: do not change it.
 func BuiltinCounties(state string) []string {
-	return builtinCounties[strings.ToUpper(strings.TrimSpace(state))]
+	return loadCounties()[strings.ToUpper(strings.TrimSpace(state))]
 }
 
-// HasBuiltinCounties reports whether a state's counties come from a built-in list.
+// HasBuiltinCounties reports whether a state's counties come from the built-in list.
 func HasBuiltinCounties(state string) bool { return BuiltinCounties(state) != nil }
+
+// MatchCounty finds a typed county in a state's list, forgiving case, spaces, periods and a
+// trailing "County" ("dane county" is "Dane", "St Clair" is "St. Clair").
+func MatchCounty(state, typed string) (string, bool) {
+	key := CountyKey(typed)
+	if key == "" {
+		return "", false
+	}
+	for _, c := range BuiltinCounties(state) {
+		if k := CountyKey(c); k == key || k+"county" == key {
+			return c, true
+		}
+	}
+	return "", false
+}
 
 // CountyKey is how county lists are ordered: letters only, lower case.
 func CountyKey(name string) string {
