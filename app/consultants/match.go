@@ -415,13 +415,8 @@ var settingPhrases = map[string]string{
 	"early_intervention": "works with Early Intervention teams",
 }
 
-// CountyName is a county as people say it ("Cook" → "Cook County").
-func CountyName(c string) string {
-	if strings.HasSuffix(strings.ToLower(c), " county") {
-		return c
-	}
-	return c + " County"
-}
+// CountyName is a county as people say it ("Cook" → "Cook County", "Acadia Parish" as it is).
+func CountyName(c string) string { return tenants.CountyLabel(c) }
 
 // PlacesText is a number of free places in words.
 func PlacesText(n int) string {

@@ -412,8 +412,8 @@ type EIData struct {
 	NextFY string
 }
 
-// EIExpectations is Ohio's EI expectations page, month by month over a state fiscal year
-// (?fy=2026; the current one by default).
+// EIExpectations is the EI expectations page (Ohio's rule, in the tenant's words), month by
+// month over a state fiscal year (?fy=2026; the current one by default).
 func (h *EngagementHandler) EIExpectations(c *fiber.Ctx) error {
 	fy, _ := strconv.Atoi(c.Query("fy"))
 	if fy < 2000 || fy > 2200 {

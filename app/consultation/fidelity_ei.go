@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"sort"
+	"strings"
 	"time"
 
 	"github.com/holdspace/holdspace/app/consultants"
@@ -15,9 +16,13 @@ import (
 // at least two EI team meetings a month with each local team, and at least one training a
 // year, over the state fiscal year.
 const (
-	EIProgramKind      = "early_intervention"
+	EIProgramKind      = tenants.ProgramKindEarlyIntervention
 	EIMeetingsPerMonth = 2
 	EITrainingsPerYear = 1
+	// EIRuleState is the state whose rule this is, and EIRuleSource the document that says it:
+	// the page cites it as the source, and words it as the tenant's own only in that state.
+	EIRuleState  = "OH"
+	EIRuleSource = "Ohio Department of Children and Youth, Help Me Grow Early Intervention: “Clarifying the Roles of the Infant Mental Health (IMH) Provider and the Early Childhood Mental Health (ECMH) Consultant”, ECMH consultant service expectations 1 and 8"
 )
 
 // Month states on the EI expectations page.
@@ -53,9 +58,13 @@ type EIRow struct {
 type EIReport struct {
 	FY, StartMonth int
 	FYLabel        string
-	Months         []string // YYYY-MM of each month of the fiscal year
-	Rows           []EIRow
-	Today          string
+	// The tenant, so the page speaks in its words, and how many Early Intervention teams it
+	// has among its programs (none: the page says so instead of a table).
+	TenantName, State, StateName string
+	EITeams                      int64
+	Months                       []string // YYYY-MM of each month of the fiscal year
+	Rows                         []EIRow
+	Today                        string
 }
 
 // MonthLabel names a YYYY-MM month ("Jul 2025").
@@ -103,6 +112,16 @@ func (s *Engagements) EIExpectations(ctx context.Context, fy int) (*EIReport, er
 	}
 	r := &EIReport{FY: fy, StartMonth: start, FYLabel: tenants.FiscalYearLabel(fy, start), Months: FYMonths(fy, start),
 		Today: day.Format(time.DateOnly)}
+	var tn tenants.Tenant
+	if err := database.Conn(ctx, s.db).NewSelect().Model(&tn).Column("t.name", "t.state").Where("t.id = ?", t.ID).Scan(ctx); err != nil {
+		return nil, err
+	}
+	r.TenantName, r.State, r.StateName = tn.Name, strings.ToUpper(tn.State), tenants.StateName(tn.State)
+	teams, err := t.Select((*tenants.Organisation)(nil)).Where("o.kind = ? AND o.program_kind = ?", tenants.OrgProgram, EIProgramKind).Count(ctx)
+	if err != nil {
+		return nil, err
+	}
+	r.EITeams = teams
 	from, to := r.Months[0]+"-01", r.Months[11]+"-31"
 
 	type pairKey struct{ profile, program string }
@@ -220,6 +239,15 @@ func (s *Engagements) EIExpectations(ctx context.Context, fy int) (*EIReport, er
 	})
 	return r, nil
 }
+
+// RuleIsLocal reports whether the EI expectations are the tenant's own state's rule.
+func (r *EIReport) RuleIsLocal() bool { return r.State == EIRuleState }
+
+// RuleStateName names the state whose rule the EI expectations are.
+func (r *EIReport) RuleStateName() string { return tenants.StateName(EIRuleState) }
+
+// RuleSource is the document the EI expectations come from.
+func (r *EIReport) RuleSource() string { return EIRuleSource }
 
 // StateText says a month's state plainly.
 func (m EIMonth) StateText() string {

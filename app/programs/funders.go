@@ -19,8 +19,11 @@ type KnownFunder struct {
 	// FundsIECMHC: the funder pays for I/ECMHC in its programs' budgets already. When false,
 	// a program adds I/ECMHC through a budget amendment to the funder.
 	FundsIECMHC bool
-	Calendar    string
-	Note        string
+	// IECMHCVaries: whether I/ECMHC is in a program's budget depends on the program and the
+	// state, so each funding says so (the federal funders below).
+	IECMHCVaries bool
+	Calendar     string
+	Note         string
 }
 
 // localPartnership stands for the NC local partnership, named after the tenant.
@@ -57,10 +60,35 @@ var usualFunders = map[string][]KnownFunder{
 	},
 }
 
-// UsualFunders lists the funders the source documents name for tenant t's state, with the
-// North Carolina local partnership named after the tenant. Nil when none are known.
+// federalFunders are the federal funding streams every state has for programs Holdspace
+// serves, offered where no state list is known. Whether I/ECMHC is already in a program's budget
+// varies by state and program, so each funding says so.
+var federalFunders = []KnownFunder{
+	{Name: "Maternal, Infant, and Early Childhood Home Visiting Program", Short: "MIECHV", IECMHCVaries: true, Calendar: CalendarFederal,
+		Note: "Federal home visiting funds (HRSA and ACF). Budgets follow the federal fiscal year; say on each funding whether I/ECMHC is in it."},
+	{Name: "Head Start and Early Head Start", Short: "Head Start", IECMHCVaries: true, Calendar: CalendarFederal,
+		Note: "Federal grants from the Office of Head Start (ACF) to each program. Say on each funding whether I/ECMHC is in it."},
+	{Name: "Child Care and Development Fund", Short: "CCDF", IECMHCVaries: true, Calendar: CalendarState,
+		Note: "Federal child care funds (ACF Office of Child Care) that the state’s lead agency administers; its quality funds often pay for I/ECMHC. Say so on each funding."},
+	{Name: "Individuals with Disabilities Education Act, Part C: Early Intervention Program for Infants and Toddlers with Disabilities", Short: "IDEA Part C",
+		IECMHCVaries: true, Calendar: CalendarState,
+		Note: "Federal Early Intervention funds (U.S. Department of Education) through the state’s Part C lead agency. Say on each funding whether I/ECMHC is in it."},
+}
+
+// HasStateFunders reports whether the source documents name the usual funders of tenant t's
+// state; when not, the federal funders every state has are offered instead.
+func HasStateFunders(t *tenants.Tenant) bool {
+	return len(usualFunders[strings.ToUpper(strings.TrimSpace(t.State))]) > 0
+}
+
+// UsualFunders lists the funders offered to tenant t: those the source documents name for its
+// state, with the North Carolina local partnership named after the tenant, or else the federal
+// funders every state has.
 func UsualFunders(t *tenants.Tenant) []KnownFunder {
-	list := usualFunders[strings.ToUpper(t.State)]
+	if !HasStateFunders(t) {
+		return federalFunders
+	}
+	list := usualFunders[strings.ToUpper(strings.TrimSpace(t.State))]
 	out := make([]KnownFunder, 0, len(list))
 	for _, k := range list {
 		if k.Name == localPartnership {
@@ -74,6 +102,22 @@ func UsualFunders(t *tenants.Tenant) []KnownFunder {
 	return out
 }
 
+// FundersOffer is what tenant t is offered to start its funders from, in words: the heading
+// and button of the funders page, and the onboarding checklist's sentence.
+type FundersOffer struct{ Heading, Button, Added, Sentence string }
+
+// OfferFor words the offer truthfully: a state's usual funders only where they are known.
+func OfferFor(t *tenants.Tenant) FundersOffer {
+	if HasStateFunders(t) {
+		state := tenants.StateName(t.State)
+		return FundersOffer{Heading: "The usual funders for " + state, Button: "Add the usual funders for " + state,
+			Added: "a usual funder of " + state, Sentence: "Start from the usual funders for " + state + "."}
+	}
+	return FundersOffer{Heading: "The federal funders every state has", Button: "Add the federal funders every state has",
+		Added:    "a federal funder every state has",
+		Sentence: "Start from the federal funders every state has: MIECHV, Head Start, CCDF and IDEA Part C; add your state’s own."}
+}
+
 // Known returns what is known of funder o in tenant t (matched by name or short name), and
 // whether anything is. An unknown funder budgets by the state fiscal year and is assumed not to
 // fund I/ECMHC until a person says it does on the funding.
@@ -83,7 +127,12 @@ func Known(t *tenants.Tenant, o *tenants.Organisation) (KnownFunder, bool) {
 			return k, true
 		}
 	}
-	// A funder known in another state (a tenant may work across a border, or with MIECHV).
+	for _, k := range federalFunders {
+		if sameFunder(k, o) {
+			return k, true
+		}
+	}
+	// A funder known in another state (a tenant may work across a border).
 	for _, list := range usualFunders {
 		for _, k := range list {
 			if k.Name != localPartnership && sameFunder(k, o) {

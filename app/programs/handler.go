@@ -69,6 +69,7 @@ type OrgsData struct {
 	Funders   []FunderRow
 	Agencies  []tenants.Organisation
 	Missing   []KnownFunder
+	Offer     FundersOffer
 	StateName string
 	CanCreate bool
 	CanUpdate bool
@@ -80,7 +81,7 @@ func (h *Handler) orgsPage(c *fiber.Ctx, kind string, status int, f *web.Form) e
 	if err != nil {
 		return err
 	}
-	d := &OrgsData{Kind: orgWord[kind], StateName: tenants.StateName(t.State),
+	d := &OrgsData{Kind: orgWord[kind], StateName: tenants.StateName(t.State), Offer: OfferFor(t),
 		CanCreate: h.can(c, "organisations", "create"), CanUpdate: h.can(c, "organisations", "update")}
 	list, err := h.store.Organisations(ctx, kind)
 	if err != nil {
@@ -147,14 +148,15 @@ func (h *Handler) CreateAgency(c *fiber.Ctx) error {
 	return h.createOrg(c, tenants.OrgConsultantAgency)
 }
 
-// AddUsualFunders adds the usual funders of the tenant's state that are missing.
+// AddUsualFunders adds the funders the tenant is offered (its state's usual ones, or the
+// federal ones) that are missing.
 func (h *Handler) AddUsualFunders(c *fiber.Ctx) error {
 	added, err := h.svc.AddUsualFunders(c.UserContext())
 	if err != nil {
 		return err
 	}
 	if len(added) == 0 {
-		web.Flash(c, "All the usual funders are already in your list.")
+		web.Flash(c, "They are all in your list already.")
 	} else {
 		web.Flash(c, "Added "+strings.Join(added, ", ")+".")
 	}

@@ -188,7 +188,7 @@ func (s *Service) AddUsualFunders(ctx context.Context) ([]string, error) {
 			if err := s.tenants.CreateOrganisation(ctx, o); err != nil {
 				return err
 			}
-			if err := s.audit.Record(ctx, "funder.create", "organisation", o.ID, o.Name+" (a usual funder of "+tenants.StateName(t.State)+")"); err != nil {
+			if err := s.audit.Record(ctx, "funder.create", "organisation", o.ID, o.Name+" ("+OfferFor(t).Added+")"); err != nil {
 				return err
 			}
 			added = append(added, o.Name)

@@ -148,6 +148,7 @@ func New(cfg *config.Config, log *slog.Logger, db *bun.DB, rdb redis.UniversalCl
 	// app/programs
 	a.Programs = programs.NewService(db, a.Tenants.Store(), a.Audit)
 	a.programsH = programs.NewHandler(a.Programs, az)
+	a.tenantsH.SetFundersOffer(func(t *tenants.Tenant) string { return programs.OfferFor(t).Sentence })
 	// app/imports, app/exports
 	a.Imports = imports.NewService(db, a.Tenants, a.Accounts, a.Audit, a.Queue)
 	a.importsH = imports.NewHandler(a.Imports)

@@ -136,18 +136,32 @@ func TestSettingsPage(t *testing.T) {
 			setupMustLack(t, `<option value="DuPage">`, "Polish")
 		admin.get("/t/illinois/audit?action=settings.").mustContain(t, "settings.update")
 	})
-	t.Run("OtherStatesTypeTheirCounties", func(t *testing.T) {
+	t.Run("EveryStateTicksFromTheCensusList", func(t *testing.T) {
 		ctx := context.Background()
+		// A Texas tenant that typed its counties before Texas had a list: what the list has is
+		// ticked, the rest is named as dropped on the next save.
 		tn := &tenants.Tenant{Slug: "texas", Name: "Texas IECMHC", Kind: tenants.KindStateSystem, State: "TX", Status: tenants.StatusTrial,
-			Plan: "trial", TimeZone: "America/Chicago"}
+			Plan: "trial", TimeZone: "America/Chicago", Counties: []string{"Harris", "travis county", "Atlantis"}}
 		if err := env.app.Tenants.CreateTenant(ctx, tn); err != nil {
 			t.Fatal(err)
 		}
 		c := env.setupAdminOf(t, tn, "admin@texas.example")
-		c.get("/t/texas/settings").mustStatus(t, http.StatusOK).mustContain(t, `name="counties_text"`).setupMustLack(t, `name="counties"`)
+		c.get("/t/texas/settings").mustStatus(t, http.StatusOK).mustContain(t, "The 254 counties of Texas, from the U.S. Census Bureau’s list",
+			`value="Harris" checked`, `value="Travis" checked`, `value="Loving"`, "and dropped when you save: Atlantis").
+			setupMustLack(t, `name="counties_text"`, `value="Loving" checked`)
 		c.post("/t/texas/settings", url.Values{"name": {"Texas IECMHC"}, "time_zone": {"America/Chicago"}, "state_fy_start_month": {"9"},
-			"federal_fy_start_month": {"10"}, "counties_text": {"Travis\nHarris\n"}}).mustStatus(t, http.StatusSeeOther)
-		c.get("/t/texas/programs/new").mustContain(t, `<option value="Harris">Harris</option>`, `<option value="Travis">Travis</option>`)
+			"federal_fy_start_month": {"10"}, "counties": {"Travis", "Harris"}}).mustStatus(t, http.StatusSeeOther)
+		c.get("/t/texas/programs/new").mustContain(t, `<option value="Harris">Harris</option>`, `<option value="Travis">Travis</option>`).
+			setupMustLack(t, "Atlantis")
+		c.get("/t/texas/settings").setupMustLack(t, "dropped when you save")
+		// Louisiana's are parishes, named in full.
+		la := &tenants.Tenant{Slug: "louisiana", Name: "Louisiana IECMHC", Kind: tenants.KindStateSystem, State: "LA", Status: tenants.StatusTrial,
+			Plan: "trial", TimeZone: "America/Chicago"}
+		if err := env.app.Tenants.CreateTenant(ctx, la); err != nil {
+			t.Fatal(err)
+		}
+		env.setupAdminOf(t, la, "admin@louisiana.example").get("/t/louisiana/settings").mustStatus(t, http.StatusOK).
+			mustContain(t, "The 64 parishes of Louisiana", `value="Orleans Parish"`)
 	})
 	t.Run("ErrOnlyAdmins", func(t *testing.T) {
 		for _, email := range []string{"funder@illinois.example", "program@illinois.example", "maria.alvarez@consult.example"} {
@@ -203,6 +217,7 @@ func TestOnboardingChecklist(t *testing.T) {
 	}
 	c.t = t
 	step(t, 0)
+	c.get(base+"/").mustContain(t, "Start from the usual funders for Illinois.").setupMustLack(t, "federal funders every state has")
 
 	c.post(base+"/settings", url.Values{"name": {"Lake County Partnership for Children"}, "time_zone": {"America/Chicago"},
 		"state_fy_start_month": {"7"}, "federal_fy_start_month": {"10"}, "counties": {"Lake", "McHenry"},
@@ -455,4 +470,70 @@ func TestDemoSetupSeedsOnce(t *testing.T) {
 			t.Errorf("%s: settings confirmed %v, %d counties (want %d), languages %v", slug, tn.SettingsConfirmedAt, len(tn.Counties), want, tn.Languages)
 		}
 	}
+}
+
+// TestSetupOutsideTheKnownStates: a Wisconsin tenant (no state list of funders) ticks its 72
+// counties from the Census list, is offered the federal funders every state has (and told so,
+// with no promise of Wisconsin's usual funders), and reads no Illinois example.
+func TestSetupOutsideTheKnownStates(t *testing.T) {
+	env := newTestEnv(t)
+	tn := &tenants.Tenant{Slug: "wisconsin", Name: "Wisconsin Alliance for Infant Mental Health", Kind: tenants.KindStateSystem, State: "WI",
+		Status: tenants.StatusTrial, Plan: "trial", TimeZone: "America/Chicago"}
+	if err := env.app.Tenants.CreateTenant(context.Background(), tn); err != nil {
+		t.Fatal(err)
+	}
+	c := env.setupAdminOf(t, tn, "admin@wisconsin.example")
+	base := "/t/wisconsin"
+	c.get(base+"/").mustStatus(t, http.StatusOK).mustContain(t, "Start from the federal funders every state has: MIECHV, Head Start, CCDF and IDEA Part C").
+		setupMustLack(t, "usual funders")
+
+	r := c.get(base + "/settings").mustStatus(t, http.StatusOK).mustContain(t, "The 72 counties of Wisconsin, from the U.S. Census Bureau’s list",
+		`value="Dane"`, `value="Milwaukee"`, `value="Menominee"`).setupMustLack(t, `name="counties_text"`)
+	if n := strings.Count(r.body, `name="counties" value="`); n != 72 {
+		t.Fatalf("%d county boxes, want Wisconsin's 72", n)
+	}
+	c.post(base+"/settings", url.Values{"name": {tn.Name}, "time_zone": {"America/Chicago"}, "state_fy_start_month": {"7"},
+		"federal_fy_start_month": {"10"}, "counties": {"Dane", "Milwaukee", "Atlantis"}}).mustStatus(t, http.StatusUnprocessableEntity).
+		mustContain(t, "Choose counties of Wisconsin from the list.", `value="Dane" checked`)
+	c.post(base+"/settings", url.Values{"name": {tn.Name}, "time_zone": {"America/Chicago"}, "state_fy_start_month": {"7"},
+		"federal_fy_start_month": {"10"}, "counties": {"Dane", "Milwaukee"}}).mustStatus(t, http.StatusSeeOther)
+
+	funders := c.get(base + "/funders").mustStatus(t, http.StatusOK).mustContain(t, "The federal funders every state has",
+		"Add the federal funders every state has", "Maternal, Infant, and Early Childhood Home Visiting Program", "(MIECHV)",
+		"Head Start and Early Head Start", "Child Care and Development Fund", "(CCDF)", "Individuals with Disabilities Education Act, Part C", "(IDEA Part C)",
+		"for example MIECHV")
+	funders.setupMustLack(t, "usual funders", "funders of Wisconsin", "funders for Wisconsin", "ISBE", "Illinois")
+	c.post(base+"/funders/usual", nil).mustStatus(t, http.StatusSeeOther)
+	c.get(base+"/funders").mustContain(t, "Added Maternal, Infant, and Early Childhood Home Visiting Program, Head Start and Early Head Start, Child Care and Development Fund, Individuals with Disabilities Education Act",
+		"Varies: say so on each funding").setupMustLack(t, "Add the federal funders every state has", "Yes, already funded")
+	ctx := database.WithScope(context.Background(), database.Scope{TenantID: tn.ID, TenantSlug: tn.Slug, Role: "tenant_admin"})
+	list, err := env.app.Programs.Store().Organisations(ctx, tenants.OrgFunder)
+	if err != nil || len(list) != 4 {
+		t.Fatalf("got %d funders (%v), want the four federal ones", len(list), err)
+	}
+	c.post(base+"/funders/usual", nil).mustStatus(t, http.StatusSeeOther)
+	c.get(base + "/funders").mustContain(t, "They are all in your list already.")
+	if list, _ = env.app.Programs.Store().Organisations(ctx, tenants.OrgFunder); len(list) != 4 {
+		t.Fatalf("adding them again made %d funders", len(list))
+	}
+	c.get(base+"/audit?action=funder.").mustContain(t, "a federal funder every state has")
+
+	// A program in a county served; MIECHV budgets by the federal year and says nothing of
+	// Illinois's funders.
+	r = c.post(base+"/programs", url.Values{"name": {"Dane County Home Visiting"}, "program_kind": {"home_visiting"}, "county": {"Dane"}}).
+		mustStatus(t, http.StatusSeeOther)
+	m := programURL.FindStringSubmatch(r.header.Get("Location"))
+	if m == nil {
+		t.Fatalf("after adding a program, went to %q", r.header.Get("Location"))
+	}
+	var miechv string
+	for _, o := range list {
+		if o.ShortName == "MIECHV" {
+			miechv = o.ID
+		}
+	}
+	c.get(base+"/programs/"+m[1]+"/fundings/new?funder_id="+miechv).mustStatus(t, http.StatusOK).
+		mustContain(t, "Federal fiscal year (October to September)", "say on each funding whether I/ECMHC is in it").
+		setupMustLack(t, `name="iecmhc_funded" value="1" checked`, "IDHS", "ISBE", "DFSS")
+	c.get(base+"/programs/"+m[1]+"/fundings/new").mustStatus(t, http.StatusOK).setupMustLack(t, "IDHS", "ISBE", "DFSS")
 }

@@ -59,15 +59,21 @@ func (s *Store) OnboardingCounts(ctx context.Context) (*OnboardingCounts, error)
 }
 
 // NewChecklist lays out the onboarding steps for tenant t. Each step is a normal page that
-// stays usable once it is done.
-func NewChecklist(t *Tenant, c *OnboardingCounts) *Checklist {
+// stays usable once it is done. fundersOffer says what the funders page offers to start from
+// (app/programs words it: the state's usual funders where they are known, else the federal
+// ones); empty, the step says nothing of it.
+func NewChecklist(t *Tenant, c *OnboardingCounts, fundersOffer string) *Checklist {
 	base := "/t/" + t.Slug
+	funders := "The agencies that fund your programs."
+	if fundersOffer != "" {
+		funders += " " + fundersOffer
+	}
 	cl := &Checklist{Steps: []ChecklistStep{
 		{Title: "Agency settings", Href: base + "/settings", Action: "Check and save your settings",
-			Description: "Your display name, time zone, fiscal calendars, the counties you serve and the languages you offer.",
+			Description: "Your display name, time zone, fiscal calendars, the counties you serve (ticked from the " + StateName(t.State) + " list) and the languages you offer.",
 			Done:        t.SettingsConfirmedAt != nil},
 		{Title: "Funders", Href: base + "/funders", Action: "Add your funders",
-			Description: "The agencies that fund your programs. Start from the usual funders of " + StateName(t.State) + ".",
+			Description: funders,
 			Done:        c.Funders > 0},
 		{Title: "Programs and their fundings", Href: base + "/programs", Action: "Add a program and its funding",
 			Description: "Each program with its kind, county and languages, and at least one funding with its budget lines.",

@@ -162,3 +162,19 @@ func CountyKey(name string) string {
 func SortCounties(list []string) {
 	sort.SliceStable(list, func(i, j int) bool { return CountyKey(list[i]) < CountyKey(list[j]) })
 }
+
+// CountiesNoun is what a state's county list is made of, in words for a hint ("counties",
+// "parishes", "counties and independent cities").
+func CountiesNoun(state string) string {
+	switch strings.ToUpper(strings.TrimSpace(state)) {
+	case "LA":
+		return "parishes"
+	case "AK":
+		return "boroughs and census areas"
+	case "VA", "MD", "MO", "NV":
+		return "counties and independent cities"
+	case "DC":
+		return "county equivalents"
+	}
+	return "counties"
+}

@@ -17,7 +17,13 @@ type Handler struct {
 	authz    *authz.Authorizer
 	audit    *audit.Log
 	sessions *accounts.Handler
+	// fundersOffer words what the funders page offers a tenant to start from (app/programs
+	// knows it; this package cannot import that one).
+	fundersOffer func(*Tenant) string
 }
+
+// SetFundersOffer tells the onboarding checklist how to word the funders step.
+func (h *Handler) SetFundersOffer(f func(*Tenant) string) { h.fundersOffer = f }
 
 // NewHandler returns the tenant handlers.
 func NewHandler(svc *Service, az *authz.Authorizer, log *audit.Log, sessions *accounts.Handler) *Handler {
@@ -56,7 +62,6 @@ type HomeData struct {
 	Tenant       *Tenant
 	Role         string
 	Organisation *Organisation
-	Reach        []web.NavItem
 	Others       []PersonTenant
 	// Tenant admins.
 	Members      map[string]int
@@ -75,11 +80,6 @@ func (h *Handler) Home(c *fiber.Ctx) error {
 		return err
 	}
 	d := HomeData{Tenant: t, Role: sc.Role}
-	for _, n := range web.NavOf(c) {
-		if n.Perm.Obj != "home" {
-			d.Reach = append(d.Reach, n)
-		}
-	}
 	if sc.OrganisationID != "" {
 		if d.Organisation, err = h.store.Organisation(ctx, sc.OrganisationID); err != nil {
 			return err
@@ -122,7 +122,11 @@ func (h *Handler) Home(c *fiber.Ctx) error {
 		if err != nil {
 			return err
 		}
-		d.Checklist = NewChecklist(t, counts)
+		offer := ""
+		if h.fundersOffer != nil {
+			offer = h.fundersOffer(t)
+		}
+		d.Checklist = NewChecklist(t, counts, offer)
 	}
 	return web.Render(c, fiber.StatusOK, "tenants/home", "", web.View{Title: t.Name, D: d})
 }

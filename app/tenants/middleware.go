@@ -10,6 +10,10 @@ import (
 	"github.com/holdspace/holdspace/app/web"
 )
 
+// navEIExpectations is the EI expectations' permission object: its link shows only where the
+// tenant has an Early Intervention program.
+const navEIExpectations = "ei_expectations"
+
 // Nav is every link a tenant page can offer; each person sees those their role permits.
 func Nav(slug string) []web.NavItem {
 	base := "/t/" + slug
@@ -17,7 +21,7 @@ func Nav(slug string) []web.NavItem {
 		{Label: "Home", Href: base + "/", Perm: authz.Perm{Obj: "home", Act: "read"}},
 		{Label: "Caseload", Href: base + "/caseload", Perm: authz.Perm{Obj: "caseload", Act: "read"}},
 		{Label: "Engagements", Href: base + "/engagements", Perm: authz.Perm{Obj: "engagements", Act: "read"}},
-		{Label: "EI expectations", Href: base + "/ei-expectations", Perm: authz.Perm{Obj: "ei_expectations", Act: "read"}, Secondary: true},
+		{Label: "EI expectations", Href: base + "/ei-expectations", Perm: authz.Perm{Obj: navEIExpectations, Act: "read"}, Secondary: true},
 		{Label: "Sessions", Href: base + "/sessions", Perm: authz.Perm{Obj: "sessions", Act: "read"}},
 		{Label: "Plans", Href: base + "/plans", Perm: authz.Perm{Obj: "plans", Act: "read"}},
 		{Label: "Assessment instruments", Href: base + "/instruments", Perm: authz.Perm{Obj: "instruments", Act: "create"}, Secondary: true},
@@ -99,9 +103,20 @@ func (h *Handler) Member(perm authz.Perm) fiber.Handler {
 		}
 		var nav []web.NavItem
 		for _, n := range Nav(t.Slug) {
-			if h.authz.Allowed(id.UserID, t.ID, n.Perm) {
-				nav = append(nav, n)
+			if !h.authz.Allowed(id.UserID, t.ID, n.Perm) {
+				continue
 			}
+			// The EI expectations are offered where the tenant has Early Intervention teams.
+			if n.Perm.Obj == navEIExpectations {
+				ei, err := h.store.ServesEarlyIntervention(c.UserContext())
+				if err != nil {
+					return err
+				}
+				if !ei {
+					continue
+				}
+			}
+			nav = append(nav, n)
 		}
 		web.SetNav(c, nav)
 		// Checked after the tenant is set, so the refusal page keeps the tenant's navigation.

@@ -128,6 +128,9 @@ func (o Organisation) KindLabel() string { return OrgKindLabel(o.Kind) }
 // ProgramKindLabel is the plain name of a program's kind.
 func (o Organisation) ProgramKindLabel() string { return ProgramKindLabel(o.ProgramKind) }
 
+// CountyLabel names the program's county for a sentence ("Cook County", "Acadia Parish").
+func (o Organisation) CountyLabel() string { return CountyLabel(o.County) }
+
 // Membership gives a person a role in a tenant; funder and program roles name their
 // organisation.
 type Membership struct {

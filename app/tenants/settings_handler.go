@@ -25,6 +25,8 @@ type SettingsData struct {
 	Builtin       bool     // the state's counties come from a built-in list
 	Counties      []Choice // the built-in list, ticked as served
 	CountyCount   int
+	CountiesNoun  string   // "counties", "parishes", …
+	Unmatched     []string // counties stored before that are not in the list: saving drops them
 	TimeZones     []Choice
 	Months        []Choice
 	Languages     []Choice
@@ -54,7 +56,14 @@ func (h *Handler) settingsData(c *fiber.Ctx, t *Tenant, f *web.Form) *SettingsDa
 	for _, name := range BuiltinCounties(t.State) {
 		d.Counties = append(d.Counties, Choice{Value: name, Label: name, Checked: served[name] || d.AllCountiesOn})
 	}
-	d.CountyCount = len(d.Counties)
+	d.CountyCount, d.CountiesNoun = len(d.Counties), CountiesNoun(t.State)
+	if d.Builtin {
+		for _, c := range t.Counties {
+			if _, ok := MatchCounty(t.State, c); !ok {
+				d.Unmatched = append(d.Unmatched, c)
+			}
+		}
+	}
 	d.ServedCount = len(t.Counties)
 	offered := map[string]bool{}
 	for _, v := range f.Values["languages"] {
@@ -75,7 +84,12 @@ func settingsForm(t *Tenant) *web.Form {
 	f.Values.Set("state_fy_start_month", strconv.Itoa(t.StateFYStartMonth))
 	f.Values.Set("federal_fy_start_month", strconv.Itoa(t.FederalFYStartMonth))
 	if HasBuiltinCounties(t.State) {
-		f.Values["counties"] = append([]string(nil), t.Counties...)
+		// Counties typed before the state had a list are ticked where the list has them.
+		for _, c := range t.Counties {
+			if name, ok := MatchCounty(t.State, c); ok {
+				f.Values.Add("counties", name)
+			}
+		}
 	} else {
 		f.Values.Set("counties_text", strings.Join(t.Counties, "\n"))
 	}

@@ -117,11 +117,11 @@ func TestSaveSettings(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		cl := tenants.NewChecklist(tn, counts)
+		cl := tenants.NewChecklist(tn, counts, "")
 		if cl.Left != 4 || !cl.Steps[0].Done || cl.AllDone {
 			t.Fatalf("got %+v, want only the settings done", cl)
 		}
-		cl = tenants.NewChecklist(tn, &tenants.OnboardingCounts{Funders: 1, FundedPrograms: 1, Agencies: 1, ActiveMembers: 2})
+		cl = tenants.NewChecklist(tn, &tenants.OnboardingCounts{Funders: 1, FundedPrograms: 1, Agencies: 1, ActiveMembers: 2}, "")
 		if !cl.AllDone || cl.Left != 0 {
 			t.Fatalf("got %+v, want all done", cl)
 		}

@@ -190,6 +190,19 @@ func (s *Store) CountOrganisations(ctx context.Context) (map[string]int, error) 
 	return out, nil
 }
 
+// ProgramKindEarlyIntervention is the kind of an Early Intervention team.
+const ProgramKindEarlyIntervention = "early_intervention"
+
+// ServesEarlyIntervention reports whether the tenant of ctx has a program of the Early
+// Intervention kind: only then are the EI expectations in its menu.
+func (s *Store) ServesEarlyIntervention(ctx context.Context) (bool, error) {
+	t, err := database.For(ctx, s.db)
+	if err != nil {
+		return false, err
+	}
+	return t.Select((*Organisation)(nil)).Where("o.kind = ? AND o.program_kind = ?", OrgProgram, ProgramKindEarlyIntervention).Exists(ctx)
+}
+
 // Members lists the tenant's memberships with their people, by name. orgID, if set, limits
 // the list to one organisation.
 func (s *Store) Members(ctx context.Context, orgID string) ([]Member, error) {

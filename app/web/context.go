@@ -46,7 +46,7 @@ type NavItem struct {
 	Label, Href string
 	Perm        authz.Perm
 	Current     bool
-	// Secondary links are left out of the menu (kept short) and listed on the home page.
+	// Secondary links gather in a "More" drop-down at the end of the menu (kept short).
 	Secondary bool
 	// Group puts the link in a drop-down of that name in the menu, when the person can reach
 	// more than one link of the group (one alone shows as a plain link).
@@ -61,9 +61,9 @@ type MenuEntry struct {
 	ID          string // the drop-down's element id
 }
 
-// Menu arranges the person's non-secondary links for the menu: links of one group gather in a
-// drop-down where the group's first link would be, so the menu stays one short row whatever
-// the role.
+// Menu arranges the person's links for the menu: links of one group gather in a drop-down
+// where the group's first link would be, and secondary links in a "More" drop-down at the end,
+// so the menu stays one short row whatever the role and every page is reachable from it.
 func Menu(nav []NavItem) []MenuEntry {
 	count := map[string]int{}
 	for _, n := range nav {
@@ -72,9 +72,11 @@ func Menu(nav []NavItem) []MenuEntry {
 		}
 	}
 	var out []MenuEntry
+	var more []NavItem
 	at := map[string]int{}
 	for _, n := range nav {
 		if n.Secondary {
+			more = append(more, n)
 			continue
 		}
 		if n.Group == "" || count[n.Group] < 2 {
@@ -89,6 +91,16 @@ func Menu(nav []NavItem) []MenuEntry {
 		}
 		out[i].Items = append(out[i].Items, n)
 		out[i].Current = out[i].Current || n.Current
+	}
+	switch {
+	case len(more) == 1:
+		out = append(out, MenuEntry{Label: more[0].Label, Href: more[0].Href, Current: more[0].Current})
+	case len(more) > 1:
+		e := MenuEntry{Label: "More", ID: fmt.Sprintf("hs-menu-%d", len(out)), Items: more}
+		for _, n := range more {
+			e.Current = e.Current || n.Current
+		}
+		out = append(out, e)
 	}
 	return out
 }
