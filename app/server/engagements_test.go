@@ -157,10 +157,29 @@ func TestEIExpectationsPage(t *testing.T) {
 	prog := env.client(t)
 	prog.signIn("program@ohio.example")
 	prog.get("/t/ohio/ei-expectations").mustStatus(t, 403)
-	// Nobody in Illinois works with an EI team.
+	// Ohio's page is Ohio's rule, cited; Ohio's people have the link in their menu.
+	con.get("/t/ohio/ei-expectations").mustContain(t, "Ohio expects an ECMH consultant to meet with each local Early Intervention team",
+		"Source: Ohio Department of Children and Youth").setupMustLack(t, "Ohio’s rule")
+	con.get("/t/ohio/").mustContain(t, `href="/t/ohio/ei-expectations"`)
+	// Illinois has no Early Intervention team: no link in the menu, and the page says so in a
+	// sentence, with no table and no Ohio.
 	admin := env.client(t)
 	admin.signIn("admin@illinois.example")
-	admin.get("/t/illinois/ei-expectations").mustStatus(t, 200).mustContain(t, "No consultant is assigned to an Early Intervention team")
+	for _, p := range []string{"/t/illinois/", "/t/illinois/programs"} {
+		admin.get(p).mustStatus(t, 200).setupMustLack(t, "ei-expectations", "EI expectations")
+	}
+	admin.get("/t/illinois/ei-expectations").mustStatus(t, 200).
+		mustContain(t, "Illinois I/ECMHC in Home Visiting has no Early Intervention teams among its programs, so there are no Early Intervention expectations to follow.").
+		setupMustLack(t, "<table", "Ohio", "Previous fiscal year")
+	// Once Illinois adds an Early Intervention team, the link is in its menu and the page speaks
+	// in Illinois's words, citing Ohio's rule as its source.
+	admin.post("/t/illinois/programs", url.Values{"name": {"Cook County Early Intervention Team"}, "program_kind": {"early_intervention"},
+		"county": {"Cook"}}).mustStatus(t, 303)
+	admin.get("/t/illinois/").mustContain(t, `href="/t/illinois/ei-expectations"`)
+	admin.get("/t/illinois/ei-expectations").mustStatus(t, 200).
+		mustContain(t, "Illinois I/ECMHC in Home Visiting measures its consultants’ work with Illinois’s Early Intervention teams by Ohio’s expectations",
+			"Source (Ohio’s rule): Ohio Department of Children and Youth", "No consultant is assigned to an Early Intervention team").
+		setupMustLack(t, "Ohio expects", "<table")
 }
 
 func TestEngagementDemoSeedTwice(t *testing.T) {

@@ -487,7 +487,7 @@ func TestSetupOutsideTheKnownStates(t *testing.T) {
 	c.get(base+"/").mustStatus(t, http.StatusOK).mustContain(t, "Start from the federal funders every state has: MIECHV, Head Start, CCDF and IDEA Part C").
 		setupMustLack(t, "usual funders")
 
-	r := c.get(base + "/settings").mustStatus(t, http.StatusOK).mustContain(t, "The 72 counties of Wisconsin, from the U.S. Census Bureau’s list",
+	r := c.get(base+"/settings").mustStatus(t, http.StatusOK).mustContain(t, "The 72 counties of Wisconsin, from the U.S. Census Bureau’s list",
 		`value="Dane"`, `value="Milwaukee"`, `value="Menominee"`).setupMustLack(t, `name="counties_text"`)
 	if n := strings.Count(r.body, `name="counties" value="`); n != 72 {
 		t.Fatalf("%d county boxes, want Wisconsin's 72", n)
@@ -498,7 +498,7 @@ func TestSetupOutsideTheKnownStates(t *testing.T) {
 	c.post(base+"/settings", url.Values{"name": {tn.Name}, "time_zone": {"America/Chicago"}, "state_fy_start_month": {"7"},
 		"federal_fy_start_month": {"10"}, "counties": {"Dane", "Milwaukee"}}).mustStatus(t, http.StatusSeeOther)
 
-	funders := c.get(base + "/funders").mustStatus(t, http.StatusOK).mustContain(t, "The federal funders every state has",
+	funders := c.get(base+"/funders").mustStatus(t, http.StatusOK).mustContain(t, "The federal funders every state has",
 		"Add the federal funders every state has", "Maternal, Infant, and Early Childhood Home Visiting Program", "(MIECHV)",
 		"Head Start and Early Head Start", "Child Care and Development Fund", "(CCDF)", "Individuals with Disabilities Education Act, Part C", "(IDEA Part C)",
 		"for example MIECHV")
@@ -512,7 +512,7 @@ func TestSetupOutsideTheKnownStates(t *testing.T) {
 		t.Fatalf("got %d funders (%v), want the four federal ones", len(list), err)
 	}
 	c.post(base+"/funders/usual", nil).mustStatus(t, http.StatusSeeOther)
-	c.get(base + "/funders").mustContain(t, "They are all in your list already.")
+	c.get(base+"/funders").mustContain(t, "They are all in your list already.")
 	if list, _ = env.app.Programs.Store().Organisations(ctx, tenants.OrgFunder); len(list) != 4 {
 		t.Fatalf("adding them again made %d funders", len(list))
 	}
