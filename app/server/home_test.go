@@ -27,7 +27,7 @@ func TestHomePagesDoNotRepeatTheMenu(t *testing.T) {
 		t.Run(who.email, func(t *testing.T) {
 			c := env.client(t)
 			c.signIn(who.email)
-			r := c.get("/t/" + who.slug + "/").mustStatus(t, 200)
+			r := c.get("/t/"+who.slug+"/").mustStatus(t, 200)
 			r.setupMustLack(t, "What you can reach")
 			menu := map[string]bool{}
 			for _, m := range hrefAttr.FindAllStringSubmatch(menuRegion.FindString(r.body), -1) {
