@@ -141,9 +141,31 @@ func TestUsualFunders(t *testing.T) {
 	if added, err := e.svc.AddUsualFunders(oh); err != nil || strings.Join(added, "|") != "Ohio Department of Children and Youth" {
 		t.Fatalf("Ohio added %v, %v", added, err)
 	}
+	// Texas has no state list: the federal funders every state has, whose budgets say on each
+	// funding whether I/ECMHC is in them.
 	tx := e.tenant(t, "tx", "Texas", "TX")
-	if added, err := e.svc.AddUsualFunders(tx); err != nil || len(added) != 0 {
-		t.Fatalf("Texas added %v, %v; want nothing (no funders known)", added, err)
+	added, err = e.svc.AddUsualFunders(tx)
+	if err != nil || strings.Join(added, "|") != "Maternal, Infant, and Early Childhood Home Visiting Program|Head Start and Early Head Start|"+
+		"Child Care and Development Fund|Individuals with Disabilities Education Act, Part C: Early Intervention Program for Infants and Toddlers with Disabilities" {
+		t.Fatalf("Texas added %v, %v; want the four federal funders", added, err)
+	}
+	txTenant, _ := e.svc.Tenant(tx)
+	if offer := programs.OfferFor(txTenant); offer.Button != "Add the federal funders every state has" || strings.Contains(offer.Sentence, "Texas") {
+		t.Errorf("Texas is offered %+v", offer)
+	}
+	if offer := programs.OfferFor(tn); offer.Button != "Add the usual funders for Illinois" {
+		t.Errorf("Illinois is offered %+v", offer)
+	}
+	for short, calendar := range map[string]string{"MIECHV": programs.CalendarFederal, "Head Start": programs.CalendarFederal,
+		"CCDF": programs.CalendarState, "IDEA Part C": programs.CalendarState} {
+		k, known := programs.Known(txTenant, e.funderNamed(t, tx, short))
+		if !known || !k.IECMHCVaries || k.FundsIECMHC || k.Calendar != calendar {
+			t.Errorf("Texas %s: %+v, known %v; want I/ECMHC varying, on the %s calendar", short, k, known, calendar)
+		}
+	}
+	// Illinois's MIECHV stays what the Illinois document says of it.
+	if k, _ := programs.Known(tn, &tenants.Organisation{Name: "MIECHV"}); k.IECMHCVaries || !k.FundsIECMHC {
+		t.Errorf("Illinois's MIECHV: %+v", k)
 	}
 	events, _, err := e.log.List(il, audit.Filter{Action: "funder.create"})
 	if err != nil || len(events) != 5 {

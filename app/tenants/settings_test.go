@@ -63,8 +63,9 @@ func TestValidateSettings(t *testing.T) {
 			t.Errorf("got %v", f)
 		}
 	})
-	t.Run("TypedCounties", func(t *testing.T) {
-		tx := &tenants.Tenant{Name: "Texas", State: "TX"}
+	t.Run("TypedCountiesWhereNoListExists", func(t *testing.T) {
+		// Every state and DC has the Census list; a territory's counties are typed.
+		tx := &tenants.Tenant{Name: "Guam", State: "GU"}
 		in := goodSettings()
 		in.Counties, in.CountiesText = nil, "Travis\n  Harris \n\nharris\r\nEl  Paso\n"
 		got, err := tenants.ValidateSettings(tx, in)
