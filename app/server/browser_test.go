@@ -107,7 +107,7 @@ func TestBrowserSignInAndHTMX(t *testing.T) {
 	home, err := chromedp.Run(b, chromedp.Text(chromedp.CSS("main")))
 	step("read the home page", err)
 	step("open the audit log", chromedp.Do(b,
-		chromedp.Click(chromedp.CSS(`a[href="/t/illinois/audit"]`)),
+		chromedp.Click(chromedp.CSS(`main a[href="/t/illinois/audit"]`)), // "See the whole audit log"
 		chromedp.WaitVisible(chromedp.CSS("#audit-events caption")),
 	))
 	// A marker that a full page load would wipe out.
