@@ -245,7 +245,7 @@ func (s *Assessments) Create(ctx context.Context, engagementID string, in Assess
 			to = StagePostAssessment
 		}
 		return followRecord(ctx, s.db, s.audit, now, e.ID, to, a.AdministeredOn,
-			ins.ShortName+" "+phaseWords(a.Phase)+" recorded")
+			phaseWords(a.Phase)+" recorded ("+ins.ShortName+" of "+a.AdministeredOn+")")
 	})
 	if err != nil {
 		return nil, err
