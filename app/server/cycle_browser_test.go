@@ -40,7 +40,10 @@ func (p *cycleBrowser) load(what string, trigger chromedp.Action[chromedp.Void])
 }
 
 // open goes to a page of the tenant.
-func (p *cycleBrowser) open(path string) { p.t.Helper(); p.load("open "+path, chromedp.Navigate(p.base+path)) }
+func (p *cycleBrowser) open(path string) {
+	p.t.Helper()
+	p.load("open "+path, chromedp.Navigate(p.base+path))
+}
 
 // submit clicks the main area's button that reads text and waits for the next page.
 func (p *cycleBrowser) submit(text string) {

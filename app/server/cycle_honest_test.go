@@ -148,7 +148,7 @@ func TestHonestConsultationCycle(t *testing.T) {
 	maria.post(engURL+"/plan", url.Values{"starts_on": {today}, "ends_on": {day(90)}}).mustStatus(t, http.StatusSeeOther)
 	wantSteps(t, maria.get(engURL).mustStatus(t, http.StatusOK).mustContain(t, "Quality improvement plan started").body,
 		map[string]string{"Discussion of findings": "completed", "Quality improvement plan": "current stage"})
-	planBody := maria.get(engURL + "/plan").mustStatus(t, http.StatusOK).body
+	planBody := maria.get(engURL+"/plan").mustStatus(t, http.StatusOK).body
 	pm := regexp.MustCompile(`/t/illinois/plans/([^/"]+)/goals`).FindStringSubmatch(planBody)
 	if pm == nil {
 		t.Fatal("the plan page has no form to add a goal")
