@@ -30,13 +30,14 @@ func (p *cycleBrowser) step(what string, err error) {
 }
 
 // load runs trigger (a navigation, a click on a link or a submit button) and waits for the
-// page it leads to.
+// page it leads to, and for axe-core's audit of it (so the next step does not cut it short).
 func (p *cycleBrowser) load(what string, trigger chromedp.Action[chromedp.Void]) {
 	p.t.Helper()
 	ctx, cancel := context.WithTimeout(p.b, 10*time.Second)
 	defer cancel()
 	_, err := chromedp.Run(ctx, chromedp.WaitEvent(page.LoadEventFired, nil, trigger))
 	p.step(what, err)
+	p.step(what+": the page's audit", auditIdle(p.b))
 }
 
 // open goes to a page of the tenant.
