@@ -463,6 +463,27 @@ func reasons(s Suggestion, c Criteria) []string {
 var needStop = map[string]bool{"child": true, "children": true, "safe": true, "with": true, "from": true, "that": true,
 	"their": true, "about": true, "this": true}
 
+// specialtyPhrases are the ways a need names each built-in specialty: its own name, the other
+// words people use for it ("domestic violence" for intimate partner violence, "maternal
+// depression" for postpartum depression) and its usual abbreviations. Each word of a phrase
+// begins a word of the need ("depression" finds "depressed": see phraseIn); a word of three
+// letters or fewer must be the whole word ("IPV", "SUD").
+var specialtyPhrases = map[string][]string{
+	"Intimate partner violence": {"intimate partner violence", "partner violence", "domestic violence", "domestic abuse",
+		"family violence", "dating violence", "relationship violence", "abusive relationship", "abusive partner", "ipv", "dv"},
+	"Substance use": {"substance use", "substance abuse", "substance misuse", "drug", "alcohol", "addiction", "addicted",
+		"opioid", "opiate", "methamphetamine", "cannabis", "marijuana", "prenatal exposure", "sud", "neonatal abstinence"},
+	"Attachment": {"attachment", "attached", "bonding", "bond", "secure base", "separation anxiety"},
+	"Postpartum depression": {"postpartum depression", "postnatal depression", "perinatal depression", "maternal depression",
+		"postpartum", "perinatal mood", "maternal mental health", "parental depression", "depression", "depressed", "baby blues", "ppd"},
+	"Trauma": {"trauma", "traumatic", "traumatized", "traumatised", "adverse childhood experiences", "aces", "toxic stress",
+		"adversity", "ptsd"},
+	"Safe sleep": {"safe sleep", "sleep", "sleeping", "sids", "sudden infant death", "suid", "crib", "bed sharing", "bedsharing",
+		"co sleeping", "cosleeping"},
+	"Child development": {"child development", "development", "developmental", "milestone"},
+	"Assessments and screenings": {"assessment", "screening", "screen", "asq", "evaluation", "tpitos", "tpot"},
+}
+
 // lowerWords splits s into lower-case words of letters.
 func lowerWords(s string) []string {
 	return strings.FieldsFunc(strings.ToLower(s), func(r rune) bool { return !unicode.IsLetter(r) })
@@ -477,14 +498,59 @@ func stem(w string) string {
 	return string(r)
 }
 
-// NeedSpecialties returns the specialties a request's need speaks of: a specialty matches when
-// at least half of its telling words (four letters or more, not too common) begin a word of the
-// need, so "postpartum depression" finds "Postpartum depression", "depressed mothers" too, and
-// "partner violence" finds "Intimate partner violence".
+// wordMatches reports whether a word of the need is the phrase word p: short words whole,
+// longer ones by their stem ("screen" finds "screenings", "trauma" finds "traumatic").
+func wordMatches(need, p string) bool {
+	if utf8.RuneCountInString(p) <= 3 {
+		return need == p
+	}
+	return strings.HasPrefix(need, stem(p))
+}
+
+// phraseIn reports whether the words of phrase follow each other in words.
+func phraseIn(words []string, phrase string) bool {
+	ps := lowerWords(phrase)
+	if len(ps) == 0 {
+		return false
+	}
+	for i := 0; i+len(ps) <= len(words); i++ {
+		ok := true
+		for j, p := range ps {
+			if !wordMatches(words[i+j], p) {
+				ok = false
+				break
+			}
+		}
+		if ok {
+			return true
+		}
+	}
+	return false
+}
+
+// NeedSpecialties returns the specialties a request's need speaks of, in the list's order. A
+// built-in specialty matches when the need uses one of its phrases (specialtyPhrases), so
+// "domestic violence" finds "Intimate partner violence" and "maternal depression" finds
+// "Postpartum depression". A tenant's own specialty has no phrases: it matches its own name,
+// or when at least half of its telling words (four letters or more, not too common) begin a
+// word of the need.
 func NeedSpecialties(need string, specialties []string) []string {
 	words := lowerWords(need)
 	var out []string
 	for _, sp := range specialties {
+		if phrases, ok := specialtyPhrases[sp]; ok {
+			for _, p := range phrases {
+				if phraseIn(words, p) {
+					out = append(out, sp)
+					break
+				}
+			}
+			continue
+		}
+		if phraseIn(words, sp) {
+			out = append(out, sp)
+			continue
+		}
 		var telling []string
 		for _, w := range lowerWords(sp) {
 			if utf8.RuneCountInString(w) >= 4 && !needStop[w] {
