@@ -480,7 +480,7 @@ var specialtyPhrases = map[string][]string{
 		"adversity", "ptsd"},
 	"Safe sleep": {"safe sleep", "sleep", "sleeping", "sids", "sudden infant death", "suid", "crib", "bed sharing", "bedsharing",
 		"co sleeping", "cosleeping"},
-	"Child development": {"child development", "development", "developmental", "milestone"},
+	"Child development":          {"child development", "development", "developmental", "milestone"},
 	"Assessments and screenings": {"assessment", "screening", "screen", "asq", "evaluation", "tpitos", "tpot"},
 }
 

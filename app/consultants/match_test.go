@@ -28,8 +28,8 @@ func TestNeedSpecialties(t *testing.T) {
 		"Parents in recovery from opioid addiction; some babies were exposed to alcohol.":         "[Substance use]",
 		"Bonding between parents and newborns, and co-sleeping questions.":                        "[Attachment Safe sleep]",
 		"Staff want to talk about ACEs and toxic stress.":                                         "[Trauma]",
-		"Help the team use the ASQ and understand milestones.":                                   "[Child development Assessments and screenings]",
-		"A sudden change of staff left the team unsettled.":                                      "[]",
+		"Help the team use the ASQ and understand milestones.":                                    "[Child development Assessments and screenings]",
+		"A sudden change of staff left the team unsettled.":                                       "[]",
 	} {
 		if got := fmt.Sprint(consultants.NeedSpecialties(need, sp)); got != want {
 			t.Errorf("%q: got %s, want %s", need, got, want)
