@@ -887,7 +887,7 @@ func (m *Matching) Assign(ctx context.Context, requestID, programID, profileID s
 			p.DisplayName+" with "+program.Name); err != nil {
 			return err
 		}
-		return m.mailAssignment(ctx, tn, r, program, p, today)
+		return m.mailAssignment(ctx, tn, r, program, p, a.ID, today)
 	})
 	if err != nil {
 		return nil, err
@@ -1013,7 +1013,7 @@ func (m *Matching) PreviewAssign(ctx context.Context, requestID, programID, prof
 
 // mailAssignment tells the consultant and the program's side (the request's contact and the
 // program's people, each address once) about a new assignment.
-func (m *Matching) mailAssignment(ctx context.Context, tn *tenants.Tenant, r *Request, program *tenants.Organisation, p *Profile, today string) error {
+func (m *Matching) mailAssignment(ctx context.Context, tn *tenants.Tenant, r *Request, program *tenants.Organisation, p *Profile, assignmentID, today string) error {
 	if m.mailer == nil {
 		return nil
 	}
@@ -1045,8 +1045,8 @@ func (m *Matching) mailAssignment(ctx context.Context, tn *tenants.Tenant, r *Re
 	}
 	if who.Email != "" {
 		body := fmt.Sprintf("Hello %s,\n\n%s has assigned you to consult with %s, starting %s.\n\n"+
-			"What they asked for:\n\n%s\n\nTheir contact: %s.\n\nPlease get in touch with them to set up a first meeting.\n",
-			p.DisplayName, tn.Name, where, today, r.Need, contact)
+			"What they asked for:\n\n%s\n\nTheir contact: %s.\n\nPlease get in touch with them to set up a first meeting, and start the engagement in Holdspace:\n\n%s/t/%s/engagements/new?assignment=%s\n",
+			p.DisplayName, tn.Name, where, today, r.Need, contact, m.baseURL, tn.Slug, assignmentID)
 		if err := m.mailer.Send(ctx, who.Email, "You are assigned to "+program.Name, body); err != nil {
 			return err
 		}

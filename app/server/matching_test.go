@@ -274,7 +274,8 @@ func TestMatchingAssignCloseEnd(t *testing.T) {
 		}
 		toConsultant := env.lastEmailTo(demo.SharedConsultantEmail)
 		if toConsultant.Subject != "You are assigned to Champaign County Coordinated Intake" ||
-			!strings.Contains(toConsultant.Body, "ana@intake.example") || !strings.Contains(toConsultant.Body, "Reflective consultation for intake staff.") {
+			!strings.Contains(toConsultant.Body, "ana@intake.example") || !strings.Contains(toConsultant.Body, "Reflective consultation for intake staff.") ||
+			!strings.Contains(toConsultant.Body, "http://holdspace.test/t/illinois/engagements/new?assignment="+made.ID) {
 			t.Fatalf("email to the consultant: %s\n%s", toConsultant.Subject, toConsultant.Body)
 		}
 		toProgram := env.lastEmailTo("ana@intake.example")
