@@ -126,7 +126,11 @@ func TestBrowserRequestToSession(t *testing.T) {
 	signIn("nadia.okafor@consult.example")
 	screenshot(t, b, "journey-consultant-home")
 	mustRead("the consultant's home", text("the consultant's home"), "New: Prairie Families Home Visiting asks you to start an engagement.")
-	load("follow the button", chromedp.Click(chromedp.CSS(`#notices a.usa-button`)))
+	step("find the home page's button", chromedp.Do(b, chromedp.WaitVisible(chromedp.CSS(`#notices a.usa-button`))))
+	load("open the caseload", chromedp.Click(chromedp.CSS(`a.usa-button[href="/t/illinois/caseload"]`)))
+	screenshot(t, b, "journey-caseload")
+	mustRead("the caseload", text("the caseload"), "New: Prairie Families Home Visiting asks you to start an engagement.")
+	load("follow the caseload's button", chromedp.Click(chromedp.CSS(`a.usa-button[href*="/engagements/new?assignment="]`)))
 	chosen, err := chromedp.Run(b, chromedp.Evaluate[string](`(s => s.options[s.selectedIndex].text)(document.getElementById("assignment_id"))`))
 	step("read the chosen assignment", err)
 	if chosen != "Prairie Families Home Visiting" {
