@@ -361,6 +361,7 @@ type EngagementListData struct {
 	IsCaseload  bool
 	FollowUps   []OverdueFollowUp
 	Sessions    []RecentSession
+	New         []NewAssignment // a consultant's new assignments (caseload)
 }
 
 // OverdueFollowUp is an overdue follow-up on the caseload.
@@ -441,6 +442,9 @@ func (h *EngagementHandler) Caseload(c *fiber.Ctx) error {
 			d.FollowUps = append(d.FollowUps, OverdueFollowUp{FollowUp: fu, DaysLate: int(today.Sub(due).Hours() / 24)})
 		}
 		if d.Sessions, err = h.svc.RecentSessions(ctx, 10); err != nil {
+			return err
+		}
+		if d.New, err = h.svc.NewAssignments(ctx); err != nil {
 			return err
 		}
 	}

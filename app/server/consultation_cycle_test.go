@@ -91,7 +91,7 @@ func TestConsultationCycle(t *testing.T) {
 	mariaProfile := env.matchProfile("illinois", demo.SharedConsultantEmail)
 	admin := env.signedIn(t, "admin@illinois.example")
 	admin.get("/t/illinois/requests/"+request.ID).mustStatus(t, http.StatusOK)
-	admin.post("/t/illinois/requests/"+request.ID+"/assign", url.Values{"program_id": {champaign}, "profile_id": {mariaProfile.ID}}).
+	admin.post("/t/illinois/requests/"+request.ID+"/assign", url.Values{"program_id": {champaign}, "profile_id": {mariaProfile.ID}, "confirm": {"yes"}}).
 		mustStatus(t, http.StatusSeeOther)
 	assigned, err := env.app.Matching.Assignments(ctx, consultants.AssignmentFilter{ProgramID: champaign, Status: consultants.AssignmentActive})
 	if err != nil || len(assigned) != 1 || assigned[0].ProfileID != mariaProfile.ID {
