@@ -17,6 +17,7 @@ type Handler struct {
 	authz    *authz.Authorizer
 	audit    *audit.Log
 	sessions *accounts.Handler
+	notices  []NoticeSource // what other domains ask the person to act on (AddNotices)
 	// fundersOffer words what the funders page offers a tenant to start from (app/programs
 	// knows it; this package cannot import that one).
 	fundersOffer func(*Tenant) string
@@ -69,6 +70,8 @@ type HomeData struct {
 	Pending      int
 	RecentEvents []audit.Event
 	Checklist    *Checklist
+	// Every role: what other domains ask the person to act on (a consultant's new assignments).
+	Notices []Notice
 }
 
 // Home is the tenant home page; what it shows depends on the role.
@@ -127,6 +130,9 @@ func (h *Handler) Home(c *fiber.Ctx) error {
 			offer = h.fundersOffer(t)
 		}
 		d.Checklist = NewChecklist(t, counts, offer)
+	}
+	if d.Notices, err = h.homeNotices(ctx); err != nil {
+		return err
 	}
 	return web.Render(c, fiber.StatusOK, "tenants/home", "", web.View{Title: t.Name, D: d})
 }
