@@ -33,6 +33,9 @@ type View struct {
 	L     *Layout
 	D     any
 	Form  *Form
+	// Wide pages (lists whose tables need the room) use the wide container, not the
+	// reading width.
+	Wide bool
 }
 
 // Form keeps what a person typed and the message for each bad field, so a form that fails
@@ -124,6 +127,9 @@ func NewEngine(fsys fs.FS) *html.Engine {
 			return fmt.Sprintf("%d %s", n, many)
 		},
 		"hasPrefix": strings.HasPrefix,
+		"errorSummary": func(f *Form, args ...string) *ErrorSummary {
+			return f.Summary(args...)
+		},
 	})
 	return e
 }
