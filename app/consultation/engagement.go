@@ -16,6 +16,7 @@ import (
 	"github.com/holdspace/holdspace/app/authz"
 	"github.com/holdspace/holdspace/app/consultants"
 	"github.com/holdspace/holdspace/app/database"
+	"github.com/holdspace/holdspace/app/dates"
 	"github.com/holdspace/holdspace/app/tenants"
 )
 
@@ -434,8 +435,9 @@ func engCheckDate(bad map[string]string, field, value string, today time.Time, n
 	if v == "" {
 		return today.Format(time.DateOnly)
 	}
-	if _, err := time.Parse(time.DateOnly, v); err != nil {
-		bad[field] = "Enter the date as YYYY-MM-DD."
+	v, ok := dates.ISO(v)
+	if !ok {
+		bad[field] = dates.Message("the date of the move")
 		return ""
 	}
 	if v > today.Format(time.DateOnly) {

@@ -13,6 +13,7 @@ import (
 	"github.com/gofiber/template/html/v2"
 
 	"github.com/holdspace/holdspace/app/authz"
+	"github.com/holdspace/holdspace/app/dates"
 )
 
 // Layout is what every full page needs: who, where, the CSRF token and the links.
@@ -127,6 +128,9 @@ func NewEngine(fsys fs.FS) *html.Engine {
 			return fmt.Sprintf("%d %s", n, many)
 		},
 		"hasPrefix": strings.HasPrefix,
+		// Date fields: the format the person sees, and a stored date written that way.
+		"dateHint": dates.Hint,
+		"mdy":      dates.Show,
 		"errorSummary": func(f *Form, args ...string) *ErrorSummary {
 			return f.Summary(args...)
 		},
