@@ -38,8 +38,11 @@ func serveForBrowser(t *testing.T, env *testEnv) string {
 	if err != nil {
 		t.Fatal(err)
 	}
-	go env.web.Listener(ln)                                            //nolint:errcheck
-	t.Cleanup(func() { env.web.ShutdownWithTimeout(5 * time.Second) }) //nolint:errcheck
+	go env.web.Listener(ln) //nolint:errcheck
+	t.Cleanup(func() {
+		finishAudits(t)                              // the page audit may open pages again: before the server stops
+		env.web.ShutdownWithTimeout(5 * time.Second) //nolint:errcheck
+	})
 	return "http://" + ln.Addr().String()
 }
 
@@ -59,8 +62,10 @@ func newBrowser(t *testing.T) context.Context {
 	t.Cleanup(cancel)
 	ctx, cancel2 := chromedp.NewContext(actx)
 	t.Cleanup(cancel2)
-	ctx, cancel3 := context.WithTimeout(ctx, 60*time.Second)
+	ctx, cancel3 := context.WithTimeout(ctx, 120*time.Second)
 	t.Cleanup(cancel3)
+	// Every page the test opens, and every htmx swap in it, must pass axe-core and the CSP.
+	auditPages(t, ctx)
 	return ctx
 }
 

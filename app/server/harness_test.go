@@ -92,6 +92,11 @@ func (c *client) do(req *http.Request) *resp {
 		}
 	}
 	r := &resp{status: res.StatusCode, body: string(b), header: res.Header}
+	if strings.HasPrefix(res.Header.Get("Content-Type"), "text/html") {
+		if leak := goSyntaxLeak(r.body); leak != "" {
+			c.t.Errorf("%s %s shows Go's own syntax instead of words (%q):\n%s", req.Method, req.URL, leak, around(r.body, leak))
+		}
+	}
 	if m := csrfMeta.FindStringSubmatch(r.body); m != nil {
 		c.csrf = m[1]
 	}
@@ -163,6 +168,28 @@ func (r *resp) mustContain(t *testing.T, parts ...string) *resp {
 	return r
 }
 
+// goSyntaxLeaks are what a page shows when a template prints a Go value that is not text: a
+// struct ({{} or &{…}), a time.Time (+0000 UTC), a nil, a map, or a bad fmt verb.
+var goSyntaxLeaks = []string{"{{}", "&amp;{", "+0000 UTC", "&lt;nil&gt;", "map[", "%!"}
+
+// goSyntaxLeak returns the first leak in an HTML page, or "". Every page a test renders is
+// checked.
+func goSyntaxLeak(body string) string {
+	for _, l := range goSyntaxLeaks {
+		if strings.Contains(body, l) {
+			return l
+		}
+	}
+	return ""
+}
+
+// around is the text around the first s in body.
+func around(body, s string) string {
+	i := strings.Index(body, s)
+	from, to := max(0, i-300), min(len(body), i+len(s)+300)
+	return body[from:to]
+}
+
 func truncateBody(s string) string {
 	if i := strings.Index(s, `<main`); i >= 0 {
 		s = s[i:]
@@ -187,4 +214,21 @@ func (e *testEnv) tenantID(slug string) string {
 func (e *testEnv) scoped(slug string) context.Context {
 	e.t.Helper()
 	return database.WithScope(context.Background(), database.Scope{TenantID: e.tenantID(slug), TenantSlug: slug, Role: "tenant_admin"})
+}
+
+// TestGoSyntaxLeakCatchesDumps keeps the page check honest: the dumps a template prints for
+// a struct, a time and a nil are caught, a page of words is not.
+func TestGoSyntaxLeakCatchesDumps(t *testing.T) {
+	for _, dump := range []string{
+		"<li>{{} {01a2} 01a2 1 Intake staff hold not_started 2026-12-05 23:19:46 +0000 UTC}</li>",
+		"<td>2026-12-05 23:19:46 +0000 UTC</td>", "<td>&amp;{Goal 1}</td>", "<td>&lt;nil&gt;</td>",
+		"<td>map[a:1]</td>", "<td>%!s(int=3)</td>",
+	} {
+		if goSyntaxLeak(dump) == "" {
+			t.Errorf("goSyntaxLeak(%q) found nothing, want the dump caught", dump)
+		}
+	}
+	if l := goSyntaxLeak("<li>Intake staff hold a reflective meeting every month (due 12/05/2026)</li>"); l != "" {
+		t.Errorf("goSyntaxLeak of a page of words found %q", l)
+	}
 }
