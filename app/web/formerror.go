@@ -54,9 +54,11 @@ type ErrorItem struct {
 }
 
 // Summary gives the error summary of f, or nil when nothing is wrong. The form's template
-// renders it with {{template "layouts/_errors" (errorSummary .Form ...)}}: a field's element id
-// is its name unless an argument "name=id" says otherwise (fields listed so come first, in that
-// order; the rest by name); an argument without "=" is a sentence added to the message.
+// renders it with {{template "layouts/_errors" (errorSummary .Form ...)}}. Each line links to
+// the field's message, whose id is the field's name and "-error" (a group of radios or boxes
+// has one too), unless an argument "name=id" names the field's element (fields listed so come
+// first, in that order; the rest by name); an argument without "=" is a sentence added to the
+// message. The page script moves the focus from a message to its field.
 func (f *Form) Summary(args ...string) *ErrorSummary {
 	if !f.HasErrors() {
 		return nil
@@ -90,7 +92,7 @@ func (f *Form) Summary(args ...string) *ErrorSummary {
 		}
 		id := ids[k]
 		if id == "" {
-			id = k
+			id = k + "-error" // the field's message, beside the field (a group's too)
 		}
 		s.Items = append(s.Items, ErrorItem{Field: k, ID: id, Message: msg})
 	}
