@@ -89,7 +89,7 @@ func (h *Handler) TenantLog(c *fiber.Ctx) error {
 			return err
 		}
 	}
-	return web.Render(c, statusFor(problems), "audit/index", "audit/_events", web.View{Title: "Audit log", D: p})
+	return web.Render(c, statusFor(problems), "audit/index", "audit/_events", web.View{Wide: true, Title: "Audit log", D: p})
 }
 
 // PlatformLog shows every tenant's audit log to platform admins.
@@ -102,7 +102,7 @@ func (h *Handler) PlatformLog(c *fiber.Ctx) error {
 			return err
 		}
 	}
-	return web.Render(c, statusFor(problems), "audit/index", "audit/_events", web.View{Title: "Audit log, all tenants", D: p})
+	return web.Render(c, statusFor(problems), "audit/index", "audit/_events", web.View{Wide: true, Title: "Audit log, all tenants", D: p})
 }
 
 func statusFor(problems map[string]string) int {
