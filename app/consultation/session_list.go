@@ -112,10 +112,10 @@ func (s *Sessions) listQuery(ctx context.Context, model any, f SessionFilter) (*
 	}
 	bad := f.Problems()
 	if f.From != "" && bad["from"] == "" {
-		q = q.Where("s.held_on >= ?", f.From)
+		q = q.Where("s.held_on >= ?", dates.Normalize(f.From))
 	}
 	if f.To != "" && bad["to"] == "" {
-		q = q.Where("s.held_on <= ?", f.To)
+		q = q.Where("s.held_on <= ?", dates.Normalize(f.To))
 	}
 	if held, id, ok := parseCursor(f.After); ok {
 		q = q.Where("(s.held_on, s.id) < (?, ?)", held, id)

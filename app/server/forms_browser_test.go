@@ -32,6 +32,7 @@ func newFormsBrowser(t *testing.T, env *testEnv, email string) *formsBrowser {
 	))
 	_, err := chromedp.Run(fb.b, chromedp.WaitEvent(page.LoadEventFired, nil, chromedp.Submit(chromedp.ID("password"))))
 	fb.step("sign in", err)
+	fb.step("wait for the page audit", auditIdle(fb.b))
 	return fb
 }
 
@@ -46,6 +47,7 @@ func (fb *formsBrowser) step(what string, err error) {
 func (fb *formsBrowser) open(path, sel string) {
 	fb.t.Helper()
 	fb.step("open "+path, chromedp.Do(fb.b, chromedp.Navigate(fb.base+path), chromedp.WaitVisible(chromedp.CSS(sel))))
+	fb.step("wait for the page audit", auditIdle(fb.b))
 }
 
 // js runs a script for its effect.
@@ -75,6 +77,7 @@ func (fb *formsBrowser) submitAndLoad(sel string) {
 	fb.t.Helper()
 	_, err := chromedp.Run(fb.b, chromedp.WaitEvent(page.LoadEventFired, nil, chromedp.Click(chromedp.CSS(sel))))
 	fb.step("submit "+sel, err)
+	fb.step("wait for the page audit", auditIdle(fb.b))
 }
 
 // focusedElement describes the focused element: its id, else its class.

@@ -44,7 +44,12 @@ func TestDatesAsPeopleTypeThem(t *testing.T) {
 		mustContain(t, "Enter the date of the session as mm/dd/yyyy, for example 11/26/2026.")
 
 	// A filter's dates, too.
-	maria.get("/t/illinois/sessions?from="+url.QueryEscape(held.Format("01/02/2006"))).mustStatus(t, http.StatusOK)
+	maria.get("/t/illinois/sessions?from="+url.QueryEscape(held.Format("01/02/2006"))).mustStatus(t, http.StatusOK).
+		mustContain(t, "Reflected on a hard visit")
+	later := maria.get("/t/illinois/sessions?from="+url.QueryEscape(held.AddDate(0, 0, 1).Format("1/2/2006"))).mustStatus(t, http.StatusOK)
+	if strings.Contains(later.body, "Reflected on a hard visit") {
+		t.Error("the sessions from the day after (typed m/d/yyyy) include the session")
+	}
 	maria.get("/t/illinois/sessions?from=yesterday").mustContain(t, "Enter the first date as mm/dd/yyyy, for example 11/26/2026.")
 }
 

@@ -167,7 +167,7 @@ func (s *Service) ExtendTrial(ctx context.Context, tenantID, days, date string) 
 	case date != "":
 		d, ok := dates.Parse(date)
 		if !ok {
-			return nil, apperr.Invalid(map[string]string{"date": dates.Message("the trial's new end date")})
+			return nil, apperr.Invalid(map[string]string{"date": dates.Message("the new end of the trial")})
 		}
 		if !d.After(now) {
 			return nil, apperr.Invalid(map[string]string{"date": "Choose a date after today."})

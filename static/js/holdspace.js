@@ -113,18 +113,20 @@
 
     // (c) After an htmx form post settles, the focus goes to its outcome, not to the top of
     // the page. Once per request (afterSettle fires for each settled element).
+    // The request's target is where the answer went; an outerHTML swap replaced it, so its
+    // twin is found by id.
     var handled = new WeakSet();
     document.body.addEventListener('htmx:afterSettle', function (e) {
       var d = e.detail || {};
       var verb = ((d.requestConfig && d.requestConfig.verb) || 'get').toLowerCase();
-      if (d.xhr) {
-        if (handled.has(d.xhr)) return;
-        handled.add(d.xhr);
-      }
-      var root = e.target && e.target.isConnected ? e.target : document.getElementById('main-content');
+      var target = d.target;
+      if (target && !target.isConnected) target = target.id ? document.getElementById(target.id) : null;
+      var root = target || (e.target && e.target.isConnected ? e.target : null) ||
+        document.getElementById('main-content');
       if (!root) return;
       addCharacterCounts(root);
-      if (verb !== 'get') focusOutcome(root);
+      if (verb === 'get' || (d.xhr && handled.has(d.xhr))) return;
+      if (focusOutcome(root) && d.xhr) handled.add(d.xhr);
     });
 
     // (d) A message left by the last action (the flash after a redirect) takes the focus.
