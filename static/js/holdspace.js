@@ -115,17 +115,30 @@
     // the page. Once per request (afterSettle fires for each settled element).
     // The request's target is where the answer went; an outerHTML swap replaced it, so its
     // twin is found by id.
-    var handled = new WeakSet();
-    document.body.addEventListener('htmx:afterSettle', function (e) {
+    // Right after the swap (the focused button is gone: the focus would sit on the body until
+    // the settle), and again once it has settled (htmx then focuses any autofocus field).
+    function swapRoot(e) {
       var d = e.detail || {};
-      var verb = ((d.requestConfig && d.requestConfig.verb) || 'get').toLowerCase();
       var target = d.target;
       if (target && !target.isConnected) target = target.id ? document.getElementById(target.id) : null;
-      var root = target || (e.target && e.target.isConnected ? e.target : null) ||
+      return target || (e.target && e.target.isConnected ? e.target : null) ||
         document.getElementById('main-content');
+    }
+    function isPost(e) {
+      var d = e.detail || {};
+      return ((d.requestConfig && d.requestConfig.verb) || 'get').toLowerCase() !== 'get';
+    }
+    var handled = new WeakSet();
+    document.body.addEventListener('htmx:afterSwap', function (e) {
+      var root = swapRoot(e);
+      if (root && isPost(e)) focusOutcome(root);
+    });
+    document.body.addEventListener('htmx:afterSettle', function (e) {
+      var d = e.detail || {};
+      var root = swapRoot(e);
       if (!root) return;
       addCharacterCounts(root);
-      if (verb === 'get' || (d.xhr && handled.has(d.xhr))) return;
+      if (!isPost(e) || (d.xhr && handled.has(d.xhr))) return;
       if (focusOutcome(root) && d.xhr) handled.add(d.xhr);
     });
 
