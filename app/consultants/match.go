@@ -106,9 +106,17 @@ type Suggestion struct {
 	Setting          bool
 	Specialties      []string // which of the wanted specialties they have
 	Score            int
-	AskedFor         bool // the consultant the requester asked for
+	AskedFor         bool   // the consultant the requester asked for
+	ServingSince     string // set when they already consult with the chosen program: since when
 	Reasons          []string
 }
+
+// Serving reports whether the consultant already consults with the chosen program.
+func (s Suggestion) Serving() bool { return s.ServingSince != "" }
+
+// Pickable reports whether the consultant can be assigned: a place free, and not already
+// consulting with the program.
+func (s Suggestion) Pickable() bool { return !s.Full() && !s.Serving() }
 
 // Why is the suggestion's reasons in plain words ("serves Cook County · speaks Spanish · 2 places free").
 func (s Suggestion) Why() string { return strings.Join(s.Reasons, " · ") }
@@ -463,6 +471,27 @@ func reasons(s Suggestion, c Criteria) []string {
 var needStop = map[string]bool{"child": true, "children": true, "safe": true, "with": true, "from": true, "that": true,
 	"their": true, "about": true, "this": true}
 
+// specialtyPhrases are the ways a need names each built-in specialty: its own name, the other
+// words people use for it ("domestic violence" for intimate partner violence, "maternal
+// depression" for postpartum depression) and its usual abbreviations. Each word of a phrase
+// begins a word of the need ("depression" finds "depressed": see phraseIn); a word of three
+// letters or fewer must be the whole word ("IPV", "SUD").
+var specialtyPhrases = map[string][]string{
+	"Intimate partner violence": {"intimate partner violence", "partner violence", "domestic violence", "domestic abuse",
+		"family violence", "dating violence", "relationship violence", "abusive relationship", "abusive partner", "ipv", "dv"},
+	"Substance use": {"substance use", "substance abuse", "substance misuse", "drug", "alcohol", "addiction", "addicted",
+		"opioid", "opiate", "methamphetamine", "cannabis", "marijuana", "prenatal exposure", "sud", "neonatal abstinence"},
+	"Attachment": {"attachment", "attached", "bonding", "bond", "secure base", "separation anxiety"},
+	"Postpartum depression": {"postpartum depression", "postnatal depression", "perinatal depression", "maternal depression",
+		"postpartum", "perinatal mood", "maternal mental health", "parental depression", "depression", "depressed", "baby blues", "ppd"},
+	"Trauma": {"trauma", "traumatic", "traumatized", "traumatised", "adverse childhood experiences", "aces", "toxic stress",
+		"adversity", "ptsd"},
+	"Safe sleep": {"safe sleep", "sleep", "sleeping", "sids", "sudden infant death", "suid", "crib", "bed sharing", "bedsharing",
+		"co sleeping", "cosleeping"},
+	"Child development":          {"child development", "development", "developmental", "milestone"},
+	"Assessments and screenings": {"assessment", "screening", "screen", "asq", "evaluation", "tpitos", "tpot"},
+}
+
 // lowerWords splits s into lower-case words of letters.
 func lowerWords(s string) []string {
 	return strings.FieldsFunc(strings.ToLower(s), func(r rune) bool { return !unicode.IsLetter(r) })
@@ -477,14 +506,59 @@ func stem(w string) string {
 	return string(r)
 }
 
-// NeedSpecialties returns the specialties a request's need speaks of: a specialty matches when
-// at least half of its telling words (four letters or more, not too common) begin a word of the
-// need, so "postpartum depression" finds "Postpartum depression", "depressed mothers" too, and
-// "partner violence" finds "Intimate partner violence".
+// wordMatches reports whether a word of the need is the phrase word p: short words whole,
+// longer ones by their stem ("screen" finds "screenings", "trauma" finds "traumatic").
+func wordMatches(need, p string) bool {
+	if utf8.RuneCountInString(p) <= 3 {
+		return need == p
+	}
+	return strings.HasPrefix(need, stem(p))
+}
+
+// phraseIn reports whether the words of phrase follow each other in words.
+func phraseIn(words []string, phrase string) bool {
+	ps := lowerWords(phrase)
+	if len(ps) == 0 {
+		return false
+	}
+	for i := 0; i+len(ps) <= len(words); i++ {
+		ok := true
+		for j, p := range ps {
+			if !wordMatches(words[i+j], p) {
+				ok = false
+				break
+			}
+		}
+		if ok {
+			return true
+		}
+	}
+	return false
+}
+
+// NeedSpecialties returns the specialties a request's need speaks of, in the list's order. A
+// built-in specialty matches when the need uses one of its phrases (specialtyPhrases), so
+// "domestic violence" finds "Intimate partner violence" and "maternal depression" finds
+// "Postpartum depression". A tenant's own specialty has no phrases: it matches its own name,
+// or when at least half of its telling words (four letters or more, not too common) begin a
+// word of the need.
 func NeedSpecialties(need string, specialties []string) []string {
 	words := lowerWords(need)
 	var out []string
 	for _, sp := range specialties {
+		if phrases, ok := specialtyPhrases[sp]; ok {
+			for _, p := range phrases {
+				if phraseIn(words, p) {
+					out = append(out, sp)
+					break
+				}
+			}
+			continue
+		}
+		if phraseIn(words, sp) {
+			out = append(out, sp)
+			continue
+		}
 		var telling []string
 		for _, w := range lowerWords(sp) {
 			if utf8.RuneCountInString(w) >= 4 && !needStop[w] {
@@ -568,6 +642,7 @@ type RequestDetail struct {
 	Criteria    Criteria
 	Unused      []string // what of the request could not rank anyone, in words
 	Suggestions []Suggestion
+	Pickable    int              // how many suggestions can be assigned
 	Assignments []AssignmentView // the assignments that answered it
 	Open        bool
 }
@@ -640,8 +715,43 @@ func (m *Matching) Detail(ctx context.Context, id string, o DetailOptions) (*Req
 		d.Specialty, c.Specialties = o.Specialty, []string{o.Specialty}
 	}
 	d.Criteria = c
-	d.Suggestions, err = m.Suggest(ctx, c, r.ProfileID, SuggestionLimit)
-	return d, err
+	if d.Suggestions, err = m.Suggest(ctx, c, r.ProfileID, SuggestionLimit); err != nil {
+		return nil, err
+	}
+	if err := m.markServing(ctx, d); err != nil {
+		return nil, err
+	}
+	for _, s := range d.Suggestions {
+		if s.Pickable() {
+			d.Pickable++
+		}
+	}
+	return d, nil
+}
+
+// markServing marks the suggested consultants who already consult with the chosen program (an
+// assignment would be refused) and lists them after the others, keeping the ranking's order.
+func (m *Matching) markServing(ctx context.Context, d *RequestDetail) error {
+	if d.Program == nil || len(d.Suggestions) == 0 {
+		return nil
+	}
+	list, err := m.Assignments(ctx, AssignmentFilter{ProgramID: d.Program.ID, Status: AssignmentActive})
+	if err != nil {
+		return err
+	}
+	since := map[string]string{}
+	for _, a := range list {
+		if was, ok := since[a.ProfileID]; !ok || a.StartedOn < was {
+			since[a.ProfileID] = a.StartedOn
+		}
+	}
+	for i := range d.Suggestions {
+		d.Suggestions[i].ServingSince = since[d.Suggestions[i].ID]
+	}
+	sort.SliceStable(d.Suggestions, func(i, j int) bool {
+		return !d.Suggestions[i].Serving() && d.Suggestions[j].Serving()
+	})
+	return nil
 }
 
 // AssignmentView is an assignment with the names people read.
@@ -728,37 +838,13 @@ func (m *Matching) Assign(ctx context.Context, requestID, programID, profileID s
 	}
 	var a *Assignment
 	err = database.InTx(ctx, m.db, func(ctx context.Context) error {
-		r, err := m.Request(ctx, requestID)
+		r, program, p, err := m.assignable(ctx, requestID, programID, profileID)
 		if err != nil {
 			return err
-		}
-		if r.Status != RequestOpen {
-			return apperr.Errorf(apperr.ECONFLICT, "This request is %s already: only an open request can be assigned.", strings.ToLower(r.StatusLabel()))
 		}
 		t, err := database.For(ctx, m.db)
 		if err != nil {
 			return err
-		}
-		fields := map[string]string{}
-		program := new(tenants.Organisation)
-		if !database.IsID(programID) {
-			fields["program_id"] = "Program: choose the program the consultant will work with."
-		} else if err := t.Select(program).Where("o.id = ? AND o.kind = ?", programID, tenants.OrgProgram).Scan(ctx); errors.Is(err, sql.ErrNoRows) {
-			fields["program_id"] = "Program: choose one of your programs."
-		} else if err != nil {
-			return err
-		}
-		p := new(Profile)
-		if !database.IsID(profileID) {
-			fields["profile_id"] = "Consultant: choose a consultant from the suggestions."
-		} else if err := t.Select(p).Where("cp.id = ?", profileID).Where("cp.status = ? AND cp.active = ?", StatusApproved, true).
-			Scan(ctx); errors.Is(err, sql.ErrNoRows) {
-			fields["profile_id"] = "Consultant: choose an approved consultant of your registry."
-		} else if err != nil {
-			return err
-		}
-		if len(fields) > 0 {
-			return apperr.Invalid(fields)
 		}
 		// Taking the place first locks the consultant's row, so two assignments of the same
 		// consultant at once wait for each other and the second sees the first.
@@ -769,13 +855,8 @@ func (m *Matching) Assign(ctx context.Context, requestID, programID, profileID s
 			return err
 		}
 		took, _ := res.RowsAffected()
-		var dup Assignment
-		err = t.Select(&dup).Where("ca.profile_id = ? AND ca.program_id = ? AND ca.status = ?", p.ID, program.ID, AssignmentActive).
-			Limit(1).Scan(ctx)
-		if err == nil {
-			return apperr.Errorf(apperr.ECONFLICT, "%s already consults with %s (since %s): choose another consultant, or close this request.",
-				p.DisplayName, program.Name, dup.StartedOn)
-		} else if !errors.Is(err, sql.ErrNoRows) {
+		// Checked again under the lock: an assignment made meanwhile is seen now.
+		if err := m.notServing(ctx, t, p, program); err != nil {
 			return err
 		}
 		if took != 1 {
@@ -806,7 +887,7 @@ func (m *Matching) Assign(ctx context.Context, requestID, programID, profileID s
 			p.DisplayName+" with "+program.Name); err != nil {
 			return err
 		}
-		return m.mailAssignment(ctx, tn, r, program, p, today)
+		return m.mailAssignment(ctx, tn, r, program, p, a.ID, today)
 	})
 	if err != nil {
 		return nil, err
@@ -814,9 +895,125 @@ func (m *Matching) Assign(ctx context.Context, requestID, programID, profileID s
 	return a, nil
 }
 
+// assignable checks an assignment of profileID to programID in answer to request requestID
+// without writing anything: the request is open, the program and the consultant are the
+// tenant's, the consultant does not consult with the program already and has a place free.
+//
+// Errors: as Assign's.
+func (m *Matching) assignable(ctx context.Context, requestID, programID, profileID string) (*Request, *tenants.Organisation, *Profile, error) {
+	r, err := m.Request(ctx, requestID)
+	if err != nil {
+		return nil, nil, nil, err
+	}
+	if r.Status != RequestOpen {
+		return nil, nil, nil, apperr.Errorf(apperr.ECONFLICT, "This request is %s already: only an open request can be assigned.", strings.ToLower(r.StatusLabel()))
+	}
+	t, err := database.For(ctx, m.db)
+	if err != nil {
+		return nil, nil, nil, err
+	}
+	fields := map[string]string{}
+	program := new(tenants.Organisation)
+	if !database.IsID(programID) {
+		fields["program_id"] = "Program: choose the program the consultant will work with."
+	} else if err := t.Select(program).Where("o.id = ? AND o.kind = ?", programID, tenants.OrgProgram).Scan(ctx); errors.Is(err, sql.ErrNoRows) {
+		fields["program_id"] = "Program: choose one of your programs."
+	} else if err != nil {
+		return nil, nil, nil, err
+	}
+	p := new(Profile)
+	if !database.IsID(profileID) {
+		fields["profile_id"] = "Consultant: choose a consultant from the suggestions."
+	} else if err := t.Select(p).Where("cp.id = ?", profileID).Where("cp.status = ? AND cp.active = ?", StatusApproved, true).
+		Scan(ctx); errors.Is(err, sql.ErrNoRows) {
+		fields["profile_id"] = "Consultant: choose an approved consultant of your registry."
+	} else if err != nil {
+		return nil, nil, nil, err
+	}
+	if len(fields) > 0 {
+		return nil, nil, nil, apperr.Invalid(fields)
+	}
+	if err := m.notServing(ctx, t, p, program); err != nil {
+		return nil, nil, nil, err
+	}
+	if p.Capacity <= 0 {
+		return nil, nil, nil, apperr.Errorf(apperr.ECONFLICT, "%s has no places free: choose another consultant, or end one of their assignments first.", p.DisplayName)
+	}
+	return r, program, p, nil
+}
+
+// notServing returns ECONFLICT when p already consults with program.
+func (m *Matching) notServing(ctx context.Context, t database.Tenant, p *Profile, program *tenants.Organisation) error {
+	var dup Assignment
+	err := t.Select(&dup).Where("ca.profile_id = ? AND ca.program_id = ? AND ca.status = ?", p.ID, program.ID, AssignmentActive).
+		Limit(1).Scan(ctx)
+	if err == nil {
+		return apperr.Errorf(apperr.ECONFLICT, "%s already consults with %s (since %s): choose another consultant, or close this request.",
+			p.DisplayName, program.Name, dup.StartedOn)
+	} else if !errors.Is(err, sql.ErrNoRows) {
+		return err
+	}
+	return nil
+}
+
+// AssignPreview is what assigning a consultant will do, for the person to confirm.
+type AssignPreview struct {
+	Request    *Request
+	Program    *tenants.Organisation
+	ProfileID  string
+	Consultant string
+	Agency     string
+	Email      string // the consultant's
+	Places     int    // free now; one fewer after
+	Emailed    []string
+}
+
+// PlacesAfter is how many places the consultant has free once assigned.
+func (p AssignPreview) PlacesAfter() int { return p.Places - 1 }
+
+// PreviewAssign checks an assignment as Assign would and says what it will do (whose place it
+// takes, who is emailed), writing nothing.
+//
+// Errors: as Assign's.
+func (m *Matching) PreviewAssign(ctx context.Context, requestID, programID, profileID string) (*AssignPreview, error) {
+	r, program, p, err := m.assignable(ctx, requestID, programID, profileID)
+	if err != nil {
+		return nil, err
+	}
+	out := &AssignPreview{Request: r, Program: program, ProfileID: p.ID, Consultant: p.DisplayName, Places: p.Capacity}
+	err = database.Conn(ctx, m.db).NewSelect().Table("users").Column("email").Where("id = ?", p.UserID).Scan(ctx, &out.Email)
+	if err != nil && !errors.Is(err, sql.ErrNoRows) {
+		return nil, err
+	}
+	if p.AgencyID != "" {
+		names, err := m.orgNames(ctx, func(add func(string)) { add(p.AgencyID) })
+		if err != nil {
+			return nil, err
+		}
+		out.Agency = names[p.AgencyID]
+	}
+	seen := map[string]bool{}
+	add := func(who string, email string) {
+		if email != "" && !seen[strings.ToLower(email)] {
+			seen[strings.ToLower(email)] = true
+			out.Emailed = append(out.Emailed, who)
+		}
+	}
+	add(p.DisplayName+" ("+out.Email+")", out.Email)
+	add("the request's contact, "+r.ContactName+" ("+r.ContactEmail+")", r.ContactEmail)
+	people, _, err := m.tenants.People(ctx, tenants.PeopleFilter{Role: authz.Program, OrganisationID: program.ID, Status: tenants.MemberActive})
+	if err != nil {
+		return nil, err
+	}
+	for _, pe := range people {
+		add(pe.Name+" of "+program.Name+" ("+pe.Email+")", pe.Email)
+	}
+	return out, nil
+}
+
 // mailAssignment tells the consultant and the program's side (the request's contact and the
 // program's people, each address once) about a new assignment.
-func (m *Matching) mailAssignment(ctx context.Context, tn *tenants.Tenant, r *Request, program *tenants.Organisation, p *Profile, today string) error {
+func (m *Matching) mailAssignment(ctx context.Context, tn *tenants.Tenant, r *Request, program *tenants.Organisation, p *Profile, assignmentID, today string) error {
 	if m.mailer == nil {
 		return nil
 	}
@@ -848,8 +1045,8 @@ func (m *Matching) mailAssignment(ctx context.Context, tn *tenants.Tenant, r *Re
 	}
 	if who.Email != "" {
 		body := fmt.Sprintf("Hello %s,\n\n%s has assigned you to consult with %s, starting %s.\n\n"+
-			"What they asked for:\n\n%s\n\nTheir contact: %s.\n\nPlease get in touch with them to set up a first meeting.\n",
-			p.DisplayName, tn.Name, where, today, r.Need, contact)
+			"What they asked for:\n\n%s\n\nTheir contact: %s.\n\nPlease get in touch with them to set up a first meeting, and start the engagement in Holdspace:\n\n%s/t/%s/engagements/new?assignment=%s\n",
+			p.DisplayName, tn.Name, where, today, r.Need, contact, m.baseURL, tn.Slug, assignmentID)
 		if err := m.mailer.Send(ctx, who.Email, "You are assigned to "+program.Name, body); err != nil {
 			return err
 		}
@@ -884,6 +1081,27 @@ func (m *Matching) mailAssignment(ctx context.Context, tn *tenants.Tenant, r *Re
 	return nil
 }
 
+// PreviewClose checks closing request requestID for the reason note as Close would, writing
+// nothing, and returns the request and the reason as it will be kept.
+//
+// Errors: as Close's.
+func (m *Matching) PreviewClose(ctx context.Context, requestID, note string) (*Request, string, error) {
+	r, err := m.Request(ctx, requestID)
+	if err != nil {
+		return nil, "", err
+	}
+	if r.Status != RequestOpen {
+		return nil, "", apperr.Errorf(apperr.ECONFLICT, "This request is %s already: only an open request can be closed.", strings.ToLower(r.StatusLabel()))
+	}
+	note = strings.TrimSpace(strings.ReplaceAll(note, "\r\n", "\n"))
+	if note == "" {
+		return nil, "", apperr.Invalid(map[string]string{"decision_note": "Reason: say why the request is closed without a consultant."})
+	} else if n := utf8.RuneCountInString(note); n > MaxDecisionNote {
+		return nil, "", apperr.Invalid(map[string]string{"decision_note": fmt.Sprintf("Reason: use at most %d characters (you have %d).", MaxDecisionNote, n)})
+	}
+	return r, note, nil
+}
+
 // Close closes an open request without assigning anyone, for the reason note.
 //
 // Errors: ENOTFOUND; ECONFLICT when the request is not open; EINVALID naming decision_note.
@@ -894,17 +1112,8 @@ func (m *Matching) Close(ctx context.Context, requestID, note string) (*Request,
 	}
 	var r *Request
 	err = database.InTx(ctx, m.db, func(ctx context.Context) error {
-		if r, err = m.Request(ctx, requestID); err != nil {
+		if r, note, err = m.PreviewClose(ctx, requestID, note); err != nil {
 			return err
-		}
-		if r.Status != RequestOpen {
-			return apperr.Errorf(apperr.ECONFLICT, "This request is %s already: only an open request can be closed.", strings.ToLower(r.StatusLabel()))
-		}
-		note = strings.TrimSpace(strings.ReplaceAll(note, "\r\n", "\n"))
-		if note == "" {
-			return apperr.Invalid(map[string]string{"decision_note": "Reason: say why the request is closed without a consultant."})
-		} else if n := utf8.RuneCountInString(note); n > MaxDecisionNote {
-			return apperr.Invalid(map[string]string{"decision_note": fmt.Sprintf("Reason: use at most %d characters (you have %d).", MaxDecisionNote, n)})
 		}
 		t, err := database.For(ctx, m.db)
 		if err != nil {

@@ -72,16 +72,35 @@ func (h *MatchHandler) requestPage(c *fiber.Ctx, status int, f *web.Form) error 
 // ?specialty= change the ranking; an htmx request gets just the suggestions).
 func (h *MatchHandler) RequestPage(c *fiber.Ctx) error { return h.requestPage(c, fiber.StatusOK, nil) }
 
-// Assign assigns the chosen consultant to the chosen program.
+// AssignConfirm is the page that asks to confirm an assignment.
+type AssignConfirm struct {
+	*AssignPreview
+	Specialty string // the ranking's chosen specialty, kept for the way back
+}
+
+// Assign assigns the chosen consultant to the chosen program, in two steps: the suggestions'
+// form leads to a page saying what assigning will do (whose place it takes, who is emailed);
+// its button (confirm=yes) assigns. Bad choices are named on the request page at either step.
 func (h *MatchHandler) Assign(c *fiber.Ctx) error {
 	f := web.NewForm(c)
-	a, err := h.m.Assign(c.UserContext(), c.Params("requestID"), f.Get("program_id"), f.Get("profile_id"))
+	ctx := c.UserContext()
+	if f.Get("confirm") != "yes" {
+		p, err := h.m.PreviewAssign(ctx, c.Params("requestID"), f.Get("program_id"), f.Get("profile_id"))
+		if status := web.FormError(f, err); status != 0 {
+			return h.requestPage(c, status, f)
+		} else if err != nil {
+			return err
+		}
+		return web.Render(c, fiber.StatusOK, "consultants/assign_confirm", "",
+			web.View{Title: "Assign " + p.Consultant + " to " + p.Program.Name + "?", D: AssignConfirm{p, f.Get("specialty")}, Form: f})
+	}
+	a, err := h.m.Assign(ctx, c.Params("requestID"), f.Get("program_id"), f.Get("profile_id"))
 	if status := web.FormError(f, err); status != 0 {
 		return h.requestPage(c, status, f)
 	} else if err != nil {
 		return err
 	}
-	list, err := h.m.Assignments(c.UserContext(), AssignmentFilter{ID: a.ID})
+	list, err := h.m.Assignments(ctx, AssignmentFilter{ID: a.ID})
 	if err != nil {
 		return err
 	}
@@ -91,10 +110,28 @@ func (h *MatchHandler) Assign(c *fiber.Ctx) error {
 	return web.Redirect(c, regBase(c)+"/requests/"+c.Params("requestID"))
 }
 
-// Close closes a request without a consultant, with the reason.
+// CloseConfirm is the page that asks to confirm closing a request.
+type CloseConfirm struct {
+	Request *Request
+	Note    string
+}
+
+// Close closes a request without a consultant, with the reason, in two steps like Assign: the
+// form leads to a page that asks to confirm (confirm=yes closes).
 func (h *MatchHandler) Close(c *fiber.Ctx) error {
 	f := web.NewForm(c)
-	r, err := h.m.Close(c.UserContext(), c.Params("requestID"), f.Get("decision_note"))
+	ctx := c.UserContext()
+	if f.Get("confirm") != "yes" {
+		r, note, err := h.m.PreviewClose(ctx, c.Params("requestID"), f.Get("decision_note"))
+		if status := web.FormError(f, err); status != 0 {
+			return h.requestPage(c, status, f)
+		} else if err != nil {
+			return err
+		}
+		return web.Render(c, fiber.StatusOK, "consultants/close_confirm", "",
+			web.View{Title: "Close the request from " + r.OrganisationName + "?", D: CloseConfirm{r, note}, Form: f})
+	}
+	r, err := h.m.Close(ctx, c.Params("requestID"), f.Get("decision_note"))
 	if status := web.FormError(f, err); status != 0 {
 		return h.requestPage(c, status, f)
 	} else if err != nil {

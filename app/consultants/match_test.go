@@ -23,10 +23,44 @@ func TestNeedSpecialties(t *testing.T) {
 		"Help with developmental screenings and assessments.":                   "[Child development Assessments and screenings]",
 		"Questions about sleeping arrangements for newborns.":                   "[Safe sleep]",
 		"Reflective consultation for our staff, and help with a child's needs.": "[]",
+		// Other words for the same specialties (issue 9: "domestic violence" was not read).
+		"Our doulas meet mothers with maternal depression and families facing domestic violence.": "[Intimate partner violence Postpartum depression]",
+		"Parents in recovery from opioid addiction; some babies were exposed to alcohol.":         "[Substance use]",
+		"Bonding between parents and newborns, and co-sleeping questions.":                        "[Attachment Safe sleep]",
+		"Staff want to talk about ACEs and toxic stress.":                                         "[Trauma]",
+		"Help the team use the ASQ and understand milestones.":                                    "[Child development Assessments and screenings]",
+		"A sudden change of staff left the team unsettled.":                                       "[]",
 	} {
 		if got := fmt.Sprint(consultants.NeedSpecialties(need, sp)); got != want {
 			t.Errorf("%q: got %s, want %s", need, got, want)
 		}
+	}
+}
+
+// TestNeedSpecialtiesEverySpecialty: every built-in specialty has other words than its own
+// name, each of them read in a need (alone and inside a sentence), and a tenant's own
+// specialty is read by its name.
+func TestNeedSpecialtiesEverySpecialty(t *testing.T) {
+	for _, sp := range consultants.Specialties {
+		phrases := consultants.SpecialtyPhrasesForTest[sp]
+		if len(phrases) < 3 {
+			t.Errorf("%s: %d phrases, want its name and other words people use", sp, len(phrases))
+		}
+		for _, p := range append([]string{sp}, phrases...) {
+			for _, need := range []string{p, "Our staff would like help with " + p + " in the families they serve."} {
+				found := false
+				for _, got := range consultants.NeedSpecialties(need, consultants.Specialties) {
+					found = found || got == sp
+				}
+				if !found {
+					t.Errorf("%q does not find %s", need, sp)
+				}
+			}
+		}
+	}
+	own := append(append([]string(nil), consultants.Specialties...), "Fatherhood engagement")
+	if got := fmt.Sprint(consultants.NeedSpecialties("Engaging fathers: fatherhood engagement at visits.", own)); got != "[Fatherhood engagement]" {
+		t.Errorf("a tenant's own specialty: got %s", got)
 	}
 }
 

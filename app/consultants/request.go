@@ -65,7 +65,8 @@ type RequestInput struct {
 	Website           string // the honeypot: people never see it, so it stays empty
 }
 
-// Consultant returns the approved, active consultant id names in ctx's tenant (for the form).
+// Consultant returns the approved, active consultant id names in ctx's tenant (for the form),
+// with whether they take new programs.
 //
 // Errors: ENOTFOUND for anyone else.
 func (s *Requests) Consultant(ctx context.Context, id string) (*SearchListing, error) {
@@ -74,7 +75,7 @@ func (s *Requests) Consultant(ctx context.Context, id string) (*SearchListing, e
 		return nil, err
 	}
 	var p Profile
-	err = t.Select(&p).Column("cp.id", "cp.display_name").Where("cp.id = ?", id).
+	err = t.Select(&p).Column("cp.id", "cp.display_name", "cp.capacity").Where("cp.id = ?", id).
 		Where("cp.status = ?", StatusApproved).Where("cp.active = ?", true).Scan(ctx)
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, apperr.NotFound("consultant")
@@ -82,14 +83,14 @@ func (s *Requests) Consultant(ctx context.Context, id string) (*SearchListing, e
 	if err != nil {
 		return nil, err
 	}
-	return &SearchListing{ID: p.ID, Name: p.DisplayName}, nil
+	return &SearchListing{ID: p.ID, Name: p.DisplayName, Taking: p.Capacity > 0}, nil
 }
 
 // Create checks the form, keeps the request unconfirmed and emails a link that confirms it.
 // A filled-in honeypot gets the same answer and nothing is written or sent.
 //
-// Errors: EINVALID naming each bad field; ETOOMANY when the network or the address has sent
-// too many.
+// Errors: EINVALID naming each bad field (a named consultant who is not listed or not taking
+// new programs is one); ETOOMANY when the network or the address has sent too many.
 func (s *Requests) Create(ctx context.Context, in RequestInput, ip string) (*Request, error) {
 	ipLimit := accounts.Limit{Key: "rl:consultant-request:ip:" + ip, Max: s.Limits.PerIP, Window: s.Limits.IPWindow}
 	if err := s.blocked(ctx, ipLimit, "Too many requests from your network. Try again in %s."); err != nil {
@@ -97,10 +98,12 @@ func (s *Requests) Create(ctx context.Context, in RequestInput, ip string) (*Req
 	}
 	in, fields := checkRequest(in)
 	if in.ConsultantID != "" {
-		if _, err := s.Consultant(ctx, in.ConsultantID); apperr.Code(err) == apperr.ENOTFOUND {
+		if p, err := s.Consultant(ctx, in.ConsultantID); apperr.Code(err) == apperr.ENOTFOUND {
 			fields["consultant"] = "Consultant: this consultant is not listed any more. Ask for a consultant without naming one."
 		} else if err != nil {
 			return nil, err
+		} else if !p.Taking {
+			fields["consultant"] = "Consultant: " + p.Name + " is not taking new programs now. Send the form again without naming a consultant, and we will look for one who is."
 		}
 	}
 	if len(fields) > 0 {

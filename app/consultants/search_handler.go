@@ -48,9 +48,11 @@ func (h *SearchHandler) Find(c *fiber.Ctx) error {
 // RequestForm is the request page.
 type RequestForm struct {
 	Consultant *SearchListing // nil: any consultant
+	NotTaking  *SearchListing // the consultant named, who takes no new programs: the form asks for any
 }
 
-// RequestPage shows the form asking for a consultant (a named one with ?consultant=).
+// RequestPage shows the form asking for a consultant (a named one with ?consultant=; one not
+// taking new programs is not asked for: the page says so and asks for any consultant).
 func (h *SearchHandler) RequestPage(c *fiber.Ctx) error {
 	f := web.NewForm(c)
 	d := RequestForm{}
@@ -59,8 +61,12 @@ func (h *SearchHandler) RequestPage(c *fiber.Ctx) error {
 		if err != nil {
 			return err
 		}
-		d.Consultant = p
-		f.Values.Set("consultant", id)
+		if p.Taking {
+			d.Consultant = p
+			f.Values.Set("consultant", id)
+		} else {
+			d.NotTaking = p
+		}
 	}
 	return web.Render(c, fiber.StatusOK, "consultants/request", "", web.View{Title: "Ask for a consultant", D: d, Form: f})
 }
@@ -79,7 +85,10 @@ func (h *SearchHandler) Request(c *fiber.Ctx) error {
 		}
 		f.Errors["_form"] = apperr.Message(err)
 		d := RequestForm{}
-		if in.ConsultantID != "" {
+		if _, bad := f.Errors["consultant"]; bad {
+			// Not named again: sending the form again asks for any consultant.
+			f.Values.Del("consultant")
+		} else if in.ConsultantID != "" {
 			d.Consultant, _ = h.requests.Consultant(c.UserContext(), in.ConsultantID)
 		}
 		return web.Render(c, web.Status(code), "consultants/request", "", web.View{Title: "Ask for a consultant", D: d, Form: f})

@@ -235,8 +235,18 @@ func (s *Assessments) Create(ctx context.Context, engagementID string, in Assess
 		if err := s.insertScores(ctx, t, a); err != nil {
 			return err
 		}
-		return s.audit.Record(ctx, "assessment.create", "assessment", a.ID,
-			phaseWords(a.Phase)+" "+ins.ShortName+" of "+a.AdministeredOn+", "+e.ProgramName)
+		if err := s.audit.Record(ctx, "assessment.create", "assessment", a.ID,
+			phaseWords(a.Phase)+" "+ins.ShortName+" of "+a.AdministeredOn+", "+e.ProgramName); err != nil {
+			return err
+		}
+		// The assessment is the stage: the pre-assessment completes the pre-assessment stage
+		// (on to the discussion of findings), the post-assessment reaches its stage.
+		to := StageFindings
+		if a.Phase == PhasePost {
+			to = StagePostAssessment
+		}
+		return followRecord(ctx, s.db, s.audit, now, e.ID, to, a.AdministeredOn,
+			phaseWords(a.Phase)+" recorded ("+ins.ShortName+" of "+a.AdministeredOn+")")
 	})
 	if err != nil {
 		return nil, err

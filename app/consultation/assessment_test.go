@@ -191,7 +191,7 @@ func TestPlanGoalValidation(t *testing.T) {
 	}
 	g, err := consultation.ValidateGoal(consultation.GoalInput{Goal: " Calm transitions ", Indicator: "TPOT transitions item", Target: "80%",
 		Owner: "Lead teacher", DueOn: "2026-05-01"}, p)
-	if err != nil || g.Goal != "Calm transitions" || g.Status != consultation.GoalNotStarted {
+	if err != nil || g.Text != "Calm transitions" || g.Status != consultation.GoalNotStarted {
 		t.Fatalf("got %+v, %v", g, err)
 	}
 }

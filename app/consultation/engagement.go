@@ -253,6 +253,33 @@ type StartInput struct {
 	FocusLabel    string
 	ChildInitials string
 	ChildAgeBand  string
+	// OpenedOn is the day the engagement started (YYYY-MM-DD; today when empty): a first visit
+	// may come before the engagement is entered here.
+	OpenedOn string
+}
+
+// MaxBackdateYears is how far back an engagement's start may be dated.
+const MaxBackdateYears = 5
+
+// checkOpenedOn validates the start date of a new engagement: a date, not in the future, not
+// more than MaxBackdateYears ago. Empty is today.
+func checkOpenedOn(bad map[string]string, value string, today time.Time) string {
+	v := strings.TrimSpace(value)
+	if v == "" {
+		return today.Format(time.DateOnly)
+	}
+	d, isDate := dates.Parse(v)
+	switch {
+	case !isDate:
+		bad["opened_on"] = dates.Message("the start date")
+	case d.After(today):
+		bad["opened_on"] = "The start date cannot be in the future."
+	case d.Before(today.AddDate(-MaxBackdateYears, 0, 0)):
+		bad["opened_on"] = "The start date cannot be more than five years ago."
+	default:
+		return d.Format(time.DateOnly)
+	}
+	return ""
 }
 
 // NormalizeInitials keeps the letters of what was typed ("j.r." → "JR").
@@ -280,8 +307,9 @@ func validInitials(s string) bool {
 	return true
 }
 
-// Start opens an engagement at initial contact, as consultation, today (in the tenant's time
-// zone): a consultant for one of their own active assignments, a tenant admin for any.
+// Start opens an engagement at initial contact, as consultation, on its start date (today in
+// the tenant's time zone unless an earlier day is given): a consultant for one of their own
+// active assignments, a tenant admin for any. The first move is dated the same day.
 // Errors: EINVALID naming each bad field (nothing is written); EFORBIDDEN for other roles.
 func (s *Engagements) Start(ctx context.Context, in StartInput) (*Engagement, error) {
 	sc, err := database.ScopeFrom(ctx)
@@ -356,12 +384,13 @@ func (s *Engagements) Start(ctx context.Context, in StartInput) (*Engagement, er
 	default:
 		bad["focus"] = "Choose what the engagement is about."
 	}
+	openedOn := checkOpenedOn(bad, in.OpenedOn, today)
 	if len(bad) > 0 {
 		return nil, apperr.Invalid(bad)
 	}
 	now := database.Now()
 	e.ID, e.AssignmentID, e.ProfileID, e.ProgramID = database.NewID(), a.ID, a.ProfileID, a.ProgramID
-	e.Stage, e.Kind, e.OpenedOn = StageInitialContact, KindConsultation, today.Format(time.DateOnly)
+	e.Stage, e.Kind, e.OpenedOn = StageInitialContact, KindConsultation, openedOn
 	e.DefaultParticipants = database.Counts{}
 	e.CreatedBy, e.CreatedAt, e.UpdatedAt = sc.UserID, now, now
 	err = database.InTx(ctx, s.db, func(ctx context.Context) error {
@@ -491,11 +520,28 @@ func (s *Engagements) record(ctx context.Context, e *Engagement, fromStage strin
 	})
 }
 
-// Advance moves the engagement forward to a later stage of the cycle (the next one when
-// ToStage is empty), on MovedOn (today when empty; not in the future, not before the last
-// move). Reaching "closed" closes it on that date.
-// Errors: ENOTFOUND, EFORBIDDEN, EINVALID naming the field, ECONFLICT.
-func (s *Engagements) Advance(ctx context.Context, id string, in MoveInput) (*Engagement, error) {
+// AdvanceCheck is a forward move checked and ready to make: from where to where, on which
+// day, why, and the stages it skips.
+type AdvanceCheck struct {
+	E        *Engagement
+	From, To string
+	On       string
+	Reason   string
+	Skipped  []string
+}
+
+// SkippedLabels is the skipped stages in words.
+func (a *AdvanceCheck) SkippedLabels() string { return StageLabels(a.Skipped) }
+
+// ToLabel is the stage moved to, in words.
+func (a *AdvanceCheck) ToLabel() string { return StageOf(a.To).Label }
+
+// CheckAdvance validates a forward move without making it: to a later stage of the cycle (the
+// next one when ToStage is empty), on MovedOn (today when empty; not in the future, not before
+// the last move), with a reason when it skips stages (passes over them with nothing recorded
+// that does them).
+// Errors: ENOTFOUND, EFORBIDDEN, EINVALID naming the field, ECONFLICT when closed.
+func (s *Engagements) CheckAdvance(ctx context.Context, id string, in MoveInput) (*AdvanceCheck, error) {
 	e, last, err := s.change(ctx, id)
 	if err != nil {
 		return nil, err
@@ -513,23 +559,49 @@ func (s *Engagements) Advance(ctx context.Context, id string, in MoveInput) (*En
 	if e.Closed() {
 		return nil, apperr.Errorf(apperr.ECONFLICT, "This engagement is closed. Reopen it as continued support to go on.")
 	}
+	var skipped []string
 	if i := StageIndex(to); i <= from {
 		bad["to_stage"] = "Choose a later stage of the cycle."
+	} else if skipped, err = skippedStages(ctx, s.db, e.ID, from, i); err != nil {
+		return nil, err
 	}
 	on := engCheckDate(bad, "moved_on", in.MovedOn, today, last, "the last move")
-	reason := engCheckReason(bad, in.Reason, false, "")
+	reason := engCheckReason(bad, in.Reason, len(skipped) > 0,
+		"Say why the engagement skips "+StageLabels(skipped)+": nothing is recorded for "+plural(len(skipped), "that stage", "those stages")+".")
 	if len(bad) > 0 {
 		return nil, apperr.Invalid(bad)
 	}
-	fromStage := e.Stage
-	e.Stage = to
+	return &AdvanceCheck{E: e, From: e.Stage, To: to, On: on, Reason: reason, Skipped: skipped}, nil
+}
+
+func plural(n int, one, many string) string {
+	if n == 1 {
+		return one
+	}
+	return many
+}
+
+// Advance moves the engagement forward as CheckAdvance allows; the stages it skips are listed
+// on the move. Reaching "closed" closes it on that date.
+// Errors: ENOTFOUND, EFORBIDDEN, EINVALID naming the field, ECONFLICT.
+func (s *Engagements) Advance(ctx context.Context, id string, in MoveInput) (*Engagement, error) {
+	a, err := s.CheckAdvance(ctx, id, in)
+	if err != nil {
+		return nil, err
+	}
+	e := a.E
+	e.Stage = a.To
 	cols := []string{"stage"}
-	if to == StageClosed {
-		e.ClosedOn = on
+	if a.To == StageClosed {
+		e.ClosedOn = a.On
 		cols = append(cols, "closed_on")
 	}
-	m := &Move{FromStage: fromStage, ToStage: to, MovedOn: on, Reason: reason}
-	err = s.record(ctx, e, fromStage, m, "engagement.advance", StageOf(fromStage).Label+" → "+StageOf(to).Label+", "+on, cols...)
+	m := &Move{FromStage: a.From, ToStage: a.To, MovedOn: a.On, Reason: a.Reason, Skipped: a.Skipped}
+	detail := StageOf(a.From).Label + " → " + StageOf(a.To).Label + ", " + a.On
+	if len(a.Skipped) > 0 {
+		detail += "; skipped " + StageLabels(a.Skipped)
+	}
+	err = s.record(ctx, e, a.From, m, "engagement.advance", detail, cols...)
 	return e, err
 }
 

@@ -58,6 +58,7 @@ type NewEngagementData struct {
 	Sites       []EngOption
 	AgeBands    []EngOption
 	IsAdmin     bool
+	Today       string
 }
 
 func (h *EngagementHandler) newPage(c *fiber.Ctx, status int, f *web.Form) error {
@@ -69,8 +70,12 @@ func (h *EngagementHandler) newPage(c *fiber.Ctx, status int, f *web.Form) error
 	if err != nil {
 		return err
 	}
+	today, _, err := h.svc.Today(ctx)
+	if err != nil {
+		return err
+	}
 	d := &NewEngagementData{Base: engBase(c), IsAdmin: sc.Role == authz.TenantAdmin,
-		Focuses: engOptions(Focuses, f.Get("focus"))}
+		Focuses: engOptions(Focuses, f.Get("focus")), Today: today.Format(time.DateOnly)}
 	var programs []string
 	for _, a := range as {
 		d.Assignments = append(d.Assignments, EngOption{Value: a.ID, Label: a.Label(d.IsAdmin), Selected: a.ID == f.Get("assignment_id")})
@@ -93,6 +98,11 @@ func (h *EngagementHandler) newPage(c *fiber.Ctx, status int, f *web.Form) error
 func (h *EngagementHandler) NewPage(c *fiber.Ctx) error {
 	f := &web.Form{Values: url.Values{}, Errors: map[string]string{}}
 	f.Values.Set("focus", FocusProgram)
+	today, _, err := h.svc.Today(c.UserContext())
+	if err != nil {
+		return err
+	}
+	f.Values.Set("opened_on", today.Format(time.DateOnly))
 	if as, err := h.svc.Assignments(c.UserContext()); err != nil {
 		return err
 	} else if len(as) == 1 {
@@ -109,25 +119,34 @@ func (h *EngagementHandler) Start(c *fiber.Ctx) error {
 	f := web.NewForm(c)
 	e, err := h.svc.Start(c.UserContext(), StartInput{AssignmentID: f.Get("assignment_id"), Focus: f.Get("focus"),
 		SiteID: f.Get("site_id"), FocusLabel: f.Get("focus_label"), ChildInitials: f.Get("child_initials"),
-		ChildAgeBand: f.Get("child_age_band")})
+		ChildAgeBand: f.Get("child_age_band"), OpenedOn: f.Get("opened_on")})
 	if st := web.FormError(f, err); st != 0 {
 		return h.newPage(c, st, f)
 	}
 	if err != nil {
 		return err
 	}
-	web.Flash(c, "Engagement started at initial contact.")
+	web.Flash(c, "Engagement started at initial contact on "+e.OpenedOn+".")
 	return web.Redirect(c, engBase(c)+"/engagements/"+e.ID)
 }
 
 // ---- One engagement.
 
-// CycleStep is a stage of the cycle on the step indicator.
+// CycleStep is a stage of the cycle on the step indicator, with its status (StepCompleted,
+// StepSkipped, StepCurrent or StepNotYet).
 type CycleStep struct {
 	Label, TAStage string
-	Complete       bool
-	Current        bool
+	Status         string
 }
+
+// Complete, Skipped and Current say the step's status.
+func (s CycleStep) Complete() bool { return s.Status == StepCompleted }
+
+// Skipped reports whether the stage was passed over with nothing done.
+func (s CycleStep) Skipped() bool { return s.Status == StepSkipped }
+
+// Current reports whether the engagement is at this stage.
+func (s CycleStep) Current() bool { return s.Status == StepCurrent }
 
 // EngagementPageData is the engagement page.
 type EngagementPageData struct {
@@ -216,8 +235,9 @@ func (h *EngagementHandler) page(c *fiber.Ctx, status int, f *web.Form, action s
 	cur := StageIndex(e.Stage)
 	d.StepNumber, d.StepTotal = cur+1, len(Stages)
 	want := f.Get("to_stage")
+	statuses := StepStatuses(e.Stage, d.Moves)
 	for i, s := range Stages {
-		d.Steps = append(d.Steps, CycleStep{Label: s.Label, TAStage: s.TAStage, Complete: i < cur, Current: i == cur})
+		d.Steps = append(d.Steps, CycleStep{Label: s.Label, TAStage: s.TAStage, Status: statuses[i]})
 		switch {
 		case i > cur:
 			sel := (action == "advance" && s.Value == want) || (action != "advance" && i == cur+1)
@@ -254,9 +274,36 @@ func engMoveInput(f *web.Form) MoveInput {
 	return MoveInput{ToStage: f.Get("to_stage"), MovedOn: f.Get("moved_on"), Reason: f.Get("reason")}
 }
 
-// Advance moves the engagement forward.
+// CloseData is the page that asks to confirm closing an engagement.
+type CloseData struct {
+	Base       string
+	Check      *AdvanceCheck
+	Unfinished []string
+}
+
+// Advance moves the engagement forward. Closing it asks first: the form comes back as a page
+// that says what is unfinished, with the same values and a confirmation to send.
 func (h *EngagementHandler) Advance(c *fiber.Ctx) error {
-	return h.change(c, "advance", "The engagement moved forward.", func(f *web.Form) error {
+	if f := web.NewForm(c); f.Get("to_stage") == StageClosed && f.Get("confirm") != "yes" {
+		ctx := c.UserContext()
+		a, err := h.svc.CheckAdvance(ctx, c.Params("engagementID"), engMoveInput(f))
+		if st := web.FormError(f, err); st != 0 {
+			return h.page(c, st, f, "advance")
+		}
+		if err != nil {
+			return err
+		}
+		d := &CloseData{Base: engBase(c), Check: a}
+		if d.Unfinished, err = h.svc.Unfinished(ctx, a.E); err != nil {
+			return err
+		}
+		return web.Render(c, 200, "consultation/engagement_close", "", web.View{Title: "Close the engagement? " + a.E.ProgramName, D: d, Form: f})
+	}
+	done := "The engagement moved forward."
+	if c.FormValue("to_stage") == StageClosed {
+		done = "The engagement is closed."
+	}
+	return h.change(c, "advance", done, func(f *web.Form) error {
 		_, err := h.svc.Advance(c.UserContext(), c.Params("engagementID"), engMoveInput(f))
 		return err
 	})
@@ -314,6 +361,7 @@ type EngagementListData struct {
 	IsCaseload  bool
 	FollowUps   []OverdueFollowUp
 	Sessions    []RecentSession
+	New         []NewAssignment // a consultant's new assignments (caseload)
 }
 
 // OverdueFollowUp is an overdue follow-up on the caseload.
@@ -394,6 +442,9 @@ func (h *EngagementHandler) Caseload(c *fiber.Ctx) error {
 			d.FollowUps = append(d.FollowUps, OverdueFollowUp{FollowUp: fu, DaysLate: int(today.Sub(due).Hours() / 24)})
 		}
 		if d.Sessions, err = h.svc.RecentSessions(ctx, 10); err != nil {
+			return err
+		}
+		if d.New, err = h.svc.NewAssignments(ctx); err != nil {
 			return err
 		}
 	}

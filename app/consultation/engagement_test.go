@@ -2,6 +2,7 @@ package consultation_test
 
 import (
 	"context"
+	"strings"
 	"testing"
 	"time"
 
@@ -240,6 +241,35 @@ func TestEngagementStart(t *testing.T) {
 	}
 }
 
+// TestEngagementStartDate: an engagement starts on the day given (a first visit may come before
+// it is entered), never in the future; the first move carries the same date.
+func TestEngagementStartDate(t *testing.T) {
+	w := newEngWorld(t)
+	ana := w.ctx(authz.Consultant, w.ana, "")
+	for _, bad := range []string{"2026-03-16", "15/03/2026", "2020-01-01"} {
+		_, err := w.svc.Start(ana, consultation.StartInput{AssignmentID: w.anaPrairie, Focus: consultation.FocusProgram, OpenedOn: bad})
+		wantInvalid(t, err, "opened_on")
+		if msg := apperr.FieldsOf(err)["opened_on"]; !strings.Contains(msg, "start date") {
+			t.Fatalf("the message for %s does not name the start date: %q", bad, msg)
+		}
+	}
+	if n := w.count(t, "engagements", "1 = 1"); n != 0 {
+		t.Fatalf("bad start dates wrote %d engagements", n)
+	}
+	e, err := w.svc.Start(ana, consultation.StartInput{AssignmentID: w.anaPrairie, Focus: consultation.FocusProgram, OpenedOn: " 2026-02-20 "})
+	if err != nil || e.OpenedOn != "2026-02-20" {
+		t.Fatalf("back-dated start: %+v %v", e, err)
+	}
+	moves, err := w.svc.Moves(ana, e.ID)
+	if err != nil || len(moves) != 1 || moves[0].MovedOn != "2026-02-20" {
+		t.Fatalf("the first move: %+v %v", moves, err)
+	}
+	// A move may then be dated from the start on.
+	if _, err := w.svc.Advance(ana, e.ID, consultation.MoveInput{MovedOn: "2026-02-21"}); err != nil {
+		t.Fatalf("a move after the back-dated start: %v", err)
+	}
+}
+
 func TestEngagementCycle(t *testing.T) {
 	w := newEngWorld(t)
 	ana := w.ctx(authz.Consultant, w.ana, "")
@@ -261,9 +291,28 @@ func TestEngagementCycle(t *testing.T) {
 	// Not backwards through "forward".
 	_, err = w.svc.Advance(ana, e.ID, consultation.MoveInput{ToStage: consultation.StageInitialContact})
 	wantInvalid(t, err, "to_stage")
-	// Forward to a later stage.
-	if got, err := w.svc.Advance(ana, e.ID, consultation.MoveInput{ToStage: consultation.StagePlan, MovedOn: "2026-03-15"}); err != nil || got.Stage != consultation.StagePlan {
+	// Forward to a later stage, passing over two with nothing recorded for them: the reason
+	// is required, and the move lists them as skipped.
+	_, err = w.svc.Advance(ana, e.ID, consultation.MoveInput{ToStage: consultation.StagePlan, MovedOn: "2026-03-15"})
+	wantInvalid(t, err, "reason")
+	if msg := apperr.FieldsOf(err)["reason"]; !strings.Contains(msg, "Pre-assessment and Discussion of findings") {
+		t.Fatalf("the reason's message does not name the skipped stages: %q", msg)
+	}
+	if got, err := w.svc.Advance(ana, e.ID, consultation.MoveInput{ToStage: consultation.StagePlan, MovedOn: "2026-03-15",
+		Reason: "The program had its own assessment."}); err != nil || got.Stage != consultation.StagePlan {
 		t.Fatalf("advance to plan: %v %v", got, err)
+	}
+	moves, err := w.svc.Moves(ana, e.ID)
+	if err != nil || len(moves) != 3 {
+		t.Fatalf("moves: %d %v", len(moves), err)
+	}
+	if got := moves[2].Skipped; len(got) != 2 || got[0] != consultation.StagePreAssessment || got[1] != consultation.StageFindings {
+		t.Fatalf("the jump's skipped stages: %v", got)
+	}
+	wantSteps := []string{consultation.StepCompleted, consultation.StepCompleted, consultation.StepSkipped, consultation.StepSkipped,
+		consultation.StepCurrent, consultation.StepNotYet, consultation.StepNotYet, consultation.StepNotYet, consultation.StepNotYet}
+	if got := consultation.StepStatuses(consultation.StagePlan, moves); strings.Join(got, ",") != strings.Join(wantSteps, ",") {
+		t.Fatalf("steps after the jump: %v, want %v", got, wantSteps)
 	}
 	// Back needs a reason and an earlier stage.
 	_, err = w.svc.WalkBack(ana, e.ID, consultation.MoveInput{ToStage: consultation.StagePreAssessment})
@@ -274,7 +323,7 @@ func TestEngagementCycle(t *testing.T) {
 	if err != nil || got.Stage != consultation.StagePreAssessment {
 		t.Fatalf("walk back: %v %v", got, err)
 	}
-	moves, err := w.svc.Moves(ana, e.ID)
+	moves, err = w.svc.Moves(ana, e.ID)
 	if err != nil || len(moves) != 4 {
 		t.Fatalf("moves: %d %v", len(moves), err)
 	}
@@ -282,6 +331,12 @@ func TestEngagementCycle(t *testing.T) {
 	if last.FromStage != consultation.StagePlan || last.ToStage != consultation.StagePreAssessment || last.Reason != "The classroom changed teachers." ||
 		last.MovedBy != w.ana || last.MovedByName != "Ana Avila" || last.MovedOn != "2026-03-15" {
 		t.Fatalf("last move %+v", last)
+	}
+	// Walking back makes the stages from the target on "not reached" again.
+	wantSteps = []string{consultation.StepCompleted, consultation.StepCompleted, consultation.StepCurrent, consultation.StepNotYet,
+		consultation.StepNotYet, consultation.StepNotYet, consultation.StepNotYet, consultation.StepNotYet, consultation.StepNotYet}
+	if got := consultation.StepStatuses(consultation.StagePreAssessment, moves); strings.Join(got, ",") != strings.Join(wantSteps, ",") {
+		t.Fatalf("steps after walking back: %v, want %v", got, wantSteps)
 	}
 
 	// Only the holder and tenant admins move it: a supervisor reads it but may not; another
@@ -318,7 +373,7 @@ func TestEngagementCycle(t *testing.T) {
 	if _, err := w.svc.Reopen(admin, e.ID, consultation.MoveInput{Reason: "x"}); apperr.Code(err) != apperr.ECONFLICT {
 		t.Fatalf("reopened an open engagement: %v", err)
 	}
-	got, err = w.svc.Advance(admin, e.ID, consultation.MoveInput{ToStage: consultation.StageClosed})
+	got, err = w.svc.Advance(admin, e.ID, consultation.MoveInput{ToStage: consultation.StageClosed, Reason: "The program closed its classroom."})
 	if err != nil || !got.Closed() || got.ClosedOn != "2026-03-15" {
 		t.Fatalf("close: %+v %v", got, err)
 	}

@@ -197,19 +197,21 @@ type Engagement struct {
 }
 
 // Move is one dated step of an engagement through the cycle; Reason is required when walking
-// back.
+// back or skipping stages.
 type Move struct {
 	bun.BaseModel `bun:"table:engagement_moves,alias:em"`
 	database.TenantScoped
 
-	ID           string    `bun:"id,pk"`
-	EngagementID string    `bun:"engagement_id"`
-	FromStage    string    `bun:"from_stage"`
-	ToStage      string    `bun:"to_stage"`
-	MovedOn      string    `bun:"moved_on"`
-	MovedBy      string    `bun:"moved_by"`
-	Reason       string    `bun:"reason"`
-	CreatedAt    time.Time `bun:"created_at"`
+	ID           string `bun:"id,pk"`
+	EngagementID string `bun:"engagement_id"`
+	FromStage    string `bun:"from_stage"`
+	ToStage      string `bun:"to_stage"`
+	MovedOn      string `bun:"moved_on"`
+	MovedBy      string `bun:"moved_by"`
+	Reason       string `bun:"reason"`
+	// Skipped lists the stages a forward move passed over with nothing done (see cycle.go).
+	Skipped   database.StringList `bun:"skipped,type:text"`
+	CreatedAt time.Time           `bun:"created_at"`
 
 	MovedByName string `bun:"moved_by_name,scanonly"`
 }
@@ -417,10 +419,12 @@ type Goal struct {
 	bun.BaseModel `bun:"table:qi_goals,alias:qg"`
 	database.TenantScoped
 
-	ID        string    `bun:"id,pk"`
-	PlanID    string    `bun:"plan_id"`
-	Position  int       `bun:"position"`
-	Goal      string    `bun:"goal"`
+	ID       string `bun:"id,pk"`
+	PlanID   string `bun:"plan_id"`
+	Position int    `bun:"position"`
+	// Text is the goal in words. (Not named Goal: a GoalView embeds Goal, and {{.Goal}} in a
+	// template would print the whole record instead of its words.)
+	Text      string    `bun:"goal"`
 	Indicator string    `bun:"indicator"`
 	Baseline  string    `bun:"baseline"`
 	Target    string    `bun:"target"`

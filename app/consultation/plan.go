@@ -263,7 +263,12 @@ func (s *Plans) Save(ctx context.Context, engagementID string, in PlanInput) (*P
 			if _, err := t.Insert(p).Exec(ctx); err != nil {
 				return err
 			}
-			return s.audit.Record(ctx, "qi_plan.create", "qi_plan", p.ID, "Plan from "+from+" to "+to+", "+e.ProgramName)
+			if err := s.audit.Record(ctx, "qi_plan.create", "qi_plan", p.ID, "Plan from "+from+" to "+to+", "+e.ProgramName); err != nil {
+				return err
+			}
+			// Starting the plan is the quality improvement plan stage (dated today, or the
+			// plan's start if that is earlier).
+			return followRecord(ctx, s.db, s.audit, time.Now(), e.ID, StagePlan, from, "Quality improvement plan started")
 		} else if err != nil {
 			return err
 		}
@@ -351,7 +356,7 @@ type GoalInput struct {
 
 // GoalValues is a goal's form values.
 func GoalValues(g *Goal) GoalInput {
-	return GoalInput{Goal: g.Goal, Indicator: g.Indicator, Baseline: g.Baseline, Target: g.Target, Owner: g.Owner,
+	return GoalInput{Goal: g.Text, Indicator: g.Indicator, Baseline: g.Baseline, Target: g.Target, Owner: g.Owner,
 		DueOn: g.DueOn, Status: g.Status}
 }
 
@@ -359,7 +364,7 @@ func GoalValues(g *Goal) GoalInput {
 // field.
 func ValidateGoal(in GoalInput, p *Plan) (*Goal, error) {
 	bad := map[string]string{}
-	g := &Goal{Goal: strings.TrimSpace(in.Goal), Indicator: strings.TrimSpace(in.Indicator),
+	g := &Goal{Text: strings.TrimSpace(in.Goal), Indicator: strings.TrimSpace(in.Indicator),
 		Baseline: strings.TrimSpace(in.Baseline), Target: strings.TrimSpace(in.Target), Owner: strings.TrimSpace(in.Owner),
 		DueOn: strings.TrimSpace(in.DueOn), Status: in.Status}
 	text := func(field, v string, required bool, max int, what string) {
@@ -370,7 +375,7 @@ func ValidateGoal(in GoalInput, p *Plan) (*Goal, error) {
 			bad[field] = "Keep " + what + " shorter."
 		}
 	}
-	text("goal", g.Goal, true, goalTextMax, "the goal")
+	text("goal", g.Text, true, goalTextMax, "the goal")
 	text("indicator", g.Indicator, true, goalTextMax, "how progress will be measured")
 	text("baseline", g.Baseline, false, goalShortMax, "the baseline")
 	text("target", g.Target, true, goalShortMax, "the target")
@@ -428,7 +433,7 @@ func (s *Plans) AddGoal(ctx context.Context, planID string, in GoalInput) (*Goal
 		if _, err := t.Insert(g).Exec(ctx); err != nil {
 			return err
 		}
-		detail := "Goal added: " + clipText(g.Goal, 80)
+		detail := "Goal added: " + clipText(g.Text, 80)
 		if reopened, err := s.backToDraft(ctx, t, p); err != nil {
 			return err
 		} else if reopened {
@@ -473,7 +478,7 @@ func (s *Plans) UpdateGoal(ctx context.Context, goalID string, in GoalInput) (*G
 		return nil, false, err
 	}
 	old := ge.Goal
-	textChanged := g.Goal != old.Goal || g.Indicator != old.Indicator || g.Baseline != old.Baseline ||
+	textChanged := g.Text != old.Text || g.Indicator != old.Indicator || g.Baseline != old.Baseline ||
 		g.Target != old.Target || g.Owner != old.Owner || g.DueOn != old.DueOn
 	if !textChanged && g.Status == old.Status {
 		return old, false, nil
@@ -489,7 +494,7 @@ func (s *Plans) UpdateGoal(ctx context.Context, goalID string, in GoalInput) (*G
 			Where("qg.id = ?", g.ID).Exec(ctx); err != nil {
 			return err
 		}
-		detail := "Goal changed: " + clipText(g.Goal, 80)
+		detail := "Goal changed: " + clipText(g.Text, 80)
 		if g.Status != old.Status {
 			detail += "; status " + GoalStatusLabel(old.Status) + " → " + GoalStatusLabel(g.Status)
 		}
@@ -526,7 +531,7 @@ func (s *Plans) DeleteGoal(ctx context.Context, goalID string) (*GoalEdit, error
 		if _, err := t.Delete((*Goal)(nil)).Where("qg.id = ?", ge.Goal.ID).Exec(ctx); err != nil {
 			return err
 		}
-		detail := "Goal removed: " + clipText(ge.Goal.Goal, 80)
+		detail := "Goal removed: " + clipText(ge.Goal.Text, 80)
 		if reopened, err := s.backToDraft(ctx, t, ge.Plan); err != nil {
 			return err
 		} else if reopened {
@@ -583,7 +588,7 @@ func (s *Plans) RecordProgress(ctx context.Context, goalID string, in ProgressIn
 			}
 		}
 		return s.audit.Record(ctx, "qi_goal.progress", "qi_goal", ge.Goal.ID,
-			GoalStatusLabel(u.Status)+": "+clipText(ge.Goal.Goal, 80))
+			GoalStatusLabel(u.Status)+": "+clipText(ge.Goal.Text, 80))
 	})
 	if err != nil {
 		return nil, err
@@ -647,7 +652,12 @@ func (s *Plans) Agree(ctx context.Context, planID string, in AgreeInput) (*Plan,
 			Where("qp.id = ?", p.ID).Where("qp.status = ?", PlanDraft).Exec(ctx); err != nil {
 			return err
 		}
-		return s.audit.Record(ctx, "qi_plan.agree", "qi_plan", p.ID, "Agreed by "+clipText(names, 200)+", "+e.ProgramName)
+		if err := s.audit.Record(ctx, "qi_plan.agree", "qi_plan", p.ID, "Agreed by "+clipText(names, 200)+", "+e.ProgramName); err != nil {
+			return err
+		}
+		// The program's agreement completes the plan stage: implementation starts.
+		return followRecord(ctx, s.db, s.audit, time.Now(), e.ID, StageImplementation, "",
+			"The program agreed to the quality improvement plan")
 	})
 	if err != nil {
 		return nil, err

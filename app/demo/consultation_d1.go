@@ -88,6 +88,12 @@ func seedEngagements(ctx context.Context, db *bun.DB, acc *accounts.Service, t *
 			return fmt.Errorf("the profile of %s: %w", es.consultant, err)
 		}
 		programID := orgIDs[es.program]
+		kind := ""
+		for _, o := range ts.orgs {
+			if o.name == es.program {
+				kind = o.programKind
+			}
+		}
 		siteID := ""
 		if es.site != "" {
 			if err := database.Conn(ctx, db).NewSelect().TableExpr("program_sites").Column("id").
@@ -146,7 +152,7 @@ func seedEngagements(ctx context.Context, db *bun.DB, acc *accounts.Service, t *
 			}
 			created := time.Date(held.Year(), held.Month(), held.Day(), 18, 0, 0, 0, time.UTC)
 			sessions = append(sessions, &consultation.Session{ID: database.NewID(), EngagementID: e.ID, ProfileID: p.ID, ProgramID: programID,
-				HeldOn: day(held), Minutes: minutes, Mode: mode, Service: service, TrainingTopic: topic, Participants: database.Counts{},
+				HeldOn: day(held), Minutes: minutes, Mode: mode, Service: service, TrainingTopic: topic, Participants: usualParticipants(kind, es.focus, service),
 				Topics: database.StringList{}, Summary: demoSummary(service, topic), CreatedBy: u.ID, CreatedAt: created, UpdatedAt: created})
 		}
 		for _, s := range es.sessions {
@@ -170,6 +176,7 @@ func seedEngagements(ctx context.Context, db *bun.DB, acc *accounts.Service, t *
 			}
 			if s.HeldOn > e.LastContactOn {
 				e.LastContactOn, e.LastMode = s.HeldOn, s.Mode
+				e.DefaultParticipants = s.Participants // the usual participants: the latest session's
 			}
 		}
 		if _, err := tx.Insert(e).Exec(ctx); err != nil {

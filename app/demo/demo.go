@@ -274,6 +274,9 @@ func Seed(ctx context.Context, db *bun.DB, acc *accounts.Service, ten *tenants.S
 			if err := seedSessionsAndResources(tctx, db, ts.slug); err != nil {
 				return fmt.Errorf("resources of %s: %w", ts.slug, err)
 			}
+			if err := seedParticipants(tctx, db); err != nil {
+				return fmt.Errorf("participants of %s: %w", ts.slug, err)
+			}
 		}
 		return nil
 	})

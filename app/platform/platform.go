@@ -109,6 +109,12 @@ func (h *Handler) OutboxPage(c *fiber.Ctx) error {
 	return web.Render(c, fiber.StatusOK, "platform/outbox", "", web.View{Wide: true, Title: "Mail outbox", D: list})
 }
 
+// MessageView is a message with its body split into text and links.
+type MessageView struct {
+	*mail.Email
+	Parts []TextPart
+}
+
 // MessagePage shows one message, its links included (on the embedded default this is how a
 // reset or invitation link reaches a person).
 func (h *Handler) MessagePage(c *fiber.Ctx) error {
@@ -116,5 +122,5 @@ func (h *Handler) MessagePage(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	return web.Render(c, fiber.StatusOK, "platform/message", "", web.View{Title: e.Subject, D: e})
+	return web.Render(c, fiber.StatusOK, "platform/message", "", web.View{Title: e.Subject, D: MessageView{Email: e, Parts: LinkParts(e.Body)}})
 }

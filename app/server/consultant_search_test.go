@@ -208,6 +208,42 @@ func TestConsultantRequest(t *testing.T) {
 	})
 }
 
+// TestConsultantRequestNotTaking: a consultant not taking new programs has no "Request this
+// consultant" on the public search (a sentence says so and points to asking for anyone); the
+// request form named for them asks for any consultant instead; a request naming them anyway
+// is refused with a message, nothing written or sent, and what was typed is kept.
+func TestConsultantRequestNotTaking(t *testing.T) {
+	env := newTestEnv(t)
+	zora := env.searchSeed("illinois", "Zora Quill", []string{"Cook"}, []string{"English"}, []string{"Trauma"}, nil)
+	yves := env.searchSeed("illinois", "Yves Quill", []string{"Cook"}, []string{"English"}, []string{"Trauma"},
+		func(p *consultants.Profile) { p.Capacity = 0 })
+	c := env.client(t)
+	r := c.get("/t/illinois/find-a-consultant?county=Cook").mustStatus(t, 200).
+		mustContain(t, "Not taking new programs", "Yves Quill has no place for a new program now, so you cannot request them.",
+			`href="/t/illinois/find-a-consultant/request?consultant=`+zora.ID+`"`, `<a href="/t/illinois/find-a-consultant/request">Ask for any consultant</a>`)
+	if strings.Contains(r.body, "request?consultant="+yves.ID) {
+		t.Fatal("the search offers to request a consultant who is not taking new programs")
+	}
+	page := c.get("/t/illinois/find-a-consultant/request?consultant="+yves.ID).mustStatus(t, 200).
+		mustContain(t, "Ask for a consultant</h1>", "Yves Quill is not taking new programs now, so this form asks for any consultant")
+	if strings.Contains(page.body, `name="consultant"`) {
+		t.Fatal("the form still names the consultant who is not taking new programs")
+	}
+	requests, emails := env.count("consultant_requests", "1 = 1"), env.count("emails", "1 = 1")
+	f := requestForm("rosa@prairie.example")
+	f.Set("consultant", yves.ID)
+	r = c.post("/t/illinois/find-a-consultant/request", f).mustStatus(t, 422).
+		mustContain(t, "Consultant: Yves Quill is not taking new programs now.", "Rosa Lee", "postpartum depression")
+	if strings.Contains(r.body, `name="consultant"`) {
+		t.Fatal("sending the form again would name the same consultant")
+	}
+	if env.count("consultant_requests", "1 = 1") != requests || env.count("emails", "1 = 1") != emails {
+		t.Fatal("a request for a consultant not taking new programs was written or sent")
+	}
+	f.Del("consultant")
+	c.post("/t/illinois/find-a-consultant/request", f).mustStatus(t, 200).mustContain(t, "Check your email")
+}
+
 func TestConsultantRequestRateLimits(t *testing.T) {
 	env := newTestEnv(t)
 	c := env.client(t)

@@ -91,7 +91,7 @@ func TestConsultationCycle(t *testing.T) {
 	mariaProfile := env.matchProfile("illinois", demo.SharedConsultantEmail)
 	admin := env.signedIn(t, "admin@illinois.example")
 	admin.get("/t/illinois/requests/"+request.ID).mustStatus(t, http.StatusOK)
-	admin.post("/t/illinois/requests/"+request.ID+"/assign", url.Values{"program_id": {champaign}, "profile_id": {mariaProfile.ID}}).
+	admin.post("/t/illinois/requests/"+request.ID+"/assign", url.Values{"program_id": {champaign}, "profile_id": {mariaProfile.ID}, "confirm": {"yes"}}).
 		mustStatus(t, http.StatusSeeOther)
 	assigned, err := env.app.Matching.Assignments(ctx, consultants.AssignmentFilter{ProgramID: champaign, Status: consultants.AssignmentActive})
 	if err != nil || len(assigned) != 1 || assigned[0].ProfileID != mariaProfile.ID {
@@ -193,14 +193,20 @@ func TestConsultationCycle(t *testing.T) {
 	maria.post(assessments+"/new", scoreForm(deca, consultation.PhasePre, today, map[string]string{"Initiative": "40.5",
 		"Self-Regulation": "38", "Attachment/Relationships": "42", "Total Protective Factors": "39", "Behavioral Concerns": "62"})).
 		mustStatus(t, http.StatusSeeOther)
+	// Recording it completed the pre-assessment stage: the engagement is at the discussion of
+	// findings, by a move of its own.
+	at := func(stage, why string) {
+		t.Helper()
+		maria.get(engURL).mustStatus(t, http.StatusOK).
+			mustContain(t, `usa-step-indicator__heading-text">`+consultation.StageOf(stage).Label+`<`, why)
+	}
 	maria.get(engURL).mustStatus(t, http.StatusOK).mustContain(t, "DECA-P2: pre-assessment of "+today+", no post-assessment yet")
-
-	advance(consultation.StageFindings)
-	advance(consultation.StagePlan)
+	at(consultation.StageFindings, "Pre-assessment recorded (DECA-P2 of "+today+")")
 
 	// The plan with one goal, waiting for the program.
 	planURL := engURL + "/plan"
 	maria.post(planURL, url.Values{"starts_on": {today}, "ends_on": {day(90)}}).mustStatus(t, http.StatusSeeOther)
+	at(consultation.StagePlan, "Quality improvement plan started")
 	pm := regexp.MustCompile(`/t/illinois/plans/([^/"]+)/goals`).FindStringSubmatch(maria.get(planURL).mustStatus(t, http.StatusOK).body)
 	if pm == nil {
 		t.Fatal("the plan page has no form to add a goal")
@@ -229,8 +235,8 @@ func TestConsultationCycle(t *testing.T) {
 		t.Fatal("the program's agreement is not audited")
 	}
 
-	// ---- Implementation: progress on the goal, recorded at a session.
-	advance(consultation.StageImplementation)
+	// ---- Implementation (the agreement started it): progress on the goal, recorded at a session.
+	at(consultation.StageImplementation, "The program agreed to the quality improvement plan")
 	maria.get(engURL+"/sessions/new").mustStatus(t, http.StatusOK).mustContain(t, `name="goal_ids" value="`+goalID+`"`, goal)
 	sessionURLs = append(sessionURLs, record(url.Values{"held_on": {today}, "minutes": {"75"}, "mode": {"in_person"},
 		"service": {"reflective_group"}, "p_other": {"4"}, "p_supervisors": {"1"}, "topics": {"Family engagement"},
@@ -240,16 +246,26 @@ func TestConsultationCycle(t *testing.T) {
 	gloria.get(planURL).mustStatus(t, http.StatusOK).mustContain(t, "Used on 6 of 10 first calls.", "(at a session)", "Agreed on")
 
 	// ---- Evaluation: the post-assessment, then the goal is met.
-	advance(consultation.StagePostAssessment)
 	maria.post(assessments+"/new", scoreForm(deca, consultation.PhasePost, today, map[string]string{"Initiative": "48",
 		"Self-Regulation": "45", "Attachment/Relationships": "42", "Total Protective Factors": "46", "Behavioral Concerns": "55"})).
 		mustStatus(t, http.StatusSeeOther)
+	at(consultation.StagePostAssessment, "Post-assessment recorded (DECA-P2 of "+today+")")
 	maria.post("/t/illinois/goals/"+goalID+"/progress", url.Values{"status": {consultation.GoalMet}, "note": {"Used on 9 of 10 first calls."}}).
 		mustStatus(t, http.StatusSeeOther)
 
-	// ---- Sustainability, then closed.
+	// ---- Sustainability, then closed, after a confirmation that finds nothing unfinished.
 	advance(consultation.StageSustainability)
-	advance(consultation.StageClosed)
+	maria.post(engURL+"/advance", url.Values{"to_stage": {consultation.StageClosed}, "moved_on": {today}, "reason": {"Cycle: closed"}}).
+		mustStatus(t, http.StatusOK).mustContain(t, "Close the engagement?", "Nothing is left unfinished", `name="confirm" value="yes"`)
+	if env.count("engagements", "id = ? AND stage = ?", engID, consultation.StageClosed) != 0 {
+		t.Fatal("the engagement closed without its confirmation")
+	}
+	maria.post(engURL+"/advance", url.Values{"to_stage": {consultation.StageClosed}, "moved_on": {today}, "reason": {"Cycle: closed"},
+		"confirm": {"yes"}}).mustStatus(t, http.StatusSeeOther)
+	at(consultation.StageClosed, "Cycle: closed")
+	if strings.Contains(maria.get(engURL).body, "(skipped)") {
+		t.Fatal("a cycle walked stage by stage shows a skipped stage")
+	}
 	if n := env.count("engagement_moves", "engagement_id = ?", engID); n != len(consultation.Stages) {
 		t.Fatalf("%d moves, want %d (opened, then one per stage)", n, len(consultation.Stages))
 	}

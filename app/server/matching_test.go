@@ -135,11 +135,18 @@ func TestMatchingQueueAndSuggestions(t *testing.T) {
 	}
 	// Another program (home visiting) and a chosen specialty re-rank; htmx gets the fragment.
 	prairie := env.setupOrgID("illinois", tenants.OrgProgram, "Prairie Families Home Visiting")
+	// Maria already consults with Prairie Families (demo): she is shown as already serving,
+	// after the others, and cannot be picked.
 	frag := admin.get("/t/illinois/requests/"+open.ID+"?program="+prairie+"&specialty=Attachment", "HX-Request", "true").mustStatus(t, 200).
 		mustContain(t, `id="suggestions"`, "speaks Spanish · works with home visiting programs · specialty: Attachment · 1 place free",
-			"serves Champaign County · works with home visiting programs · 2 places free", `name="program_id" value="`+prairie+`"`)
+			"serves Champaign County · works with home visiting programs · 2 places free", `name="program_id" value="`+prairie+`"`,
+			"Already serving", "Already consults with Prairie Families Home Visiting (since ", "Assign to Prairie Families Home Visiting")
 	if strings.Contains(frag.body, "<html") {
 		t.Fatal("htmx got the whole page")
+	}
+	mustOrder(t, frag.body, "Zed Champaign", "Yara Full", "Maria Alvarez")
+	if maria := env.matchProfile("illinois", demo.SharedConsultantEmail); strings.Contains(frag.body, `value="`+maria.ID+`"`) {
+		t.Fatal("a consultant already serving the program can be picked")
 	}
 	// No program chosen: no assign button, a note instead.
 	admin.get("/t/illinois/requests/"+open.ID+"?program=").mustStatus(t, 200).
@@ -155,6 +162,38 @@ func TestMatchingQueueAndSuggestions(t *testing.T) {
 		t.Fatal(err)
 	}
 	admin.get("/t/illinois/requests/"+pending.ID).mustStatus(t, 404)
+}
+
+// TestMatchingAlreadyServing: the demo program asks for a consultant; the only consultant of
+// the registry already serves it, so the request page shows her as already serving, offers no
+// Assign button and says why (an assignment posted anyway is refused, nothing written). Every
+// specialty the need names is read.
+func TestMatchingAlreadyServing(t *testing.T) {
+	env := newTestEnv(t)
+	program := env.signedIn(t, "program@illinois.example")
+	program.post("/t/illinois/consultants/ask", url.Values{"need": {"Our home visitors see maternal depression and domestic violence in many families."},
+		"county": {"Cook"}, "preferred_language": {"Spanish"}}).mustStatus(t, http.StatusSeeOther)
+	var r consultants.Request
+	if err := env.app.DB.NewSelect().Model(&r).Where("need LIKE ?", "%domestic violence%").Scan(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	admin := env.signedIn(t, "admin@illinois.example")
+	page := admin.get("/t/illinois/requests/"+r.ID).mustStatus(t, 200).
+		mustContain(t, "Read from the need: Intimate partner violence, Postpartum depression", "Maria Alvarez", "Already serving",
+			"Already consults with Prairie Families Home Visiting (since ",
+			"None of these consultants can be assigned to Prairie Families Home Visiting", "Suggested consultants</legend>")
+	for _, never := range []string{`name="profile_id"`, "Assign to Prairie", "Choose a consultant</legend>"} {
+		if strings.Contains(page.body, never) {
+			t.Errorf("the request page offers %q", never)
+		}
+	}
+	maria := env.matchProfile("illinois", demo.SharedConsultantEmail)
+	before := env.count("consultant_assignments", "1 = 1")
+	admin.post("/t/illinois/requests/"+r.ID+"/assign", url.Values{"program_id": {r.ProgramID}, "profile_id": {maria.ID}, "confirm": {"yes"}}).
+		mustStatus(t, 409).mustContain(t, "Maria Alvarez already consults with Prairie Families Home Visiting")
+	if env.count("consultant_assignments", "1 = 1") != before || env.requestByID("illinois", r.ID).Status != consultants.RequestOpen {
+		t.Fatal("a refused assignment wrote something")
+	}
 }
 
 func TestMatchingAssignCloseEnd(t *testing.T) {
@@ -201,7 +240,17 @@ func TestMatchingAssignCloseEnd(t *testing.T) {
 	var made consultants.AssignmentView
 	t.Run("assign takes a place, answers the request and emails both sides", func(t *testing.T) {
 		before := env.count("audit_events", "action = ?", "consultant_assignment.create")
+		// First the confirmation: who, which program, the place it takes, who is emailed.
+		a, m := assignments(), emails()
 		admin.post("/t/illinois/requests/"+r1.ID+"/assign", url.Values{"program_id": {champaign}, "profile_id": {maria.ID}}).
+			mustStatus(t, 200).mustContain(t, "Assign Maria Alvarez to Champaign County Coordinated Intake?",
+			"It takes one of Maria Alvarez’s places: 1 place is free now, none after.", "These people are emailed",
+			"Maria Alvarez ("+demo.SharedConsultantEmail+")", "the request&#39;s contact, Ana Intake (ana@intake.example)",
+			`name="confirm" value="yes"`, "Yes, assign Maria Alvarez", "No, go back")
+		if assignments() != a || emails() != m || capacity(maria.ID) != 1 || env.requestByID("illinois", r1.ID).Status != consultants.RequestOpen {
+			t.Fatal("the confirmation step wrote something")
+		}
+		admin.post("/t/illinois/requests/"+r1.ID+"/assign", url.Values{"program_id": {champaign}, "profile_id": {maria.ID}, "confirm": {"yes"}}).
 			mustStatus(t, http.StatusSeeOther)
 		if c := capacity(maria.ID); c != 0 {
 			t.Fatalf("Maria has %d places, want 0", c)
@@ -225,7 +274,8 @@ func TestMatchingAssignCloseEnd(t *testing.T) {
 		}
 		toConsultant := env.lastEmailTo(demo.SharedConsultantEmail)
 		if toConsultant.Subject != "You are assigned to Champaign County Coordinated Intake" ||
-			!strings.Contains(toConsultant.Body, "ana@intake.example") || !strings.Contains(toConsultant.Body, "Reflective consultation for intake staff.") {
+			!strings.Contains(toConsultant.Body, "ana@intake.example") || !strings.Contains(toConsultant.Body, "Reflective consultation for intake staff.") ||
+			!strings.Contains(toConsultant.Body, "http://holdspace.test/t/illinois/engagements/new?assignment="+made.ID) {
 			t.Fatalf("email to the consultant: %s\n%s", toConsultant.Subject, toConsultant.Body)
 		}
 		toProgram := env.lastEmailTo("ana@intake.example")
@@ -265,7 +315,10 @@ func TestMatchingAssignCloseEnd(t *testing.T) {
 	})
 	t.Run("the program's people are emailed", func(t *testing.T) {
 		zed := env.searchSeed("illinois", "Zed Newcomer", []string{"Cook"}, []string{"English"}, nil, nil)
-		admin.post("/t/illinois/requests/"+r2.ID+"/assign", url.Values{"program_id": {prairie}, "profile_id": {zed.ID}}).mustStatus(t, http.StatusSeeOther)
+		admin.post("/t/illinois/requests/"+r2.ID+"/assign", url.Values{"program_id": {prairie}, "profile_id": {zed.ID}}).mustStatus(t, 200).
+			mustContain(t, "Latoya Brooks of Prairie Families Home Visiting (program@illinois.example)")
+		admin.post("/t/illinois/requests/"+r2.ID+"/assign", url.Values{"program_id": {prairie}, "profile_id": {zed.ID}, "confirm": {"yes"}}).
+			mustStatus(t, http.StatusSeeOther)
 		for _, to := range []string{"second@prairie.example", "program@illinois.example"} {
 			if m := env.lastEmailTo(to); m.Subject != "A consultant is assigned to Prairie Families Home Visiting" || !strings.Contains(m.Body, "Zed Newcomer") {
 				t.Fatalf("email to %s: %s\n%s", to, m.Subject, m.Body)
@@ -280,7 +333,14 @@ func TestMatchingAssignCloseEnd(t *testing.T) {
 		if env.requestByID("illinois", r3.ID).Status != consultants.RequestOpen {
 			t.Fatal("closed without a reason")
 		}
-		admin.post("/t/illinois/requests/"+r3.ID+"/close", url.Values{"decision_note": {"They found a consultant themselves."}}).mustStatus(t, http.StatusSeeOther)
+		admin.post("/t/illinois/requests/"+r3.ID+"/close", url.Values{"decision_note": {"They found a consultant themselves."}}).mustStatus(t, 200).
+			mustContain(t, "Close the request from Someone Else?", "Nobody is emailed", "“They found a consultant themselves.”",
+				`name="confirm" value="yes"`, "Yes, close the request")
+		if env.requestByID("illinois", r3.ID).Status != consultants.RequestOpen {
+			t.Fatal("the confirmation step closed the request")
+		}
+		admin.post("/t/illinois/requests/"+r3.ID+"/close", url.Values{"decision_note": {"They found a consultant themselves."}, "confirm": {"yes"}}).
+			mustStatus(t, http.StatusSeeOther)
 		got := env.requestByID("illinois", r3.ID)
 		if got.Status != consultants.RequestClosed || got.DecisionNote != "They found a consultant themselves." || got.DecidedAt == nil {
 			t.Fatalf("closed request: %+v", got)
@@ -289,7 +349,7 @@ func TestMatchingAssignCloseEnd(t *testing.T) {
 			t.Fatalf("%d close events", n)
 		}
 		admin.get("/t/illinois/requests/"+r3.ID).mustStatus(t, 200).mustContain(t, "They found a consultant themselves.")
-		admin.post("/t/illinois/requests/"+r3.ID+"/close", url.Values{"decision_note": {"Again."}}).mustStatus(t, 409).
+		admin.post("/t/illinois/requests/"+r3.ID+"/close", url.Values{"decision_note": {"Again."}, "confirm": {"yes"}}).mustStatus(t, 409).
 			mustContain(t, "This request is closed already")
 		admin.post("/t/illinois/requests/"+r3.ID+"/assign", url.Values{"program_id": {prairie}, "profile_id": {maria.ID}}).mustStatus(t, 409)
 	})

@@ -193,6 +193,7 @@ func New(cfg *config.Config, log *slog.Logger, db *bun.DB, rdb redis.UniversalCl
 	a.plansH = consultation.NewPlanHandler(a.Plans)
 	// The engagement page shows its sessions, assessments and plan.
 	a.engagementsH = consultation.NewEngagementHandler(a.Engagements, a.Sessions, a.Assessments, a.Plans)
+	a.tenantsH.AddNotices(a.Engagements.HomeNotices) // a consultant's new assignments
 	return a, nil
 }
 

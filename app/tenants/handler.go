@@ -17,6 +17,7 @@ type Handler struct {
 	authz    *authz.Authorizer
 	audit    *audit.Log
 	sessions *accounts.Handler
+	notices  []NoticeSource // what other domains ask the person to act on (AddNotices)
 }
 
 // NewHandler returns the tenant handlers.
@@ -64,6 +65,8 @@ type HomeData struct {
 	Pending      int
 	RecentEvents []audit.Event
 	Checklist    *Checklist
+	// Every role: what other domains ask the person to act on (a consultant's new assignments).
+	Notices []Notice
 }
 
 // Home is the tenant home page; what it shows depends on the role.
@@ -123,6 +126,9 @@ func (h *Handler) Home(c *fiber.Ctx) error {
 			return err
 		}
 		d.Checklist = NewChecklist(t, counts)
+	}
+	if d.Notices, err = h.homeNotices(ctx); err != nil {
+		return err
 	}
 	return web.Render(c, fiber.StatusOK, "tenants/home", "", web.View{Title: t.Name, D: d})
 }

@@ -1,0 +1,4 @@
+package consultants
+
+// SpecialtyPhrasesForTest are the phrases each built-in specialty is read from in a need.
+var SpecialtyPhrasesForTest = specialtyPhrases
