@@ -4,10 +4,10 @@ import (
 	"html/template"
 	"net/url"
 	"strconv"
-	"time"
 
 	"github.com/gofiber/fiber/v2"
 
+	"github.com/holdspace/holdspace/app/dates"
 	"github.com/holdspace/holdspace/app/web"
 )
 
@@ -58,16 +58,16 @@ func parseFilter(c *fiber.Ctx) (Filter, url.Values, map[string]string) {
 	f := Filter{Action: q.Get("action"), Actor: q.Get("actor"), Tenant: q.Get("tenant")}
 	problems := map[string]string{}
 	if v := q.Get("from"); v != "" {
-		t, err := time.Parse("2006-01-02", v)
-		if err != nil {
-			problems["from"] = "Enter the date as YYYY-MM-DD."
+		t, ok := dates.Parse(v)
+		if !ok {
+			problems["from"] = dates.Message("the first date")
 		}
 		f.From = t
 	}
 	if v := q.Get("to"); v != "" {
-		t, err := time.Parse("2006-01-02", v)
-		if err != nil {
-			problems["to"] = "Enter the date as YYYY-MM-DD."
+		t, ok := dates.Parse(v)
+		if !ok {
+			problems["to"] = dates.Message("the last date")
 		}
 		f.To = t.AddDate(0, 0, 1) // through the end of that day
 	}
@@ -89,7 +89,7 @@ func (h *Handler) TenantLog(c *fiber.Ctx) error {
 			return err
 		}
 	}
-	return web.Render(c, statusFor(problems), "audit/index", "audit/_events", web.View{Title: "Audit log", D: p})
+	return web.Render(c, statusFor(problems), "audit/index", "audit/_events", web.View{Wide: true, Title: "Audit log", D: p})
 }
 
 // PlatformLog shows every tenant's audit log to platform admins.
@@ -102,7 +102,7 @@ func (h *Handler) PlatformLog(c *fiber.Ctx) error {
 			return err
 		}
 	}
-	return web.Render(c, statusFor(problems), "audit/index", "audit/_events", web.View{Title: "Audit log, all tenants", D: p})
+	return web.Render(c, statusFor(problems), "audit/index", "audit/_events", web.View{Wide: true, Title: "Audit log, all tenants", D: p})
 }
 
 func statusFor(problems map[string]string) int {

@@ -46,7 +46,7 @@ func (h *MatchHandler) QueuePage(c *fiber.Ctx) error {
 	if d.Assignments, err = h.m.Assignments(ctx, AssignmentFilter{Status: AssignmentActive}); err != nil {
 		return err
 	}
-	return web.Render(c, fiber.StatusOK, "consultants/requests", "", web.View{Title: "Requests for a consultant", D: d})
+	return web.Render(c, fiber.StatusOK, "consultants/requests", "", web.View{Wide: true, Title: "Requests for a consultant", D: d})
 }
 
 func (h *MatchHandler) requestPage(c *fiber.Ctx, status int, f *web.Form) error {

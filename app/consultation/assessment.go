@@ -14,6 +14,7 @@ import (
 	"github.com/holdspace/holdspace/app/audit"
 	"github.com/holdspace/holdspace/app/authz"
 	"github.com/holdspace/holdspace/app/database"
+	"github.com/holdspace/holdspace/app/dates"
 	"github.com/holdspace/holdspace/app/tenants"
 )
 
@@ -135,9 +136,9 @@ func ValidateAssessment(in AssessmentInput, ins *Instrument, today string) (map[
 	if in.Phase != PhasePre && in.Phase != PhasePost {
 		bad["phase"] = "Choose pre-assessment or post-assessment."
 	}
-	on := strings.TrimSpace(in.AdministeredOn)
-	if _, err := time.Parse(time.DateOnly, on); err != nil {
-		bad["administered_on"] = "Enter the date as YYYY-MM-DD."
+	on, isDate := dates.ISO(in.AdministeredOn)
+	if !isDate {
+		bad["administered_on"] = dates.Message("the date it was given")
 	} else if on > today {
 		bad["administered_on"] = "The date cannot be in the future."
 	}
@@ -218,7 +219,7 @@ func (s *Assessments) Create(ctx context.Context, engagementID string, in Assess
 		return nil, err
 	}
 	a := &Assessment{ID: database.NewID(), EngagementID: e.ID, InstrumentID: ins.ID, Phase: in.Phase,
-		AdministeredOn: strings.TrimSpace(in.AdministeredOn), AdministeredBy: sc.UserID, CreatedAt: database.Now(), Scores: scores}
+		AdministeredOn: dates.Normalize(in.AdministeredOn), AdministeredBy: sc.UserID, CreatedAt: database.Now(), Scores: scores}
 	a.UpdatedAt = a.CreatedAt
 	err = database.InTx(ctx, s.db, func(ctx context.Context) error {
 		if err := s.checkOrder(ctx, a, ""); err != nil {
@@ -379,7 +380,7 @@ func (s *Assessments) Update(ctx context.Context, id string, in AssessmentInput,
 		return nil, err
 	}
 	a := v.Assessment
-	a.Phase, a.AdministeredOn, a.Scores, a.UpdatedAt = in.Phase, strings.TrimSpace(in.AdministeredOn), scores, database.Now()
+	a.Phase, a.AdministeredOn, a.Scores, a.UpdatedAt = in.Phase, dates.Normalize(in.AdministeredOn), scores, database.Now()
 	err = database.InTx(ctx, s.db, func(ctx context.Context) error {
 		if err := s.checkOrder(ctx, a, a.ID); err != nil {
 			return err

@@ -16,6 +16,7 @@ import (
 	"github.com/holdspace/holdspace/app/authz"
 	"github.com/holdspace/holdspace/app/consultants"
 	"github.com/holdspace/holdspace/app/database"
+	"github.com/holdspace/holdspace/app/dates"
 	"github.com/holdspace/holdspace/app/tenants"
 )
 
@@ -267,16 +268,16 @@ func checkOpenedOn(bad map[string]string, value string, today time.Time) string 
 	if v == "" {
 		return today.Format(time.DateOnly)
 	}
-	d, err := time.Parse(time.DateOnly, v)
+	d, isDate := dates.Parse(v)
 	switch {
-	case err != nil:
-		bad["opened_on"] = "Enter the start date as YYYY-MM-DD."
+	case !isDate:
+		bad["opened_on"] = dates.Message("the start date")
 	case d.After(today):
 		bad["opened_on"] = "The start date cannot be in the future."
 	case d.Before(today.AddDate(-MaxBackdateYears, 0, 0)):
 		bad["opened_on"] = "The start date cannot be more than five years ago."
 	default:
-		return v
+		return d.Format(time.DateOnly)
 	}
 	return ""
 }
@@ -463,8 +464,9 @@ func engCheckDate(bad map[string]string, field, value string, today time.Time, n
 	if v == "" {
 		return today.Format(time.DateOnly)
 	}
-	if _, err := time.Parse(time.DateOnly, v); err != nil {
-		bad[field] = "Enter the date as YYYY-MM-DD."
+	v, ok := dates.ISO(v)
+	if !ok {
+		bad[field] = dates.Message("the date of the move")
 		return ""
 	}
 	if v > today.Format(time.DateOnly) {

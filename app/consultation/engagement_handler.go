@@ -413,7 +413,7 @@ func (h *EngagementHandler) List(c *fiber.Ctx) error {
 			return err
 		}
 	}
-	return web.Render(c, 200, "consultation/engagements", "consultation/_engagements", web.View{Title: "Engagements", D: d})
+	return web.Render(c, 200, "consultation/engagements", "consultation/_engagements", web.View{Wide: true, Title: "Engagements", D: d})
 }
 
 // Caseload is today's caseload: a consultant's open engagements with their stage, flags and
@@ -452,7 +452,7 @@ func (h *EngagementHandler) Caseload(c *fiber.Ctx) error {
 	if sc.Role == authz.Supervisor {
 		title = "Your supervisees’ caseloads"
 	}
-	return web.Render(c, 200, "consultation/caseload", "consultation/_engagements", web.View{Title: title, D: d})
+	return web.Render(c, 200, "consultation/caseload", "consultation/_engagements", web.View{Wide: true, Title: title, D: d})
 }
 
 // EIData is the EI expectations page.

@@ -14,6 +14,7 @@ import (
 	"github.com/holdspace/holdspace/app/audit"
 	"github.com/holdspace/holdspace/app/authz"
 	"github.com/holdspace/holdspace/app/database"
+	"github.com/holdspace/holdspace/app/dates"
 )
 
 // Quality improvement plans (seeds/001: "development of a quality improvement plan with
@@ -195,15 +196,15 @@ type PlanInput struct{ StartsOn, EndsOn string }
 
 func validatePlanDates(in PlanInput) (string, string, error) {
 	bad := map[string]string{}
-	from, to := strings.TrimSpace(in.StartsOn), strings.TrimSpace(in.EndsOn)
+	from, to := dates.Normalize(in.StartsOn), dates.Normalize(in.EndsOn)
 	f, errF := time.Parse(time.DateOnly, from)
 	if errF != nil {
-		bad["starts_on"] = "Enter the start date as YYYY-MM-DD."
+		bad["starts_on"] = dates.Message("the start date")
 	}
 	tt, errT := time.Parse(time.DateOnly, to)
 	switch {
 	case errT != nil:
-		bad["ends_on"] = "Enter the end date as YYYY-MM-DD."
+		bad["ends_on"] = dates.Message("the end date")
 	case errF == nil && !tt.After(f):
 		bad["ends_on"] = "The plan must end after it starts."
 	case errF == nil && tt.After(f.AddDate(0, planMaxMonths, 0)):
@@ -379,8 +380,9 @@ func ValidateGoal(in GoalInput, p *Plan) (*Goal, error) {
 	text("baseline", g.Baseline, false, goalShortMax, "the baseline")
 	text("target", g.Target, true, goalShortMax, "the target")
 	text("owner", g.Owner, true, goalOwnerMax, "who is responsible")
+	g.DueOn = dates.Normalize(g.DueOn)
 	if _, err := time.Parse(time.DateOnly, g.DueOn); err != nil {
-		bad["due_on"] = "Enter the due date as YYYY-MM-DD."
+		bad["due_on"] = dates.Message("the due date")
 	} else if g.DueOn < p.StartsOn || g.DueOn > p.EndsOn {
 		bad["due_on"] = "The due date must fall within the plan, from " + p.StartsOn + " to " + p.EndsOn + "."
 	}

@@ -16,6 +16,7 @@ import (
 	"github.com/holdspace/holdspace/app/audit"
 	"github.com/holdspace/holdspace/app/authz"
 	"github.com/holdspace/holdspace/app/database"
+	"github.com/holdspace/holdspace/app/dates"
 	"github.com/holdspace/holdspace/app/sealed"
 	"github.com/holdspace/holdspace/app/tenants"
 )
@@ -298,9 +299,10 @@ func validateSession(in SessionInput, sx *sessionContext, edit bool) (*sessionPa
 	bad := map[string]string{}
 	p := &sessionParts{s: &Session{}}
 	s := p.s
-	held := sessTrim(in.HeldOn)
-	if _, err := time.Parse(time.DateOnly, held); err != nil {
-		bad["held_on"] = "Enter the date of the session as YYYY-MM-DD."
+	held, isDate := dates.ISO(in.HeldOn)
+	if !isDate {
+		held = sessTrim(in.HeldOn)
+		bad["held_on"] = dates.Message("the date of the session")
 	} else if held > sx.today {
 		bad["held_on"] = "The date cannot be in the future."
 	} else if sx.eng.OpenedOn != "" && held < sx.eng.OpenedOn {
@@ -371,7 +373,7 @@ func validateSession(in SessionInput, sx *sessionContext, edit bool) (*sessionPa
 	}
 	seenFollowUp := map[string]bool{}
 	for i, f := range in.FollowUps {
-		id, d, due := sessTrim(f.ID), sessTrim(f.Description), sessTrim(f.DueOn)
+		id, d, due := sessTrim(f.ID), sessTrim(f.Description), dates.Normalize(f.DueOn)
 		key := fmt.Sprintf("followup_%d", i)
 		if id != "" {
 			old := sx.followUps[id]
@@ -401,7 +403,7 @@ func validateSession(in SessionInput, sx *sessionContext, edit bool) (*sessionPa
 		case utf8.RuneCountInString(d) > SessionMaxText:
 			bad[key] = "Keep the follow-up to 500 characters or fewer."
 		case err != nil:
-			bad[key] = "Enter the due date as YYYY-MM-DD."
+			bad[key] = dates.Message("the due date")
 		case held != "" && due < held:
 			bad[key] = "The due date cannot be before the session."
 		default:

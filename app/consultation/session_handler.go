@@ -450,7 +450,7 @@ func (h *SessionHandler) SessionsPage(c *fiber.Ctx) error {
 		d.NextQuery = template.URL(q.Encode())
 	}
 	if web.WantsFragment(c) {
-		return web.Render(c, 200, "consultation/sessions", "consultation/_sessions", web.View{Title: "Sessions", D: d})
+		return web.Render(c, 200, "consultation/sessions", "consultation/_sessions", web.View{Wide: true, Title: "Sessions", D: d})
 	}
 	if d.Programs, err = h.svc.ListPrograms(ctx); err != nil {
 		return err
@@ -459,7 +459,7 @@ func (h *SessionHandler) SessionsPage(c *fiber.Ctx) error {
 	if d.FollowUps, err = h.svc.OpenFollowUps(ctx, 50); err != nil {
 		return err
 	}
-	return web.Render(c, 200, "consultation/sessions", "consultation/_sessions", web.View{Title: "Sessions", D: d})
+	return web.Render(c, 200, "consultation/sessions", "consultation/_sessions", web.View{Wide: true, Title: "Sessions", D: d})
 }
 
 // SessionsCSV streams the consultant's own sessions (with the list's filters) as CSV.

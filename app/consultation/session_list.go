@@ -15,6 +15,7 @@ import (
 	"github.com/holdspace/holdspace/app/apperr"
 	"github.com/holdspace/holdspace/app/authz"
 	"github.com/holdspace/holdspace/app/database"
+	"github.com/holdspace/holdspace/app/dates"
 )
 
 // SessionFilter narrows the list of sessions. After is the keyset cursor of the page: the
@@ -55,8 +56,8 @@ func (f *SessionFilter) Problems() map[string]string {
 		if v == "" {
 			continue
 		}
-		if _, err := time.Parse(time.DateOnly, v); err != nil {
-			bad[k] = "Enter the date as YYYY-MM-DD."
+		if _, ok := dates.ISO(v); !ok {
+			bad[k] = dates.Message(map[string]string{"from": "the first date", "to": "the last date"}[k])
 		}
 	}
 	return bad
@@ -111,10 +112,10 @@ func (s *Sessions) listQuery(ctx context.Context, model any, f SessionFilter) (*
 	}
 	bad := f.Problems()
 	if f.From != "" && bad["from"] == "" {
-		q = q.Where("s.held_on >= ?", f.From)
+		q = q.Where("s.held_on >= ?", dates.Normalize(f.From))
 	}
 	if f.To != "" && bad["to"] == "" {
-		q = q.Where("s.held_on <= ?", f.To)
+		q = q.Where("s.held_on <= ?", dates.Normalize(f.To))
 	}
 	if held, id, ok := parseCursor(f.After); ok {
 		q = q.Where("(s.held_on, s.id) < (?, ?)", held, id)

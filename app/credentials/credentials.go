@@ -11,6 +11,7 @@ import (
 	"github.com/holdspace/holdspace/app/authz"
 	"github.com/holdspace/holdspace/app/consultants"
 	"github.com/holdspace/holdspace/app/database"
+	"github.com/holdspace/holdspace/app/dates"
 	"github.com/holdspace/holdspace/app/storage"
 )
 
@@ -83,9 +84,9 @@ func (s *Service) checkCredential(ctx context.Context, in CredentialInput, today
 	}
 	tooLong(bad, "issuer", c.Issuer, MaxIssuer)
 	tooLong(bad, "number", c.Number, MaxNumber)
-	issued := strings.TrimSpace(in.IssuedOn)
-	if _, err := time.Parse(time.DateOnly, issued); err != nil {
-		bad["issued_on"] = "Enter the date it was issued as YYYY-MM-DD."
+	issued, isDate := dates.ISO(in.IssuedOn)
+	if !isDate {
+		bad["issued_on"] = dates.Message("the date it was issued")
 	} else if issued > today {
 		bad["issued_on"] = "The issue date cannot be in the future."
 	} else {
@@ -94,9 +95,10 @@ func (s *Service) checkCredential(ctx context.Context, in CredentialInput, today
 	expires := strings.TrimSpace(in.ExpiresOn)
 	switch {
 	case expires != "":
-		if _, err := time.Parse(time.DateOnly, expires); err != nil {
-			bad["expires_on"] = "Enter the expiry date as YYYY-MM-DD, or leave it empty."
-		} else if c.IssuedOn != "" && expires <= c.IssuedOn {
+		iso, ok := dates.ISO(expires)
+		if !ok {
+			bad["expires_on"] = strings.TrimSuffix(dates.Message("the expiry date"), ".") + ", or leave it empty."
+		} else if expires = iso; c.IssuedOn != "" && expires <= c.IssuedOn {
 			bad["expires_on"] = "The expiry date must be after the issue date."
 		} else {
 			c.ExpiresOn = expires

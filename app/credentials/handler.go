@@ -353,7 +353,7 @@ func (h *Handler) StaffingPage(c *fiber.Ctx) error {
 		return err
 	}
 	d := &StaffingData{Overview: o, Base: base(c)}
-	return web.Render(c, 200, "credentials/staffing", "credentials/_staffing_table", web.View{Title: "Staffing", D: d})
+	return web.Render(c, 200, "credentials/staffing", "credentials/_staffing_table", web.View{Wide: true, Title: "Staffing", D: d})
 }
 
 // ConsultantData is one consultant's staffing page.

@@ -12,6 +12,7 @@ import (
 	"github.com/holdspace/holdspace/app/authz"
 	"github.com/holdspace/holdspace/app/consultants"
 	"github.com/holdspace/holdspace/app/database"
+	"github.com/holdspace/holdspace/app/dates"
 	"github.com/holdspace/holdspace/app/supervision"
 )
 
@@ -301,9 +302,11 @@ func (s *Service) SetHiredOn(ctx context.Context, profileID, hiredOn string, now
 		}
 		hiredOn = strings.TrimSpace(hiredOn)
 		if hiredOn != "" {
-			if _, err := time.Parse(time.DateOnly, hiredOn); err != nil {
-				return apperr.Invalid(map[string]string{"hired_on": "Enter the hire date as YYYY-MM-DD, or leave it empty."})
+			iso, ok := dates.ISO(hiredOn)
+			if !ok {
+				return apperr.Invalid(map[string]string{"hired_on": strings.TrimSuffix(dates.Message("the hire date"), ".") + ", or leave it empty."})
 			}
+			hiredOn = iso
 			if hiredOn > AddDays(today, 366) {
 				return apperr.Invalid(map[string]string{"hired_on": "The hire date cannot be more than a year ahead."})
 			}

@@ -91,7 +91,7 @@ func (h *Handler) TenantsPage(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	return web.Render(c, fiber.StatusOK, "platform/tenants", "platform/_tenants", web.View{Title: "Tenants",
+	return web.Render(c, fiber.StatusOK, "platform/tenants", "platform/_tenants", web.View{Wide: true, Title: "Tenants",
 		D: struct {
 			Tenants  []TenantRow
 			Q        string
@@ -106,7 +106,7 @@ func (h *Handler) OutboxPage(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	return web.Render(c, fiber.StatusOK, "platform/outbox", "", web.View{Title: "Mail outbox", D: list})
+	return web.Render(c, fiber.StatusOK, "platform/outbox", "", web.View{Wide: true, Title: "Mail outbox", D: list})
 }
 
 // MessageView is a message with its body split into text and links.

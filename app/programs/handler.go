@@ -267,7 +267,7 @@ func (h *Handler) ProgramsPage(c *fiber.Ctx) error {
 	if d.Programs, err = h.store.Programs(ctx, d.Filter); err != nil {
 		return err
 	}
-	return web.Render(c, fiber.StatusOK, "programs/programs", "programs/_programs", web.View{Title: "Programs", D: d})
+	return web.Render(c, fiber.StatusOK, "programs/programs", "programs/_programs", web.View{Wide: true, Title: "Programs", D: d})
 }
 
 // ProgramFormData is the page that adds or edits a program.

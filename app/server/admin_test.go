@@ -479,7 +479,7 @@ func TestExtendTrial(t *testing.T) {
 		"ErrBoth":      {url.Values{"days": {"3"}, "date": {"2099-01-01"}}, "Give a number of days or a date, not both."},
 		"ErrNeither":   {url.Values{}, "Enter a number of days, or a date."},
 		"ErrPastDate":  {url.Values{"date": {"2001-01-01"}}, "Choose a date after today."},
-		"ErrBadDate":   {url.Values{"date": {"next week"}}, "Enter the date as YYYY-MM-DD."},
+		"ErrBadDate":   {url.Values{"date": {"next week"}}, "Enter the new end of the trial as mm/dd/yyyy, for example 11/26/2026."},
 	} {
 		t.Run(name, func(t *testing.T) {
 			plat.t = t

@@ -313,7 +313,7 @@ func TestCredentialsFlow(t *testing.T) {
 	})
 
 	t.Run("HireDate", func(t *testing.T) {
-		admin.post(page+"/hired", url.Values{"hired_on": {"next week"}}).mustStatus(t, 422).mustContain(t, "Enter the hire date as YYYY-MM-DD")
+		admin.post(page+"/hired", url.Values{"hired_on": {"next week"}}).mustStatus(t, 422).mustContain(t, "Enter the hire date as mm/dd/yyyy, for example 11/26/2026, or leave it empty.")
 		today, err := env.app.Credentials.Today(ctx, time.Now())
 		if err != nil {
 			t.Fatal(err)

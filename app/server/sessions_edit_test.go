@@ -104,7 +104,7 @@ func TestEditSessionWorkOverHTTP(t *testing.T) {
 	bad.Set("followup_due_1", "soon")
 	bad.Set("referral_kind_1", "diagnosis")
 	maria.post(page+"/edit", bad).mustStatus(t, http.StatusUnprocessableEntity).mustContain(t,
-		"Enter the due date as YYYY-MM-DD.", "Choose the kind of service referred to.", "Nothing was saved",
+		"Enter the due date as mm/dd/yyyy, for example 11/26/2026.", "Choose the kind of service referred to.", "Nothing was saved",
 		`value="Send the transition visuals"`, `name="followup_id_0" value="`+visuals.ID+`"`, `value="Visit again"`, `value="soon"`,
 		`value="Group on Tuesdays"`, `<option value="family" selected>`, `<option value="`+lib[1].ID+`" selected>`, `id="done-followups"`)
 	if env.sessionWorkOf("illinois", x.ID) != before || env.count("audit_events", "action = 'session.update'") != audits {

@@ -197,5 +197,5 @@ func TestPlatformConsole(t *testing.T) {
 	c.get("/admin/outbox").mustStatus(t, http.StatusOK).mustContain(t, "Reset your Holdspace password")
 	c.get("/admin/outbox/"+mail.ID).mustStatus(t, http.StatusOK).mustContain(t, "/password/reset/")
 	c.get("/admin/audit?action=user.signin").mustStatus(t, http.StatusOK).mustContain(t, "user.signin", "platform@holdspace.example")
-	c.get("/admin/audit?from=yesterday").mustStatus(t, http.StatusUnprocessableEntity).mustContain(t, "Enter the date as YYYY-MM-DD.")
+	c.get("/admin/audit?from=yesterday").mustStatus(t, http.StatusUnprocessableEntity).mustContain(t, "Enter the first date as mm/dd/yyyy, for example 11/26/2026.")
 }

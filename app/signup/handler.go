@@ -52,7 +52,8 @@ func (h *Handler) Page(c *fiber.Ctx) error {
 
 func (h *Handler) renderForm(c *fiber.Ctx, status int, f *web.Form) error {
 	d := FormData{States: tenants.States, Kinds: Kinds}
-	if slug := tenants.NormalizeSlug(f.Get("slug")); slug != "" {
+	// The address's message shows in the live-check area, also when the address is empty.
+	if slug := tenants.NormalizeSlug(f.Get("slug")); slug != "" || f.Error("slug") != "" {
 		d.Check = SlugCheck{Slug: slug, Problem: f.Error("slug")}
 	}
 	return web.Render(c, status, "signup/new", "", web.View{Title: "Sign up your agency", D: d, Form: f})

@@ -111,7 +111,7 @@ func (h *Handler) Overview(c *fiber.Ctx) error {
 			return err
 		}
 	}
-	return web.Render(c, 200, "supervision/overview", "", web.View{Title: "Reflective supervision", D: d})
+	return web.Render(c, 200, "supervision/overview", "", web.View{Wide: true, Title: "Reflective supervision", D: d})
 }
 
 // NewRecordData is the record form.

@@ -13,6 +13,7 @@ import (
 	"github.com/holdspace/holdspace/app/audit"
 	"github.com/holdspace/holdspace/app/authz"
 	"github.com/holdspace/holdspace/app/database"
+	"github.com/holdspace/holdspace/app/dates"
 	"github.com/holdspace/holdspace/app/tenants"
 )
 
@@ -180,12 +181,12 @@ type RecordInput struct {
 func ValidateRecord(in RecordInput, today time.Time, supervisees map[string]bool) (*Record, []string, error) {
 	bad := map[string]string{}
 	r := &Record{Format: in.Format, Notes: strings.TrimSpace(in.Notes)}
-	held := strings.TrimSpace(in.HeldOn)
-	d, err := time.Parse(time.DateOnly, held)
+	d, isDate := dates.Parse(in.HeldOn)
+	held := d.Format(time.DateOnly)
 	todayS := today.Format(time.DateOnly)
 	switch {
-	case err != nil:
-		bad["held_on"] = "Enter the date as YYYY-MM-DD."
+	case !isDate:
+		bad["held_on"] = dates.Message("the date of the supervision")
 	case held > todayS:
 		bad["held_on"] = "The date cannot be in the future."
 	case d.Before(time.Date(today.Year()-1, today.Month(), today.Day(), 0, 0, 0, 0, time.UTC)):

@@ -11,6 +11,7 @@ import (
 	"github.com/holdspace/holdspace/app/apperr"
 	"github.com/holdspace/holdspace/app/authz"
 	"github.com/holdspace/holdspace/app/database"
+	"github.com/holdspace/holdspace/app/dates"
 )
 
 // A tenant's life, run by platform admins: created for an agency on a trial, suspended and
@@ -164,9 +165,9 @@ func (s *Service) ExtendTrial(ctx context.Context, tenantID, days, date string) 
 			return nil, apperr.Invalid(map[string]string{"days": fmt.Sprintf("Enter a whole number of days from 1 to %d.", MaxTrialExt)})
 		}
 	case date != "":
-		d, err := time.Parse("2006-01-02", date)
-		if err != nil {
-			return nil, apperr.Invalid(map[string]string{"date": "Enter the date as YYYY-MM-DD."})
+		d, ok := dates.Parse(date)
+		if !ok {
+			return nil, apperr.Invalid(map[string]string{"date": dates.Message("the new end of the trial")})
 		}
 		if !d.After(now) {
 			return nil, apperr.Invalid(map[string]string{"date": "Choose a date after today."})

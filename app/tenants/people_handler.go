@@ -72,7 +72,7 @@ func (h *Handler) PeoplePage(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	return web.Render(c, fiber.StatusOK, "tenants/people", "tenants/_people", web.View{Title: "People", D: d, Form: &web.Form{}})
+	return web.Render(c, fiber.StatusOK, "tenants/people", "tenants/_people", web.View{Wide: true, Title: "People", D: d, Form: &web.Form{}})
 }
 
 // Invite sends an invitation; a bad form comes back with what was typed and the messages.
@@ -90,7 +90,7 @@ func (h *Handler) Invite(c *fiber.Ctx) error {
 			f.Errors = map[string]string{}
 		}
 		f.Errors["_form"] = apperr.Message(err)
-		return web.Render(c, web.Status(code), "tenants/people", "tenants/_invite", web.View{Title: "People", D: d, Form: f})
+		return web.Render(c, web.Status(code), "tenants/people", "tenants/_invite", web.View{Wide: true, Title: "People", D: d, Form: f})
 	} else if err != nil {
 		return err
 	}
@@ -112,7 +112,7 @@ func (h *Handler) invitationAction(c *fiber.Ctx, act func() (*Invitation, error)
 				d.Problem += " " + msg
 			}
 		}
-		return web.Render(c, web.Status(code), "tenants/people", "", web.View{Title: "People", D: d, Form: &web.Form{}})
+		return web.Render(c, web.Status(code), "tenants/people", "", web.View{Wide: true, Title: "People", D: d, Form: &web.Form{}})
 	} else if err != nil {
 		return err
 	}

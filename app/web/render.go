@@ -13,6 +13,7 @@ import (
 	"github.com/gofiber/template/html/v2"
 
 	"github.com/holdspace/holdspace/app/authz"
+	"github.com/holdspace/holdspace/app/dates"
 )
 
 // Layout is what every full page needs: who, where, the CSRF token and the links.
@@ -33,6 +34,9 @@ type View struct {
 	L     *Layout
 	D     any
 	Form  *Form
+	// Wide pages (lists whose tables need the room) use the wide container, not the
+	// reading width.
+	Wide bool
 }
 
 // Form keeps what a person typed and the message for each bad field, so a form that fails
@@ -124,6 +128,13 @@ func NewEngine(fsys fs.FS) *html.Engine {
 			return fmt.Sprintf("%d %s", n, many)
 		},
 		"hasPrefix": strings.HasPrefix,
+		// Date fields: the format the person sees, and a stored date written that way.
+		"clip":     Clip,
+		"dateHint": dates.Hint,
+		"mdy":      dates.Show,
+		"errorSummary": func(f *Form, args ...string) *ErrorSummary {
+			return f.Summary(args...)
+		},
 	})
 	return e
 }
@@ -172,4 +183,25 @@ func Render(c *fiber.Ctx, status int, page, fragment string, v View) error {
 		return c.Render(fragment, v)
 	}
 	return c.Render(page, v, "layouts/main")
+}
+
+// Clipped is a long text cut for a table cell: Text, and whether it was cut (then the page
+// links to the whole text).
+type Clipped struct {
+	Text string
+	Cut  bool
+}
+
+// Clip cuts s to at most n characters, at a space when there is one in the last third, and
+// ends it with "…".
+func Clip(n int, s string) Clipped {
+	r := []rune(strings.TrimSpace(s))
+	if len(r) <= n {
+		return Clipped{Text: string(r)}
+	}
+	cut := string(r[:n])
+	if i := strings.LastIndexByte(cut, ' '); i > len(cut)*2/3 {
+		cut = cut[:i]
+	}
+	return Clipped{Text: strings.TrimRight(cut, " ,.;:") + "…", Cut: true}
 }

@@ -3,7 +3,9 @@ package web
 import "github.com/gofiber/fiber/v2"
 
 // contentSecurityPolicy allows only our own scripts and styles: no inline script anywhere
-// (htmx's inline indicator styles are switched off in the layout's htmx-config).
+// and no inline style (htmx's inline indicator styles are switched off in the layout's
+// htmx-config, and so is its settling of the style attribute: htmx copied an element's old
+// style attribute onto its swapped-in twin with setAttribute, which the CSP refuses).
 const contentSecurityPolicy = "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; " +
 	"font-src 'self'; connect-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'self'; object-src 'none'"
 
