@@ -9,7 +9,6 @@ import (
 	"testing"
 	"time"
 
-	"github.com/chromedp/cdproto/page"
 	"github.com/chromedp/chromedp"
 
 	"github.com/holdspace/holdspace/app/consultants"
@@ -268,42 +267,23 @@ func TestBrowserConsultantSearch(t *testing.T) {
 	s := func(xs ...string) []string { return xs }
 	env.searchSeed("illinois", "Zora Quill", s("Cook"), s("English", "Spanish"), s("Trauma"), nil)
 	env.searchSeed("illinois", "Yves Quill", s("Peoria"), s("English"), s("Attachment"), nil)
-	base := serveForBrowser(t, env)
-	b := newBrowser(t)
-	step := func(what string, err error) {
-		t.Helper()
-		if err != nil {
-			t.Fatalf("browser, %s: %v", what, err)
-		}
-	}
-	_, err := chromedp.Run(b, chromedp.WaitEvent(page.LoadEventFired, nil, chromedp.Navigate(base+"/t/illinois/find-a-consultant")))
-	step("open the search", err)
-	step("see both", chromedp.Do(b, chromedp.WaitVisible(chromedp.ID("county"))))
+	b := openBrowser(t, env)
+	b.open("/t/illinois/find-a-consultant", "#county")
 	// Read in the page's own JavaScript: an htmx swap may replace the node between a query
 	// and a read by the protocol.
-	before, err := chromedp.Run(b, chromedp.Evaluate[string](`document.querySelector("#results").textContent`))
-	step("read the results", err)
+	before := evalJS[string](b, `document.querySelector("#results").textContent`)
 	if !strings.Contains(before, "Zora Quill") || !strings.Contains(before, "Yves Quill") {
 		t.Fatalf("the results before filtering say %q", before)
 	}
-	_, err = chromedp.Run(b, chromedp.Poll[bool](`typeof htmx !== "undefined" && !!document.getElementById("consultant-filter")["htmx-internal-data"]`,
-		chromedp.WithPollingTimeout(20*time.Second)))
-	step("wait for htmx", err)
-	_, err = chromedp.Run(b, chromedp.Evaluate[any](`window.hsMarker = "still here"`))
-	step("set the marker", err)
-	step("choose Peoria", chromedp.Do(b, chromedp.SetValue(chromedp.ID("county"), "Peoria")))
-	_, err = chromedp.Run(b, chromedp.Evaluate[any](`document.getElementById("county").dispatchEvent(new Event("change", {bubbles: true}))`))
-	step("fire change", err)
-	_, err = chromedp.Run(b, chromedp.Poll[bool](`!document.querySelector("#results").textContent.includes("Zora Quill")`,
-		chromedp.WithPollingTimeout(20*time.Second)))
-	step("wait for the filtered results", err)
-	screenshot(t, b, "consultant-search")
-	after, err := chromedp.Run(b, chromedp.Evaluate[string](`document.querySelector("#results").textContent`))
-	step("read the results", err)
-	marker, err := chromedp.Run(b, chromedp.Evaluate[string](`window.hsMarker || ""`))
-	step("read the marker", err)
-	location, err := chromedp.Run(b, chromedp.Evaluate[string](`location.search`))
-	step("read the location", err)
+	b.waitUpTo(20*time.Second, "htmx", `typeof htmx !== "undefined" && !!document.getElementById("consultant-filter")["htmx-internal-data"]`)
+	b.js(`window.hsMarker = "still here"`)
+	b.do("choose Peoria", chromedp.SetValue(chromedp.ID("county"), "Peoria"))
+	b.js(`document.getElementById("county").dispatchEvent(new Event("change", {bubbles: true}))`)
+	b.waitUpTo(20*time.Second, "the filtered results", `!document.querySelector("#results").textContent.includes("Zora Quill")`)
+	b.screenshot("consultant-search")
+	after := evalJS[string](b, `document.querySelector("#results").textContent`)
+	marker := evalJS[string](b, `window.hsMarker || ""`)
+	location := evalJS[string](b, `location.search`)
 	if !strings.Contains(after, "Yves Quill") {
 		t.Fatalf("after choosing Peoria the results say %q", after)
 	}

@@ -1,83 +1,21 @@
 package server
 
 import (
-	"context"
 	"strings"
 	"testing"
-	"time"
 
-	"github.com/chromedp/cdproto/page"
 	"github.com/chromedp/chromedp"
 
 	"github.com/holdspace/holdspace/app/demo"
 )
 
-// formsBrowser is a browser signed in as one person, for the form tests. newBrowser audits
-// every page and swap (axe-core, and any Content-Security-Policy violation fails the test).
-type formsBrowser struct {
-	t    *testing.T
-	b    context.Context
-	base string
-}
-
-func newFormsBrowser(t *testing.T, env *testEnv, email string) *formsBrowser {
+// signedIn is a browser signed in as email, for the form tests. Every page and swap is audited
+// (axe-core, and any Content-Security-Policy violation fails the test).
+func signedIn(t *testing.T, env *testEnv, email string) *browser {
 	t.Helper()
-	fb := &formsBrowser{t: t, b: newBrowser(t)}
-	fb.base = serveForBrowser(t, env)
-	fb.step("open the sign-in page", chromedp.Do(fb.b,
-		chromedp.Navigate(fb.base+"/signin"),
-		chromedp.WaitVisible(chromedp.ID("email")),
-		chromedp.SendKeys(chromedp.ID("email"), email),
-		chromedp.SendKeys(chromedp.ID("password"), demo.Password),
-	))
-	_, err := chromedp.Run(fb.b, chromedp.WaitEvent(page.LoadEventFired, nil, chromedp.Submit(chromedp.ID("password"))))
-	fb.step("sign in", err)
-	fb.step("wait for the page audit", auditIdle(fb.b))
-	return fb
-}
-
-func (fb *formsBrowser) step(what string, err error) {
-	fb.t.Helper()
-	if err != nil {
-		fb.t.Fatalf("browser, %s: %v\n%s", what, err, browserPageText(fb.b))
-	}
-}
-
-// open loads path and waits for sel to be visible.
-func (fb *formsBrowser) open(path, sel string) {
-	fb.t.Helper()
-	fb.step("open "+path, chromedp.Do(fb.b, chromedp.Navigate(fb.base+path), chromedp.WaitVisible(chromedp.CSS(sel))))
-	fb.step("wait for the page audit", auditIdle(fb.b))
-}
-
-// js runs a script for its effect.
-func (fb *formsBrowser) js(script string) {
-	fb.t.Helper()
-	_, err := chromedp.Run(fb.b, chromedp.Evaluate[any](script+"; null"))
-	fb.step("run "+script, err)
-}
-
-func evalIn[T any](fb *formsBrowser, script string) T {
-	fb.t.Helper()
-	v, err := chromedp.Run(fb.b, chromedp.Evaluate[T](script))
-	fb.step("evaluate "+script, err)
-	return v
-}
-
-// waitFor polls script until it is true.
-func (fb *formsBrowser) waitFor(what, script string) {
-	fb.t.Helper()
-	_, err := chromedp.Run(fb.b, chromedp.Poll[bool](script, chromedp.WithPollingTimeout(10*time.Second)))
-	fb.step("wait for "+what, err)
-}
-
-// submitAndLoad clicks a submit button whose answer is a new page (an htmx post answered with
-// HX-Redirect), and waits for that page.
-func (fb *formsBrowser) submitAndLoad(sel string) {
-	fb.t.Helper()
-	_, err := chromedp.Run(fb.b, chromedp.WaitEvent(page.LoadEventFired, nil, chromedp.Click(chromedp.CSS(sel))))
-	fb.step("submit "+sel, err)
-	fb.step("wait for the page audit", auditIdle(fb.b))
+	b := openBrowser(t, env)
+	b.signIn(email)
+	return b
 }
 
 // focusedElement describes the focused element: its id, else its class.
@@ -91,66 +29,66 @@ const focusedElement = `(function(){ var a = document.activeElement; return a.id
 // copy it over with setAttribute, which the CSP refuses).
 func TestBrowserFocusAfterHTMXForms(t *testing.T) {
 	env := newTestEnv(t)
-	fb := newFormsBrowser(t, env, "admin@illinois.example")
+	fb := signedIn(t, env, "admin@illinois.example")
 
 	// Settings, with an error.
 	fb.open("/t/illinois/settings", "#settings-name")
 	fb.js(`window.hsMarker = "still here"; var n = document.querySelector("#settings-name"); n.value = ""; n.style.color = "black"`)
-	fb.step("save without a name", chromedp.Do(fb.b, chromedp.Click(chromedp.CSS(`#settings button[type="submit"]`))))
+	fb.do("save without a name", chromedp.Click(chromedp.CSS(`#settings button[type="submit"]`)))
 	fb.waitFor("the error summary", `!!document.querySelector("#settings .hs-error-summary")`)
 	fb.waitFor("the focus to settle", `document.activeElement !== document.body`)
-	screenshot(t, fb.b, "forms-settings-error")
-	if m := evalIn[string](fb, `window.hsMarker || ""`); m != "still here" {
+	fb.screenshot("forms-settings-error")
+	if m := evalJS[string](fb, `window.hsMarker || ""`); m != "still here" {
 		t.Fatal("the settings form reloaded the page instead of swapping")
 	}
-	if got := evalIn[string](fb, focusedElement); !strings.Contains(got, "hs-error-summary") {
+	if got := evalJS[string](fb, focusedElement); !strings.Contains(got, "hs-error-summary") {
 		t.Errorf("after a settings error the focus is on %q, want the error summary", got)
 	}
-	summary := evalIn[string](fb, `document.querySelector("#settings .hs-error-summary").textContent`)
+	summary := evalJS[string](fb, `document.querySelector("#settings .hs-error-summary").textContent`)
 	if !strings.Contains(summary, "Please correct the fields marked below.") {
 		t.Errorf("the error summary says %q", summary)
 	}
-	href := evalIn[string](fb, `(document.querySelector('#settings .hs-error-summary a[data-field="name"]')||{}).getAttribute ? document.querySelector('#settings .hs-error-summary a[data-field="name"]').getAttribute("href") : ""`)
+	href := evalJS[string](fb, `(document.querySelector('#settings .hs-error-summary a[data-field="name"]')||{}).getAttribute ? document.querySelector('#settings .hs-error-summary a[data-field="name"]').getAttribute("href") : ""`)
 	if href != "#settings-name" {
 		t.Fatalf("the summary's line for the name links to %q, want #settings-name", href)
 	}
-	fb.step("follow the summary's link", chromedp.Do(fb.b, chromedp.Click(chromedp.CSS(`#settings .hs-error-summary a[data-field="name"]`))))
-	if got := evalIn[string](fb, focusedElement); got != "settings-name" {
+	fb.do("follow the summary's link", chromedp.Click(chromedp.CSS(`#settings .hs-error-summary a[data-field="name"]`)))
+	if got := evalJS[string](fb, focusedElement); got != "settings-name" {
 		t.Errorf("the summary's link puts the focus on %q, want the name field", got)
 	}
 
 	// Settings, saved: the page loads again with the message, which has the focus.
 	fb.js(`document.querySelector("#settings-name").value = "Illinois I/ECMHC in Home Visiting"`)
-	fb.submitAndLoad(`#settings button[type="submit"]`)
+	fb.load("save the settings", chromedp.Click(chromedp.CSS(`#settings button[type="submit"]`)))
 	fb.waitFor("the message", `!!document.querySelector("#hs-flash")`)
-	screenshot(t, fb.b, "forms-settings-saved")
-	if got := evalIn[string](fb, focusedElement); got != "hs-flash" {
+	fb.screenshot("forms-settings-saved")
+	if got := evalJS[string](fb, focusedElement); got != "hs-flash" {
 		t.Errorf("after saving the settings the focus is on %q, want the message", got)
 	}
-	if msg := evalIn[string](fb, `document.activeElement.textContent`); !strings.Contains(msg, "saved") {
+	if msg := evalJS[string](fb, `document.activeElement.textContent`); !strings.Contains(msg, "saved") {
 		t.Errorf("the focused message says %q", msg)
 	}
 
 	// An invitation with a bad address, then a good one.
 	fb.open("/t/illinois/people", "#invite-email")
 	fb.js(`document.querySelector("#invite-email").value = "not an email"`)
-	fb.step("invite a bad address", chromedp.Do(fb.b, chromedp.Click(chromedp.CSS(`#invite button[type="submit"]`))))
+	fb.do("invite a bad address", chromedp.Click(chromedp.CSS(`#invite button[type="submit"]`)))
 	fb.waitFor("the error summary", `!!document.querySelector("#invite .hs-error-summary")`)
 	fb.waitFor("the focus to settle", `document.activeElement !== document.body`)
-	screenshot(t, fb.b, "forms-invite-error")
-	if got := evalIn[string](fb, focusedElement); !strings.Contains(got, "hs-error-summary") {
+	fb.screenshot("forms-invite-error")
+	if got := evalJS[string](fb, focusedElement); !strings.Contains(got, "hs-error-summary") {
 		t.Errorf("after a bad invitation the focus is on %q, want the error summary", got)
 	}
-	if inv := evalIn[string](fb, `document.querySelector("#invite-email").getAttribute("aria-invalid") || ""`); inv != "true" {
+	if inv := evalJS[string](fb, `document.querySelector("#invite-email").getAttribute("aria-invalid") || ""`); inv != "true" {
 		t.Error("the invitation's email field in error has no aria-invalid")
 	}
 	fb.js(`document.querySelector("#invite-email").value = "new.person@example.org"; document.querySelector("#invite-role").value = "supervisor"`)
-	fb.submitAndLoad(`#invite button[type="submit"]`)
+	fb.load("send the invitation", chromedp.Click(chromedp.CSS(`#invite button[type="submit"]`)))
 	fb.waitFor("the message", `!!document.querySelector("#hs-flash")`)
-	if got := evalIn[string](fb, focusedElement); got != "hs-flash" {
+	if got := evalJS[string](fb, focusedElement); got != "hs-flash" {
 		t.Errorf("after sending an invitation the focus is on %q, want the message", got)
 	}
-	if msg := evalIn[string](fb, `document.activeElement.textContent`); !strings.Contains(msg, "Invitation sent to new.person@example.org.") {
+	if msg := evalJS[string](fb, `document.activeElement.textContent`); !strings.Contains(msg, "Invitation sent to new.person@example.org.") {
 		t.Errorf("the focused message says %q", msg)
 	}
 }
@@ -160,32 +98,32 @@ func TestBrowserFocusAfterHTMXForms(t *testing.T) {
 // with a message that names the field and the limit.
 func TestBrowserCharacterCount(t *testing.T) {
 	env := newTestEnv(t)
-	fb := newFormsBrowser(t, env, "program@illinois.example")
+	fb := signedIn(t, env, "program@illinois.example")
 	fb.open("/t/illinois/consultants", "#need")
-	status := evalIn[string](fb, `(document.querySelector("#need").closest(".usa-character-count").querySelector(".usa-character-count__status")||{textContent:""}).textContent`)
+	status := evalJS[string](fb, `(document.querySelector("#need").closest(".usa-character-count").querySelector(".usa-character-count__status")||{textContent:""}).textContent`)
 	if status != "2000 characters allowed" {
 		t.Errorf("under the empty field the count says %q, want 2000 characters allowed", status)
 	}
-	if max := evalIn[string](fb, `document.querySelector("#need").getAttribute("maxlength") || ""`); max != "" {
+	if max := evalJS[string](fb, `document.querySelector("#need").getAttribute("maxlength") || ""`); max != "" {
 		t.Errorf("the field still cuts what is pasted at %s characters", max)
 	}
 	// Paste 2,010 characters (an input event, as a paste sends).
 	fb.js(`var n = document.querySelector("#need"); n.focus(); n.value = "x".repeat(2010); n.dispatchEvent(new InputEvent("input", {bubbles: true, inputType: "insertFromPaste"}))`)
 	fb.waitFor("the count", `document.querySelector(".usa-character-count__status").textContent === "10 characters over limit"`)
-	screenshot(t, fb.b, "forms-character-count")
-	if n := evalIn[int](fb, `document.querySelector("#need").value.length`); n != 2010 {
+	fb.screenshot("forms-character-count")
+	if n := evalJS[int](fb, `document.querySelector("#need").value.length`); n != 2010 {
 		t.Errorf("the field kept %d characters of the 2,010 pasted", n)
 	}
-	if d := evalIn[string](fb, `document.querySelector("#need").getAttribute("aria-describedby")`); !strings.Contains(d, "need-count") {
+	if d := evalJS[string](fb, `document.querySelector("#need").getAttribute("aria-describedby")`); !strings.Contains(d, "need-count") {
 		t.Errorf("the field is described by %q, not by its limit", d)
 	}
 	fb.js(`document.querySelector("#county").selectedIndex = 1`)
-	fb.submitAndLoad(`form[action$="/consultants/ask"] button[type="submit"]`)
+	fb.load("ask for a consultant", chromedp.Click(chromedp.CSS(`form[action$="/consultants/ask"] button[type="submit"]`)))
 	fb.waitFor("the error", `!!document.querySelector("#need-error")`)
-	if msg := evalIn[string](fb, `document.querySelector("#need-error").textContent`); !strings.Contains(msg, "What you need: use at most 2000 characters (you have 2010).") {
+	if msg := evalJS[string](fb, `document.querySelector("#need-error").textContent`); !strings.Contains(msg, "What you need: use at most 2000 characters (you have 2010).") {
 		t.Errorf("the server's message says %q", msg)
 	}
-	if n := evalIn[int](fb, `document.querySelector("#need").value.length`); n != 2010 {
+	if n := evalJS[int](fb, `document.querySelector("#need").value.length`); n != 2010 {
 		t.Errorf("the form came back with %d characters of the 2,010 typed", n)
 	}
 }
@@ -194,16 +132,16 @@ func TestBrowserCharacterCount(t *testing.T) {
 // a table stays on one line, and "Record a session" does not wrap.
 func TestBrowserListsUseTheWidth(t *testing.T) {
 	env := newTestEnv(t)
-	fb := newFormsBrowser(t, env, demo.SharedConsultantEmail)
+	fb := signedIn(t, env, demo.SharedConsultantEmail)
 	fb.open("/t/illinois/caseload", "#engagement-list")
-	screenshot(t, fb.b, "forms-caseload-1280")
-	if w := evalIn[float64](fb, `document.querySelector("main > div").getBoundingClientRect().width`); w < 1200 {
+	fb.screenshot("forms-caseload-1280")
+	if w := evalJS[float64](fb, `document.querySelector("main > div").getBoundingClientRect().width`); w < 1200 {
 		t.Errorf("the caseload's container is %.0f px wide at 1280 px, want the wide container", w)
 	}
 	oneLine := func(what, sel string) {
 		t.Helper()
 		// An element is on one line when its height is at most one and a half line heights.
-		got := evalIn[[]float64](fb, `(function(){ var e = document.querySelector(`+"`"+sel+"`"+`); if (!e) return [0, 0];
+		got := evalJS[[]float64](fb, `(function(){ var e = document.querySelector(`+"`"+sel+"`"+`); if (!e) return [0, 0];
 		  var cs = getComputedStyle(e), lh = parseFloat(cs.lineHeight) || parseFloat(cs.fontSize) * 1.2;
 		  var r = document.createRange(); r.selectNodeContents(e); return [r.getClientRects().length > 0 ? r.getBoundingClientRect().height : 0, lh]; })()`)
 		if got[0] == 0 {
@@ -222,7 +160,7 @@ func TestBrowserListsUseTheWidth(t *testing.T) {
 // row tall: it is clipped, with a link to the whole request.
 func TestBrowserRequestQueueUsesTheWidth(t *testing.T) {
 	env := newTestEnv(t)
-	admin := newFormsBrowser(t, env, "admin@illinois.example")
+	admin := signedIn(t, env, "admin@illinois.example")
 	// A request whose need is long.
 	long := strings.Repeat("We serve families in three counties and our home visitors ask for help with a family whose baby does not sleep. ", 12)
 	ctx := env.scoped("illinois")
@@ -230,8 +168,8 @@ func TestBrowserRequestQueueUsesTheWidth(t *testing.T) {
 		t.Fatal(err)
 	}
 	admin.open("/t/illinois/requests", "main table")
-	screenshot(t, admin.b, "forms-requests-1280")
-	rows := evalIn[[]float64](admin, `Array.from(document.querySelectorAll("main table tbody tr")).map(function(r){ return r.getBoundingClientRect().height; })`)
+	admin.screenshot("forms-requests-1280")
+	rows := evalJS[[]float64](admin, `Array.from(document.querySelectorAll("main table tbody tr")).map(function(r){ return r.getBoundingClientRect().height; })`)
 	if len(rows) == 0 {
 		t.Fatal("the request queue shows no request")
 	}
@@ -240,7 +178,7 @@ func TestBrowserRequestQueueUsesTheWidth(t *testing.T) {
 			t.Errorf("a request's row is %.0f px tall at 1280 px", h)
 		}
 	}
-	if link := evalIn[string](admin, `(document.querySelector('main table td[data-label="Need"] a')||{textContent:""}).textContent`); !strings.Contains(link, "The whole request") {
+	if link := evalJS[string](admin, `(document.querySelector('main table td[data-label="Need"] a')||{textContent:""}).textContent`); !strings.Contains(link, "The whole request") {
 		t.Errorf("a clipped need has no link to the whole request (%q)", link)
 	}
 }

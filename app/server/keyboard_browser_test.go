@@ -13,11 +13,11 @@ import (
 
 // keyboard moves through a page with the keyboard only: Tab to reach a control, keys to
 // change it.
-type keyboard struct{ *browserJourney }
+type keyboard struct{ *browser }
 
 // focused is the id (or, without one, the name) of the element that has the focus.
 func (k keyboard) focused() string {
-	id, err := chromedp.Run(k.b, chromedp.Evaluate[string](`(function(e){ return e ? (e.id || e.name || e.tagName) : "" })(document.activeElement)`))
+	id, err := chromedp.Run(k.ctx, chromedp.Evaluate[string](`(function(e){ return e ? (e.id || e.name || e.tagName) : "" })(document.activeElement)`))
 	if err != nil {
 		k.t.Fatalf("browser: read the focus: %v", err)
 	}
@@ -32,7 +32,7 @@ func (k keyboard) tabTo(id string) {
 		if k.focused() == id {
 			return
 		}
-		k.step("press Tab", chromedp.KeyEvent(kb.Tab))
+		k.do("press Tab", chromedp.KeyEvent(kb.Tab))
 	}
 	k.t.Fatalf("Tab never reaches #%s (the focus is on %q)", id, k.focused())
 }
@@ -41,9 +41,9 @@ func (k keyboard) tabTo(id string) {
 func (k keyboard) typeInto(id, text string) {
 	k.t.Helper()
 	k.tabTo(id)
-	n, _ := chromedp.Run(k.b, chromedp.Evaluate[int](`(document.activeElement.value || "").length`))
-	k.step("clear #"+id, chromedp.KeyEvent(kb.End), chromedp.KeyEvent(strings.Repeat(kb.Backspace, n)))
-	k.step("type into #"+id, chromedp.KeyEvent(text))
+	n, _ := chromedp.Run(k.ctx, chromedp.Evaluate[int](`(document.activeElement.value || "").length`))
+	k.do("clear #"+id, chromedp.KeyEvent(kb.End), chromedp.KeyEvent(strings.Repeat(kb.Backspace, n)))
+	k.do("type into #"+id, chromedp.KeyEvent(text))
 }
 
 // TestBrowserSessionFormByKeyboard records a session with the keyboard alone: the form opens
@@ -53,42 +53,38 @@ func (k keyboard) typeInto(id, text string) {
 func TestBrowserSessionFormByKeyboard(t *testing.T) {
 	env := newTestEnv(t)
 	eng := env.sessionEngagement("illinois", "Southside Community Doula Program")
-	k := keyboard{&browserJourney{t: t, b: newBrowser(t), base: serveForBrowser(t, env)}}
+	k := keyboard{openBrowser(t, env)}
 	k.signIn(demo.SharedConsultantEmail)
-	k.step("open the form", chromedp.Navigate(k.base+"/t/illinois/engagements/"+eng.ID+"/sessions/new"),
-		chromedp.WaitVisible(chromedp.ID("minutes")))
+	k.open("/t/illinois/engagements/"+eng.ID+"/sessions/new", "#minutes")
 	if f := k.focused(); f != "held_on" {
 		t.Fatalf("the form opens with the focus on %q, want the date", f)
 	}
 	k.typeInto("minutes", "45")
 	// The mode: Tab lands on the checked radio (or the first), the arrow keys move the choice.
-	k.step("reach the mode", chromedp.KeyEvent(kb.Tab))
+	k.do("reach the mode", chromedp.KeyEvent(kb.Tab))
 	if f := k.focused(); !strings.HasPrefix(f, "mode-") {
 		t.Fatalf("Tab after the minutes goes to %q, want the mode", f)
 	}
-	k.step("choose the next mode", chromedp.KeyEvent(kb.ArrowDown))
-	mode, _ := chromedp.Run(k.b, chromedp.Evaluate[string](`document.querySelector('input[name="mode"]:checked').value`))
+	k.do("choose the next mode", chromedp.KeyEvent(kb.ArrowDown))
+	mode, _ := chromedp.Run(k.ctx, chromedp.Evaluate[string](`document.querySelector('input[name="mode"]:checked').value`))
 	k.tabTo("service")
-	k.step("choose the service by typing", chromedp.KeyEvent("Family"))
+	k.do("choose the service by typing", chromedp.KeyEvent("Family"))
 	k.typeInto("p_home_visitors", "3")
 	k.tabTo("topic-0")
-	k.step("tick the first topic", chromedp.KeyEvent(" "))
+	k.do("tick the first topic", chromedp.KeyEvent(" "))
 	k.typeInto("notes", "Typed with the keyboard only.")
 	k.typeInto("summary", "Keyboard-only visit with the doulas.")
 	// On to the save button, and Enter.
 	for i := 0; i < 200; i++ {
-		label, _ := chromedp.Run(k.b, chromedp.Evaluate[string](`document.activeElement.type === "submit" ? document.activeElement.textContent.trim() : ""`))
+		label, _ := chromedp.Run(k.ctx, chromedp.Evaluate[string](`document.activeElement.type === "submit" ? document.activeElement.textContent.trim() : ""`))
 		if label != "" {
 			break
 		}
-		k.step("press Tab", chromedp.KeyEvent(kb.Tab))
+		k.do("press Tab", chromedp.KeyEvent(kb.Tab))
 	}
-	k.step("press Enter on the button", chromedp.KeyEvent(kb.Enter))
-	if _, err := chromedp.Run(k.b, chromedp.Poll[bool](`(document.querySelector("#session-record .usa-alert--success")||{textContent:""}).textContent.includes("recorded")`,
-		chromedp.WithPollingTimeout(10*time.Second))); err != nil {
-		t.Fatalf("no success message after Enter: %v\n%s", err, browserPageText(k.b))
-	}
-	screenshot(t, k.b, "session-by-keyboard")
+	k.do("press Enter on the button", chromedp.KeyEvent(kb.Enter))
+	k.sessionRecorded() // the success message, after Enter
+	k.screenshot("session-by-keyboard")
 	// The focus is not lost at the top of the page: it is on the message, or on the fresh
 	// form's date (ready for the next session) with the message announced as a status.
 	where := `(function(){
@@ -97,9 +93,9 @@ func TestBrowserSessionFormByKeyboard(t *testing.T) {
 	  if (a.id === "held_on" && m && m.closest("[role=status], [aria-live]")) return "form";
 	  return a.id || a.tagName; })()`
 	// htmx moves the focus once the swap has settled: give it a moment.
-	if _, err := chromedp.Run(k.b, chromedp.Poll[bool](`["message", "form"].includes(`+where+`)`,
+	if _, err := chromedp.Run(k.ctx, chromedp.Poll[bool](`["message", "form"].includes(`+where+`)`,
 		chromedp.WithPollingTimeout(5*time.Second))); err != nil {
-		got, _ := chromedp.Run(k.b, chromedp.Evaluate[string](where))
+		got, _ := chromedp.Run(k.ctx, chromedp.Evaluate[string](where))
 		t.Errorf("after saving, the focus is on %q, want the message or the fresh form's date with the message as a status", got)
 	}
 	var got struct {

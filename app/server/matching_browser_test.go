@@ -4,9 +4,7 @@ import (
 	"context"
 	"strings"
 	"testing"
-	"time"
 
-	"github.com/chromedp/cdproto/page"
 	"github.com/chromedp/chromedp"
 
 	"github.com/holdspace/holdspace/app/authz"
@@ -34,26 +32,8 @@ func TestBrowserRequestToSession(t *testing.T) {
 	env.searchSeed("illinois", "Nadia Okafor", []string{"Cook"}, []string{"English", "Spanish"},
 		[]string{"Intimate partner violence", "Postpartum depression"}, func(p *consultants.Profile) { p.UserID = nadia.ID })
 
-	base := serveForBrowser(t, env)
-	b := newBrowser(t)
-	step := func(what string, err error) {
-		t.Helper()
-		if err != nil {
-			t.Fatalf("browser, %s: %v", what, err)
-		}
-	}
-	// load runs an action that loads a page (a click or a submit) and waits for the page.
-	load := func(what string, a chromedp.Action[chromedp.Void]) {
-		t.Helper()
-		_, err := chromedp.Run(b, chromedp.WaitEvent(page.LoadEventFired, nil, a))
-		step(what, err)
-	}
-	text := func(what string) string {
-		t.Helper()
-		s, err := chromedp.Run(b, chromedp.Text(chromedp.CSS("main")))
-		step("read "+what, err)
-		return s
-	}
+	b := openBrowser(t, env)
+	// mustRead fails unless the text of a page (as shown) holds every part, case and all.
 	mustRead := func(what, page string, parts ...string) {
 		t.Helper()
 		for _, p := range parts {
@@ -62,101 +42,82 @@ func TestBrowserRequestToSession(t *testing.T) {
 			}
 		}
 	}
-	signIn := func(email string) {
-		t.Helper()
-		step("open the sign-in page", chromedp.Do(b,
-			chromedp.Navigate(base+"/signin"),
-			chromedp.WaitVisible(chromedp.ID("email")),
-			chromedp.SendKeys(chromedp.ID("email"), email),
-			chromedp.SendKeys(chromedp.ID("password"), demo.Password),
-		))
-		load("sign in as "+email, chromedp.Submit(chromedp.ID("password")))
-	}
-	signOut := func() {
-		t.Helper()
-		load("sign out", chromedp.Submit(chromedp.CSS(`form[action="/signout"]`)))
-	}
 
 	// 1. The program asks for a consultant.
-	signIn("program@illinois.example")
-	step("open the consultants page", chromedp.Do(b,
-		chromedp.Navigate(base+"/t/illinois/consultants"),
-		chromedp.WaitVisible(chromedp.ID("need")),
+	b.signIn("program@illinois.example")
+	b.open("/t/illinois/consultants", "#need")
+	b.do("ask for a consultant",
 		chromedp.SendKeys(chromedp.ID("need"), "Our home visitors meet mothers with maternal depression and families living with domestic violence."),
 		chromedp.SetValue(chromedp.ID("preferred_language"), "Spanish"),
-	))
-	load("send the request", chromedp.Submit(chromedp.ID("need")))
-	mustRead("the program's page", text("the program's page"), "Your request is sent")
-	signOut()
+	)
+	b.load("send the request", chromedp.Submit(chromedp.ID("need")))
+	mustRead("the program's page", b.shown(), "Your request is sent")
+	b.signOut()
 
 	// 2. The tenant admin opens it: ranked suggestions, Maria already serving.
-	signIn("admin@illinois.example")
-	step("open the queue", chromedp.Do(b, chromedp.Navigate(base+"/t/illinois/requests")))
+	b.signIn("admin@illinois.example")
+	b.open("/t/illinois/requests", "main")
 	var r consultants.Request
 	if err := env.app.DB.NewSelect().Model(&r).Where("need LIKE ?", "%domestic violence%").Scan(context.Background()); err != nil {
 		t.Fatal(err)
 	}
-	load("open the request", chromedp.Click(chromedp.CSS(`a[href="/t/illinois/requests/`+r.ID+`"]`)))
-	screenshot(t, b, "journey-request")
-	req := text("the request page")
+	b.load("open the request", chromedp.Click(chromedp.CSS(`a[href="/t/illinois/requests/`+r.ID+`"]`)))
+	b.screenshot("journey-request")
+	req := b.shown()
 	mustRead("the request page", req, "Read from the need: Intimate partner violence, Postpartum depression",
 		"Nadia Okafor", "Already consults with Prairie Families Home Visiting")
 	if strings.Index(req, "Nadia Okafor") > strings.Index(req, "Maria Alvarez") {
 		t.Fatal("the consultant already serving the program is listed before the one who can be assigned")
 	}
-	radios, err := chromedp.Run(b, chromedp.Evaluate[int](`document.querySelectorAll('input[name="profile_id"]').length`))
-	step("count the choices", err)
+	radios := evalJS[int](b, `document.querySelectorAll('input[name="profile_id"]').length`)
 	if radios != 1 {
 		t.Fatalf("%d consultants can be picked, want 1 (Nadia; Maria already serves the program)", radios)
 	}
-	step("choose Nadia", chromedp.Do(b, chromedp.Click(chromedp.CSS(`label.usa-radio__label`))))
-	load("ask to assign", chromedp.Click(chromedp.CSS(`#suggestions button[type="submit"]`)))
-	screenshot(t, b, "journey-confirm-assign")
-	mustRead("the confirmation", text("the confirmation"), "Assign Nadia Okafor to Prairie Families Home Visiting?",
+	b.do("choose Nadia", chromedp.Click(chromedp.CSS(`label.usa-radio__label`)))
+	b.load("ask to assign", chromedp.Click(chromedp.CSS(`#suggestions button[type="submit"]`)))
+	b.screenshot("journey-confirm-assign")
+	mustRead("the confirmation", b.shown(), "Assign Nadia Okafor to Prairie Families Home Visiting?",
 		"It takes one of Nadia Okafor’s places", "These people are emailed", "nadia.okafor@consult.example")
 	if n := env.count("consultant_assignments", "request_id = ?", r.ID); n != 0 {
 		t.Fatal("the confirmation page assigned already")
 	}
-	load("confirm", chromedp.Click(chromedp.CSS(`form[action$="/assign"] button[type="submit"]`)))
-	mustRead("the request after assigning", text("the request after assigning"),
+	b.load("confirm", chromedp.Click(chromedp.CSS(`form[action$="/assign"] button[type="submit"]`)))
+	mustRead("the request after assigning", b.shown(),
 		"Nadia Okafor is assigned to Prairie Families Home Visiting.", "Consultant assigned")
-	signOut()
+	b.signOut()
 
 	// 3. The consultant learns of it on their home page and starts the engagement.
-	signIn("nadia.okafor@consult.example")
-	screenshot(t, b, "journey-consultant-home")
-	mustRead("the consultant's home", text("the consultant's home"), "New: Prairie Families Home Visiting asks you to start an engagement.")
-	step("find the home page's button", chromedp.Do(b, chromedp.WaitVisible(chromedp.CSS(`#notices a.usa-button`))))
-	load("open the caseload", chromedp.Click(chromedp.CSS(`a.usa-button[href="/t/illinois/caseload"]`)))
-	screenshot(t, b, "journey-caseload")
-	mustRead("the caseload", text("the caseload"), "New: Prairie Families Home Visiting asks you to start an engagement.")
-	load("follow the caseload's button", chromedp.Click(chromedp.CSS(`a.usa-button[href*="/engagements/new?assignment="]`)))
-	chosen, err := chromedp.Run(b, chromedp.Evaluate[string](`(s => s.options[s.selectedIndex].text)(document.getElementById("assignment_id"))`))
-	step("read the chosen assignment", err)
+	b.signIn("nadia.okafor@consult.example")
+	b.screenshot("journey-consultant-home")
+	mustRead("the consultant's home", b.shown(), "New: Prairie Families Home Visiting asks you to start an engagement.")
+	b.do("find the home page's button", chromedp.WaitVisible(chromedp.CSS(`#notices a.usa-button`)))
+	b.load("open the caseload", chromedp.Click(chromedp.CSS(`a.usa-button[href="/t/illinois/caseload"]`)))
+	b.screenshot("journey-caseload")
+	mustRead("the caseload", b.shown(), "New: Prairie Families Home Visiting asks you to start an engagement.")
+	b.load("follow the caseload's button", chromedp.Click(chromedp.CSS(`a.usa-button[href*="/engagements/new?assignment="]`)))
+	chosen := evalJS[string](b, `(s => s.options[s.selectedIndex].text)(document.getElementById("assignment_id"))`)
 	if chosen != "Prairie Families Home Visiting" {
 		t.Fatalf("the new-engagement form has %q chosen", chosen)
 	}
-	load("start the engagement", chromedp.Submit(chromedp.ID("assignment_id")))
-	mustRead("the engagement", text("the engagement"), "Prairie Families Home Visiting")
+	b.load("start the engagement", chromedp.Submit(chromedp.ID("assignment_id")))
+	mustRead("the engagement", b.shown(), "Prairie Families Home Visiting")
 
 	// 4. A session, recorded from the engagement.
-	load("open the session form", chromedp.Click(chromedp.CSS(`a[href$="/sessions/new"]`)))
-	step("fill in the session", chromedp.Do(b,
+	b.load("open the session form", chromedp.Click(chromedp.CSS(`a[href$="/sessions/new"]`)))
+	b.do("fill in the session",
 		chromedp.WaitVisible(chromedp.ID("minutes")),
 		chromedp.SetValue(chromedp.ID("service"), "reflective_group"),
 		chromedp.SetValue(chromedp.ID("p_home_visitors"), "4"),
 		chromedp.SendKeys(chromedp.ID("summary"), "First meeting with the home visitors: what they see and what they need."),
 		chromedp.Click(chromedp.CSS(`#session-record button[type="submit"]`)),
-	))
-	_, err = chromedp.Run(b, chromedp.Poll[bool](`(document.querySelector("#session-record .usa-alert--success")||{textContent:""}).textContent.includes("recorded")`,
-		chromedp.WithPollingTimeout(10*time.Second)))
-	step("wait for the session to be recorded", err)
-	screenshot(t, b, "journey-session")
+	)
+	b.sessionRecorded()
+	b.screenshot("journey-session")
 	if n := env.count("consultation_sessions", "profile_id IN (SELECT id FROM consultant_profiles WHERE user_id = ?)", nadia.ID); n != 1 {
 		t.Fatalf("%d sessions of Nadia's, want 1", n)
 	}
-	step("open the home page", chromedp.Do(b, chromedp.Navigate(base+"/t/illinois/")))
-	if home := text("the home page"); strings.Contains(home, "asks you to start an engagement") {
+	b.open("/t/illinois/", "main")
+	if home := b.shown(); strings.Contains(home, "asks you to start an engagement") {
 		t.Fatal("the home page still shows the assignment as new")
 	}
 }

@@ -7,7 +7,6 @@ import (
 	"testing"
 	"time"
 
-	"github.com/chromedp/cdproto/page"
 	"github.com/chromedp/chromedp"
 
 	"github.com/holdspace/holdspace/app/tenants"
@@ -42,8 +41,7 @@ const readChecklist = `(() => {
 // the tenant is set up.
 func TestBrowserOnboarding(t *testing.T) {
 	env := newTestEnv(t)
-	base := serveForBrowser(t, env)
-	b := newBrowser(t)
+	b := openBrowser(t, env)
 	const (
 		slug     = "tri-county"
 		agency   = "Tri-County Early Childhood Partnership"
@@ -55,70 +53,9 @@ func TestBrowserOnboarding(t *testing.T) {
 	)
 	home := "/t/" + slug + "/"
 
-	step := func(what string, err error) {
-		t.Helper()
-		if err != nil {
-			t.Fatalf("browser, %s: %v\n%s", what, err, browserPageText(b))
-		}
-	}
-	// load runs trigger (a click on a link or a submit button) and waits for the page it leads
-	// to. A form that comes back with an error is swapped in by htmx with no page load: the
-	// short timeout then fails the test with the page's text instead of hanging.
-	load := func(what string, trigger chromedp.Action[chromedp.Void]) {
-		t.Helper()
-		ctx, cancel := context.WithTimeout(b, 10*time.Second)
-		defer cancel()
-		_, err := chromedp.Run(ctx, chromedp.WaitEvent(page.LoadEventFired, nil, trigger))
-		step(what, err)
-	}
-	at := func(want string) {
-		t.Helper()
-		path, err := chromedp.Run(b, chromedp.Evaluate[string](`location.pathname`))
-		step("read the location", err)
-		if path != want {
-			t.Fatalf("the browser is at %q, want %q\n%s", path, want, browserPageText(b))
-		}
-	}
-	mainSays := func(parts ...string) string {
-		t.Helper()
-		// The text as written, whitespace collapsed (innerText would follow CSS: a usa-tag is upper case).
-		text, err := chromedp.Run(b, chromedp.Evaluate[string](`document.querySelector("main").textContent.replace(/\s+/g, " ")`))
-		step("read the page", err)
-		for _, p := range parts {
-			if !strings.Contains(text, p) {
-				t.Fatalf("at %s the page does not say %q; it says:\n%s", browserLocation(b), p, text)
-			}
-		}
-		return text
-	}
-	// choose picks, in the select with this id, the option whose label contains label, as a
-	// person picking from the list would (the change event is fired for htmx).
-	choose := func(id, label string) {
-		t.Helper()
-		ok, err := chromedp.Run(b, chromedp.Evaluate[bool](`(() => {
-  const s = document.getElementById(`+strconv.Quote(id)+`);
-  const want = `+strconv.Quote(label)+`, options = s ? Array.from(s.options) : [];
-  const o = options.find(o => o.textContent.trim() === want) || options.find(o => o.textContent.includes(want));
-  if (!o) return false;
-  s.value = o.value;
-  s.dispatchEvent(new Event("change", {bubbles: true}));
-  return true;
-})()`))
-		step("choose "+label, err)
-		if !ok {
-			t.Fatalf("the select #%s has no option %q\n%s", id, label, browserPageText(b))
-		}
-	}
-	// tick ticks a checkbox by clicking its label (USWDS hides the box itself).
-	tick := func(label string) {
-		t.Helper()
-		step("tick "+label, chromedp.Do(b, chromedp.Click(`//label[normalize-space()=`+xpathString(label)+`]`)))
-	}
 	checklist := func() []checklistStep {
 		t.Helper()
-		steps, err := chromedp.Run(b, chromedp.Evaluate[[]checklistStep](readChecklist))
-		step("read the checklist", err)
-		return steps
+		return evalJS[[]checklistStep](b, readChecklist)
 	}
 	wantChecklist := func(done ...string) {
 		t.Helper()
@@ -129,7 +66,7 @@ func TestBrowserOnboarding(t *testing.T) {
 		steps := checklist()
 		titles := []string{"Agency settings", "Funders", "Programs and their fundings", "Consultant agencies", "People"}
 		if len(steps) != len(titles) {
-			t.Fatalf("the checklist has %d steps, want %d: %+v\n%s", len(steps), len(titles), steps, browserPageText(b))
+			b.fail("the checklist has %d steps, want %d: %+v", len(steps), len(titles), steps)
 		}
 		for i, s := range steps {
 			want := "To do"
@@ -144,156 +81,147 @@ func TestBrowserOnboarding(t *testing.T) {
 	// goHome returns to the home page by the navigation's Home link.
 	goHome := func() {
 		t.Helper()
-		load("go back home", chromedp.Click(chromedp.CSS(`.usa-nav a.usa-nav-link[href="`+home+`"]`)))
-		at(home)
+		b.load("go back home", chromedp.Click(chromedp.CSS(`.usa-nav a.usa-nav-link[href="`+home+`"]`)))
+		b.at(home)
 	}
 	// follow clicks the checklist's link to a step's page.
 	follow := func(path string) {
 		t.Helper()
-		load("follow the checklist to "+path, chromedp.Click(chromedp.CSS(`#onboarding a[href="/t/`+slug+path+`"]`)))
-		at("/t/" + slug + path)
-	}
-	button := func(text string) string {
-		return `//main//button[normalize-space()=` + xpathString(text) + `]`
+		b.load("follow the checklist to "+path, chromedp.Click(chromedp.CSS(`#onboarding a[href="/t/`+slug+path+`"]`)))
+		b.at("/t/" + slug + path)
 	}
 
 	// Sign up.
-	step("open the sign-up page", chromedp.Do(b,
-		chromedp.Navigate(base+"/signup"),
-		chromedp.WaitVisible(chromedp.ID("slug")),
+	b.open("/signup", "#slug")
+	b.do("name the agency",
 		chromedp.SendKeys(chromedp.ID("name"), agency),
 		chromedp.Click(chromedp.CSS(`label[for="kind-local_partnership"]`)),
-	))
-	choose("state", "North Carolina")
-	step("fill in the sign-up form", chromedp.Do(b,
+	)
+	b.choose("state", "North Carolina")
+	b.do("fill in the sign-up form",
 		chromedp.SendKeys(chromedp.ID("admin_name"), admin),
 		chromedp.SendKeys(chromedp.ID("email"), email),
 		chromedp.SendKeys(chromedp.ID("slug"), slug),
-	))
-	_, err := chromedp.Run(b, chromedp.Poll[bool](`document.querySelector("#slug-status").textContent.includes("/t/`+slug+` is free.")`,
-		chromedp.WithPollingTimeout(10*time.Second)))
-	step("wait for the address check", err)
-	screenshot(t, b, "onboarding-01-signup")
-	load("send the sign-up form", chromedp.Click(button("Sign up")))
-	mainSays("Check your email", email)
+	)
+	b.waitFor("the address check", `document.querySelector("#slug-status").textContent.includes("/t/`+slug+` is free.")`)
+	b.screenshot("onboarding-01-signup")
+	b.load("send the sign-up form", chromedp.Click(button("Sign up")))
+	b.says("Check your email", email)
 
 	// Confirm the email and choose a password.
 	link := env.signupLink(email)
-	load("open the confirmation link", chromedp.Navigate(base+link))
-	mainSays(agency)
-	step("choose a password", chromedp.Do(b,
+	b.load("open the confirmation link", chromedp.Navigate(b.base+link))
+	b.says(agency)
+	b.do("choose a password",
 		chromedp.SendKeys(chromedp.ID("password"), password),
 		chromedp.SendKeys(chromedp.ID("confirm"), password),
-	))
-	load("confirm", chromedp.Submit(chromedp.ID("confirm")))
-	at(home)
-	mainSays("Welcome, "+admin, "is on a trial that ends", "Set up your tenant", "5 steps are left")
+	)
+	b.load("confirm", chromedp.Submit(chromedp.ID("confirm")))
+	b.at(home)
+	b.says("Welcome, "+admin, "is on a trial that ends", "Set up your tenant", "5 steps are left")
 	wantChecklist()
-	screenshot(t, b, "onboarding-02-home")
+	b.screenshot("onboarding-02-home")
 
 	// 1. Agency settings: a few counties and languages.
 	follow("/settings")
-	mainSays("Check these settings and save them")
-	tz, err := chromedp.Run(b, chromedp.Value(chromedp.ID("settings-tz")))
-	step("read the time zone", err)
+	b.says("Check these settings and save them")
+	tz := evalJS[string](b, `document.getElementById("settings-tz").value`)
 	if tz != "America/New_York" {
 		t.Errorf("a North Carolina tenant's time zone is %q, want America/New_York", tz)
 	}
 	for _, c := range []string{"Durham", "Orange", "Wake"} {
-		tick(c)
+		b.tick(c)
 	}
 	for _, l := range []string{"English", "Spanish"} {
-		tick(l)
+		b.tick(l)
 	}
-	step("type another language", chromedp.Do(b, chromedp.SendKeys(chromedp.ID("settings-languages-other"), "Karen")))
-	load("save the settings", chromedp.Click(button("Save the settings")))
-	at("/t/" + slug + "/settings")
-	mainSays("Your agency settings are saved.", "Last confirmed")
-	saved, err := chromedp.Run(b, chromedp.Evaluate[string](`[...document.querySelectorAll("#settings input:checked")].map(i => i.value).join(", ") +
-  "; " + document.getElementById("settings-languages-other").value`))
-	step("read the saved settings", err)
+	b.do("type another language", chromedp.SendKeys(chromedp.ID("settings-languages-other"), "Karen"))
+	b.load("save the settings", chromedp.Click(button("Save the settings")))
+	b.at("/t/" + slug + "/settings")
+	b.says("Your agency settings are saved.", "Last confirmed")
+	saved := evalJS[string](b, `[...document.querySelectorAll("#settings input:checked")].map(i => i.value).join(", ") +
+  "; " + document.getElementById("settings-languages-other").value`)
 	if saved != "Durham, Orange, Wake, English, Spanish; Karen" {
 		t.Fatalf("the saved settings show %q ticked, want Durham, Orange, Wake, English, Spanish; Karen", saved)
 	}
 	goHome()
 	wantChecklist("Agency settings")
-	mainSays("4 steps are left")
+	b.says("4 steps are left")
 
 	// 2. Funders: the usual ones for North Carolina.
 	follow("/funders")
-	mainSays("The usual funders for North Carolina", "North Carolina Partnership for Children")
-	load("add the usual funders", chromedp.Click(button("Add the usual funders for North Carolina")))
-	at("/t/" + slug + "/funders")
-	mainSays("Added North Carolina Partnership for Children, "+agency+".", "North Carolina Partnership for Children (NCPC)")
-	screenshot(t, b, "onboarding-03-funders")
+	b.says("The usual funders for North Carolina", "North Carolina Partnership for Children")
+	b.load("add the usual funders", chromedp.Click(button("Add the usual funders for North Carolina")))
+	b.at("/t/" + slug + "/funders")
+	b.says("Added North Carolina Partnership for Children, "+agency+".", "North Carolina Partnership for Children (NCPC)")
+	b.screenshot("onboarding-03-funders")
 	goHome()
 	wantChecklist("Agency settings", "Funders")
 
 	// 3. A program, with a funding from NCPC for the current fiscal year and one budget line.
 	follow("/programs")
-	load("open the new program form", chromedp.Click(chromedp.CSS(`main a.usa-button[href="/t/`+slug+`/programs/new"]`)))
-	step("name the program", chromedp.Do(b, chromedp.SendKeys(chromedp.ID("program-name"), program)))
-	choose("program-kind", "Child care center")
-	choose("program-county", "Orange")
-	tick("Spanish")
-	load("add the program", chromedp.Click(button("Add the program")))
-	mainSays(program+" is added.", "Child care center", "Orange", "Spanish", "No fundings yet")
-	choose("add-funding-funder", "(NCPC)")
-	load("choose the funder", chromedp.Click(button("Continue")))
+	b.load("open the new program form", chromedp.Click(chromedp.CSS(`main a.usa-button[href="/t/`+slug+`/programs/new"]`)))
+	b.do("name the program", chromedp.SendKeys(chromedp.ID("program-name"), program))
+	b.choose("program-kind", "Child care center")
+	b.choose("program-county", "Orange")
+	b.tick("Spanish")
+	b.load("add the program", chromedp.Click(button("Add the program")))
+	b.says(program+" is added.", "Child care center", "Orange", "Spanish", "No fundings yet")
+	b.choose("add-funding-funder", "(NCPC)")
+	b.load("choose the funder", chromedp.Click(button("Continue")))
 	ten, err := env.app.Tenants.Store().TenantBySlug(context.Background(), slug)
 	if err != nil {
 		t.Fatal(err)
 	}
 	fy := tenants.FiscalYear(ten.Local(time.Now()), ten.StateFYStartMonth)
 	fyLabel := tenants.FiscalYearLabel(fy, ten.StateFYStartMonth)
-	form, err := chromedp.Run(b, chromedp.Evaluate[map[string]any](`({
+	form := evalJS[map[string]any](b, `({
   funder: document.getElementById("funding-funder").selectedOptions[0].textContent,
   fy: document.getElementById("funding-fy").value,
-  iecmhc: document.getElementById("funding-iecmhc").checked})`))
-	step("read the funding form", err)
+  iecmhc: document.getElementById("funding-iecmhc").checked})`)
 	if form["funder"] != "North Carolina Partnership for Children (NCPC)" || form["fy"] != strconv.Itoa(fy) || form["iecmhc"] != true {
 		t.Fatalf("the funding form starts with %v, want NCPC, the current fiscal year %d and I/ECMHC already funded", form, fy)
 	}
-	choose("line_category_0", "I/ECMH consultation")
-	step("type the amount", chromedp.Do(b, chromedp.SendKeys(chromedp.ID("line_amount_0"), "12,500.00")))
-	screenshot(t, b, "onboarding-04-funding")
-	load("add the funding", chromedp.Click(button("Add the funding")))
-	mainSays("The funding from NCPC for "+fyLabel+" is added: $12,500.00.",
+	b.choose("line_category_0", "I/ECMH consultation")
+	b.do("type the amount", chromedp.SendKeys(chromedp.ID("line_amount_0"), "12,500.00"))
+	b.screenshot("onboarding-04-funding")
+	b.load("add the funding", chromedp.Click(button("Add the funding")))
+	b.says("The funding from NCPC for "+fyLabel+" is added: $12,500.00.",
 		"I/ECMHC funded", "I/ECMH consultation", "$12,500.00")
-	screenshot(t, b, "onboarding-05-program")
+	b.screenshot("onboarding-05-program")
 	goHome()
 	wantChecklist("Agency settings", "Funders", "Programs and their fundings")
 
 	// 4. A consultant agency.
 	follow("/agencies")
-	mainSays("No consultant agencies yet.")
-	step("name the agency", chromedp.Do(b,
+	b.says("No consultant agencies yet.")
+	b.do("name the agency",
 		chromedp.SendKeys(chromedp.ID("org-name"), "Piedmont Community Mental Health Center"),
 		chromedp.SendKeys(chromedp.ID("org-short"), "PCMHC"),
-	))
-	load("add the agency", chromedp.Click(button("Add the consultant agency")))
-	mainSays("Piedmont Community Mental Health Center is added.", "PCMHC")
+	)
+	b.load("add the agency", chromedp.Click(button("Add the consultant agency")))
+	b.says("Piedmont Community Mental Health Center is added.", "PCMHC")
 	goHome()
 	wantChecklist("Agency settings", "Funders", "Programs and their fundings", "Consultant agencies")
-	mainSays("1 step is left")
+	b.says("1 step is left")
 
 	// 5. People: invite the program's director, bound to the program.
 	follow("/people")
-	step("fill in the invitation", chromedp.Do(b,
+	b.do("fill in the invitation",
 		chromedp.SendKeys(chromedp.ID("invite-email"), invitee),
 		chromedp.SendKeys(chromedp.ID("invite-name"), "Lena Ortiz"),
-	))
-	choose("invite-role", "Program")
-	choose("invite-org", program)
-	load("send the invitation", chromedp.Click(button("Send the invitation")))
-	mainSays("Invitation sent to "+invitee+".", invitee, "pending")
+	)
+	b.choose("invite-role", "Program")
+	b.choose("invite-org", program)
+	b.load("send the invitation", chromedp.Click(button("Send the invitation")))
+	b.says("Invitation sent to "+invitee+".", invitee, "pending")
 	if body := env.lastEmailTo(invitee).Body; !strings.Contains(body, agency) {
 		t.Errorf("the invitation email does not name the agency:\n%s", body)
 	}
 
 	// Done: the checklist says the tenant is set up, and links to every step still.
 	goHome()
-	mainSays("Your tenant is set up", "Every onboarding step is done")
+	b.says("Your tenant is set up", "Every onboarding step is done")
 	wantChecklist("Agency settings", "Funders", "Programs and their fundings", "Consultant agencies", "People")
 	for i, s := range checklist() {
 		want := []string{"/settings", "/funders", "/programs", "/agencies", "/people"}[i]
@@ -301,34 +229,5 @@ func TestBrowserOnboarding(t *testing.T) {
 			t.Errorf("the done step %q links to %q, want %q", s.Title, s.Href, "/t/"+slug+want)
 		}
 	}
-	screenshot(t, b, "onboarding-06-done")
-}
-
-// browserPageText is where the browser is and what its page says, for a failure message.
-func browserPageText(b context.Context) string {
-	ctx, cancel := context.WithTimeout(b, 2*time.Second)
-	defer cancel()
-	text, err := chromedp.Run(ctx, chromedp.Evaluate[string](`location.pathname + "\n" + (document.querySelector("main") || document.body).innerText`))
-	if err != nil {
-		return "(cannot read the page: " + err.Error() + ")"
-	}
-	if len(text) > 3000 {
-		text = text[:3000] + "…"
-	}
-	return text
-}
-
-func browserLocation(b context.Context) string {
-	ctx, cancel := context.WithTimeout(b, 2*time.Second)
-	defer cancel()
-	path, _ := chromedp.Run(ctx, chromedp.Evaluate[string](`location.pathname + location.search`))
-	return path
-}
-
-// xpathString quotes s for an XPath expression.
-func xpathString(s string) string {
-	if !strings.Contains(s, `"`) {
-		return `"` + s + `"`
-	}
-	return `'` + s + `'`
+	b.screenshot("onboarding-06-done")
 }

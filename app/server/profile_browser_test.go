@@ -3,7 +3,6 @@ package server
 import (
 	"testing"
 
-	"github.com/chromedp/cdproto/page"
 	"github.com/chromedp/chromedp"
 
 	"github.com/holdspace/holdspace/app/demo"
@@ -14,27 +13,10 @@ import (
 // form's other fields keep their usual width.
 func TestBrowserProfileCounties(t *testing.T) {
 	env := newTestEnv(t)
-	base := serveForBrowser(t, env)
-	b := newBrowser(t)
-	step := func(what string, err error) {
-		t.Helper()
-		if err != nil {
-			t.Fatalf("browser, %s: %v\n%s", what, err, browserPageText(b))
-		}
-	}
-	step("open the sign-in page", chromedp.Do(b,
-		chromedp.Navigate(base+"/signin"),
-		chromedp.WaitVisible(chromedp.ID("email")),
-		chromedp.SendKeys(chromedp.ID("email"), demo.SharedConsultantEmail),
-		chromedp.SendKeys(chromedp.ID("password"), demo.Password),
-	))
-	_, err := chromedp.Run(b, chromedp.WaitEvent(page.LoadEventFired, nil, chromedp.Submit(chromedp.ID("password"))))
-	step("sign in", err)
-	step("open the profile", chromedp.Do(b,
-		chromedp.Navigate(base+"/t/illinois/profile"),
-		chromedp.WaitVisible(chromedp.ID("counties-0")),
-	))
-	screenshot(t, b, "profile-counties")
+	b := openBrowser(t, env)
+	b.signIn(demo.SharedConsultantEmail)
+	b.open("/t/illinois/profile", "#counties-0")
+	b.screenshot("profile-counties")
 
 	type layout struct {
 		Legend        string
@@ -47,7 +29,7 @@ func TestBrowserProfileCounties(t *testing.T) {
 	}
 	measure := func() layout {
 		t.Helper()
-		l, err := chromedp.Run(b, chromedp.Evaluate[layout](`(() => {
+		return evalJS[layout](b, `(() => {
 			const input = document.getElementById("counties-0");
 			const fs = input.closest("fieldset");
 			const boxes = [...fs.querySelectorAll(".usa-checkbox")];
@@ -62,9 +44,7 @@ func TestBrowserProfileCounties(t *testing.T) {
 				NameWidth: document.getElementById("display_name").getBoundingClientRect().width,
 				Tabindex: fs.querySelectorAll("[tabindex]").length,
 			};
-		})()`))
-		step("measure the counties", err)
-		return l
+		})()`)
 	}
 	l := measure()
 	if l.Legend != "Counties you serve" || l.Boxes != 102 {
@@ -80,8 +60,8 @@ func TestBrowserProfileCounties(t *testing.T) {
 		t.Fatalf("%d elements set a tabindex; keyboard order should follow the page", l.Tabindex)
 	}
 	// On a phone the columns give way to one list.
-	step("narrow the window", chromedp.Do(b, chromedp.EmulateViewport(400, 900)))
-	screenshot(t, b, "profile-counties-narrow")
+	b.do("narrow the window", chromedp.EmulateViewport(400, 900))
+	b.screenshot("profile-counties-narrow")
 	if l := measure(); l.Columns != 1 {
 		t.Fatalf("at 400 px the counties are in %d columns, want 1", l.Columns)
 	}

@@ -11,7 +11,6 @@ import (
 	"testing"
 	"time"
 
-	"github.com/chromedp/cdproto/page"
 	"github.com/chromedp/chromedp"
 
 	"github.com/holdspace/holdspace/app/database"
@@ -383,69 +382,55 @@ func TestSignupConfirm(t *testing.T) {
 // admin lands on the tenant's home page with the trial's end.
 func TestBrowserSignup(t *testing.T) {
 	env := newTestEnv(t)
-	base := serveForBrowser(t, env)
-	b := newBrowser(t)
-	step := func(what string, err error) {
-		t.Helper()
-		if err != nil {
-			t.Fatalf("browser, %s: %v", what, err)
-		}
-	}
+	b := openBrowser(t, env)
 	waitStatus := func(want string) {
 		t.Helper()
-		_, err := chromedp.Run(b, chromedp.Poll[bool](`document.querySelector("#slug-status").textContent.includes(`+strconv.Quote(want)+`)`,
+		_, err := chromedp.Run(b.ctx, chromedp.Poll[bool](`document.querySelector("#slug-status").textContent.includes(`+strconv.Quote(want)+`)`,
 			chromedp.WithPollingTimeout(10*time.Second)))
 		if err != nil {
-			status, _ := chromedp.Run(b, chromedp.Text(chromedp.ID("slug-status")))
+			status, _ := chromedp.Run(b.ctx, chromedp.Text(chromedp.ID("slug-status")))
 			t.Fatalf("the address check says %q, want %q: %v", status, want, err)
 		}
 	}
-	step("open the sign-in page and follow the sign-up link", chromedp.Do(b,
-		chromedp.Navigate(base+"/signin"),
+	b.open("/signin", "main")
+	b.do("follow the sign-up link and type a taken address",
 		chromedp.Click(chromedp.CSS(`a[href="/signup"]`)),
 		chromedp.WaitVisible(chromedp.ID("slug")),
 		chromedp.SendKeys(chromedp.ID("slug"), "illinois"),
-	))
+	)
 	waitStatus("/t/illinois is already taken.")
 	retype := func(what, slug string) {
 		t.Helper()
-		_, err := chromedp.Run(b, chromedp.Evaluate[any](`document.getElementById("slug").value = ""`))
-		step(what, err)
-		step(what, chromedp.Do(b, chromedp.SendKeys(chromedp.ID("slug"), slug)))
+		b.js(`document.getElementById("slug").value = ""`)
+		b.do(what, chromedp.SendKeys(chromedp.ID("slug"), slug))
 	}
 	retype("type a reserved word", "admin")
 	waitStatus("is reserved")
 	retype("type a free address", "cook-county")
 	waitStatus("/t/cook-county is free.")
-	step("fill in the rest", chromedp.Do(b,
+	b.do("fill in the rest",
 		chromedp.SendKeys(chromedp.ID("name"), "Cook County Partnership"),
 		chromedp.Click(chromedp.CSS(`label[for="kind-local_partnership"]`)), // USWDS hides the input itself
 		chromedp.SetValue(chromedp.ID("state"), "IL"),
 		chromedp.SendKeys(chromedp.ID("admin_name"), "Ana Ruiz"),
 		chromedp.SendKeys(chromedp.ID("email"), "ana.ruiz@example.org"),
-	))
-	screenshot(t, b, "signup-form")
-	_, err := chromedp.Run(b, chromedp.WaitEvent(page.LoadEventFired, nil, chromedp.Submit(chromedp.ID("email"))))
-	step("send the form", err)
-	sent, err := chromedp.Run(b, chromedp.Text(chromedp.CSS("main")))
-	step("read the page", err)
+	)
+	b.screenshot("signup-form")
+	b.load("send the form", chromedp.Submit(chromedp.ID("email")))
+	sent := b.shown()
 	if !strings.Contains(sent, "Check your email") || !strings.Contains(sent, "ana.ruiz@example.org") {
 		t.Fatalf("after sending the form the page says %q", sent)
 	}
-	step("open the link", chromedp.Do(b,
-		chromedp.Navigate(base+env.signupLink("ana.ruiz@example.org")),
-		chromedp.WaitVisible(chromedp.ID("password")),
+	b.open(env.signupLink("ana.ruiz@example.org"), "#password")
+	b.do("choose a password",
 		chromedp.SendKeys(chromedp.ID("password"), "anas long password"),
 		chromedp.SendKeys(chromedp.ID("confirm"), "anas long password"),
-	))
-	screenshot(t, b, "signup-confirm")
-	_, err = chromedp.Run(b, chromedp.WaitEvent(page.LoadEventFired, nil, chromedp.Submit(chromedp.ID("confirm"))))
-	step("confirm", err)
-	path, err := chromedp.Run(b, chromedp.Evaluate[string](`location.pathname`))
-	step("read the location", err)
-	home, err := chromedp.Run(b, chromedp.Text(chromedp.CSS("main")))
-	step("read the home page", err)
-	screenshot(t, b, "signup-home")
+	)
+	b.screenshot("signup-confirm")
+	b.load("confirm", chromedp.Submit(chromedp.ID("confirm")))
+	path := b.path()
+	home := b.shown()
+	b.screenshot("signup-home")
 	if path != "/t/cook-county/" || !strings.Contains(home, "Welcome, Ana Ruiz") || !strings.Contains(home, "is on a trial that ends") {
 		t.Fatalf("after confirming the browser is at %q and the page says %q", path, home)
 	}
