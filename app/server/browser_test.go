@@ -424,3 +424,32 @@ func xpathString(s string) string {
 	}
 	return `'` + s + `'`
 }
+
+// signUp signs an agency up through /signup (its kind, state, admin and address), opens the
+// emailed confirmation link and chooses the admin's password: the start of every onboarding
+// journey. It ends on the page the confirmation leads to (the new tenant's home).
+func (b *browser) signUp(env *testEnv, agency, kind, state, admin, email, slug, password string) {
+	b.t.Helper()
+	b.open("/signup", "#slug")
+	b.do("name the agency",
+		chromedp.SendKeys(chromedp.ID("name"), agency),
+		chromedp.Click(chromedp.CSS(`label[for="kind-`+kind+`"]`)),
+	)
+	b.choose("state", state)
+	b.do("fill in the sign-up form",
+		chromedp.SendKeys(chromedp.ID("admin_name"), admin),
+		chromedp.SendKeys(chromedp.ID("email"), email),
+		chromedp.SendKeys(chromedp.ID("slug"), slug),
+	)
+	b.waitFor("the address check", `document.querySelector("#slug-status").textContent.includes("/t/`+slug+` is free.")`)
+	b.screenshot(slug + "-signup")
+	b.load("send the sign-up form", chromedp.Click(button("Sign up")))
+	b.says("Check your email", email)
+	b.load("open the emailed link", chromedp.Navigate(b.base+env.signupLink(email)))
+	b.says(agency)
+	b.do("choose a password",
+		chromedp.SendKeys(chromedp.ID("password"), password),
+		chromedp.SendKeys(chromedp.ID("confirm"), password),
+	)
+	b.load("confirm", chromedp.Submit(chromedp.ID("confirm")))
+}

@@ -91,32 +91,8 @@ func TestBrowserOnboarding(t *testing.T) {
 		b.at("/t/" + slug + path)
 	}
 
-	// Sign up.
-	b.open("/signup", "#slug")
-	b.do("name the agency",
-		chromedp.SendKeys(chromedp.ID("name"), agency),
-		chromedp.Click(chromedp.CSS(`label[for="kind-local_partnership"]`)),
-	)
-	b.choose("state", "North Carolina")
-	b.do("fill in the sign-up form",
-		chromedp.SendKeys(chromedp.ID("admin_name"), admin),
-		chromedp.SendKeys(chromedp.ID("email"), email),
-		chromedp.SendKeys(chromedp.ID("slug"), slug),
-	)
-	b.waitFor("the address check", `document.querySelector("#slug-status").textContent.includes("/t/`+slug+` is free.")`)
-	b.screenshot("onboarding-01-signup")
-	b.load("send the sign-up form", chromedp.Click(button("Sign up")))
-	b.says("Check your email", email)
-
-	// Confirm the email and choose a password.
-	link := env.signupLink(email)
-	b.load("open the confirmation link", chromedp.Navigate(b.base+link))
-	b.says(agency)
-	b.do("choose a password",
-		chromedp.SendKeys(chromedp.ID("password"), password),
-		chromedp.SendKeys(chromedp.ID("confirm"), password),
-	)
-	b.load("confirm", chromedp.Submit(chromedp.ID("confirm")))
+	// Sign up as a local partnership in North Carolina; confirm the email, choose a password.
+	b.signUp(env, agency, "local_partnership", "North Carolina", admin, email, slug, password)
 	b.at(home)
 	b.says("Welcome, "+admin, "is on a trial that ends", "Set up your tenant", "5 steps are left")
 	wantChecklist()

@@ -38,30 +38,8 @@ func TestBrowserOnboardingWisconsin(t *testing.T) {
 		b.load("go back home", chromedp.Click(chromedp.CSS(`.usa-nav a.usa-nav-link[href="`+home+`"]`)))
 	}
 
-	// Sign up, as a state system in Wisconsin.
-	b.open("/signup", "#slug")
-	b.do("name the agency",
-		chromedp.SendKeys(chromedp.ID("name"), agency),
-		chromedp.Click(chromedp.CSS(`label[for="kind-`+tenants.KindStateSystem+`"]`)),
-	)
-	b.choose("state", "Wisconsin")
-	b.do("fill in the sign-up form",
-		chromedp.SendKeys(chromedp.ID("admin_name"), admin),
-		chromedp.SendKeys(chromedp.ID("email"), email),
-		chromedp.SendKeys(chromedp.ID("slug"), slug),
-	)
-	b.waitFor("the address check", `document.querySelector("#slug-status").textContent.includes("/t/`+slug+` is free.")`)
-	b.load("send the sign-up form", chromedp.Click(button("Sign up")))
-	b.says("Check your email", email)
-
-	// The emailed link, then a password.
-	b.load("open the emailed link", chromedp.Navigate(b.base+env.signupLink(email)))
-	b.says(agency)
-	b.do("choose a password",
-		chromedp.SendKeys(chromedp.ID("password"), password),
-		chromedp.SendKeys(chromedp.ID("confirm"), password),
-	)
-	b.load("confirm", chromedp.Submit(chromedp.ID("confirm")))
+	// Sign up, as a state system in Wisconsin; the emailed link, then a password.
+	b.signUp(env, agency, tenants.KindStateSystem, "Wisconsin", admin, email, slug, password)
 	b.says("Welcome, "+admin, "Set up your tenant", "5 steps are left",
 		"Start from the federal funders every state has: MIECHV, Head Start, CCDF and IDEA Part C")
 	b.lacks("usual funders", "What you can reach")
