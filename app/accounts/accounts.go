@@ -279,7 +279,7 @@ func (s *Service) RequestReset(ctx context.Context, email, ip string) error {
 			"Hello %s,\n\nSomeone (we hope you) asked to reset the password of your Holdspace account.\n\n"+
 				"To choose a new password, open this link within the next hour:\n\n%s\n\n"+
 				"The link works once. If you did not ask for this, ignore this email: your password stays as it is.\n",
-			u.Name, link))
+			u.Name, link), mail.SecretLink(link))
 	})
 }
 

@@ -144,7 +144,7 @@ func (s *Requests) Create(ctx context.Context, in RequestInput, ip string) (*Req
 			"Hello %s,\n\nSomeone (we hope you) asked for an infant and early childhood mental health consultant for %s, with this email address as the contact.\n\n"+
 				"To send the request, open this link and press the button (the link works for 3 days):\n\n%s\n\n"+
 				"If you did not ask for this, ignore this email: nothing is sent until the link is opened.\n",
-			r.ContactName, r.OrganisationName, link))
+			r.ContactName, r.OrganisationName, link), mailer.SecretLink(link))
 	})
 	if err != nil {
 		return nil, err

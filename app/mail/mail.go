@@ -1,15 +1,28 @@
 // Package mail sends email through the job queue. Every message is first written to the
 // outbox table; the email:send task carries only its id. With SMTP_URL set the task sends it
 // over SMTP; without, the message stays in the outbox, which platform admins read at a page.
+//
+// Crashes: the worker records an attempt (attempts + 1, "sending since") and commits it before
+// it hands a message to SMTP, and marks it sent after. A worker killed between the two leaves
+// the message "sending": only such a message may be sent again, and it carries the same
+// Message-ID (given once, when the message is written), so the receiver drops the repeat. A
+// message marked sent is never sent again.
+//
+// Secret links (password reset, invitation, sign-up confirmation) are named by the caller with
+// SecretLink. Once the message is delivered over SMTP the kept copy loses them; before that,
+// the outbox shows them only on the embedded default (no SMTP: the outbox is how mail is read).
 package mail
 
 import (
 	"context"
 	"database/sql"
+	"encoding/json"
 	"errors"
 	"fmt"
+	"net/mail"
 	"net/url"
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/hibiken/asynq"
@@ -23,10 +36,24 @@ import (
 
 // Statuses of a message.
 const (
-	StatusQueued = "queued" // waiting for the worker
-	StatusSent   = "sent"   // handed to the SMTP server
-	StatusOutbox = "outbox" // kept here: no SMTP server is configured
-	StatusFailed = "failed" // the last attempt failed; asynq retries it
+	StatusQueued  = "queued"  // waiting for the worker
+	StatusSending = "sending" // an attempt is recorded and the message is (or was, if the worker died) with SMTP
+	StatusSent    = "sent"    // handed to the SMTP server
+	StatusOutbox  = "outbox"  // kept here: no SMTP server is configured
+	StatusFailed  = "failed"  // the last attempt failed; asynq retries it
+)
+
+// SendWindow bounds one attempt: the SMTP conversation is cancelled after it. A message
+// "sending" for longer than InFlightWindow is no longer with a live worker.
+const (
+	SendWindow     = 30 * time.Second
+	InFlightWindow = SendWindow + 5*time.Second
+)
+
+// Texts that stand in for a secret link in the kept copy of a message.
+const (
+	LinkRemoved = "[link removed after delivery]"
+	LinkHidden  = "[secret link: shown only to the recipient]"
 )
 
 // TaskSend is the task type.
@@ -36,16 +63,38 @@ const TaskSend = "email:send"
 type Email struct {
 	bun.BaseModel `bun:"table:emails,alias:em"`
 
-	TenantID  string     `bun:"tenant_id,pk"`
-	ID        string     `bun:"id,pk"`
-	To        string     `bun:"to_addr"`
-	Subject   string     `bun:"subject"`
-	Body      string     `bun:"body_text"`
-	Status    string     `bun:"status"`
-	Attempts  int        `bun:"attempts"`
-	LastError string     `bun:"last_error"`
-	CreatedAt time.Time  `bun:"created_at"`
-	SentAt    *time.Time `bun:"sent_at"`
+	TenantID  string `bun:"tenant_id,pk"`
+	ID        string `bun:"id,pk"`
+	MessageID string `bun:"message_id"` // "<id@host>", given once when the message is written
+	To        string `bun:"to_addr"`
+	Subject   string `bun:"subject"`
+	Body      string `bun:"body_text"`
+	// Secrets lists (JSON) the secret links in Body; emptied when they are cut out on delivery.
+	Secrets      string     `bun:"secret_links"`
+	Status       string     `bun:"status"`
+	Attempts     int        `bun:"attempts"`
+	SendingSince *time.Time `bun:"sending_since"` // when the last attempt began (nil: none in flight)
+	LastError    string     `bun:"last_error"`
+	CreatedAt    time.Time  `bun:"created_at"`
+	SentAt       *time.Time `bun:"sent_at"`
+}
+
+// secretLinks decodes Secrets.
+func (e *Email) secretLinks() []string {
+	var out []string
+	_ = json.Unmarshal([]byte(e.Secrets), &out)
+	return out
+}
+
+// bodyWithout returns Body with every secret link replaced by stand.
+func (e *Email) bodyWithout(stand string) string {
+	body := e.Body
+	for _, l := range e.secretLinks() {
+		if l != "" {
+			body = strings.ReplaceAll(body, l, stand)
+		}
+	}
+	return body
 }
 
 // SetTenantID implements database.TenantOwned.
@@ -67,17 +116,80 @@ type Mailer struct {
 	queue  *jobs.Queue
 	sender Sender // nil: keep in the outbox
 	from   string
+	host   string // the right-hand side of Message-IDs
+}
+
+// Option tunes a Mailer.
+type Option func(*Mailer)
+
+// MessageIDHost makes Message-IDs end in the host of baseURL (the public address), instead of
+// the domain of the sender address.
+func MessageIDHost(baseURL string) Option {
+	return func(m *Mailer) {
+		if u, err := url.Parse(baseURL); err == nil && u.Hostname() != "" {
+			m.host = u.Hostname()
+		}
+	}
 }
 
 // New returns a mailer. sender may be nil.
-func New(db *bun.DB, queue *jobs.Queue, sender Sender, from string) *Mailer {
-	return &Mailer{db: db, queue: queue, sender: sender, from: from}
+func New(db *bun.DB, queue *jobs.Queue, sender Sender, from string, opts ...Option) *Mailer {
+	m := &Mailer{db: db, queue: queue, sender: sender, from: from, host: "holdspace.local"}
+	if a, err := mail.ParseAddress(from); err == nil {
+		if i := strings.LastIndexByte(a.Address, '@'); i >= 0 && i < len(a.Address)-1 {
+			m.host = a.Address[i+1:]
+		}
+	}
+	for _, o := range opts {
+		o(m)
+	}
+	return m
+}
+
+// messageID is the stable Message-ID of message id.
+func (m *Mailer) messageID(id string) string { return "<" + id + "@" + m.host + ">" }
+
+// SendOption marks something about one message.
+type SendOption func(*Email) error
+
+// SecretLink names a link in the body that gives whoever holds it an account or a tenant (a
+// password reset, an invitation, a sign-up confirmation). The kept copy loses it once the
+// message is delivered, and the outbox shows it only where the outbox is how mail is read.
+func SecretLink(link string) SendOption {
+	return func(e *Email) error {
+		if link == "" || !strings.Contains(e.Body, link) {
+			return fmt.Errorf("mail: the secret link %q is not in the body of %q", link, e.Subject)
+		}
+		list := append(e.secretLinks(), link)
+		b, _ := json.Marshal(list)
+		e.Secrets = string(b)
+		return nil
+	}
+}
+
+// ShowsSecrets reports whether the outbox shows secret links: only on the embedded default,
+// where no SMTP server is configured and the outbox is how mail is read.
+func (m *Mailer) ShowsSecrets() bool { return m.sender == nil }
+
+// Readable is the body of e as the outbox may show it: secret links stand replaced unless
+// ShowsSecrets.
+func (m *Mailer) Readable(e *Email) string {
+	if m.ShowsSecrets() {
+		return e.Body
+	}
+	return e.bodyWithout(LinkHidden)
 }
 
 // Send writes a message to the outbox (in the tenant of ctx, if any, and in ctx's transaction)
 // and queues its delivery.
-func (m *Mailer) Send(ctx context.Context, to, subject, body string) error {
-	e := &Email{ID: database.NewID(), To: to, Subject: subject, Body: body, Status: StatusQueued, CreatedAt: database.Now()}
+func (m *Mailer) Send(ctx context.Context, to, subject, body string, opts ...SendOption) error {
+	e := &Email{ID: database.NewID(), To: to, Subject: subject, Body: body, Secrets: "[]", Status: StatusQueued, CreatedAt: database.Now()}
+	e.MessageID = m.messageID(e.ID)
+	for _, o := range opts {
+		if err := o(e); err != nil {
+			return err
+		}
+	}
 	if t, err := database.For(ctx, m.db); err == nil {
 		if _, err := t.Insert(e).Exec(ctx); err != nil {
 			return err
@@ -104,7 +216,8 @@ func (m *Mailer) enqueue(ctx context.Context, tenantID, id string) error {
 }
 
 // TaskRequeue queues again the messages still "queued" a while after they were written (their
-// task was lost: Redis was down when it was queued, say). The scheduler runs it every minute.
+// task was lost: Redis was down when it was queued, say), and those left "sending" long after
+// their attempt must have ended. The scheduler runs it every minute.
 const TaskRequeue = "email:requeue"
 
 // Requeue is the email:requeue task.
@@ -112,7 +225,11 @@ func (m *Mailer) Requeue(ctx context.Context) (int, error) {
 	now := database.Now()
 	var stale []Email
 	err := m.db.NewSelect().Model(&stale).Column("tenant_id", "id").
-		Where("status = ? AND created_at < ? AND created_at > ?", StatusQueued, now.Add(-2*time.Minute), now.Add(-24*time.Hour)).
+		Where("created_at > ?", now.Add(-24*time.Hour)).
+		WhereGroup(" AND ", func(q *bun.SelectQuery) *bun.SelectQuery {
+			return q.Where("status = ? AND created_at < ?", StatusQueued, now.Add(-2*time.Minute)).
+				WhereOr("status = ? AND sending_since < ?", StatusSending, now.Add(-5*time.Minute))
+		}).
 		Limit(500).Scan(ctx)
 	if err != nil {
 		return 0, err
@@ -140,7 +257,9 @@ func (m *Mailer) Register(mux *jobs.Mux) {
 }
 
 // handleSend delivers one message. Run twice, it sends once: a message already sent or kept
-// is left alone.
+// is left alone. The attempt is recorded and committed before the message goes to SMTP, so a
+// worker killed in between leaves it "sending": only such a message is sent again (with the
+// same Message-ID), and only once its attempt is surely over.
 func (m *Mailer) handleSend(ctx context.Context, p sendPayload) error {
 	e := new(Email)
 	err := m.db.NewSelect().Model(e).Where("tenant_id = ? AND id = ?", p.TenantID, p.EmailID).Scan(ctx)
@@ -159,14 +278,41 @@ func (m *Mailer) handleSend(ctx context.Context, p sendPayload) error {
 		_, err := m.db.NewUpdate().Model(e).Column("status", "sent_at").WherePK().Exec(ctx)
 		return err
 	}
-	sendErr := m.sender.Send(ctx, m.from, e)
-	e.Attempts++
-	if sendErr != nil {
-		e.Status, e.LastError = StatusFailed, sendErr.Error()
-	} else {
-		e.Status, e.LastError, e.SentAt = StatusSent, "", &now
+	if e.Status == StatusSending && e.SendingSince != nil && now.Sub(*e.SendingSince) < InFlightWindow {
+		// Another attempt may still be talking to SMTP: look again once it must be over.
+		return fmt.Errorf("email %s: an attempt is in flight since %s", e.ID, e.SendingSince.Format(time.RFC3339))
 	}
-	if _, err := m.db.NewUpdate().Model(e).Column("status", "attempts", "last_error", "sent_at").WherePK().Exec(ctx); err != nil {
+	if e.MessageID == "" { // written before messages had one
+		e.MessageID = m.messageID(e.ID)
+	}
+	// Record the attempt. The update names the state it read, so of two tasks racing for the
+	// message one records the attempt and the other sends nothing.
+	res, err := m.db.NewUpdate().Model((*Email)(nil)).
+		Set("status = ?", StatusSending).Set("attempts = attempts + 1").Set("sending_since = ?", now).
+		Set("message_id = ?", e.MessageID).
+		Where("tenant_id = ? AND id = ? AND status = ? AND attempts = ?", e.TenantID, e.ID, e.Status, e.Attempts).Exec(ctx)
+	if err != nil {
+		return fmt.Errorf("email %s: record the attempt: %w", e.ID, err)
+	}
+	if n, _ := res.RowsAffected(); n != 1 {
+		return fmt.Errorf("email %s: another attempt took it first", e.ID)
+	}
+	attempt := e.Attempts + 1
+	sctx, cancel := context.WithTimeout(ctx, SendWindow)
+	sendErr := m.sender.Send(sctx, m.from, e)
+	cancel()
+	q := m.db.NewUpdate().Model((*Email)(nil)).Set("sending_since = NULL")
+	if sendErr != nil {
+		q = q.Set("status = ?", StatusFailed).Set("last_error = ?", sendErr.Error())
+	} else {
+		// Delivered: the kept copy loses its secret links.
+		q = q.Set("status = ?", StatusSent).Set("last_error = ''").Set("sent_at = ?", database.Now()).
+			Set("body_text = ?", e.bodyWithout(LinkRemoved)).Set("secret_links = '[]'")
+	}
+	// Context.WithoutCancel: the message went (or not) whatever happens to the task now; the
+	// row should say so.
+	if _, err := q.Where("tenant_id = ? AND id = ? AND attempts = ?", e.TenantID, e.ID, attempt).
+		Exec(context.WithoutCancel(ctx)); err != nil {
 		return err
 	}
 	if sendErr != nil && apperr.Code(sendErr) == apperr.EINVALID {
@@ -217,6 +363,9 @@ func (s *SMTP) Send(ctx context.Context, from string, e *Email) error {
 		return apperr.Errorf(apperr.EINVALID, "recipient address %q: %v", e.To, err)
 	}
 	msg.Subject(e.Subject)
+	if id := strings.Trim(e.MessageID, "<>"); id != "" {
+		msg.SetMessageIDWithValue(id) // the same on every attempt: receivers drop a repeat
+	}
 	msg.SetBodyString(gomail.TypeTextPlain, e.Body)
 	opts := []gomail.Option{gomail.WithTimeout(20 * time.Second), gomail.WithTLSPolicy(gomail.TLSOpportunistic)}
 	port := 25

@@ -277,3 +277,11 @@ func TestHandleSend(t *testing.T) {
 		}
 	})
 }
+
+func newMux(m *Mailer) *jobs.Mux {
+	mux := jobs.NewMux()
+	m.Register(mux)
+	return mux
+}
+
+func asynqTask(task *asynq.TaskInfo) *asynq.Task { return asynq.NewTask(task.Type, task.Payload) }

@@ -106,7 +106,10 @@ func (h *Handler) OutboxPage(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	return web.Render(c, fiber.StatusOK, "platform/outbox", "", web.View{Wide: true, Title: "Mail outbox", D: list})
+	return web.Render(c, fiber.StatusOK, "platform/outbox", "", web.View{Wide: true, Title: "Mail outbox", D: struct {
+		List         []mail.Email
+		ShowsSecrets bool
+	}{list, h.mailer.ShowsSecrets()}})
 }
 
 // MessageView is a message with its body split into text and links.
@@ -116,11 +119,12 @@ type MessageView struct {
 }
 
 // MessagePage shows one message, its links included (on the embedded default this is how a
-// reset or invitation link reaches a person).
+// reset or invitation link reaches a person). With SMTP configured its secret links are never
+// shown: they reach only the recipient.
 func (h *Handler) MessagePage(c *fiber.Ctx) error {
 	e, err := h.mailer.OutboxMessage(c.UserContext(), c.Params("id"))
 	if err != nil {
 		return err
 	}
-	return web.Render(c, fiber.StatusOK, "platform/message", "", web.View{Title: e.Subject, D: MessageView{Email: e, Parts: LinkParts(e.Body)}})
+	return web.Render(c, fiber.StatusOK, "platform/message", "", web.View{Title: e.Subject, D: MessageView{Email: e, Parts: LinkParts(h.mailer.Readable(e))}})
 }

@@ -133,7 +133,7 @@ func New(cfg *config.Config, log *slog.Logger, db *bun.DB, rdb redis.UniversalCl
 		}
 		sender = s
 	}
-	a.Mail = mail.New(db, a.Queue, sender, cfg.MailFrom)
+	a.Mail = mail.New(db, a.Queue, sender, cfg.MailFrom, mail.MessageIDHost(cfg.BaseURL))
 	a.Accounts = accounts.New(db, a.Audit, a.Mail, accounts.NewLimiter(rdb, cfg.RedisPrefix), cfg.BaseURL, log)
 	a.Tenants = tenants.NewService(db, tenants.NewStore(db), a.Accounts, a.Audit, a.Mail, cfg.BaseURL)
 

@@ -133,7 +133,7 @@ func (s *Service) Start(ctx context.Context, in Input, ip string) (*Request, err
 			"Its address will be %s/t/%s/, on a free trial of %d days.\n\n"+
 			"If you did not ask for this, ignore this email: nothing is created until the link is opened.\n",
 		r.AdminName, r.Name, strings.ToLower(r.KindLabel()), r.StateName(), r.ExpiresAt.UTC().Format("January 2, 2006 at 15:04 UTC"),
-		link, s.baseURL, r.Slug, int(s.TrialLength.Hours()/24)))
+		link, s.baseURL, r.Slug, int(s.TrialLength.Hours()/24)), mail.SecretLink(link))
 	return r, err
 }
 

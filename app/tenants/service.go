@@ -104,7 +104,8 @@ func (s *Service) Invite(ctx context.Context, in InviteInput) (*Invitation, erro
 		return s.mailer.Send(ctx, email, "You are invited to "+tenant.Name+" on Holdspace", fmt.Sprintf(
 			"%s,\n\nYou are invited to join %s on Holdspace as %s.\n\nTo accept, open this link by %s:\n\n%s\n\n"+
 				"Holdspace is where %s runs its infant and early childhood mental health consultation.\n",
-			greeting, tenant.Name, strings.ToLower(authz.RoleLabel(in.Role)), inv.ExpiresAt.Format("January 2, 2006"), link, tenant.Name))
+			greeting, tenant.Name, strings.ToLower(authz.RoleLabel(in.Role)), inv.ExpiresAt.Format("January 2, 2006"), link, tenant.Name),
+			mail.SecretLink(link))
 	})
 	return inv, err
 }
