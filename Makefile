@@ -1,6 +1,6 @@
 # Holdspace. `make test` is the README's test command; `make test-postgres` runs the same
 # tests against a PostgreSQL and a Redis on this machine.
-.PHONY: assets run test test-postgres bench bench-sessions vet vuln build docker
+.PHONY: assets run test test-postgres bench bench-sessions vet vuln build docker soak soak-embedded
 
 HOLDSPACE_TEST_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/test?sslmode=disable
 HOLDSPACE_TEST_REDIS_URL ?= redis://127.0.0.1:6379/0
@@ -42,3 +42,20 @@ build:
 # The production shape: PostgreSQL, Redis, Mailpit, web, worker and asynqmon.
 docker:
 	docker compose up --build
+
+# The soak: the worker as its own process (holdspace worker), killed with SIGKILL at random and
+# restarted, while mail, imports, exports and every other kind of task run; prints what was
+# lost and what happened twice per kind (see cmd/holdspace/soak_test.go). On PostgreSQL and
+# Redis; soak-embedded runs it on a SQLite file and an in-process Redis.
+SOAK_SECONDS ?= 60
+SOAK_DRAIN_SECONDS ?= 300
+
+soak:
+	SOAK_SECONDS=$(SOAK_SECONDS) SOAK_DRAIN_SECONDS=$(SOAK_DRAIN_SECONDS) \
+	HOLDSPACE_TEST_DATABASE_URL='$(HOLDSPACE_TEST_DATABASE_URL)' \
+	HOLDSPACE_TEST_REDIS_URL='$(HOLDSPACE_TEST_REDIS_URL)' \
+	go test -tags soak -run '^TestSoak$$' -count=1 -v -timeout 30m ./cmd/holdspace
+
+soak-embedded:
+	SOAK_SECONDS=$(SOAK_SECONDS) SOAK_DRAIN_SECONDS=$(SOAK_DRAIN_SECONDS) \
+	go test -tags soak -run '^TestSoak$$' -count=1 -v -timeout 30m ./cmd/holdspace
