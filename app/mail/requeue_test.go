@@ -85,3 +85,30 @@ func TestRequeue(t *testing.T) {
 }
 
 func asynqInspector(e *env) *asynq.Inspector { return asynq.NewInspectorFromRedisClient(e.rdb) }
+
+// TestRequeueStaleSending: a message left "sending" long after its attempt must have ended
+// (its worker was killed and the task is gone too) is queued again; one whose attempt may
+// still run is not.
+func TestRequeueStaleSending(t *testing.T) {
+	e := newEnv(t)
+	m := e.mailer(&fakeSender{})
+	task := e.sendOne(t, tenantCtx("tenant-a"), m)
+	if err := asynqInspector(e).DeleteTask(e.queue, task.ID); err != nil {
+		t.Fatal(err)
+	}
+	set := func(since time.Time) {
+		t.Helper()
+		if _, err := e.db.NewUpdate().Model((*Email)(nil)).Set("status = ?", StatusSending).Set("attempts = 1").
+			Set("sending_since = ?", since).Where("1 = 1").Exec(context.Background()); err != nil {
+			t.Fatal(err)
+		}
+	}
+	set(database.Now().Add(-10 * time.Second))
+	if n, err := m.Requeue(context.Background()); err != nil || n != 0 {
+		t.Fatalf("got %d requeued (%v) while the attempt may still run, want 0", n, err)
+	}
+	set(database.Now().Add(-10 * time.Minute))
+	if n, err := m.Requeue(context.Background()); err != nil || n != 1 || len(e.tasks(t)) != 1 {
+		t.Fatalf("got %d requeued (%v), %d tasks, want 1 and 1", n, err, len(e.tasks(t)))
+	}
+}

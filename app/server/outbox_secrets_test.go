@@ -122,3 +122,37 @@ func TestOutboxSecretsEmbedded(t *testing.T) {
 	}
 	admin.get("/admin/outbox/"+msg.ID).mustStatus(t, http.StatusOK).mustContain(t, `href="http://holdspace.test`+m[1]+`"`)
 }
+
+// TestOutboxSecretsEveryKind: every message that carries a secret link marks it, so with SMTP
+// configured the outbox shows none of them: invitations, sign-up confirmations and confirmations
+// of a request for a consultant, as well as password resets (above).
+func TestOutboxSecretsEveryKind(t *testing.T) {
+	sink, err := mailtest.Start()
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer sink.Close()
+	env := newSMTPTestEnv(t, sink.URL())
+	admin := env.client(t)
+	admin.signIn("platform@holdspace.example")
+	tenantAdmin := env.signedIn(t, "admin@illinois.example")
+	tenantAdmin.post("/t/illinois/people/invitations", url.Values{"email": {"sam@example.org"}, "name": {"Sam Reyes"}, "role": {"supervisor"}}).
+		mustStatus(t, http.StatusSeeOther)
+	env.client(t).post("/signup", signupForm("Prairie Partnership", "prairie-soak", "ana@prairie.example")).mustStatus(t, http.StatusOK)
+	env.client(t).post("/t/illinois/find-a-consultant/request", requestForm("rosa@prairie.example")).mustStatus(t, http.StatusOK)
+	for who, path := range map[string]string{
+		"sam@example.org":      "/t/illinois/invitations/",
+		"ana@prairie.example":  "/signup/confirm/",
+		"rosa@prairie.example": "/find-a-consultant/confirm/",
+	} {
+		m := env.lastEmailTo(who)
+		if !strings.Contains(m.Body, path) || !strings.Contains(m.Secrets, path) {
+			t.Errorf("%s: the message does not mark its link %s… as secret (secrets %s)", who, path, m.Secrets)
+			continue
+		}
+		page := admin.get("/admin/outbox/"+m.ID).mustStatus(t, http.StatusOK).mustContain(t, mail.LinkHidden)
+		if strings.Contains(page.body, path) {
+			t.Errorf("%s: the outbox page shows the %s… link", who, path)
+		}
+	}
+}
