@@ -95,7 +95,8 @@ func TestOutboxSecretsWithSMTP(t *testing.T) {
 	if kept.Status != mail.StatusSent || strings.Contains(kept.Body, token) || strings.Contains(kept.Secrets, token) {
 		t.Fatalf("after delivery the row is %q with body %q secrets %q, want sent and no token", kept.Status, kept.Body, kept.Secrets)
 	}
-	page = admin.get("/admin/outbox/"+kept.ID).mustStatus(t, http.StatusOK).mustContain(t, mail.LinkRemoved, "Someone (we hope you) asked to reset")
+	page = admin.get("/admin/outbox/"+kept.ID).mustStatus(t, http.StatusOK).mustContain(t, mail.LinkRemoved, "Someone (we hope you) asked to reset",
+		"<dt>Attempts</dt><dd>1</dd>", "<code>&lt;"+kept.ID+"@holdspace.test&gt;</code>")
 	if strings.Contains(page.body, token) {
 		t.Fatal("after delivery the outbox page shows the token")
 	}
