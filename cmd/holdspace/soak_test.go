@@ -171,14 +171,14 @@ func TestSoak(t *testing.T) {
 		}
 	}
 	var uncovered []string
-	for _, typ := range mux.Types() {
+	types := mux.Types()
+	for _, p := range periodic {
+		types = append(types, p.Type)
+	}
+	for _, typ := range types {
 		if !covered[typ] {
 			uncovered = append(uncovered, typ)
-		}
-	}
-	for _, p := range periodic {
-		if !covered[p.Type] {
-			uncovered = append(uncovered, p.Type)
+			covered[typ] = true // named once
 		}
 	}
 	if len(uncovered) > 0 {
