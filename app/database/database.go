@@ -15,6 +15,7 @@ import (
 	"github.com/jackc/pgx/v5/pgxpool"
 	"github.com/jackc/pgx/v5/stdlib"
 	"github.com/uptrace/bun"
+	"github.com/uptrace/bun/dialect"
 	"github.com/uptrace/bun/dialect/pgdialect"
 	"github.com/uptrace/bun/dialect/sqlitedialect"
 	"github.com/uptrace/bun/driver/sqliteshim"
@@ -100,11 +101,22 @@ type txKey struct{}
 type txState struct {
 	tx    bun.Tx
 	after []func(context.Context)
+	pg    bool        // row-level security settings apply
+	rs    rowSettings // the settings the transaction's statements run under now
 }
 
-// Conn returns the transaction in ctx, or db.
+// Conn returns the transaction in ctx, or db. Inside a transaction on PostgreSQL, a context
+// whose scope differs from the one the transaction began with (a sign-up creating a tenant,
+// then writing in it) has its settings written for the rest of the transaction first.
 func Conn(ctx context.Context, db *bun.DB) bun.IDB {
 	if st, ok := ctx.Value(txKey{}).(*txState); ok {
+		if st.pg {
+			if want := settingsOf(ctx); want != st.rs {
+				// A failure aborts the transaction, and its next statement reports it.
+				_, _ = st.tx.ExecContext(ctx, setLocal, want.tenant, want.user, want.all)
+				st.rs = want
+			}
+		}
 		return st.tx
 	}
 	return db
@@ -116,7 +128,7 @@ func InTx(ctx context.Context, db *bun.DB, fn func(ctx context.Context) error) e
 	if _, ok := ctx.Value(txKey{}).(*txState); ok {
 		return fn(ctx)
 	}
-	st := &txState{}
+	st := &txState{pg: db.Dialect().Name() == dialect.PG, rs: settingsOf(ctx)}
 	err := db.RunInTx(ctx, nil, func(txctx context.Context, tx bun.Tx) error {
 		st.tx = tx
 		return fn(context.WithValue(txctx, txKey{}, st))

@@ -93,6 +93,16 @@ func (t Tenant) Select(model any) *bun.SelectQuery {
 	return q.Where("?TableAlias.tenant_id = ?", t.ID)
 }
 
+// SelectFrom starts a SELECT on a table named without a model, as alias, limited to the tenant
+// (for counts and joins that have no model of their own).
+func (t Tenant) SelectFrom(table, alias string) *bun.SelectQuery {
+	q := t.idb.NewSelect().TableExpr("? AS ?", bun.Ident(table), bun.Ident(alias))
+	if tenantFilterOff.Load() {
+		return q
+	}
+	return q.Where("?.tenant_id = ?", bun.Ident(alias), t.ID)
+}
+
 // Update starts an UPDATE on model limited to the tenant.
 func (t Tenant) Update(model any) *bun.UpdateQuery {
 	q := t.idb.NewUpdate().Model(model)

@@ -111,11 +111,17 @@ const TaskRequeue = "email:requeue"
 func (m *Mailer) Requeue(ctx context.Context) (int, error) {
 	now := database.Now()
 	var stale []Email
+	const why = "email.requeue"
 	err := m.db.NewSelect().Model(&stale).Column("tenant_id", "id").
 		Where("status = ? AND created_at < ? AND created_at > ?", StatusQueued, now.Add(-2*time.Minute), now.Add(-24*time.Hour)).
-		Limit(500).Scan(ctx)
+		Limit(500).Scan(database.AcrossTenants(ctx, why))
 	if err != nil {
 		return 0, err
+	}
+	if len(stale) > 0 {
+		if err := database.AuditAcross(ctx, m.db, why, fmt.Sprintf("%d stale messages queued again", len(stale)), "", ""); err != nil {
+			return 0, err
+		}
 	}
 	for _, e := range stale {
 		if err := m.enqueue(ctx, e.TenantID, e.ID); err != nil {

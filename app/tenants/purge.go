@@ -48,8 +48,10 @@ func (s *Service) PurgeDue(ctx context.Context) (int, error) {
 // already purged). It fails, and removes nothing, if any tenant table still holds a row of the
 // tenant afterwards.
 func (s *Service) Purge(ctx context.Context, tenantID string) (bool, error) {
-	// Never in a tenant's scope: the purge's own audit event is platform-wide.
-	ctx = database.WithScope(ctx, database.Scope{})
+	// Never in a tenant's scope: the purge's own audit event is platform-wide. It reads and
+	// deletes one tenant's rows of every table, on the named path across tenants; its
+	// tenant.purge event in the platform's log says what it did.
+	ctx = database.AcrossTenants(database.WithScope(ctx, database.Scope{}), "tenants.purge")
 	purged := false
 	err := database.InTx(ctx, s.db, func(ctx context.Context) error {
 		db := database.Conn(ctx, s.db)

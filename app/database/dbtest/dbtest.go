@@ -12,6 +12,7 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"sync"
 	"testing"
 
 	"github.com/alicebob/miniredis/v2"
@@ -58,12 +59,21 @@ func Owner(tb testing.TB, db *bun.DB) *bun.DB {
 	if !IsPostgres(db) {
 		return db
 	}
+	if o, ok := owners.Load(db); ok {
+		return o.(*bun.DB)
+	}
 	var schema string
 	if err := db.NewRaw("SELECT current_schema()").Scan(context.Background(), &schema); err != nil {
 		tb.Fatal(err)
 	}
-	return openURL(tb, withParams(tb, PostgresURL(), "", schema))
+	o := openURL(tb, withParams(tb, PostgresURL(), "", schema))
+	owners.Store(db, o)
+	tb.Cleanup(func() { owners.Delete(db) })
+	return o
 }
+
+// owners keeps one owner connection per test database.
+var owners sync.Map
 
 // DSN returns a fresh database address for tb (a new PostgreSQL schema, or a SQLite file), for
 // its owner.
