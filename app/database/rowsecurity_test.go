@@ -166,3 +166,19 @@ func TestRowSecurityAloneKeepsTenantsApart(t *testing.T) {
 		}
 	}
 }
+
+// TestRoleProblems: the start-up check finds nothing wrong with the application's role and
+// names what is wrong with the owner's (the test server's superuser).
+func TestRoleProblems(t *testing.T) {
+	pgOnly(t)
+	db := dbtest.Open(t)
+	ctx := context.Background()
+	if p, err := database.RoleProblems(ctx, db); err != nil || len(p) != 0 {
+		t.Errorf("application role: %v, %v; want no problem", p, err)
+	}
+	p, err := database.RoleProblems(ctx, dbtest.Owner(t, db))
+	if err != nil || len(p) < 2 || !strings.Contains(strings.Join(p, "\n"), "superuser") ||
+		!strings.Contains(strings.Join(p, "\n"), "owns") {
+		t.Errorf("owner role: %v, %v; want superuser and owns named", p, err)
+	}
+}
