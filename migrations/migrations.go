@@ -41,7 +41,11 @@ func Up(ctx context.Context, db *bun.DB) (*migrate.MigrationGroup, error) {
 		return nil, err
 	}
 	defer m.Unlock(ctx) //nolint:errcheck
-	return m.Migrate(ctx)
+	g, err := m.Migrate(ctx)
+	if err != nil {
+		return g, err
+	}
+	return g, SecureTenantTables(ctx, db)
 }
 
 // Down rolls back the last group of migrations.

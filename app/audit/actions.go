@@ -47,6 +47,9 @@ var actionWords = map[string]string{
 
 	// The tenant's monthly supervision target (app/supervision).
 	"supervision.target_update": "Supervision target changed",
+
+	// Work that read or wrote more than one tenant on purpose (database.AuditAcross).
+	"platform.across_tenants": "Work across tenants",
 }
 
 // Words is the action in plain words ("invitation.create" → "Invitation sent"); an action

@@ -21,6 +21,10 @@ import (
 type Config struct {
 	Port        int
 	DatabaseURL string // postgres://… or a SQLite file path
+	// MigrateURL is the schema owner's address, which migrations run as (MIGRATE_DATABASE_URL,
+	// DATABASE_URL when unset). On PostgreSQL the application's role (DATABASE_URL) then owns
+	// nothing and is granted row access only, so row-level security holds it.
+	MigrateURL string
 	RedisURL    string // redis://…; empty means the embedded in-process server
 	RedisPrefix string // prefixes Holdspace's own Redis keys (rate limits), to share a server
 	BaseURL     string // the public address, for links in emails
@@ -44,6 +48,24 @@ type Error struct {
 }
 
 func (e *Error) Error() string { return fmt.Sprintf("config: %s %s", e.Var, e.Problem) }
+
+// AppRole is the PostgreSQL role the application connects as (DATABASE_URL's user), when
+// migrations run as another (MIGRATE_DATABASE_URL): the role they grant row access to. Empty
+// when both are the same role, or on SQLite.
+func (c *Config) AppRole() string {
+	if !c.IsPostgres() {
+		return ""
+	}
+	app, err1 := url.Parse(c.DatabaseURL)
+	owner, err2 := url.Parse(c.MigrateURL)
+	if err1 != nil || err2 != nil || app.User == nil || app.User.Username() == "" {
+		return ""
+	}
+	if owner.User != nil && owner.User.Username() == app.User.Username() {
+		return ""
+	}
+	return app.User.Username()
+}
 
 // IsPostgres reports whether DatabaseURL names a PostgreSQL server.
 func (c *Config) IsPostgres() bool { return IsPostgresURL(c.DatabaseURL) }
@@ -106,6 +128,15 @@ func Load(getenv func(string) string, embedded bool) (*Config, error) {
 	}
 	if c.DatabaseURL == "" {
 		return nil, &Error{"DATABASE_URL", "is required (a postgres:// URL or a SQLite file path)"}
+	}
+	c.MigrateURL = orDefault(getenv("MIGRATE_DATABASE_URL"), c.DatabaseURL)
+	if IsPostgresURL(c.MigrateURL) != IsPostgresURL(c.DatabaseURL) {
+		return nil, &Error{"MIGRATE_DATABASE_URL", "must name the same kind of database as DATABASE_URL"}
+	}
+	if IsPostgresURL(c.MigrateURL) {
+		if _, err := url.Parse(c.MigrateURL); err != nil {
+			return nil, &Error{"MIGRATE_DATABASE_URL", "is not a valid URL"}
+		}
 	}
 	if strings.Contains(c.DatabaseURL, "://") && !c.IsPostgres() {
 		return nil, &Error{"DATABASE_URL", "must be a postgres:// URL or a SQLite file path"}

@@ -2,9 +2,11 @@ package consultants
 
 import (
 	"context"
+	"fmt"
 	"log/slog"
 	"time"
 
+	"github.com/holdspace/holdspace/app/database"
 	"github.com/holdspace/holdspace/app/jobs"
 )
 
@@ -21,12 +23,19 @@ const TaskCleanupRequests = "consultants:cleanup_requests"
 // decided to account for, and a flood of spam would otherwise become a flood of log lines in
 // the tenant's audit log. The count goes to the worker's log.
 func (s *Requests) DeleteExpired(ctx context.Context, now time.Time) (int64, error) {
+	const why = "requests.delete_unconfirmed"
 	res, err := s.db.NewDelete().Model((*Request)(nil)).
-		Where("cr.status = ? AND cr.created_at <= ?", RequestUnconfirmed, now.Add(-RequestLinkLifetime)).Exec(ctx)
+		Where("cr.status = ? AND cr.created_at <= ?", RequestUnconfirmed, now.Add(-RequestLinkLifetime)).
+		Exec(database.AcrossTenants(ctx, why))
 	if err != nil {
 		return 0, err
 	}
-	return res.RowsAffected()
+	n, err := res.RowsAffected()
+	if err == nil && n > 0 {
+		// The platform's log, not the tenants': one line per sweep that removed something.
+		err = database.AuditAcross(ctx, s.db, why, fmt.Sprintf("%d unconfirmed requests deleted", n), "", "")
+	}
+	return n, err
 }
 
 // Register adds the requests' tasks to mux.

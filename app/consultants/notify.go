@@ -26,9 +26,13 @@ func notifyQueue(ctx context.Context, db *bun.DB, m *mailer.Mailer, baseURL stri
 		Email string `bun:"email"`
 		Name  string `bun:"name"`
 	}
-	err = database.Conn(ctx, db).NewSelect().TableExpr("memberships AS m").
+	t, err := database.For(ctx, db)
+	if err != nil {
+		return err
+	}
+	err = t.SelectFrom("memberships", "m").
 		Join("JOIN users AS u ON u.id = m.user_id").ColumnExpr("u.email, u.name").
-		Where("m.tenant_id = ? AND m.role = ? AND m.active = ? AND u.active = ?", sc.TenantID, authz.TenantAdmin, true, true).
+		Where("m.role = ? AND m.active = ? AND u.active = ?", authz.TenantAdmin, true, true).
 		OrderExpr("u.email").Scan(ctx, &admins)
 	if err != nil {
 		return err

@@ -46,7 +46,7 @@ func as(ctx context.Context, userID, role string) context.Context {
 
 func count(t *testing.T, db *bun.DB, table string) int {
 	t.Helper()
-	n, err := db.NewSelect().Table(table).Count(context.Background())
+	n, err := dbtest.Owner(t, db).NewSelect().Table(table).Count(context.Background())
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -237,10 +237,10 @@ func (s *Engagements) Sites(ctx context.Context, programIDs []string) ([]SiteCho
 		return nil, err
 	}
 	var list []SiteChoice
-	err = database.Conn(ctx, s.db).NewSelect().TableExpr("program_sites AS ps").
+	err = t.SelectFrom("program_sites", "ps").
 		ColumnExpr("ps.id, ps.program_id, ps.name, o.name AS program_name").
 		Join("JOIN organisations AS o ON o.tenant_id = ps.tenant_id AND o.id = ps.program_id").
-		Where("ps.tenant_id = ?", t.ID).Where("ps.program_id IN (?)", bun.In(programIDs)).
+		Where("ps.program_id IN (?)", bun.In(programIDs)).
 		OrderExpr("o.name, ps.name").Scan(ctx, &list)
 	return list, err
 }

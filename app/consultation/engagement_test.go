@@ -156,7 +156,7 @@ func (w *engWorld) engagement(t *testing.T, e consultation.Engagement) *consulta
 
 func (w *engWorld) count(t *testing.T, table, where string, args ...any) int {
 	t.Helper()
-	n, err := w.db.NewSelect().TableExpr(table).Where(where, args...).Count(context.Background())
+	n, err := dbtest.Owner(t, w.db).NewSelect().TableExpr(table).Where(where, args...).Count(context.Background())
 	if err != nil {
 		t.Fatal(err)
 	}

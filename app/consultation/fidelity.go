@@ -147,24 +147,23 @@ func flagFacts(ctx context.Context, db *bun.DB, ids []string, today string) (map
 	if err != nil {
 		return nil, err
 	}
-	conn := database.Conn(ctx, db)
 	type row struct {
 		EngagementID string `bun:"engagement_id"`
 		N            int    `bun:"n"`
 	}
 	var ended, posts, overdue []row
-	if err := conn.NewSelect().TableExpr("qi_plans").ColumnExpr("engagement_id, COUNT(*) AS n").
-		Where("tenant_id = ? AND engagement_id IN (?) AND ends_on < ?", t.ID, bun.In(ids), today).
+	if err := t.SelectFrom("qi_plans", "qp").ColumnExpr("engagement_id, COUNT(*) AS n").
+		Where("engagement_id IN (?) AND ends_on < ?", bun.In(ids), today).
 		GroupExpr("engagement_id").Scan(ctx, &ended); err != nil {
 		return nil, err
 	}
-	if err := conn.NewSelect().TableExpr("assessments").ColumnExpr("engagement_id, COUNT(*) AS n").
-		Where("tenant_id = ? AND engagement_id IN (?) AND phase = ?", t.ID, bun.In(ids), PhasePost).
+	if err := t.SelectFrom("assessments", "a").ColumnExpr("engagement_id, COUNT(*) AS n").
+		Where("engagement_id IN (?) AND phase = ?", bun.In(ids), PhasePost).
 		GroupExpr("engagement_id").Scan(ctx, &posts); err != nil {
 		return nil, err
 	}
-	if err := conn.NewSelect().TableExpr("session_followups").ColumnExpr("engagement_id, COUNT(*) AS n").
-		Where("tenant_id = ? AND engagement_id IN (?) AND done_on = '' AND due_on < ?", t.ID, bun.In(ids), today).
+	if err := t.SelectFrom("session_followups", "sf").ColumnExpr("engagement_id, COUNT(*) AS n").
+		Where("engagement_id IN (?) AND done_on = '' AND due_on < ?", bun.In(ids), today).
 		GroupExpr("engagement_id").Scan(ctx, &overdue); err != nil {
 		return nil, err
 	}

@@ -65,13 +65,13 @@ func (f *SessionFilter) Problems() map[string]string {
 
 // consultantProfileID is the profile of the consultant in ctx in this tenant ("" if none).
 func (s *Sessions) consultantProfileID(ctx context.Context) (string, error) {
-	sc, err := database.ScopeFrom(ctx)
+	sc, t, err := database.Scoped(ctx, s.db)
 	if err != nil {
 		return "", err
 	}
 	var id string
-	err = database.Conn(ctx, s.db).NewSelect().TableExpr("consultant_profiles AS cp").Column("cp.id").
-		Where("cp.tenant_id = ? AND cp.user_id = ?", sc.TenantID, sc.UserID).Limit(1).Scan(ctx, &id)
+	err = t.SelectFrom("consultant_profiles", "cp").Column("cp.id").
+		Where("cp.user_id = ?", sc.UserID).Limit(1).Scan(ctx, &id)
 	if errors.Is(err, sql.ErrNoRows) {
 		return "", nil
 	}

@@ -58,7 +58,7 @@ func newSessWorld(t *testing.T) *sessWorld {
 	if _, err := db.ExecContext(bg, "INSERT INTO users (id, email, name, created_at, updated_at) VALUES (?, ?, 'Sue Supervisor', ?, ?)", w.sup, w.sup+"@example.org", now, now); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := db.ExecContext(bg, "INSERT INTO supervision_assignments (tenant_id, id, supervisor_id, consultant_id, created_at) VALUES (?, ?, ?, ?, ?)",
+	if _, err := dbtest.Owner(t, db).ExecContext(bg, "INSERT INTO supervision_assignments (tenant_id, id, supervisor_id, consultant_id, created_at) VALUES (?, ?, ?, ?, ?)",
 		v.TenantID, database.NewID(), w.sup, v.ConsultantUserID, now); err != nil {
 		t.Fatal(err)
 	}
@@ -111,7 +111,7 @@ func (w *sessWorld) engagement(t *testing.T) *consultation.Engagement {
 
 func (w *sessWorld) count(t *testing.T, table string) int {
 	t.Helper()
-	n, err := w.db.NewSelect().TableExpr(table).Where("tenant_id = ?", w.v.TenantID).Count(context.Background())
+	n, err := dbtest.Owner(t, w.db).NewSelect().TableExpr(table).Where("tenant_id = ?", w.v.TenantID).Count(context.Background())
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -120,7 +120,7 @@ func (w *sessWorld) count(t *testing.T, table string) int {
 
 func (w *sessWorld) audits(t *testing.T, action string) int {
 	t.Helper()
-	n, err := w.db.NewSelect().TableExpr("audit_events").Where("tenant_id = ? AND action = ?", w.v.TenantID, action).Count(context.Background())
+	n, err := dbtest.Owner(t, w.db).NewSelect().TableExpr("audit_events").Where("tenant_id = ? AND action = ?", w.v.TenantID, action).Count(context.Background())
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -151,7 +151,7 @@ func TestRecordSession(t *testing.T) {
 	}
 	// Sealed at rest: the column holds no readable text and opens only for its own row.
 	var raw string
-	if err := w.db.NewSelect().TableExpr("consultation_sessions").Column("notes_sealed").Where("id = ?", x.ID).Scan(context.Background(), &raw); err != nil {
+	if err := dbtest.Owner(t, w.db).NewSelect().TableExpr("consultation_sessions").Column("notes_sealed").Where("id = ?", x.ID).Scan(context.Background(), &raw); err != nil {
 		t.Fatal(err)
 	}
 	if strings.Contains(raw, "toddler") || !strings.HasPrefix(raw, "s1.") {
@@ -176,7 +176,7 @@ func TestRecordSession(t *testing.T) {
 		t.Fatal(err)
 	}
 	victim := page.Sessions[1].ID
-	if _, err := w.db.ExecContext(context.Background(), "UPDATE consultation_sessions SET notes_sealed = ? WHERE id = ?", raw, victim); err != nil {
+	if _, err := dbtest.Owner(t, w.db).ExecContext(context.Background(), "UPDATE consultation_sessions SET notes_sealed = ? WHERE id = ?", raw, victim); err != nil {
 		t.Fatal(err)
 	}
 	if _, err := w.svc.View(w.as(authz.Consultant, ""), victim); apperr.Code(err) != apperr.EINTERNAL {
@@ -389,15 +389,15 @@ func (w *sessWorld) work(t *testing.T, sessionID string) *sessWork {
 	t.Helper()
 	bg := context.Background()
 	var fus []consultation.FollowUp
-	if err := w.db.NewSelect().Model(&fus).Where("session_id = ?", sessionID).OrderExpr("description").Scan(bg); err != nil {
+	if err := dbtest.Owner(t, w.db).NewSelect().Model(&fus).Where("session_id = ?", sessionID).OrderExpr("description").Scan(bg); err != nil {
 		t.Fatal(err)
 	}
 	var refs []consultation.Referral
-	if err := w.db.NewSelect().Model(&refs).Where("session_id = ?", sessionID).OrderExpr("kind, note").Scan(bg); err != nil {
+	if err := dbtest.Owner(t, w.db).NewSelect().Model(&refs).Where("session_id = ?", sessionID).OrderExpr("kind, note").Scan(bg); err != nil {
 		t.Fatal(err)
 	}
 	var shares []consultation.SessionResource
-	if err := w.db.NewSelect().Model(&shares).Where("session_id = ?", sessionID).OrderExpr("resource_id").Scan(bg); err != nil {
+	if err := dbtest.Owner(t, w.db).NewSelect().Model(&shares).Where("session_id = ?", sessionID).OrderExpr("resource_id").Scan(bg); err != nil {
 		t.Fatal(err)
 	}
 	out := &sessWork{}
@@ -416,7 +416,7 @@ func (w *sessWorld) work(t *testing.T, sessionID string) *sessWork {
 func (w *sessWorld) lastAudit(t *testing.T, action string) string {
 	t.Helper()
 	var detail string
-	if err := w.db.NewSelect().TableExpr("audit_events").Column("detail").Where("tenant_id = ? AND action = ?", w.v.TenantID, action).
+	if err := dbtest.Owner(t, w.db).NewSelect().TableExpr("audit_events").Column("detail").Where("tenant_id = ? AND action = ?", w.v.TenantID, action).
 		OrderExpr("created_at DESC, id DESC").Limit(1).Scan(context.Background(), &detail); err != nil {
 		t.Fatal(err)
 	}

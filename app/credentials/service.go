@@ -126,7 +126,7 @@ func (s *Service) nextPosition(ctx context.Context, table, where string, args ..
 		return 0, err
 	}
 	var n int
-	q := database.Conn(ctx, s.db).NewSelect().TableExpr(table).ColumnExpr("COALESCE(MAX(position), 0)").Where("tenant_id = ?", t.ID)
+	q := t.SelectFrom(table, table).ColumnExpr("COALESCE(MAX(position), 0)")
 	if where != "" {
 		q = q.Where(where, args...)
 	}

@@ -12,23 +12,37 @@ import (
 	"time"
 
 	"github.com/google/uuid"
-	_ "github.com/jackc/pgx/v5/stdlib" // the PostgreSQL driver, registered as "pgx"
+	"github.com/jackc/pgx/v5/pgxpool"
+	"github.com/jackc/pgx/v5/stdlib"
 	"github.com/uptrace/bun"
+	"github.com/uptrace/bun/dialect"
 	"github.com/uptrace/bun/dialect/pgdialect"
 	"github.com/uptrace/bun/dialect/sqlitedialect"
 	"github.com/uptrace/bun/driver/sqliteshim"
 )
 
 // Open connects to a postgres:// URL or opens (creating) a SQLite file.
+//
+// On PostgreSQL every connection is handed out through one pool whose PrepareConn hook sets the
+// row-level security settings of the context that asks for it (see rowsecurity.go): the tenant
+// of the scope, the person, or the named cross-tenant path. A connection is never used with
+// another request's settings.
 func Open(ctx context.Context, dsn string) (*bun.DB, error) {
 	if strings.HasPrefix(dsn, "postgres://") || strings.HasPrefix(dsn, "postgresql://") {
-		sqldb, err := sql.Open("pgx", dsn)
+		cfg, err := pgxpool.ParseConfig(dsn)
 		if err != nil {
 			return nil, fmt.Errorf("open postgres: %w", err)
 		}
-		sqldb.SetMaxOpenConns(20)
-		sqldb.SetMaxIdleConns(10)
-		sqldb.SetConnMaxIdleTime(5 * time.Minute)
+		cfg.MaxConns = 20
+		cfg.MinConns = 0
+		cfg.MaxConnIdleTime = 5 * time.Minute
+		cfg.PrepareConn = prepareConn
+		pool, err := pgxpool.NewWithConfig(ctx, cfg)
+		if err != nil {
+			return nil, fmt.Errorf("open postgres: %w", err)
+		}
+		sqldb := sql.OpenDB(poolConnector{Connector: stdlib.GetPoolConnector(pool), pool: pool})
+		sqldb.SetMaxIdleConns(0) // the pgx pool keeps the idle connections
 		db := bun.NewDB(sqldb, pgdialect.New())
 		if err := db.PingContext(ctx); err != nil {
 			db.Close()
@@ -39,6 +53,18 @@ func Open(ctx context.Context, dsn string) (*bun.DB, error) {
 	if dir := filepath.Dir(dsn); dir != "." && dsn != ":memory:" {
 		if err := os.MkdirAll(dir, 0o700); err != nil {
 			return nil, fmt.Errorf("create database folder: %w", err)
+		}
+	}
+	if dsn != ":memory:" {
+		// The file holds every tenant's records: readable by its owner only. SQLite gives its
+		// -wal and -shm files the same mode.
+		f, err := os.OpenFile(dsn, os.O_RDWR|os.O_CREATE, 0o600)
+		if err != nil {
+			return nil, fmt.Errorf("open sqlite %s: %w", dsn, err)
+		}
+		f.Close()
+		if err := os.Chmod(dsn, 0o600); err != nil {
+			return nil, fmt.Errorf("open sqlite %s: %w", dsn, err)
 		}
 	}
 	// WAL lets readers work while one writer writes; busy_timeout makes a second writer wait
@@ -75,11 +101,22 @@ type txKey struct{}
 type txState struct {
 	tx    bun.Tx
 	after []func(context.Context)
+	pg    bool        // row-level security settings apply
+	rs    rowSettings // the settings the transaction's statements run under now
 }
 
-// Conn returns the transaction in ctx, or db.
+// Conn returns the transaction in ctx, or db. Inside a transaction on PostgreSQL, a context
+// whose scope differs from the one the transaction began with (a sign-up creating a tenant,
+// then writing in it) has its settings written for the rest of the transaction first.
 func Conn(ctx context.Context, db *bun.DB) bun.IDB {
 	if st, ok := ctx.Value(txKey{}).(*txState); ok {
+		if st.pg {
+			if want := settingsOf(ctx); want != st.rs {
+				// A failure aborts the transaction, and its next statement reports it.
+				_, _ = st.tx.ExecContext(ctx, setLocal, want.tenant, want.user, want.all)
+				st.rs = want
+			}
+		}
 		return st.tx
 	}
 	return db
@@ -91,7 +128,7 @@ func InTx(ctx context.Context, db *bun.DB, fn func(ctx context.Context) error) e
 	if _, ok := ctx.Value(txKey{}).(*txState); ok {
 		return fn(ctx)
 	}
-	st := &txState{}
+	st := &txState{pg: db.Dialect().Name() == dialect.PG, rs: settingsOf(ctx)}
 	err := db.RunInTx(ctx, nil, func(txctx context.Context, tx bun.Tx) error {
 		st.tx = tx
 		return fn(context.WithValue(txctx, txKey{}, st))

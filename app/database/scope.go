@@ -2,6 +2,7 @@ package database
 
 import (
 	"context"
+	"sync/atomic"
 
 	"github.com/uptrace/bun"
 
@@ -67,19 +68,57 @@ func Scoped(ctx context.Context, db *bun.DB) (Scope, Tenant, error) {
 	return s, Tenant{ID: s.TenantID, idb: Conn(ctx, db)}, nil
 }
 
+// tenantFilterOff leaves the tenant out of the helper's WHERE clauses. Only a test sets it
+// (TenantFilterOffForTest), to show that on PostgreSQL row-level security alone keeps every
+// tenant's rows apart.
+var tenantFilterOff atomic.Bool
+
+// TenantFilterOffForTest switches the helper's tenant filter off until tb ends. Tests only:
+// with it off, isolation rests on row-level security (PostgreSQL) and nothing on SQLite.
+func TenantFilterOffForTest(tb interface {
+	Helper()
+	Cleanup(func())
+}) {
+	tb.Helper()
+	tenantFilterOff.Store(true)
+	tb.Cleanup(func() { tenantFilterOff.Store(false) })
+}
+
 // Select starts a SELECT on model limited to the tenant.
 func (t Tenant) Select(model any) *bun.SelectQuery {
-	return t.idb.NewSelect().Model(model).Where("?TableAlias.tenant_id = ?", t.ID)
+	q := t.idb.NewSelect().Model(model)
+	if tenantFilterOff.Load() {
+		return q
+	}
+	return q.Where("?TableAlias.tenant_id = ?", t.ID)
+}
+
+// SelectFrom starts a SELECT on a table named without a model, as alias, limited to the tenant
+// (for counts and joins that have no model of their own).
+func (t Tenant) SelectFrom(table, alias string) *bun.SelectQuery {
+	q := t.idb.NewSelect().TableExpr("? AS ?", bun.Ident(table), bun.Ident(alias))
+	if tenantFilterOff.Load() {
+		return q
+	}
+	return q.Where("?.tenant_id = ?", bun.Ident(alias), t.ID)
 }
 
 // Update starts an UPDATE on model limited to the tenant.
 func (t Tenant) Update(model any) *bun.UpdateQuery {
-	return t.idb.NewUpdate().Model(model).Where("?TableAlias.tenant_id = ?", t.ID)
+	q := t.idb.NewUpdate().Model(model)
+	if tenantFilterOff.Load() {
+		return q
+	}
+	return q.Where("?TableAlias.tenant_id = ?", t.ID)
 }
 
 // Delete starts a DELETE on model limited to the tenant.
 func (t Tenant) Delete(model any) *bun.DeleteQuery {
-	return t.idb.NewDelete().Model(model).Where("?TableAlias.tenant_id = ?", t.ID)
+	q := t.idb.NewDelete().Model(model)
+	if tenantFilterOff.Load() {
+		return q
+	}
+	return q.Where("?TableAlias.tenant_id = ?", t.ID)
 }
 
 // Insert stamps model with the tenant and starts an INSERT.

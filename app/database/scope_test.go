@@ -91,7 +91,7 @@ func names(t *testing.T, db *bun.DB, ctxs map[string]context.Context) []string {
 		ids[sc.TenantID] = label
 	}
 	var all []org
-	if err := db.NewSelect().Model(&all).Scan(context.Background()); err != nil {
+	if err := dbtest.Owner(t, db).NewSelect().Model(&all).Scan(context.Background()); err != nil {
 		t.Fatal(err)
 	}
 	var out []string

@@ -96,8 +96,8 @@ func seedEngagements(ctx context.Context, db *bun.DB, acc *accounts.Service, t *
 		}
 		siteID := ""
 		if es.site != "" {
-			if err := database.Conn(ctx, db).NewSelect().TableExpr("program_sites").Column("id").
-				Where("tenant_id = ? AND program_id = ? AND name = ?", tx.ID, programID, es.site).Scan(ctx, &siteID); err != nil {
+			if err := tx.SelectFrom("program_sites", "ps").Column("ps.id").
+				Where("ps.program_id = ? AND ps.name = ?", programID, es.site).Scan(ctx, &siteID); err != nil {
 				return fmt.Errorf("site %s: %w", es.site, err)
 			}
 		}

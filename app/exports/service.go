@@ -197,16 +197,20 @@ func (s *Service) Download(ctx context.Context, id string) (*Export, error) {
 }
 
 // Expire clears the file of every export past its expiry, in every tenant (the
-// exports:expire task), and returns how many it cleared. It is the one statement here that
-// is not scoped to a tenant: it is the platform's housekeeping, it reads nothing out, and it
-// only ever removes.
+// exports:expire task), and returns how many it cleared. It is work across tenants on the
+// named path: the platform's housekeeping, it reads nothing out, and it only ever removes.
 func (s *Service) Expire(ctx context.Context, now time.Time) (int64, error) {
+	const why = "exports.expire"
 	res, err := s.db.NewUpdate().Model((*Export)(nil)).Set("status = ?", StatusExpired).Set("content = NULL").
-		Where("ex.status = ? AND ex.expires_at <= ?", StatusReady, now).Exec(ctx)
+		Where("ex.status = ? AND ex.expires_at <= ?", StatusReady, now).Exec(database.AcrossTenants(ctx, why))
 	if err != nil {
 		return 0, err
 	}
-	return res.RowsAffected()
+	n, err := res.RowsAffected()
+	if err == nil && n > 0 {
+		err = database.AuditAcross(ctx, s.db, why, fmt.Sprintf("%d expired exports cleared", n), "", "")
+	}
+	return n, err
 }
 
 // buildPayload names the export to build.

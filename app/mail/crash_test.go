@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/holdspace/holdspace/app/database"
+	"github.com/holdspace/holdspace/app/database/dbtest"
 	"github.com/holdspace/holdspace/app/mail/mailtest"
 )
 
@@ -96,7 +97,7 @@ func TestAttemptRecordedBeforeSMTP(t *testing.T) {
 	cancel()
 	close(block.release)
 	<-done
-	if _, err := e.db.NewUpdate().Model((*Email)(nil)).
+	if _, err := dbtest.Owner(t, e.db).NewUpdate().Model((*Email)(nil)).
 		Set("status = ?", StatusSending).Set("last_error = ''").Set("sending_since = ?", database.Now().Add(-InFlightWindow-time.Second)).
 		Where("id = ?", written.ID).Exec(context.Background()); err != nil {
 		t.Fatal(err)
@@ -197,7 +198,7 @@ func TestSMTPMessageIDHeader(t *testing.T) {
 		t.Fatal(err)
 	}
 	// A resend (the row put back as a kill leaves it) carries the same header.
-	if _, err := e.db.NewUpdate().Model((*Email)(nil)).Set("status = ?", StatusSending).
+	if _, err := dbtest.Owner(t, e.db).NewUpdate().Model((*Email)(nil)).Set("status = ?", StatusSending).
 		Set("sending_since = ?", database.Now().Add(-time.Hour)).Where("id = ?", em.ID).Exec(context.Background()); err != nil {
 		t.Fatal(err)
 	}

@@ -224,15 +224,21 @@ const TaskRequeue = "email:requeue"
 func (m *Mailer) Requeue(ctx context.Context) (int, error) {
 	now := database.Now()
 	var stale []Email
+	const why = "email.requeue"
 	err := m.db.NewSelect().Model(&stale).Column("tenant_id", "id").
 		Where("created_at > ?", now.Add(-24*time.Hour)).
 		WhereGroup(" AND ", func(q *bun.SelectQuery) *bun.SelectQuery {
 			return q.Where("status = ? AND created_at < ?", StatusQueued, now.Add(-2*time.Minute)).
 				WhereOr("status = ? AND sending_since < ?", StatusSending, now.Add(-5*time.Minute))
 		}).
-		Limit(500).Scan(ctx)
+		Limit(500).Scan(database.AcrossTenants(ctx, why))
 	if err != nil {
 		return 0, err
+	}
+	if len(stale) > 0 {
+		if err := database.AuditAcross(ctx, m.db, why, fmt.Sprintf("%d stale messages queued again", len(stale)), "", ""); err != nil {
+			return 0, err
+		}
 	}
 	for _, e := range stale {
 		if err := m.enqueue(ctx, e.TenantID, e.ID); err != nil {

@@ -82,7 +82,7 @@ func (e *env) tasks(t *testing.T) []*asynq.TaskInfo {
 func (e *env) email(t *testing.T) *Email {
 	t.Helper()
 	var list []Email
-	if err := e.db.NewSelect().Model(&list).Scan(context.Background()); err != nil {
+	if err := dbtest.Owner(t, e.db).NewSelect().Model(&list).Scan(context.Background()); err != nil {
 		t.Fatal(err)
 	}
 	if len(list) != 1 {
@@ -159,7 +159,7 @@ func TestSend(t *testing.T) {
 		if !errors.Is(err, boom) {
 			t.Fatalf("got %v, want boom", err)
 		}
-		n, err := e.db.NewSelect().Model((*Email)(nil)).Count(context.Background())
+		n, err := dbtest.Owner(t, e.db).NewSelect().Model((*Email)(nil)).Count(context.Background())
 		if err != nil || n != 0 {
 			t.Errorf("got %d messages (err %v) after the caller's transaction rolled back, want 0", n, err)
 		}

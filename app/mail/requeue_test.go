@@ -9,6 +9,7 @@ import (
 	"github.com/hibiken/asynq"
 
 	"github.com/holdspace/holdspace/app/database"
+	"github.com/holdspace/holdspace/app/database/dbtest"
 )
 
 func TestSendQueuesAfterCommit(t *testing.T) {
@@ -55,7 +56,7 @@ func TestRequeue(t *testing.T) {
 	if err := asynqInspector(e).DeleteTask(e.queue, task.ID); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := e.db.NewUpdate().Model((*Email)(nil)).Set("created_at = ?", database.Now().Add(-5*time.Minute)).
+	if _, err := dbtest.Owner(t, e.db).NewUpdate().Model((*Email)(nil)).Set("created_at = ?", database.Now().Add(-5*time.Minute)).
 		Where("1 = 1").Exec(context.Background()); err != nil {
 		t.Fatal(err)
 	}
@@ -98,7 +99,7 @@ func TestRequeueStaleSending(t *testing.T) {
 	}
 	set := func(since time.Time) {
 		t.Helper()
-		if _, err := e.db.NewUpdate().Model((*Email)(nil)).Set("status = ?", StatusSending).Set("attempts = 1").
+		if _, err := dbtest.Owner(t, e.db).NewUpdate().Model((*Email)(nil)).Set("status = ?", StatusSending).Set("attempts = 1").
 			Set("sending_since = ?", since).Where("1 = 1").Exec(context.Background()); err != nil {
 			t.Fatal(err)
 		}

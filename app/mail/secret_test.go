@@ -5,6 +5,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/holdspace/holdspace/app/database/dbtest"
 	"github.com/holdspace/holdspace/app/mail/mailtest"
 )
 
@@ -76,7 +77,7 @@ func TestSecretLinkMustBeInTheBody(t *testing.T) {
 	if err == nil || !strings.Contains(err.Error(), "not in the body") {
 		t.Fatalf("got %v, want a refusal", err)
 	}
-	if n, _ := e.db.NewSelect().Model((*Email)(nil)).Count(context.Background()); n != 0 {
+	if n, _ := dbtest.Owner(t, e.db).NewSelect().Model((*Email)(nil)).Count(context.Background()); n != 0 {
 		t.Fatalf("got %d messages written, want 0", n)
 	}
 }

@@ -69,7 +69,7 @@ func wantFields(t *testing.T, err error, code string, fields ...string) {
 
 func (e *env) count(t *testing.T, table string) int {
 	t.Helper()
-	n, err := e.db.NewSelect().Table(table).Count(context.Background())
+	n, err := dbtest.Owner(t, e.db).NewSelect().Table(table).Count(context.Background())
 	if err != nil {
 		t.Fatal(err)
 	}

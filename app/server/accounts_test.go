@@ -9,6 +9,7 @@ import (
 	"testing"
 
 	"github.com/holdspace/holdspace/app/accounts"
+	"github.com/holdspace/holdspace/app/database"
 	"github.com/holdspace/holdspace/app/demo"
 	"github.com/holdspace/holdspace/app/mail"
 )
@@ -207,7 +208,7 @@ var resetLink = regexp.MustCompile(`http://holdspace\.test(/password/reset/[A-Za
 // lastEmailTo returns the newest outbox message to addr.
 func (e *testEnv) lastEmailTo(addr string) *mail.Email {
 	e.t.Helper()
-	list, err := e.app.Mail.Outbox(context.Background(), 50)
+	list, err := e.app.Mail.Outbox(database.AcrossTenants(context.Background(), "test: the outbox"), 50)
 	if err != nil {
 		e.t.Fatal(err)
 	}
@@ -270,14 +271,14 @@ func TestPasswordReset(t *testing.T) {
 	t.Run("ErrExpired", func(t *testing.T) {
 		env.client(t).post("/password/forgot", url.Values{"email": {"admin@ohio.example"}})
 		m := resetLink.FindStringSubmatch(env.lastEmailTo("admin@ohio.example").Body)
-		if _, err := env.app.DB.NewUpdate().Model((*accounts.PasswordReset)(nil)).
+		if _, err := env.raw().NewUpdate().Model((*accounts.PasswordReset)(nil)).
 			Set("expires_at = ?", "2000-01-01 00:00:00+00:00").Where("used_at IS NULL").Exec(context.Background()); err != nil {
 			t.Fatal(err)
 		}
 		env.client(t).get(m[1]).mustStatus(t, http.StatusNotFound)
 	})
 	t.Run("Audited", func(t *testing.T) {
-		n, err := env.app.DB.NewSelect().Table("audit_events").Where("action = ?", "user.password_reset").Count(context.Background())
+		n, err := env.raw().NewSelect().Table("audit_events").Where("action = ?", "user.password_reset").Count(context.Background())
 		if err != nil || n != 1 {
 			t.Fatalf("got %d user.password_reset events (%v), want 1", n, err)
 		}

@@ -38,7 +38,7 @@ func (e *testEnv) signedIn(t *testing.T, email string) *client {
 // count counts rows of table matching where.
 func (e *testEnv) count(table, where string, args ...any) int {
 	e.t.Helper()
-	n, err := e.app.DB.NewSelect().Table(table).Where(where, args...).Count(context.Background())
+	n, err := e.raw().NewSelect().Table(table).Where(where, args...).Count(context.Background())
 	if err != nil {
 		e.t.Fatal(err)
 	}
@@ -595,7 +595,7 @@ func tenantRowCounts(t *testing.T, env *testEnv) map[string]int {
 			TenantID string `bun:"tenant_id"`
 			N        int    `bun:"n"`
 		}
-		if err := env.app.DB.NewSelect().Table(table).ColumnExpr("tenant_id, COUNT(*) AS n").GroupExpr("tenant_id").Scan(ctx, &rows); err != nil {
+		if err := env.raw().NewSelect().Table(table).ColumnExpr("tenant_id, COUNT(*) AS n").GroupExpr("tenant_id").Scan(ctx, &rows); err != nil {
 			t.Fatal(err)
 		}
 		for _, r := range rows {
@@ -644,7 +644,7 @@ func fillTenant(t *testing.T, env *testEnv, slug string) {
 		{"INSERT INTO support_grants (tenant_id, id, admin_id, admin_email, reason, started_at, expires_at, ended_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
 			[]any{id, database.NewID(), database.NewID(), demo.PlatformAdminEmail, "Purge test support", now, now.Add(time.Hour), now}},
 	} {
-		if _, err := env.app.DB.ExecContext(context.Background(), q.sql, q.args...); err != nil {
+		if _, err := env.raw().ExecContext(context.Background(), q.sql, q.args...); err != nil {
 			t.Fatalf("%s: %v", q.sql, err)
 		}
 	}
@@ -669,7 +669,7 @@ func TestPurge(t *testing.T) {
 		t.Fatal(err)
 	}
 	// Ohio's grace period has passed; the Piedmont's has not.
-	if _, err := env.app.DB.NewUpdate().Table("tenants").Set("purge_after = ?", database.Now().Add(-time.Minute)).
+	if _, err := env.raw().NewUpdate().Table("tenants").Set("purge_after = ?", database.Now().Add(-time.Minute)).
 		Where("id = ?", ohio).Exec(ctx); err != nil {
 		t.Fatal(err)
 	}
@@ -751,7 +751,7 @@ func TestPurge(t *testing.T) {
 	})
 	exec := func(t *testing.T, sql string, args ...any) {
 		t.Helper()
-		if _, err := env.app.DB.ExecContext(ctx, sql, args...); err != nil {
+		if _, err := env.raw().ExecContext(ctx, sql, args...); err != nil {
 			t.Fatalf("%s: %v", sql, err)
 		}
 	}
@@ -862,7 +862,7 @@ func TestSupportAccess(t *testing.T) {
 	})
 	t.Run("ExpiresOnItsOwn", func(t *testing.T) {
 		plat.t = t
-		if _, err := env.app.DB.NewUpdate().Table("support_grants").Set("expires_at = ?", database.Now().Add(-time.Second)).
+		if _, err := env.raw().NewUpdate().Table("support_grants").Set("expires_at = ?", database.Now().Add(-time.Second)).
 			Where("tenant_id = ?", id).Exec(context.Background()); err != nil {
 			t.Fatal(err)
 		}

@@ -97,11 +97,11 @@ func TestConsultantSearchHiddenForClosedTenants(t *testing.T) {
 	env := newTestEnv(t)
 	ctx := context.Background()
 	now := time.Now()
-	if _, err := env.app.DB.NewUpdate().Table("tenants").Set("suspended_at = ?", now).Set("status = ?", "suspended").
+	if _, err := env.raw().NewUpdate().Table("tenants").Set("suspended_at = ?", now).Set("status = ?", "suspended").
 		Where("slug = ?", "ohio").Exec(ctx); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := env.app.DB.NewUpdate().Table("tenants").Set("deleted_at = ?", now).Where("slug = ?", "nc-piedmont").Exec(ctx); err != nil {
+	if _, err := env.raw().NewUpdate().Table("tenants").Set("deleted_at = ?", now).Where("slug = ?", "nc-piedmont").Exec(ctx); err != nil {
 		t.Fatal(err)
 	}
 	c := env.client(t)
@@ -186,7 +186,7 @@ func TestConsultantRequest(t *testing.T) {
 			mustContain(t, "Prairie Families Home Visiting", "Open", "Cook", "postpartum depression", "Zora Quill")
 		// The tenant admin is told, with a link to the request.
 		var opened consultants.Request
-		if err := env.app.DB.NewSelect().Model(&opened).Where("contact_email = ?", "rosa@prairie.example").Scan(context.Background()); err != nil {
+		if err := env.raw().NewSelect().Model(&opened).Where("contact_email = ?", "rosa@prairie.example").Scan(context.Background()); err != nil {
 			t.Fatal(err)
 		}
 		if mail := env.lastEmailTo("admin@illinois.example"); mail == nil || !strings.Contains(mail.Body, "/t/illinois/requests/"+opened.ID) {

@@ -84,7 +84,7 @@ func TestConsultationCycle(t *testing.T) {
 
 	// The tenant admin answers the demo's open request from Champaign by assigning Maria.
 	var request consultants.Request
-	if err := env.app.DB.NewSelect().Model(&request).Where("contact_email = ?", "gloria.reyes@champaign-intake.example").
+	if err := env.raw().NewSelect().Model(&request).Where("contact_email = ?", "gloria.reyes@champaign-intake.example").
 		Scan(context.Background()); err != nil {
 		t.Fatalf("the demo request from Champaign: %v", err)
 	}

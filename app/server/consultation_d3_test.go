@@ -394,7 +394,7 @@ func TestDemoPlanAndAssessments(t *testing.T) {
 	rows := []struct {
 		ID string `bun:"id"`
 	}{}
-	if err := env.app.DB.NewSelect().Table("engagements").Column("id").Where("stage = ?", consultation.StageClosed).Scan(context.Background(), &rows); err != nil {
+	if err := env.raw().NewSelect().Table("engagements").Column("id").Where("stage = ?", consultation.StageClosed).Scan(context.Background(), &rows); err != nil {
 		t.Fatal(err)
 	}
 	for _, e := range rows {

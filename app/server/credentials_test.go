@@ -493,7 +493,7 @@ func TestStaffingReminders(t *testing.T) {
 		}
 	}
 	renewed := credentials.AddDays(today, 50)
-	if _, err := env.app.DB.NewUpdate().Table("consultant_credentials").Set("expires_on = ?", renewed).Where("id = ?", cred).
+	if _, err := env.raw().NewUpdate().Table("consultant_credentials").Set("expires_on = ?", renewed).Where("id = ?", cred).
 		Exec(context.Background()); err != nil {
 		t.Fatal(err)
 	}

@@ -158,7 +158,7 @@ func TestHonestConsultationCycle(t *testing.T) {
 		"target": {"9 in 10"}, "owner": {"Home visiting supervisor"}, "due_on": {day(60)}, "status": {consultation.GoalNotStarted}}).
 		mustStatus(t, http.StatusSeeOther)
 	var g consultation.Goal
-	if err := env.app.DB.NewSelect().Model(&g).Where("plan_id = ?", pm[1]).Scan(ctx); err != nil {
+	if err := env.raw().NewSelect().Model(&g).Where("plan_id = ?", pm[1]).Scan(ctx); err != nil {
 		t.Fatal(err)
 	}
 	r = maria.get(engURL+"/plan").mustStatus(t, http.StatusOK).mustContain(t, `<h3 id="goal-`+g.ID+`">`+goal+`</h3>`)

@@ -78,7 +78,7 @@ func TestDemoUsualParticipants(t *testing.T) {
 	}
 	// An older seed: no participants anywhere.
 	for _, q := range []string{"UPDATE engagements SET default_participants = '{}'", "UPDATE consultation_sessions SET participants = '{}'"} {
-		if _, err := env.app.DB.ExecContext(context.Background(), q); err != nil {
+		if _, err := env.raw().ExecContext(context.Background(), q); err != nil {
 			t.Fatal(err)
 		}
 	}
@@ -93,7 +93,7 @@ func TestDemoUsualParticipants(t *testing.T) {
 
 	prairie := env.setupOrgID("illinois", tenants.OrgProgram, "Prairie Families Home Visiting")
 	var e consultation.Engagement
-	if err := env.app.DB.NewSelect().Model(&e).Where("program_id = ? AND focus = ? AND stage <> ?", prairie, consultation.FocusProgram, consultation.StageClosed).
+	if err := env.raw().NewSelect().Model(&e).Where("program_id = ? AND focus = ? AND stage <> ?", prairie, consultation.FocusProgram, consultation.StageClosed).
 		OrderExpr("opened_on, id").Limit(1).Scan(context.Background()); err != nil {
 		t.Fatal(err)
 	}
@@ -117,7 +117,7 @@ func TestDemoUsualParticipants(t *testing.T) {
 		t.Fatalf("%d sessions, want %d", n, before+1)
 	}
 	var saved consultation.Session
-	if err := env.app.DB.NewSelect().Model(&saved).Where("engagement_id = ?", e.ID).OrderExpr("created_at DESC").Limit(1).
+	if err := env.raw().NewSelect().Model(&saved).Where("engagement_id = ?", e.ID).OrderExpr("created_at DESC").Limit(1).
 		Scan(context.Background()); err != nil {
 		t.Fatal(err)
 	}

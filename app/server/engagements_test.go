@@ -199,7 +199,7 @@ func TestEngagementDemoSeedTwice(t *testing.T) {
 	}
 	// Every demo engagement's counters agree with its sessions.
 	var bad int
-	if err := env.app.DB.NewSelect().TableExpr("engagements AS e").ColumnExpr("COUNT(*)").
+	if err := env.raw().NewSelect().TableExpr("engagements AS e").ColumnExpr("COUNT(*)").
 		Where("e.contacts <> (SELECT COUNT(*) FROM consultation_sessions AS s WHERE s.tenant_id = e.tenant_id AND s.engagement_id = e.id)").
 		Scan(context.Background(), &bad); err != nil {
 		t.Fatal(err)

@@ -164,7 +164,7 @@ func TestBrowserRequestQueueUsesTheWidth(t *testing.T) {
 	// A request whose need is long.
 	long := strings.Repeat("We serve families in three counties and our home visitors ask for help with a family whose baby does not sleep. ", 12)
 	ctx := env.scoped("illinois")
-	if _, err := env.app.DB.NewUpdate().Table("consultant_requests").Set("need = ?", long).Where("status = ?", "open").Exec(ctx); err != nil {
+	if _, err := env.raw().NewUpdate().Table("consultant_requests").Set("need = ?", long).Where("status = ?", "open").Exec(ctx); err != nil {
 		t.Fatal(err)
 	}
 	admin.open("/t/illinois/requests", "main table")

@@ -1,6 +1,8 @@
 package server
 
 import (
+	"github.com/uptrace/bun"
+
 	"context"
 	"io"
 	"log/slog"
@@ -232,3 +234,8 @@ func TestGoSyntaxLeakCatchesDumps(t *testing.T) {
 		t.Errorf("goSyntaxLeak of a page of words found %q", l)
 	}
 }
+
+// raw is the database as its owner, for a test that inspects or arranges rows directly: on
+// PostgreSQL the application's own connection sees only the rows of the scope in its context
+// (row-level security), the owner every row. The same database on SQLite.
+func (e *testEnv) raw() *bun.DB { return dbtest.Owner(e.t, e.app.DB) }

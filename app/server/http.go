@@ -18,6 +18,7 @@ import (
 
 	"github.com/holdspace/holdspace/app/apperr"
 	"github.com/holdspace/holdspace/app/authz"
+	"github.com/holdspace/holdspace/app/database"
 	"github.com/holdspace/holdspace/app/web"
 	"github.com/holdspace/holdspace/static"
 )
@@ -120,6 +121,14 @@ func (a *App) platformGate(perm authz.Perm) fiber.Handler {
 		if !a.Authz.Allowed(id.UserID, authz.PlatformDomain, perm) {
 			return apperr.NotFound("page")
 		}
+		// The console works across tenants by design: on the named path, and every page of it
+		// (its reads too) is in the platform's audit log.
+		const why = "platform.console"
+		what := strings.Clone(c.Method()) + " " + strings.Clone(c.Path())
+		if err := database.AuditAcross(c.UserContext(), a.DB, why, what, id.UserID, id.Email); err != nil {
+			return err
+		}
+		c.SetUserContext(database.AcrossTenants(c.UserContext(), why))
 		web.SetNav(c, []web.NavItem{
 			{Label: "Tenants", Href: "/admin"},
 			{Label: "Mail outbox", Href: "/admin/outbox"},

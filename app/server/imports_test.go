@@ -71,7 +71,7 @@ func importCounts(t *testing.T, env *testEnv) map[string]int {
 	t.Helper()
 	out := map[string]int{}
 	for _, table := range []string{"organisations", "fundings", "budget_lines", "invitations", "imports"} {
-		n, err := env.app.DB.NewSelect().Table(table).Count(context.Background())
+		n, err := env.raw().NewSelect().Table(table).Count(context.Background())
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -176,7 +176,7 @@ func TestImportProgramsEndToEnd(t *testing.T) {
 		t.Fatalf("before %v, after %v: want 2 programs, 3 fundings, 4 budget lines and the import", before, after)
 	}
 	var lines []imports.BudgetLine
-	if err := env.app.DB.NewSelect().Model(&lines).Join("JOIN fundings AS f ON f.tenant_id = bl.tenant_id AND f.id = bl.funding_id").
+	if err := env.raw().NewSelect().Model(&lines).Join("JOIN fundings AS f ON f.tenant_id = bl.tenant_id AND f.id = bl.funding_id").
 		Join("JOIN organisations AS o ON o.tenant_id = f.tenant_id AND o.id = f.program_id").
 		Where("o.name = ?", "Prairie Families Home Visiting").Where("bl.category = ?", "Training").Scan(context.Background()); err != nil || len(lines) != 1 {
 		t.Fatalf("got %v (%v), want the Training line on the existing program", lines, err)

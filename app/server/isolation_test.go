@@ -9,6 +9,7 @@ import (
 	"testing"
 
 	"github.com/holdspace/holdspace/app/database"
+	"github.com/holdspace/holdspace/app/database/dbtest"
 	"github.com/holdspace/holdspace/app/tenants"
 	"github.com/holdspace/holdspace/app/web"
 )
@@ -61,10 +62,31 @@ func (e *testEnv) tenantFixtures(slug string) fixtures {
 // TestIsolationMatrix walks the route table: for every tenant route, a person of tenant B
 // gets 404 for tenant A's URL with tenant A's real ids, and 404 for A's ids under B's own
 // address; a state-changing request writes nothing. Platform routes are 404 to tenant people.
-func TestIsolationMatrix(t *testing.T) {
+func TestIsolationMatrix(t *testing.T) { isolationMatrix(t, false) }
+
+// TestIsolationMatrixRowSecurityAlone runs the matrix on PostgreSQL with the application's
+// tenant filter switched off (the scoping helper adds no tenant to its WHERE clauses), so every
+// refusal comes from the database's row-level security.
+func TestIsolationMatrixRowSecurityAlone(t *testing.T) {
+	if dbtest.PostgresURL() == "" {
+		t.Skip("row-level security is PostgreSQL's: set HOLDSPACE_TEST_DATABASE_URL")
+	}
+	isolationMatrix(t, true)
+}
+
+func isolationMatrix(t *testing.T, filterOff bool) {
 	env := newTestEnv(t)
 	a := env.tenantFixtures("illinois")
 	b := env.tenantFixtures("ohio")
+	if filterOff {
+		database.TenantFilterOffForTest(t)
+	}
+	owner := dbtest.Owner(t, env.app.DB)
+	tables, err := database.TenantTables(context.Background(), owner)
+	if err != nil {
+		t.Fatal(err)
+	}
+	tables = append(tables, "users", "tenants")
 
 	insider := env.client(t)
 	insider.signIn("admin@illinois.example")
@@ -78,8 +100,8 @@ func TestIsolationMatrix(t *testing.T) {
 
 	countRows := func() map[string]int {
 		out := map[string]int{}
-		for _, table := range []string{"organisations", "memberships", "invitations", "users"} {
-			n, err := env.app.DB.NewSelect().Table(table).Count(context.Background())
+		for _, table := range tables {
+			n, err := owner.NewSelect().Table(table).Count(context.Background())
 			if err != nil {
 				t.Fatal(err)
 			}

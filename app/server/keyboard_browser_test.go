@@ -102,7 +102,7 @@ func TestBrowserSessionFormByKeyboard(t *testing.T) {
 		Minutes                int
 		Mode, Service, Summary string
 	}
-	err := env.app.DB.NewSelect().Table("consultation_sessions").Column("minutes", "mode", "service", "summary").
+	err := env.raw().NewSelect().Table("consultation_sessions").Column("minutes", "mode", "service", "summary").
 		Where("engagement_id = ?", eng.ID).Scan(env.scoped("illinois"), &got.Minutes, &got.Mode, &got.Service, &got.Summary)
 	if err != nil {
 		t.Fatalf("the session is not stored: %v", err)

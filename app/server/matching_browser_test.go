@@ -58,7 +58,7 @@ func TestBrowserRequestToSession(t *testing.T) {
 	b.signIn("admin@illinois.example")
 	b.open("/t/illinois/requests", "main")
 	var r consultants.Request
-	if err := env.app.DB.NewSelect().Model(&r).Where("need LIKE ?", "%domestic violence%").Scan(context.Background()); err != nil {
+	if err := env.raw().NewSelect().Model(&r).Where("need LIKE ?", "%domestic violence%").Scan(context.Background()); err != nil {
 		t.Fatal(err)
 	}
 	b.load("open the request", chromedp.Click(chromedp.CSS(`a[href="/t/illinois/requests/`+r.ID+`"]`)))

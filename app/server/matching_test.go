@@ -158,7 +158,7 @@ func TestMatchingQueueAndSuggestions(t *testing.T) {
 		t.Fatal(err)
 	}
 	var pending consultants.Request
-	if err := env.app.DB.NewSelect().Model(&pending).Where("contact_email = ?", "unconfirmed@program.example").Scan(context.Background()); err != nil {
+	if err := env.raw().NewSelect().Model(&pending).Where("contact_email = ?", "unconfirmed@program.example").Scan(context.Background()); err != nil {
 		t.Fatal(err)
 	}
 	admin.get("/t/illinois/requests/"+pending.ID).mustStatus(t, 404)
@@ -174,7 +174,7 @@ func TestMatchingAlreadyServing(t *testing.T) {
 	program.post("/t/illinois/consultants/ask", url.Values{"need": {"Our home visitors see maternal depression and domestic violence in many families."},
 		"county": {"Cook"}, "preferred_language": {"Spanish"}}).mustStatus(t, http.StatusSeeOther)
 	var r consultants.Request
-	if err := env.app.DB.NewSelect().Model(&r).Where("need LIKE ?", "%domestic violence%").Scan(context.Background()); err != nil {
+	if err := env.raw().NewSelect().Model(&r).Where("need LIKE ?", "%domestic violence%").Scan(context.Background()); err != nil {
 		t.Fatal(err)
 	}
 	admin := env.signedIn(t, "admin@illinois.example")
@@ -303,7 +303,7 @@ func TestMatchingAssignCloseEnd(t *testing.T) {
 		}
 	})
 	t.Run("the same consultant twice with a program is refused and nothing is written", func(t *testing.T) {
-		if _, err := env.app.DB.NewUpdate().Table("consultant_profiles").Set("capacity = 2").Where("id = ?", maria.ID).Exec(context.Background()); err != nil {
+		if _, err := env.raw().NewUpdate().Table("consultant_profiles").Set("capacity = 2").Where("id = ?", maria.ID).Exec(context.Background()); err != nil {
 			t.Fatal(err)
 		}
 		a, m := assignments(), emails()
@@ -450,7 +450,7 @@ func TestConsultantsPageRoles(t *testing.T) {
 		program.post("/t/illinois/consultants/ask", url.Values{"need": {"Our visitors want help with safe sleep talks."}, "county": {"Cook"},
 			"preferred_language": {"Spanish"}}).mustStatus(t, http.StatusSeeOther)
 		var got consultants.Request
-		if err := env.app.DB.NewSelect().Model(&got).Where("need = ?", "Our visitors want help with safe sleep talks.").Scan(context.Background()); err != nil {
+		if err := env.raw().NewSelect().Model(&got).Where("need = ?", "Our visitors want help with safe sleep talks.").Scan(context.Background()); err != nil {
 			t.Fatal(err)
 		}
 		prairie := env.setupOrgID("illinois", tenants.OrgProgram, "Prairie Families Home Visiting")
@@ -491,7 +491,7 @@ func TestCleanupUnconfirmedRequests(t *testing.T) {
 	}
 	age := func(email string, by time.Duration) {
 		t.Helper()
-		if _, err := env.app.DB.NewUpdate().Table("consultant_requests").Set("created_at = ?", database.Now().Add(-by)).
+		if _, err := env.raw().NewUpdate().Table("consultant_requests").Set("created_at = ?", database.Now().Add(-by)).
 			Where("contact_email = ?", email).Exec(context.Background()); err != nil {
 			t.Fatal(err)
 		}

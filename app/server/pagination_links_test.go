@@ -43,7 +43,7 @@ func TestSessionListNextLinkCarriesItsCursor(t *testing.T) {
 	env := newTestEnv(t)
 	ctx := env.scoped("illinois")
 	var e consultation.Engagement
-	if err := env.app.DB.NewSelect().Model(&e).Where("e.tenant_id = ?", env.tenantID("illinois")).
+	if err := env.raw().NewSelect().Model(&e).Where("e.tenant_id = ?", env.tenantID("illinois")).
 		Where("e.stage <> ?", consultation.StageClosed).OrderExpr("e.id").Limit(1).Scan(ctx); err != nil {
 		t.Fatal(err)
 	}
@@ -53,7 +53,7 @@ func TestSessionListNextLinkCarriesItsCursor(t *testing.T) {
 			HeldOn: fmt.Sprintf("2001-01-%02d", i+1), Minutes: 30, Mode: "virtual", Service: "reflective_group",
 			Participants: database.Counts{}, Topics: database.StringList{}, CreatedBy: "test", CreatedAt: now, UpdatedAt: now}
 		s.TenantID = env.tenantID("illinois")
-		if _, err := env.app.DB.NewInsert().Model(s).Exec(ctx); err != nil {
+		if _, err := env.raw().NewInsert().Model(s).Exec(ctx); err != nil {
 			t.Fatal(err)
 		}
 	}

@@ -61,7 +61,7 @@ func registryRows(t *testing.T, env *testEnv) int {
 	t.Helper()
 	n := 0
 	for _, table := range []string{"consultant_profiles", "consultant_facets", "consultant_documents"} {
-		c, err := env.app.DB.NewSelect().Table(table).Count(context.Background())
+		c, err := env.raw().NewSelect().Table(table).Count(context.Background())
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -109,12 +109,12 @@ func TestRegistryFlow(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		n, err := env.app.DB.NewSelect().Table("consultant_facets").Where("profile_id = ?", p.ID).Count(context.Background())
+		n, err := env.raw().NewSelect().Table("consultant_facets").Where("profile_id = ?", p.ID).Count(context.Background())
 		if err != nil || n != 6 {
 			t.Fatalf("facets: %d %v", n, err)
 		}
 		c.post("/t/illinois/profile", url.Values{"display_name": {"Jordan Lee"}, "capacity": {"2"}, "counties": {"Cook"}}).mustStatus(t, 303)
-		n, _ = env.app.DB.NewSelect().Table("consultant_facets").Where("profile_id = ?", p.ID).Count(context.Background())
+		n, _ = env.raw().NewSelect().Table("consultant_facets").Where("profile_id = ?", p.ID).Count(context.Background())
 		if n != 1 {
 			t.Fatalf("facets after the second save: %d, want 1", n)
 		}
@@ -190,7 +190,7 @@ func TestDemoProfiles(t *testing.T) {
 	counts := func() [2]int64 {
 		var out [2]int64
 		for i, table := range []string{"consultant_profiles", "consultant_facets"} {
-			n, err := env.app.DB.NewSelect().Table(table).Count(context.Background())
+			n, err := env.raw().NewSelect().Table(table).Count(context.Background())
 			if err != nil {
 				t.Fatal(err)
 			}

@@ -108,6 +108,14 @@ func Open(ctx context.Context, cfg *config.Config, log *slog.Logger) (*App, erro
 	if err != nil {
 		return nil, err
 	}
+	// The second wall of tenant isolation needs a role that owns nothing (README, PostgreSQL).
+	if problems, err := database.RoleProblems(ctx, db); err != nil {
+		log.Warn("could not check the database role", "error", err)
+	} else {
+		for _, p := range problems {
+			log.Warn("database role: row-level security is not the second wall it should be", "problem", p)
+		}
+	}
 	rdb, err := jobs.Connect(ctx, cfg.RedisURL)
 	if err != nil {
 		db.Close()

@@ -18,15 +18,15 @@ func (e *testEnv) sessionWorkOf(slug, sessionID string) string {
 	e.t.Helper()
 	ctx := e.scoped(slug)
 	var fus []consultation.FollowUp
-	if err := e.app.DB.NewSelect().Model(&fus).Where("session_id = ?", sessionID).OrderExpr("description").Scan(ctx); err != nil {
+	if err := e.raw().NewSelect().Model(&fus).Where("session_id = ?", sessionID).OrderExpr("description").Scan(ctx); err != nil {
 		e.t.Fatal(err)
 	}
 	var refs []consultation.Referral
-	if err := e.app.DB.NewSelect().Model(&refs).Where("session_id = ?", sessionID).OrderExpr("kind, note").Scan(ctx); err != nil {
+	if err := e.raw().NewSelect().Model(&refs).Where("session_id = ?", sessionID).OrderExpr("kind, note").Scan(ctx); err != nil {
 		e.t.Fatal(err)
 	}
 	var shares []consultation.SessionResource
-	if err := e.app.DB.NewSelect().Model(&shares).Where("session_id = ?", sessionID).OrderExpr("resource_id").Scan(ctx); err != nil {
+	if err := e.raw().NewSelect().Model(&shares).Where("session_id = ?", sessionID).OrderExpr("resource_id").Scan(ctx); err != nil {
 		e.t.Fatal(err)
 	}
 	var b strings.Builder
@@ -146,7 +146,7 @@ func TestEditSessionWorkOverHTTP(t *testing.T) {
 	}
 
 	// Locked: the form and the save are refused, nothing changes.
-	if _, err := env.app.DB.NewUpdate().Table("consultation_sessions").Set("created_at = ?", database.Now().Add(-20*24*time.Hour)).Where("id = ?", x.ID).Exec(ctx); err != nil {
+	if _, err := env.raw().NewUpdate().Table("consultation_sessions").Set("created_at = ?", database.Now().Add(-20*24*time.Hour)).Where("id = ?", x.ID).Exec(ctx); err != nil {
 		t.Fatal(err)
 	}
 	before = env.sessionWorkOf("illinois", x.ID)

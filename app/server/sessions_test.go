@@ -80,7 +80,7 @@ func (e *testEnv) sessionRecordFixtures(slug string) fixtures {
 		e.t.Fatal(err)
 	}
 	var fu string
-	if err := e.app.DB.NewSelect().Table("session_followups").Column("id").Where("session_id = ?", x.ID).Scan(ctx, &fu); err != nil {
+	if err := e.raw().NewSelect().Table("session_followups").Column("id").Where("session_id = ?", x.ID).Scan(ctx, &fu); err != nil {
 		e.t.Fatal(err)
 	}
 	return fixtures{"sessionID": x.ID, "followUpID": fu, "resourceID": lib[0].ID}
@@ -125,7 +125,7 @@ func TestRecordSessionFlow(t *testing.T) {
 	sessionID := strings.TrimPrefix(loc, "/t/illinois/sessions/")
 	maria.get(loc).mustStatus(t, http.StatusOK).mustContain(t, "overwhelmed", "Share the safe sleep handout", "Change the session")
 	var got consultation.Engagement
-	if err := env.app.DB.NewSelect().Table("engagements").Column("contacts", "minutes", "last_mode").Where("id = ?", eng.ID).Scan(env.scoped("illinois"), &got.Contacts, &got.Minutes, &got.LastMode); err != nil {
+	if err := env.raw().NewSelect().Table("engagements").Column("contacts", "minutes", "last_mode").Where("id = ?", eng.ID).Scan(env.scoped("illinois"), &got.Contacts, &got.Minutes, &got.LastMode); err != nil {
 		t.Fatal(err)
 	}
 	if got.Contacts != 2 || got.Minutes != 100 || got.LastMode != "in_person" {
@@ -166,7 +166,7 @@ func TestRecordSessionFlow(t *testing.T) {
 	// Maria's list, her follow-ups (mark one done), her CSV without notes.
 	maria.get("/t/illinois/sessions").mustStatus(t, http.StatusOK).mustContain(t, "Open follow-ups", "Share the safe sleep handout", sessionID)
 	var fu string
-	if err := env.app.DB.NewSelect().Table("session_followups").Column("id").Where("session_id = ?", sessionID).Scan(env.scoped("illinois"), &fu); err != nil {
+	if err := env.raw().NewSelect().Table("session_followups").Column("id").Where("session_id = ?", sessionID).Scan(env.scoped("illinois"), &fu); err != nil {
 		t.Fatal(err)
 	}
 	maria.post("/t/illinois/followups/"+fu+"/done", nil).mustStatus(t, http.StatusSeeOther)
@@ -199,7 +199,7 @@ func TestSessionUnlockOverHTTP(t *testing.T) {
 		t.Fatal(err)
 	}
 	// Recorded 20 days ago.
-	if _, err := env.app.DB.NewUpdate().Table("consultation_sessions").Set("created_at = ?", database.Now().Add(-20*24*time.Hour)).Where("id = ?", x.ID).Exec(ctx); err != nil {
+	if _, err := env.raw().NewUpdate().Table("consultation_sessions").Set("created_at = ?", database.Now().Add(-20*24*time.Hour)).Where("id = ?", x.ID).Exec(ctx); err != nil {
 		t.Fatal(err)
 	}
 	page := "/t/illinois/sessions/" + x.ID
@@ -235,7 +235,7 @@ func TestResourceLibraryAndLists(t *testing.T) {
 		t.Fatalf("seeding the library again changed it: %v", err)
 	}
 	var res string
-	if err := env.app.DB.NewSelect().Table("resources").Column("id").Where("title = 'Calm transitions'").Scan(env.scoped("illinois"), &res); err != nil {
+	if err := env.raw().NewSelect().Table("resources").Column("id").Where("title = 'Calm transitions'").Scan(env.scoped("illinois"), &res); err != nil {
 		t.Fatal(err)
 	}
 	// Shared with a family at a session: the program sees it, labelled.

@@ -83,7 +83,7 @@ func (r *resp) setupMustLack(t *testing.T, parts ...string) *resp {
 
 func (e *testEnv) setupRows(table string) int {
 	e.t.Helper()
-	n, err := e.app.DB.NewSelect().Table(table).Count(context.Background())
+	n, err := e.raw().NewSelect().Table(table).Count(context.Background())
 	if err != nil {
 		e.t.Fatal(err)
 	}

@@ -36,7 +36,7 @@ func (e *testEnv) signupCounts(t *testing.T) map[string]int {
 	t.Helper()
 	out := map[string]int{}
 	for _, table := range []string{"tenants", "users", "memberships", "sessions", "emails", "audit_events"} {
-		n, err := e.app.DB.NewSelect().Table(table).Count(context.Background())
+		n, err := e.raw().NewSelect().Table(table).Count(context.Background())
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -145,7 +145,7 @@ func TestSignupSlugCheck(t *testing.T) {
 	env := newTestEnv(t)
 	c := env.client(t)
 	// A tenant being deleted keeps its address until it is purged.
-	if _, err := env.app.DB.NewUpdate().Table("tenants").Set("deleted_at = ?", database.Now()).
+	if _, err := env.raw().NewUpdate().Table("tenants").Set("deleted_at = ?", database.Now()).
 		Where("slug = ?", "nc-piedmont").Exec(context.Background()); err != nil {
 		t.Fatal(err)
 	}

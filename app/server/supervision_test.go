@@ -99,7 +99,7 @@ func TestSupervisionFlow(t *testing.T) {
 	sup.post("/t/illinois/supervision/records/new", url.Values{"held_on": {today}, "minutes": {"120"}, "format": {"individual"},
 		"attendees": {maria}, "notes": {"Talked through a hard home visit."}}).mustStatus(t, 303)
 	var rec supervision.Record
-	if err := env.app.DB.NewSelect().Model(&rec).Where("supervisor_id = ?", helen).OrderExpr("created_at DESC").Limit(1).Scan(context.Background()); err != nil {
+	if err := env.raw().NewSelect().Model(&rec).Where("supervisor_id = ?", helen).OrderExpr("created_at DESC").Limit(1).Scan(context.Background()); err != nil {
 		t.Fatal(err)
 	}
 	if env.count("audit_events", "action = ? AND record_id = ?", "supervision.create", rec.ID) != 1 {

@@ -106,7 +106,7 @@ func TestInvitations(t *testing.T) {
 		admin.t = t
 		admin.post("/t/illinois/people/invitations", url.Values{"email": {"late@example.org"}, "role": {"consultant"}}).mustStatus(t, http.StatusSeeOther)
 		link := env.invitationLink("late@example.org")
-		if _, err := env.app.DB.NewUpdate().Table("invitations").Set("expires_at = ?", "2000-01-01 00:00:00+00:00").
+		if _, err := env.raw().NewUpdate().Table("invitations").Set("expires_at = ?", "2000-01-01 00:00:00+00:00").
 			Where("email = ?", "late@example.org").Exec(context.Background()); err != nil {
 			t.Fatal(err)
 		}

@@ -55,7 +55,7 @@ func TestSupervisionSetTarget(t *testing.T) {
 		t.Helper()
 		sc, _ := database.ScopeFrom(ctx)
 		var out []string
-		if err := db.NewSelect().Table("audit_events").Column("detail").
+		if err := dbtest.Owner(t, db).NewSelect().Table("audit_events").Column("detail").
 			Where("tenant_id = ? AND action = ?", sc.TenantID, "supervision.target_update").OrderExpr("created_at").
 			Scan(context.Background(), &out); err != nil {
 			t.Fatal(err)

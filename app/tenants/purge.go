@@ -8,7 +8,6 @@ import (
 	"strings"
 
 	"github.com/uptrace/bun"
-	"github.com/uptrace/bun/dialect"
 
 	"github.com/holdspace/holdspace/app/database"
 )
@@ -17,26 +16,9 @@ import (
 // tenant. Which tables hold tenant rows is read from the schema (every table with a tenant_id
 // column), not from a list that a new table could be missing from.
 
-// TenantTables lists the tables with a tenant_id column, by name, from the database's catalog.
+// TenantTables lists the tables with a tenant_id column (database.TenantTables).
 func TenantTables(ctx context.Context, db bun.IDB) ([]string, error) {
-	var names []string
-	var err error
-	if db.Dialect().Name() == dialect.PG {
-		err = db.NewRaw(`SELECT c.table_name FROM information_schema.columns AS c
-			JOIN information_schema.tables AS t ON t.table_schema = c.table_schema AND t.table_name = c.table_name
-			WHERE c.column_name = 'tenant_id' AND c.table_schema = current_schema() AND t.table_type = 'BASE TABLE'
-			ORDER BY c.table_name`).Scan(ctx, &names)
-	} else {
-		err = db.NewRaw(`SELECT m.name FROM sqlite_master AS m, pragma_table_info(m.name) AS p
-			WHERE m.type = 'table' AND p.name = 'tenant_id' ORDER BY m.name`).Scan(ctx, &names)
-	}
-	if err != nil {
-		return nil, fmt.Errorf("list tenant tables: %w", err)
-	}
-	if len(names) == 0 {
-		return nil, fmt.Errorf("list tenant tables: the catalog lists no table with a tenant_id column")
-	}
-	return names, nil
+	return database.TenantTables(ctx, db)
 }
 
 // PurgeDue purges every tenant whose grace period has passed. It is the tenants:purge task:
@@ -66,8 +48,10 @@ func (s *Service) PurgeDue(ctx context.Context) (int, error) {
 // already purged). It fails, and removes nothing, if any tenant table still holds a row of the
 // tenant afterwards.
 func (s *Service) Purge(ctx context.Context, tenantID string) (bool, error) {
-	// Never in a tenant's scope: the purge's own audit event is platform-wide.
-	ctx = database.WithScope(ctx, database.Scope{})
+	// Never in a tenant's scope: the purge's own audit event is platform-wide. It reads and
+	// deletes one tenant's rows of every table, on the named path across tenants; its
+	// tenant.purge event in the platform's log says what it did.
+	ctx = database.AcrossTenants(database.WithScope(ctx, database.Scope{}), "tenants.purge")
 	purged := false
 	err := database.InTx(ctx, s.db, func(ctx context.Context) error {
 		db := database.Conn(ctx, s.db)

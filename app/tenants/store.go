@@ -80,7 +80,12 @@ func (s *Store) TouchTenant(ctx context.Context, t *Tenant) error {
 // the scope exists (it decides the scope), so it names the tenant itself.
 func (s *Store) ActiveMembership(ctx context.Context, tenantID, userID string) (*Membership, error) {
 	m := new(Membership)
-	err := s.db.NewSelect().Model(m).Where("m.tenant_id = ? AND m.user_id = ? AND m.active", tenantID, userID).Scan(ctx)
+	ctx = database.WithScope(ctx, database.Scope{TenantID: tenantID, UserID: userID})
+	t, err := database.For(ctx, s.db)
+	if err != nil {
+		return nil, err
+	}
+	err = t.Select(m).Where("m.user_id = ? AND m.active", userID).Scan(ctx)
 	return m, notFound(err, "membership")
 }
 
@@ -94,14 +99,14 @@ func (s *Store) TenantsOf(ctx context.Context, userID string) ([]PersonTenant, e
 	var out []PersonTenant
 	err := s.db.NewSelect().TableExpr("memberships AS m").Join("JOIN tenants AS t ON t.id = m.tenant_id").
 		ColumnExpr("t.slug, t.name, m.role").Where("m.user_id = ? AND m.active AND t.deleted_at IS NULL", userID).
-		OrderExpr("t.name").Scan(ctx, &out)
+		OrderExpr("t.name").Scan(database.WithPerson(ctx, userID), &out)
 	return out, err
 }
 
 // CountTenantsOf counts the tenants userID is an active member of.
 func (s *Store) CountTenantsOf(ctx context.Context, userID string) (int, error) {
 	n, err := s.db.NewSelect().TableExpr("memberships AS m").Join("JOIN tenants AS t ON t.id = m.tenant_id").
-		Where("m.user_id = ? AND m.active AND t.deleted_at IS NULL", userID).Count(ctx)
+		Where("m.user_id = ? AND m.active AND t.deleted_at IS NULL", userID).Count(database.WithPerson(ctx, userID))
 	return int(n), err
 }
 

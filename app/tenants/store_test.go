@@ -297,7 +297,7 @@ func TestTenantsOf(t *testing.T) {
 	}
 	// Ada's membership of Colorado is deactivated: it no longer counts.
 	scC, _ := database.ScopeFrom(ctxC)
-	if _, err := e.db.NewUpdate().Model((*tenants.Membership)(nil)).Set("active = FALSE").
+	if _, err := dbtest.Owner(t, e.db).NewUpdate().Model((*tenants.Membership)(nil)).Set("active = FALSE").
 		Where("tenant_id = ? AND user_id = ?", scC.TenantID, ada.ID).Exec(context.Background()); err != nil {
 		t.Fatal(err)
 	}

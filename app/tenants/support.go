@@ -48,9 +48,12 @@ const SupportSuffix = " (support)"
 // ActiveMembership, it runs before the scope exists, so it names the tenant itself.
 func (s *Store) LiveSupportGrant(ctx context.Context, tenantID, adminID string) (*SupportGrant, error) {
 	g := new(SupportGrant)
-	err := database.Conn(ctx, s.db).NewSelect().Model(g).
-		Where("sg.tenant_id = ? AND sg.admin_id = ? AND sg.ended_at IS NULL AND sg.expires_at > ?", tenantID, adminID, database.Now()).
-		OrderExpr("sg.expires_at DESC").Limit(1).Scan(ctx)
+	t, err := database.For(database.WithScope(ctx, database.Scope{TenantID: tenantID}), s.db)
+	if err != nil {
+		return nil, err
+	}
+	err = t.Select(g).Where("sg.admin_id = ? AND sg.ended_at IS NULL AND sg.expires_at > ?", adminID, database.Now()).
+		OrderExpr("sg.expires_at DESC").Limit(1).Scan(database.WithScope(ctx, database.Scope{TenantID: tenantID}))
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, apperr.NotFound("support grant")
 	}
@@ -60,8 +63,12 @@ func (s *Store) LiveSupportGrant(ctx context.Context, tenantID, adminID string) 
 // SupportGrants lists a tenant's support grants, newest first (for the platform console).
 func (s *Store) SupportGrants(ctx context.Context, tenantID string, limit int) ([]SupportGrant, error) {
 	var list []SupportGrant
-	err := database.Conn(ctx, s.db).NewSelect().Model(&list).Where("sg.tenant_id = ?", tenantID).
-		OrderExpr("sg.started_at DESC").Limit(int64(limit)).Scan(ctx)
+	ctx = database.WithScope(ctx, database.Scope{TenantID: tenantID})
+	t, err := database.For(ctx, s.db)
+	if err != nil {
+		return nil, err
+	}
+	err = t.Select(&list).OrderExpr("sg.started_at DESC").Limit(int64(limit)).Scan(ctx)
 	return list, err
 }
 

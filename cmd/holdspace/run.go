@@ -20,6 +20,7 @@ import (
 	"github.com/holdspace/holdspace/app/jobs"
 	"github.com/holdspace/holdspace/app/server"
 	"github.com/holdspace/holdspace/migrations"
+	"github.com/uptrace/bun/migrate"
 )
 
 const usage = `Usage: holdspace [command]
@@ -143,15 +144,9 @@ func runEmbedded(ctx context.Context, getenv func(string) string, stdout io.Writ
 		defer mr.Close()
 		cfg.RedisURL = mr.URL()
 	}
-	db, err := database.Open(ctx, cfg.DatabaseURL)
-	if err != nil {
-		return err
-	}
-	if _, err := migrations.Up(ctx, db); err != nil {
-		db.Close()
+	if _, err := migrateUp(ctx, cfg); err != nil {
 		return fmt.Errorf("migrate: %w", err)
 	}
-	db.Close()
 	app, err := server.Open(ctx, cfg, log)
 	if err != nil {
 		return err
@@ -238,15 +233,33 @@ func work(ctx context.Context, app *server.App) error {
 	return nil
 }
 
+// migrateUp runs the pending migrations as the schema's owner (MIGRATE_DATABASE_URL), then,
+// on PostgreSQL, grants the application's role (DATABASE_URL's) row access and nothing more.
+func migrateUp(ctx context.Context, cfg *config.Config) (*migrate.MigrationGroup, error) {
+	db, err := database.Open(ctx, cfg.MigrateURL)
+	if err != nil {
+		return nil, err
+	}
+	defer db.Close()
+	g, err := migrations.Up(ctx, db)
+	if err != nil {
+		return nil, err
+	}
+	if err := migrations.GrantApp(ctx, db, cfg.AppRole()); err != nil {
+		return nil, fmt.Errorf("grant the application role %s: %w", cfg.AppRole(), err)
+	}
+	return g, nil
+}
+
 func runMigrate(ctx context.Context, cfg *config.Config, sub string, stdout io.Writer) error {
-	db, err := database.Open(ctx, cfg.DatabaseURL)
+	db, err := database.Open(ctx, cfg.MigrateURL)
 	if err != nil {
 		return err
 	}
 	defer db.Close()
 	switch sub {
 	case "up":
-		g, err := migrations.Up(ctx, db)
+		g, err := migrateUp(ctx, cfg)
 		if err != nil {
 			return err
 		}

@@ -89,14 +89,20 @@ func TestConfigErrors(t *testing.T) {
 // cliEnv is the production-shaped environment of the one-part commands: a fresh database
 // (a SQLite file in a temporary folder, or a new PostgreSQL schema when
 // HOLDSPACE_TEST_DATABASE_URL is set) and Redis (miniredis, or HOLDSPACE_TEST_REDIS_URL).
+//
+// On PostgreSQL, as in production: migrations run as the schema's owner (MIGRATE_DATABASE_URL)
+// and everything else as a role that owns nothing (DATABASE_URL); dsn is the owner's, which
+// sees every tenant's rows.
 func cliEnv(t *testing.T) (env func(string) string, dsn string) {
 	t.Helper()
 	dsn = filepath.Join(t.TempDir(), "hs.db")
+	app := dsn
 	if dbtest.PostgresURL() != "" {
-		dsn = dbtest.DSN(t)
+		dsn, app = dbtest.DSNs(t)
 	}
 	return envOf(map[string]string{
-		"DATABASE_URL": dsn,
+		"DATABASE_URL":         app,
+		"MIGRATE_DATABASE_URL": dsn,
 		"REDIS_URL":    dbtest.Redis(t),
 		"BASE_URL":     "http://localhost:8080",
 		"SECRET_KEY":   strings.Repeat("s3cret-", 6),

@@ -102,9 +102,12 @@ func TestSoak(t *testing.T) {
 		t.Fatalf("go build: %v\n%s", err, out)
 	}
 
-	dsn := dbtest.DSN(t)
+	// On PostgreSQL the worker connects as the application's role (it owns nothing; row-level
+	// security applies), as in production; this process, which sets up and inspects every
+	// tenant's rows, as the schema's owner.
+	dsn, workerDSN := dbtest.DSNs(t)
 	redisURL := dbtest.RedisURL()
-	shape := "PostgreSQL + Redis"
+	shape := "PostgreSQL (worker as " + dbtest.AppRole + ") + Redis"
 	if !strings.HasPrefix(dsn, "postgres") {
 		shape = "SQLite file"
 	}
@@ -125,6 +128,11 @@ func TestSoak(t *testing.T) {
 		if _, err := migrations.Up(ctx, db); err != nil {
 			t.Fatal(err)
 		}
+		if workerDSN != dsn {
+			if err := migrations.GrantApp(ctx, db, dbtest.AppRole); err != nil {
+				t.Fatal(err)
+			}
+		}
 		db.Close()
 	}
 	sink, err := mailtest.Start()
@@ -144,6 +152,7 @@ func TestSoak(t *testing.T) {
 		"MAIL_FROM": "Holdspace <no-reply@soak.holdspace.test>",
 	}
 	cfg, err := config.Load(func(k string) string { return env[k] }, false)
+	env["DATABASE_URL"] = workerDSN
 	if err != nil {
 		t.Fatal(err)
 	}
