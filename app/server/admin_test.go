@@ -12,9 +12,11 @@ import (
 	"github.com/hibiken/asynq"
 
 	"github.com/holdspace/holdspace/app/database"
+	"github.com/holdspace/holdspace/app/database/dbtest"
 	"github.com/holdspace/holdspace/app/demo"
 	"github.com/holdspace/holdspace/app/tenants"
 	"github.com/holdspace/holdspace/app/web"
+	"github.com/holdspace/holdspace/migrations"
 )
 
 // member returns the membership of email in a demo tenant.
@@ -755,6 +757,19 @@ func TestPurge(t *testing.T) {
 			t.Fatalf("%s: %v", sql, err)
 		}
 	}
+	// migrated does what a migration run does after new tables (row-level security on those
+	// with a tenant_id, and the application's grants), as the owner.
+	migrated := func(t *testing.T) {
+		t.Helper()
+		if err := migrations.SecureTenantTables(ctx, env.raw()); err != nil {
+			t.Fatal(err)
+		}
+		if dbtest.IsPostgres(env.raw()) {
+			if err := migrations.GrantApp(ctx, env.raw(), dbtest.AppRole); err != nil {
+				t.Fatal(err)
+			}
+		}
+	}
 	due := func(t *testing.T, id string) {
 		t.Helper()
 		exec(t, "UPDATE tenants SET deleted_at = ?, purge_after = ? WHERE id = ?", database.Now(), database.Now().Add(-time.Minute), id)
@@ -765,6 +780,7 @@ func TestPurge(t *testing.T) {
 		// purge_probe's (no ON DELETE CASCADE), so purge_probe can only go second.
 		exec(t, "CREATE TABLE purge_probe (tenant_id TEXT NOT NULL, id TEXT NOT NULL PRIMARY KEY)")
 		exec(t, "CREATE TABLE purge_ref (tenant_id TEXT NOT NULL, id TEXT NOT NULL, probe_id TEXT NOT NULL REFERENCES purge_probe (id))")
+		migrated(t)
 		exec(t, "INSERT INTO purge_probe (tenant_id, id) VALUES (?, 'p1'), (?, 'i1')", piedmont, illinois)
 		exec(t, "INSERT INTO purge_ref (tenant_id, id, probe_id) VALUES (?, 'r1', 'p1'), (?, 'r2', 'i1')", piedmont, illinois)
 		due(t, piedmont)
@@ -780,6 +796,7 @@ func TestPurge(t *testing.T) {
 		// A row that cannot be deleted (held by a table without tenant_id): the purge fails
 		// and the whole tenant stays.
 		exec(t, "CREATE TABLE purge_guard (probe_id TEXT NOT NULL REFERENCES purge_probe (id))")
+		migrated(t)
 		exec(t, "INSERT INTO purge_guard (probe_id) VALUES ('i1')")
 		due(t, illinois)
 		held := tenantRowCounts(t, env)
