@@ -84,7 +84,9 @@ func (s *Service) CreateUser(ctx context.Context, email, name, password string, 
 	return u, s.audit.Record(ctx, "user.create", "user", u.ID, email)
 }
 
-// SetPassword replaces a person's password and ends all their sessions.
+// SetPassword replaces a person's password, ends all their sessions and ends every reset link
+// of theirs still outstanding: a link mailed before the change must not change the password
+// again. Every way a password changes goes through here.
 func (s *Service) SetPassword(ctx context.Context, userID, password string) error {
 	hash, err := HashPassword(password)
 	if err != nil {
@@ -92,8 +94,13 @@ func (s *Service) SetPassword(ctx context.Context, userID, password string) erro
 	}
 	return database.InTx(ctx, s.db, func(ctx context.Context) error {
 		db := database.Conn(ctx, s.db)
-		if _, err := db.NewUpdate().Model((*User)(nil)).Set("password_hash = ?", hash).Set("updated_at = ?", database.Now()).
+		now := database.Now()
+		if _, err := db.NewUpdate().Model((*User)(nil)).Set("password_hash = ?", hash).Set("updated_at = ?", now).
 			Where("id = ?", userID).Exec(ctx); err != nil {
+			return err
+		}
+		if _, err := db.NewUpdate().Model((*PasswordReset)(nil)).Set("used_at = ?", now).
+			Where("user_id = ? AND used_at IS NULL", userID).Exec(ctx); err != nil {
 			return err
 		}
 		return s.EndSessions(ctx, userID)
@@ -293,13 +300,16 @@ func (s *Service) newResetLink(ctx context.Context, userID string, life time.Dur
 	return s.baseURL + "/password/reset/" + token, nil
 }
 
+// LinkEndedMessage is what a reset link that no longer works says.
+const LinkEndedMessage = "This password link no longer works: it has expired, it was already used, or the password " +
+	"was changed after it was sent (a change ends every earlier link). Ask for a new one on the “Forgot your password?” page if you still need it."
+
 // ResetFor returns the unused, unexpired reset of token and its person, or ENOTFOUND.
 func (s *Service) ResetFor(ctx context.Context, token string) (*PasswordReset, *User, error) {
 	r := new(PasswordReset)
 	err := database.Conn(ctx, s.db).NewSelect().Model(r).Where("pr.id = ?", HashToken(token)).Scan(ctx)
 	if errors.Is(err, sql.ErrNoRows) || (err == nil && (r.UsedAt != nil || database.Now().After(r.ExpiresAt))) {
-		return nil, nil, &apperr.Error{Code: apperr.ENOTFOUND,
-			Message: "This password link has expired or has already been used. Ask for a new one."}
+		return nil, nil, &apperr.Error{Code: apperr.ENOTFOUND, Message: LinkEndedMessage}
 	}
 	if err != nil {
 		return nil, nil, err
@@ -327,7 +337,7 @@ func (s *Service) ResetPassword(ctx context.Context, token, password, confirm st
 			return err
 		}
 		if n, _ := res.RowsAffected(); n != 1 {
-			return apperr.Errorf(apperr.ENOTFOUND, "This password link has already been used. Ask for a new one.")
+			return &apperr.Error{Code: apperr.ENOTFOUND, Message: LinkEndedMessage}
 		}
 		if err := s.SetPassword(ctx, u.ID, password); err != nil {
 			return err

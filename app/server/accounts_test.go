@@ -263,7 +263,7 @@ func TestPasswordReset(t *testing.T) {
 		old.get("/t/ohio/").mustStatus(t, http.StatusSeeOther)
 	})
 	t.Run("ErrSingleUse", func(t *testing.T) {
-		env.client(t).get(link).mustStatus(t, http.StatusNotFound).mustContain(t, "expired or has already been used")
+		env.client(t).get(link).mustStatus(t, http.StatusNotFound).mustContain(t, "no longer works", "already used")
 		env.client(t).post(link, url.Values{"password": {"another long password"}, "confirm": {"another long password"}}).
 			mustStatus(t, http.StatusNotFound)
 	})
@@ -282,4 +282,46 @@ func TestPasswordReset(t *testing.T) {
 			t.Fatalf("got %d user.password_reset events (%v), want 1", n, err)
 		}
 	})
+}
+
+// A password change ends every reset link sent before it: the older, unused link of two no
+// longer changes the password once the newer one has.
+func TestPasswordChangeEndsOlderResetLinks(t *testing.T) {
+	env := newTestEnv(t)
+	const who = "supervisor@ohio.example"
+	link := func() string {
+		t.Helper()
+		env.client(t).post("/password/forgot", url.Values{"email": {who}}).mustStatus(t, http.StatusOK)
+		m := resetLink.FindStringSubmatch(env.lastEmailTo(who).Body)
+		if m == nil {
+			t.Fatal("the reset email has no link")
+		}
+		return m[1]
+	}
+	older, newer := link(), link()
+	if older == newer {
+		t.Fatal("two requests gave the same link")
+	}
+	c := env.client(t)
+	c.get(newer).mustStatus(t, http.StatusOK)
+	c.post(newer, url.Values{"password": {"the newest password"}, "confirm": {"the newest password"}}).mustStatus(t, http.StatusSeeOther)
+
+	// The older link: the page says it no longer works and why, and posting to it changes nothing.
+	env.client(t).get(older).mustStatus(t, http.StatusNotFound).
+		mustContain(t, "This password link no longer works", "the password was changed after it was sent", "Ask for a new one")
+	env.client(t).post(older, url.Values{"password": {"an attacker password"}, "confirm": {"an attacker password"}}).
+		mustStatus(t, http.StatusNotFound).mustContain(t, "no longer works")
+	env.client(t).post("/signin", url.Values{"email": {who}, "password": {"an attacker password"}}).mustStatus(t, http.StatusUnprocessableEntity)
+	env.client(t).post("/signin", url.Values{"email": {who}, "password": {"the newest password"}}).mustStatus(t, http.StatusSeeOther)
+
+	// The same holds when the password changes some other way (SetPassword is every way).
+	third := link()
+	u, err := env.app.Accounts.UserByEmail(context.Background(), who)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := env.app.Accounts.SetPassword(context.Background(), u.ID, "set another way entirely"); err != nil {
+		t.Fatal(err)
+	}
+	env.client(t).get(third).mustStatus(t, http.StatusNotFound).mustContain(t, "no longer works")
 }
