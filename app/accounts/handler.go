@@ -2,7 +2,7 @@ package accounts
 
 import (
 	"context"
-	"strings"
+	"net/url"
 	"time"
 
 	"github.com/gofiber/fiber/v2"
@@ -65,12 +65,11 @@ func (h *Handler) clearCookie(c *fiber.Ctx) {
 		SameSite: "Lax", Expires: time.Unix(0, 0)})
 }
 
-// safeNext keeps a post-sign-in destination on this site.
+// safeNext keeps a post-sign-in destination on this site (web.LocalPath); anything else goes
+// to the home page.
 func safeNext(next string) string {
-	if !strings.HasPrefix(next, "/") || strings.HasPrefix(next, "//") || strings.HasPrefix(next, "/\\") {
-		return "/"
-	}
-	return next
+	p, _ := web.LocalPath(next)
+	return p
 }
 
 // SignInPage shows the sign-in form.
@@ -161,7 +160,7 @@ func (h *Handler) Reset(c *fiber.Ctx) error {
 	}
 	h.clearCookie(c)
 	web.Flash(c, "Your password is changed. Sign in with it now.")
-	return web.Redirect(c, "/signin?email="+u.Email)
+	return web.Redirect(c, "/signin?email="+url.QueryEscape(u.Email))
 }
 
 // StartSession puts a new session's token in the cookie, ending the browser's previous one.

@@ -325,3 +325,41 @@ func TestPasswordChangeEndsOlderResetLinks(t *testing.T) {
 	}
 	env.client(t).get(third).mustStatus(t, http.StatusNotFound).mustContain(t, "no longer works")
 }
+
+// Sign-in's next= goes only to a path on this site: every hostile value lands on the home
+// page, after a password and for a person already signed in.
+func TestSignInNextStaysOnSite(t *testing.T) {
+	env := newTestEnv(t)
+	hostile := []string{
+		"/\t/evil.example", "/%09/evil.example", "/\\evil.example", "//evil.example", "///evil.example",
+		"https://evil.example/", "javascript:alert(1)", "/\r\n/evil.example", "/%2F%2Fevil.example",
+		"/%5Cevil.example", "/%2509/evil.example", "\t//evil.example", "evil.example",
+	}
+	signedIn := env.client(t)
+	signedIn.signIn("admin@ohio.example")
+	for _, next := range hostile {
+		c := env.client(t)
+		c.refreshCSRF()
+		r := c.post("/signin", url.Values{"email": {"admin@ohio.example"}, "password": {demo.Password}, "next": {next}}).
+			mustStatus(t, http.StatusSeeOther)
+		if got := r.header.Get("Location"); got != "/" {
+			t.Errorf("sign-in with next=%q redirected to %q, want /", next, got)
+		}
+		c.refreshCSRF()
+		r = c.post("/signin", url.Values{"email": {"admin@ohio.example"}, "password": {demo.Password}, "next": {next}},
+			"HX-Request", "true")
+		if got := r.header.Get("HX-Redirect"); got != "/" {
+			t.Errorf("htmx sign-in with next=%q: HX-Redirect %q, want /", next, got)
+		}
+		r = signedIn.get("/signin?next=" + url.QueryEscape(next)).mustStatus(t, http.StatusSeeOther)
+		if got := r.header.Get("Location"); got != "/" {
+			t.Errorf("signed in, /signin?next=%q redirected to %q, want /", next, got)
+		}
+	}
+	// A path on this site is kept.
+	r := env.client(t).post("/signin", url.Values{"email": {"admin@ohio.example"}, "password": {demo.Password},
+		"next": {"/t/ohio/people?role=consultant"}}).mustStatus(t, http.StatusSeeOther)
+	if got := r.header.Get("Location"); got != "/t/ohio/people?role=consultant" {
+		t.Fatalf("got redirect %q, want /t/ohio/people?role=consultant", got)
+	}
+}
