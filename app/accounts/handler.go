@@ -3,7 +3,6 @@ package accounts
 import (
 	"context"
 	"net/url"
-	"time"
 
 	"github.com/gofiber/fiber/v2"
 
@@ -12,18 +11,17 @@ import (
 	"github.com/holdspace/holdspace/app/web"
 )
 
-// SessionCookie holds the session token.
+// SessionCookie holds the session token (named "__Host-hs_session" over https: web.SetCookie).
 const SessionCookie = "hs_session"
 
 // Handler serves the sign-in, sign-out and password pages.
 type Handler struct {
-	svc    *Service
-	secure bool
+	svc *Service
 }
 
-// NewHandler returns the handlers; secure sets the Secure flag on the session cookie.
-func NewHandler(svc *Service, secureCookies bool) *Handler {
-	return &Handler{svc: svc, secure: secureCookies}
+// NewHandler returns the handlers.
+func NewHandler(svc *Service) *Handler {
+	return &Handler{svc: svc}
 }
 
 // Middleware loads the session of the cookie, if any, and records the person on the request:
@@ -32,7 +30,7 @@ func NewHandler(svc *Service, secureCookies bool) *Handler {
 func (h *Handler) Middleware(countTenants func(ctx context.Context, userID string) (int, error)) fiber.Handler {
 	return func(c *fiber.Ctx) error {
 		ctx := audit.WithActor(c.UserContext(), audit.Actor{IP: c.IP()})
-		if token := c.Cookies(SessionCookie); token != "" {
+		if token := web.ReadCookie(c, SessionCookie); token != "" {
 			sess, u, err := h.svc.SessionFor(ctx, token)
 			switch apperr.Code(err) {
 			case "":
@@ -56,13 +54,11 @@ func (h *Handler) Middleware(countTenants func(ctx context.Context, userID strin
 }
 
 func (h *Handler) setCookie(c *fiber.Ctx, token string) {
-	c.Cookie(&fiber.Cookie{Name: SessionCookie, Value: token, Path: "/", HTTPOnly: true, Secure: h.secure,
-		SameSite: "Lax", MaxAge: int(AbsoluteTimeout.Seconds())})
+	web.SetCookie(c, &fiber.Cookie{Name: SessionCookie, Value: token, MaxAge: int(AbsoluteTimeout.Seconds())})
 }
 
 func (h *Handler) clearCookie(c *fiber.Ctx) {
-	c.Cookie(&fiber.Cookie{Name: SessionCookie, Value: "", Path: "/", HTTPOnly: true, Secure: h.secure,
-		SameSite: "Lax", Expires: time.Unix(0, 0)})
+	web.ClearCookie(c, SessionCookie)
 }
 
 // safeNext keeps a post-sign-in destination on this site (web.LocalPath); anything else goes
@@ -104,7 +100,7 @@ func (h *Handler) SignIn(c *fiber.Ctx) error {
 
 // SignOut ends the session.
 func (h *Handler) SignOut(c *fiber.Ctx) error {
-	if token := c.Cookies(SessionCookie); token != "" {
+	if token := web.ReadCookie(c, SessionCookie); token != "" {
 		if err := h.svc.SignOut(c.UserContext(), token); err != nil {
 			return err
 		}
@@ -165,7 +161,7 @@ func (h *Handler) Reset(c *fiber.Ctx) error {
 
 // StartSession puts a new session's token in the cookie, ending the browser's previous one.
 func (h *Handler) StartSession(c *fiber.Ctx, token string) {
-	if old := c.Cookies(SessionCookie); old != "" && old != token {
+	if old := web.ReadCookie(c, SessionCookie); old != "" && old != token {
 		_ = h.svc.SignOut(c.UserContext(), old)
 	}
 	h.setCookie(c, token)

@@ -40,12 +40,13 @@ func (a *App) Web() (*fiber.App, error) {
 		BodyLimit:     16 << 20,
 		StrictRouting: false,
 	})
+	app.Use(web.CookieMode(a.Cfg.SecureCookies()))
 	app.Use(recover.New(recover.Config{EnableStackTrace: true}))
 	app.Use(requestid.New())
 	app.Use(a.observe())
 	app.Use(web.SecurityHeaders())
 	session := a.accountsH.Middleware(a.Tenants.Store().CountTenantsOf)
-	csrf := web.CSRF(a.Cfg.SecretKey, a.Cfg.SecureCookies())
+	csrf := web.CSRF(a.Cfg.SecretKey)
 	app.Use(func(c *fiber.Ctx) error {
 		// Static files and probes need neither a session nor a CSRF token.
 		if p := c.Path(); strings.HasPrefix(p, "/static/") || p == "/healthz" || p == "/readyz" || p == "/metrics" {
