@@ -45,6 +45,7 @@ func (a *App) Web() (*fiber.App, error) {
 	app.Use(requestid.New())
 	app.Use(a.observe())
 	app.Use(web.SecurityHeaders())
+	app.Use(web.NoStoreSignedIn())
 	session := a.accountsH.Middleware(a.Tenants.Store().CountTenantsOf)
 	csrf := web.CSRF(a.Cfg.SecretKey)
 	app.Use(func(c *fiber.Ctx) error {
