@@ -241,7 +241,7 @@ func (s *Service) SignOut(ctx context.Context, token string) error {
 	})
 }
 
-// EndSessions ends every session of a person (password changed, account deactivated).
+// EndSessions ends every session of a person (password changed).
 func (s *Service) EndSessions(ctx context.Context, userID string) error {
 	_, err := database.Conn(ctx, s.db).NewDelete().Model((*Session)(nil)).Where("user_id = ?", userID).Exec(ctx)
 	return err
