@@ -3,6 +3,7 @@ package accounts
 import (
 	"context"
 	"net/url"
+	"strings"
 
 	"github.com/gofiber/fiber/v2"
 
@@ -29,7 +30,10 @@ func NewHandler(svc *Service) *Handler {
 // person belongs to (for the tenant switcher).
 func (h *Handler) Middleware(countTenants func(ctx context.Context, userID string) (int, error)) fiber.Handler {
 	return func(c *fiber.Ctx) error {
-		ctx := audit.WithActor(c.UserContext(), audit.Actor{IP: c.IP()})
+		// Behind a trusted proxy c.IP() points into the request's header buffer: the actor
+		// keeps a copy.
+		ip := strings.Clone(c.IP())
+		ctx := audit.WithActor(c.UserContext(), audit.Actor{IP: ip})
 		if token := web.ReadCookie(c, SessionCookie); token != "" {
 			sess, u, err := h.svc.SessionFor(ctx, token)
 			switch apperr.Code(err) {
@@ -41,7 +45,7 @@ func (h *Handler) Middleware(countTenants func(ctx context.Context, userID strin
 				web.SetIdentity(c, &web.Identity{UserID: u.ID, Email: u.Email, Name: u.Name,
 					IsPlatformAdmin: u.IsPlatformAdmin, SessionID: sess.ID, Memberships: n})
 				web.SetCSRFBinding(c, token)
-				ctx = audit.WithActor(ctx, audit.Actor{ID: u.ID, Email: u.Email, IP: c.IP()})
+				ctx = audit.WithActor(ctx, audit.Actor{ID: u.ID, Email: u.Email, IP: ip})
 			case apperr.EUNAUTHORIZED:
 				h.clearCookie(c)
 			default:

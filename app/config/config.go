@@ -7,6 +7,7 @@ import (
 	"encoding/hex"
 	"errors"
 	"fmt"
+	"net/netip"
 	"net/url"
 	"os"
 	"path/filepath"
@@ -36,6 +37,11 @@ type Config struct {
 	// commas only open, while rotating). Empty when unset outside the embedded default:
 	// serve and worker refuse to start then (RequireNotesKey).
 	NotesKeys [][]byte
+	// TrustedProxies are the addresses (IPs or CIDR ranges) of the reverse proxies in front of
+	// the web server (TRUSTED_PROXIES, comma-separated; empty by default). Only a request that
+	// comes from one of them has its X-Forwarded-For believed as the person's address; every
+	// other request's address is the connection's. Sign-in limits and the audit log use it.
+	TrustedProxies []string
 	// Warnings are problems worth telling at start that do not stop it (a key file whose
 	// permissions were tightened, a data folder others may open).
 	Warnings []string
@@ -77,6 +83,9 @@ func Load(getenv func(string) string, embedded bool) (*Config, error) {
 	c.LogFormat = orDefault(getenv("LOG_FORMAT"), "json")
 	c.LogLevel = orDefault(getenv("LOG_LEVEL"), "info")
 	secret := getenv("SECRET_KEY")
+	if c.TrustedProxies, err = trustedProxies(getenv("TRUSTED_PROXIES")); err != nil {
+		return nil, err
+	}
 	if v := getenv("NOTES_KEY"); v != "" {
 		if c.NotesKeys, err = sealed.ParseKeys(v); err != nil {
 			return nil, &Error{"NOTES_KEY", "is malformed: " + err.Error()}
@@ -161,6 +170,26 @@ func Load(getenv func(string) string, embedded bool) (*Config, error) {
 		return nil, &Error{"LOG_LEVEL", "must be debug, info, warn or error"}
 	}
 	return c, nil
+}
+
+// trustedProxies reads TRUSTED_PROXIES: IPs and CIDR ranges, separated by commas.
+func trustedProxies(v string) ([]string, error) {
+	var out []string
+	for _, p := range strings.Split(v, ",") {
+		p = strings.TrimSpace(p)
+		if p == "" {
+			continue
+		}
+		// Written the way the web server compares them (fiber matches addresses as text).
+		if pr, err := netip.ParsePrefix(p); err == nil {
+			out = append(out, pr.Masked().String())
+		} else if a, err := netip.ParseAddr(p); err == nil && a.Zone() == "" {
+			out = append(out, a.Unmap().String())
+		} else {
+			return nil, &Error{"TRUSTED_PROXIES", fmt.Sprintf("must list IP addresses or CIDR ranges separated by commas; %q is neither", p)}
+		}
+	}
+	return out, nil
 }
 
 func orDefault(v, def string) string {
