@@ -235,7 +235,7 @@ func (s *Service) lockedOut(ctx context.Context, u *User, l Limit, ip string) er
 			"If it was you, wait %d minutes, or reset your password at the same address.\n",
 			u.Name, u.Email, l.Max, ip, mins, forgot, mins)
 	}
-	ctx = audit.WithActor(ctx, audit.Actor{ID: u.ID, Email: u.Email, IP: ip})
+	// The actor is whoever sent the wrong passwords (the request's address), not the owner.
 	if err := s.audit.Record(ctx, "user.signin_locked", "user", u.ID, detail); err != nil {
 		return err
 	}

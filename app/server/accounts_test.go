@@ -248,7 +248,11 @@ func TestSignInRateLimit(t *testing.T) {
 		if n := env.countEmails(who, notice); n != 1 {
 			t.Fatalf("after more attempts the owner got %d emails, want still 1", n)
 		}
-		if n := env.count("audit_events", "action = ? AND actor_email = ?", "user.signin_locked", who); n != 1 {
+		prog, err := env.app.Accounts.UserByEmail(context.Background(), who)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if n := env.count("audit_events", "action = ? AND record_id = ? AND ip = ? AND actor_id = ''", "user.signin_locked", prog.ID, attacker); n != 1 {
 			t.Fatalf("got %d user.signin_locked events, want 1", n)
 		}
 		// No email for an address that has no account.
