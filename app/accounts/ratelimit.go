@@ -2,6 +2,7 @@ package accounts
 
 import (
 	"context"
+	"net/netip"
 	"time"
 
 	"github.com/redis/go-redis/v9"
@@ -46,13 +47,29 @@ const (
 )
 
 func pairLimit(email, ip string) Limit {
-	return Limit{Key: "rl:signin:pair:" + email + "|" + ip, Max: MaxFailuresPerAddress, Window: LockWindow}
+	return Limit{Key: "rl:signin:pair:" + email + "|" + addressKey(ip), Max: MaxFailuresPerAddress, Window: LockWindow}
 }
 func accountLimit(email string) Limit {
 	return Limit{Key: "rl:signin:account:" + email, Max: MaxFailuresPerAccount, Window: LockWindow}
 }
 func ipLimit(ip string) Limit {
-	return Limit{Key: "rl:signin:ip:" + ip, Max: MaxFailuresFromAddress, Window: LockWindow}
+	return Limit{Key: "rl:signin:ip:" + addressKey(ip), Max: MaxFailuresFromAddress, Window: LockWindow}
+}
+
+// addressKey is what the limits count an address as: an IPv4 address itself, an IPv6 address
+// by its /64 (one household or machine is handed a whole /64, so counting single IPv6
+// addresses would give a guesser billions of fresh ones).
+func addressKey(ip string) string {
+	a, err := netip.ParseAddr(ip)
+	if err != nil {
+		return ip
+	}
+	a = a.Unmap()
+	if a.Is4() {
+		return a.String()
+	}
+	p, _ := a.WithZone("").Prefix(64)
+	return p.String()
 }
 func resetIPLimit(ip string) Limit {
 	return Limit{Key: "rl:reset:ip:" + ip, Max: 10, Window: time.Hour}
