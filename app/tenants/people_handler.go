@@ -201,7 +201,7 @@ func (h *Handler) UpdatePerson(c *fiber.Ctx) error {
 	return web.Redirect(c, "/t/"+web.ScopeOf(c).TenantSlug+"/people/"+m.ID)
 }
 
-// DeactivatePerson deactivates a person: their sessions end at once, their records stay.
+// DeactivatePerson deactivates a person in this tenant: they lose it at once, their records stay.
 func (h *Handler) DeactivatePerson(c *fiber.Ctx) error {
 	ctx := c.UserContext()
 	m, err := h.svc.DeactivateMember(ctx, c.Params("memberID"))
@@ -214,7 +214,7 @@ func (h *Handler) DeactivatePerson(c *fiber.Ctx) error {
 	} else if err != nil {
 		return err
 	}
-	web.Flash(c, displayName(m)+" is deactivated and signed out. Their records stay.")
+	web.Flash(c, displayName(m)+" is deactivated and can no longer open "+web.TenantOf(c).Name+". Their records stay.")
 	return web.Redirect(c, "/t/"+web.ScopeOf(c).TenantSlug+"/people/"+m.ID)
 }
 

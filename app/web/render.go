@@ -148,13 +148,12 @@ func LayoutOf(c *fiber.Ctx) *Layout {
 		Nav:      NavOf(c),
 		Path:     c.Path(),
 	}
-	if f := c.Cookies(flashCookie); f != "" {
+	if f := ReadCookie(c, flashCookie); f != "" {
 		if msg, err := url.QueryUnescape(f); err == nil {
 			l.Flash = msg
 		}
 		// Expire it on the path it was set on, or the browser keeps showing it.
-		c.Cookie(&fiber.Cookie{Name: flashCookie, Value: "", Path: "/", HTTPOnly: true, SameSite: "Lax",
-			Expires: time.Unix(0, 0)})
+		ClearCookie(c, flashCookie)
 	}
 	for i := range l.Nav {
 		l.Nav[i].Current = l.Nav[i].Href == l.Path || (strings.Count(l.Nav[i].Href, "/") > 3 && strings.HasPrefix(l.Path, l.Nav[i].Href))
@@ -167,7 +166,7 @@ const flashCookie = "hs_flash"
 
 // Flash leaves a one-line message for the next page the person sees.
 func Flash(c *fiber.Ctx, msg string) {
-	c.Cookie(&fiber.Cookie{Name: flashCookie, Value: url.QueryEscape(msg), Path: "/", HTTPOnly: true, SameSite: "Lax", MaxAge: 60})
+	SetCookie(c, &fiber.Cookie{Name: flashCookie, Value: url.QueryEscape(msg), MaxAge: 60})
 }
 
 // Render answers with page inside the layout, or, for a non-boosted htmx request, with just
