@@ -168,6 +168,9 @@ func (h *Handler) AddKind(c *fiber.Ctx) error {
 	f := web.NewForm(c)
 	id := c.Params("requirementID")
 	if st := f.Refused(); st != 0 {
+		if _, err := h.svc.Store().Requirement(c.UserContext(), id); err != nil {
+			return err // another tenant's requirement is not found, whatever was typed
+		}
 		return h.requirementsPage(c, st, nil, id, f)
 	}
 	k, err := h.svc.AddKind(c.UserContext(), id, KindInput{Name: f.Get("kind_name"), Issuer: f.Get("issuer"), ValidMonths: f.Get("valid_months")})
