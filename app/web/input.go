@@ -4,6 +4,10 @@ import (
 	"fmt"
 	"strings"
 	"unicode/utf8"
+
+	"github.com/gofiber/fiber/v2"
+
+	"github.com/holdspace/holdspace/app/apperr"
 )
 
 // What a form may hold, declared in one place. Every value posted to Holdspace goes through
@@ -154,4 +158,30 @@ func thousands(n int) string {
 		s = s[:i] + "," + s[i:]
 	}
 	return s
+}
+
+// CheckQuery is the middleware that refuses a request whose query string holds a value that
+// cannot be kept (a NUL or other control character, bytes that are not UTF-8): the filters of
+// a list page read it as they please (c.Query), so the check sits below them, before any
+// handler runs. The page says which parameter, as a refusal (422) of what was entered.
+func CheckQuery() fiber.Handler {
+	return func(c *fiber.Ctx) error {
+		var problem string
+		c.Request().URI().QueryArgs().VisitAll(func(k, v []byte) {
+			if problem != "" {
+				return
+			}
+			if p := checkName(string(k)); p != "" {
+				problem = "The address holds a parameter that Holdspace does not know."
+				return
+			}
+			if !utf8.Valid(v) || strings.ContainsFunc(string(v), badRune) {
+				problem = FieldLabel(string(k)) + " contains a character that cannot be stored: remove it and try again."
+			}
+		})
+		if problem != "" {
+			return apperr.Errorf(apperr.EINVALID, "%s", problem)
+		}
+		return c.Next()
+	}
 }

@@ -3,7 +3,10 @@ package web
 import (
 	"bytes"
 	"encoding/json"
+	"html"
+	"io"
 	"io/fs"
+	"log/slog"
 	"mime/multipart"
 	"net/http/httptest"
 	"net/url"
@@ -13,6 +16,7 @@ import (
 	"strconv"
 	"strings"
 	"testing"
+	"testing/fstest"
 	"unicode/utf8"
 
 	"github.com/gofiber/fiber/v2"
@@ -230,4 +234,35 @@ func sameValues(a, b url.Values) bool {
 		}
 	}
 	return true
+}
+
+func TestCheckQuery(t *testing.T) {
+	views := fstest.MapFS{
+		"layouts/main.html":  {Data: []byte(`<html>{{embed}}</html>`)},
+		"errors/error.html":  {Data: []byte(`{{template "errors/_error" .}}`)},
+		"errors/_error.html": {Data: []byte(`<p class="error">{{.D.Heading}}: {{.D.Message}}</p>`)},
+	}
+	app := fiber.New(fiber.Config{Views: NewEngine(views), ErrorHandler: ErrorHandler(slog.New(slog.NewTextHandler(io.Discard, nil)))})
+	app.Use(CheckQuery())
+	app.Get("/list", func(c *fiber.Ctx) error { return c.SendString("list of " + c.Query("q")) })
+	for query, want := range map[string]string{
+		"q=Cook":       "list of Cook",
+		"q=Jos%C3%A9":  "list of José",
+		"q=a%00b":      "Please check what you entered: Search contains a character that cannot be stored",
+		"county=%FF":   "Please check what you entered: County contains a character that cannot be stored",
+		"status=x%01y": "Please check what you entered: Status contains a character that cannot be stored",
+		"%00=1":        "Please check what you entered: The address holds a parameter",
+	} {
+		res, err := app.Test(httptest.NewRequest("GET", "/list?"+query, nil), -1)
+		if err != nil {
+			t.Fatal(err)
+		}
+		b, _ := io.ReadAll(res.Body)
+		if !strings.Contains(html.UnescapeString(string(b)), want) {
+			t.Errorf("?%s: %d %q, want %q", query, res.StatusCode, b, want)
+		}
+		if strings.HasPrefix(want, "Please") && res.StatusCode != fiber.StatusUnprocessableEntity {
+			t.Errorf("?%s: status %d, want 422", query, res.StatusCode)
+		}
+	}
 }
