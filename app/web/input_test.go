@@ -20,6 +20,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/gofiber/fiber/v2"
+	"github.com/valyala/fasthttp"
 )
 
 func TestCheckValue(t *testing.T) {
@@ -184,9 +185,9 @@ func FuzzNewForm(f *testing.F) {
 	} {
 		f.Add([]byte(seed))
 	}
-	app := formApp()
+	app := fiber.New()
 	f.Fuzz(func(t *testing.T, body []byte) {
-		a := postForm(t, app, fiber.MIMEApplicationForm, body)
+		a := readForm(app, fiber.MIMEApplicationForm, body)
 		for k, vs := range a.Values {
 			for _, v := range vs {
 				if !utf8.ValidString(v) || strings.ContainsFunc(v, badRune) {
@@ -210,12 +211,25 @@ func FuzzNewForm(f *testing.F) {
 		}
 		if a.Refused == 0 {
 			// Round trip: what was accepted, posted again, reads the same.
-			again := postForm(t, app, fiber.MIMEApplicationForm, []byte(a.Values.Encode()))
+			again := readForm(app, fiber.MIMEApplicationForm, []byte(a.Values.Encode()))
 			if again.Refused != 0 || !sameValues(again.Values, a.Values) {
 				t.Fatalf("posted again: %v (refused %d), first %v", again.Values, again.Refused, a.Values)
 			}
 		}
 	})
+}
+
+// readForm is what NewForm reads from a request with that body, without a round trip through
+// the server (the fuzzer runs it many thousand times a second).
+func readForm(app *fiber.App, contentType string, body []byte) formAnswer {
+	fctx := &fasthttp.RequestCtx{}
+	fctx.Request.Header.SetMethod(fiber.MethodPost)
+	fctx.Request.Header.SetContentType(contentType)
+	fctx.Request.SetBody(body)
+	c := app.AcquireCtx(fctx)
+	defer app.ReleaseCtx(c)
+	f := NewForm(c)
+	return formAnswer{Values: f.Values, Errors: f.Errors, Refused: f.Refused()}
 }
 
 func sameValues(a, b url.Values) bool {
