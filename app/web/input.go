@@ -143,7 +143,7 @@ func CheckValue(field, value string) (clean, problem string) {
 	return clean, ""
 }
 
-// CheckName checks a field's name itself (a form never sends a name it did not render, but a
+// checkName checks a field's name itself (a form never sends a name it did not render, but a
 // hostile post may): a name that is not plain, or longer than 100 bytes, is refused.
 func checkName(name string) string {
 	if !utf8.ValidString(name) || strings.ContainsFunc(name, badRune) || len(name) > 100 {
