@@ -84,7 +84,11 @@ func (h *Handler) SignInPage(c *fiber.Ctx) error {
 // SignIn checks the credentials and starts a new session.
 func (h *Handler) SignIn(c *fiber.Ctx) error {
 	f := web.NewForm(c)
-	token, _, err := h.svc.SignIn(c.UserContext(), f.Get("email"), c.FormValue("password"), c.IP(), c.Get("User-Agent"))
+	var token string
+	err := f.Err() // a value that cannot be kept is refused before the attempt counts
+	if err == nil {
+		token, _, err = h.svc.SignIn(c.UserContext(), f.Get("email"), f.Get("password"), c.IP(), c.Get("User-Agent"))
+	}
 	if err != nil {
 		code := apperr.Code(err)
 		if code != apperr.EINVALID && code != apperr.ETOOMANY {
@@ -122,7 +126,10 @@ func (h *Handler) ForgotPage(c *fiber.Ctx) error {
 // Forgot sends a reset link (if the account exists) and says to check email.
 func (h *Handler) Forgot(c *fiber.Ctx) error {
 	f := web.NewForm(c)
-	err := h.svc.RequestReset(c.UserContext(), f.Get("email"), c.IP())
+	err := f.Err()
+	if err == nil {
+		err = h.svc.RequestReset(c.UserContext(), f.Get("email"), c.IP())
+	}
 	if code := apperr.Code(err); code == apperr.EINVALID || code == apperr.ETOOMANY {
 		f.Errors = apperr.FieldsOf(err)
 		if f.Errors == nil {
@@ -146,7 +153,12 @@ func (h *Handler) ResetPage(c *fiber.Ctx) error {
 
 // Reset sets the new password and sends the person to sign in.
 func (h *Handler) Reset(c *fiber.Ctx) error {
-	u, err := h.svc.ResetPassword(c.UserContext(), c.Params("token"), c.FormValue("password"), c.FormValue("confirm"))
+	f := web.NewForm(c)
+	var u *User
+	err := f.Err()
+	if err == nil {
+		u, err = h.svc.ResetPassword(c.UserContext(), c.Params("token"), f.Get("password"), f.Get("confirm"))
+	}
 	if apperr.Code(err) == apperr.EINVALID {
 		_, u, lookupErr := h.svc.ResetFor(c.UserContext(), c.Params("token"))
 		if lookupErr != nil {

@@ -55,6 +55,7 @@ func (a *App) Web() (*fiber.App, error) {
 	app.Use(a.observe())
 	app.Use(web.SecurityHeaders())
 	app.Use(web.NoStoreSignedIn())
+	app.Use(web.CheckQuery()) // a query value that cannot be kept is refused before any handler reads it
 	session := a.accountsH.Middleware(a.Tenants.Store().CountTenantsOf)
 	csrf := web.CSRF(a.Cfg.SecretKey)
 	app.Use(func(c *fiber.Ctx) error {

@@ -78,8 +78,12 @@ func (h *Handler) PeoplePage(c *fiber.Ctx) error {
 // Invite sends an invitation; a bad form comes back with what was typed and the messages.
 func (h *Handler) Invite(c *fiber.Ctx) error {
 	f := web.NewForm(c)
-	inv, err := h.svc.Invite(c.UserContext(), InviteInput{Email: f.Get("email"), Name: f.Get("name"),
-		Role: f.Get("role"), OrganisationID: f.Get("organisation_id")})
+	var inv *Invitation
+	err := f.Err()
+	if err == nil {
+		inv, err = h.svc.Invite(c.UserContext(), InviteInput{Email: f.Get("email"), Name: f.Get("name"),
+			Role: f.Get("role"), OrganisationID: f.Get("organisation_id")})
+	}
 	if code := apperr.Code(err); code == apperr.EINVALID || code == apperr.ECONFLICT {
 		d, derr := h.peopleData(c, PeopleFilter{})
 		if derr != nil {
@@ -182,7 +186,11 @@ func (h *Handler) PersonPage(c *fiber.Ctx) error {
 func (h *Handler) UpdatePerson(c *fiber.Ctx) error {
 	ctx := c.UserContext()
 	f := web.NewForm(c)
-	m, err := h.svc.ChangeRole(ctx, c.Params("memberID"), ChangeRoleInput{Role: f.Get("role"), OrganisationID: f.Get("organisation_id")})
+	var m *Member
+	err := f.Err()
+	if err == nil {
+		m, err = h.svc.ChangeRole(ctx, c.Params("memberID"), ChangeRoleInput{Role: f.Get("role"), OrganisationID: f.Get("organisation_id")})
+	}
 	if code := apperr.Code(err); code == apperr.EINVALID || code == apperr.ECONFLICT {
 		current, lerr := h.store.MemberByID(ctx, c.Params("memberID"))
 		if lerr != nil {
