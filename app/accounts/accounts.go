@@ -84,7 +84,9 @@ func (s *Service) CreateUser(ctx context.Context, email, name, password string, 
 	return u, s.audit.Record(ctx, "user.create", "user", u.ID, email)
 }
 
-// SetPassword replaces a person's password and ends all their sessions.
+// SetPassword replaces a person's password, ends all their sessions and ends every reset link
+// of theirs still outstanding: a link mailed before the change must not change the password
+// again. Every way a password changes goes through here.
 func (s *Service) SetPassword(ctx context.Context, userID, password string) error {
 	hash, err := HashPassword(password)
 	if err != nil {
@@ -92,11 +94,24 @@ func (s *Service) SetPassword(ctx context.Context, userID, password string) erro
 	}
 	return database.InTx(ctx, s.db, func(ctx context.Context) error {
 		db := database.Conn(ctx, s.db)
-		if _, err := db.NewUpdate().Model((*User)(nil)).Set("password_hash = ?", hash).Set("updated_at = ?", database.Now()).
+		now := database.Now()
+		if _, err := db.NewUpdate().Model((*User)(nil)).Set("password_hash = ?", hash).Set("updated_at = ?", now).
 			Where("id = ?", userID).Exec(ctx); err != nil {
 			return err
 		}
-		return s.EndSessions(ctx, userID)
+		if _, err := db.NewUpdate().Model((*PasswordReset)(nil)).Set("used_at = ?", now).
+			Where("user_id = ? AND used_at IS NULL", userID).Exec(ctx); err != nil {
+			return err
+		}
+		if err := s.EndSessions(ctx, userID); err != nil {
+			return err
+		}
+		// A new password ends a lock on the account: guesses at the old one are worthless.
+		u, err := s.UserByID(ctx, userID)
+		if err != nil {
+			return err
+		}
+		return s.limiter.Reset(ctx, accountLimit(u.Email))
 	})
 }
 
@@ -104,7 +119,9 @@ func (s *Service) SetPassword(ctx context.Context, userID, password string) erro
 // session id planted before sign-in is worth nothing). It returns the cookie token.
 //
 // Errors: EINVALID for a wrong email or password (the same message for both), ETOOMANY when
-// the account or the address has failed too often.
+// this address has failed too often for this account (MaxFailuresPerAddress) or for any
+// accounts (MaxFailuresFromAddress), or the account has from every address
+// (MaxFailuresPerAccount).
 func (s *Service) SignIn(ctx context.Context, email, password, ip, userAgent string) (string, *User, error) {
 	email = strings.ToLower(strings.TrimSpace(email))
 	if email == "" || password == "" {
@@ -117,7 +134,8 @@ func (s *Service) SignIn(ctx context.Context, email, password, ip, userAgent str
 		}
 		return "", nil, apperr.Invalid(f)
 	}
-	for _, l := range []Limit{accountLimit(email), ipLimit(ip)} {
+	limits := []Limit{pairLimit(email, ip), accountLimit(email), ipLimit(ip)}
+	for _, l := range limits {
 		blocked, wait, err := s.limiter.Blocked(ctx, l)
 		if err != nil {
 			return "", nil, err
@@ -136,9 +154,15 @@ func (s *Service) SignIn(ctx context.Context, email, password, ip, userAgent str
 	}
 	ok := CheckPassword(hash, password) && u != nil && u.PasswordHash != ""
 	if !ok || !u.Active {
-		for _, l := range []Limit{accountLimit(email), ipLimit(ip)} {
-			if err := s.limiter.Hit(ctx, l); err != nil {
+		for _, l := range limits {
+			n, err := s.limiter.HitCount(ctx, l)
+			if err != nil {
 				return "", nil, err
+			}
+			if n == l.Max && u != nil && u.Active && l.Key != ipLimit(ip).Key {
+				if err := s.lockedOut(ctx, u, l, ip); err != nil {
+					return "", nil, err
+				}
 			}
 		}
 		if ok && !u.Active {
@@ -147,7 +171,9 @@ func (s *Service) SignIn(ctx context.Context, email, password, ip, userAgent str
 		return "", nil, &apperr.Error{Code: apperr.EINVALID, Message: "The email or password is not right. Check them and try again.",
 			Fields: map[string]string{"password": "The email or password is not right."}}
 	}
-	if err := s.limiter.Reset(ctx, accountLimit(email)); err != nil {
+	// The owner's own address starts afresh; the account's ceiling does not (it counts guesses
+	// from everywhere, and only lapses or a new password clears it).
+	if err := s.limiter.Reset(ctx, pairLimit(email, ip)); err != nil {
 		return "", nil, err
 	}
 	token, id := NewToken()
@@ -171,12 +197,60 @@ func (s *Service) SignIn(ctx context.Context, email, password, ip, userAgent str
 	return token, u, nil
 }
 
+// lockedOut tells the owner, once per lock, that their account hit a sign-in lock, and records
+// it in the audit log.
+func (s *Service) lockedOut(ctx context.Context, u *User, l Limit, ip string) error {
+	whole := strings.HasPrefix(l.Key, "rl:signin:account:")
+	kind := "address"
+	if whole {
+		kind = "account"
+	}
+	first, err := s.limiter.Once(ctx, "rl:signin:notified:"+kind+":"+u.Email, l.Window)
+	if err != nil || !first {
+		return err
+	}
+	mins := int(l.Window.Minutes())
+	forgot := s.baseURL + "/password/forgot"
+	var subject, body, detail string
+	if whole {
+		detail = fmt.Sprintf("%d wrong passwords from several addresses: signing in paused for everyone for %d minutes", l.Max, mins)
+		subject = "Signing in to your Holdspace account is paused"
+		body = fmt.Sprintf("Hello %s,\n\n"+
+			"In the last %d minutes, someone tried to sign in to your Holdspace account (%s) with a wrong password "+
+			"%d times, from several addresses. To protect it, signing in to your account is paused for everyone, you "+
+			"included, for %d minutes.\n\n"+
+			"If this was not you, someone may be guessing your password. Choose a new one now: a new password also "+
+			"ends the pause, and ends every session signed in with the old one:\n\n%s\n\n"+
+			"If it was you, wait %d minutes, or reset your password at the same address.\n",
+			u.Name, mins, u.Email, l.Max, mins, forgot, mins)
+	} else {
+		detail = fmt.Sprintf("%d wrong passwords from %s: that address paused for %d minutes", l.Max, ip, mins)
+		subject = "Failed sign-ins to your Holdspace account"
+		body = fmt.Sprintf("Hello %s,\n\n"+
+			"Someone tried to sign in to your Holdspace account (%s) with a wrong password %d times from the address "+
+			"%s. Signing in from that address is paused for %d minutes. You can still sign in from your usual device "+
+			"and network.\n\n"+
+			"If this was not you, someone may be guessing your password. Choose a new one, long and used nowhere "+
+			"else:\n\n%s\n\n"+
+			"If it was you, wait %d minutes, or reset your password at the same address.\n",
+			u.Name, u.Email, l.Max, ip, mins, forgot, mins)
+	}
+	// The actor is whoever sent the wrong passwords (the request's address), not the owner.
+	if err := s.audit.Record(ctx, "user.signin_locked", "user", u.ID, detail); err != nil {
+		return err
+	}
+	return s.mailer.Send(ctx, u.Email, subject, body)
+}
+
 func tooMany(l Limit, wait time.Duration) error {
 	mins := int(math.Ceil(wait.Minutes()))
 	if mins < 1 {
 		mins = 1
 	}
-	msg := fmt.Sprintf("Too many failed sign-ins for this account. For its safety, signing in is paused for %d more minute(s). You can reset your password meanwhile.", mins)
+	msg := fmt.Sprintf("Too many failed sign-ins for this account from your address. For its safety, signing in from here is paused for %d more minute(s). You can reset your password meanwhile.", mins)
+	if strings.HasPrefix(l.Key, "rl:signin:account:") {
+		msg = fmt.Sprintf("Too many failed sign-ins for this account, from several places. For its safety, signing in to it is paused for everyone for %d more minute(s). You can reset your password meanwhile: a new password ends the pause.", mins)
+	}
 	if strings.HasPrefix(l.Key, "rl:signin:ip:") {
 		msg = fmt.Sprintf("Too many sign-in attempts from your network. Try again in %d minute(s).", mins)
 	}
@@ -234,7 +308,7 @@ func (s *Service) SignOut(ctx context.Context, token string) error {
 	})
 }
 
-// EndSessions ends every session of a person (password changed, account deactivated).
+// EndSessions ends every session of a person (password changed).
 func (s *Service) EndSessions(ctx context.Context, userID string) error {
 	_, err := database.Conn(ctx, s.db).NewDelete().Model((*Session)(nil)).Where("user_id = ?", userID).Exec(ctx)
 	return err
@@ -293,13 +367,16 @@ func (s *Service) newResetLink(ctx context.Context, userID string, life time.Dur
 	return s.baseURL + "/password/reset/" + token, nil
 }
 
+// LinkEndedMessage is what a reset link that no longer works says.
+const LinkEndedMessage = "This password link no longer works: it has expired, it was already used, or the password " +
+	"was changed after it was sent (a change ends every earlier link). Ask for a new one on the “Forgot your password?” page if you still need it."
+
 // ResetFor returns the unused, unexpired reset of token and its person, or ENOTFOUND.
 func (s *Service) ResetFor(ctx context.Context, token string) (*PasswordReset, *User, error) {
 	r := new(PasswordReset)
 	err := database.Conn(ctx, s.db).NewSelect().Model(r).Where("pr.id = ?", HashToken(token)).Scan(ctx)
 	if errors.Is(err, sql.ErrNoRows) || (err == nil && (r.UsedAt != nil || database.Now().After(r.ExpiresAt))) {
-		return nil, nil, &apperr.Error{Code: apperr.ENOTFOUND,
-			Message: "This password link has expired or has already been used. Ask for a new one."}
+		return nil, nil, &apperr.Error{Code: apperr.ENOTFOUND, Message: LinkEndedMessage}
 	}
 	if err != nil {
 		return nil, nil, err
@@ -327,7 +404,7 @@ func (s *Service) ResetPassword(ctx context.Context, token, password, confirm st
 			return err
 		}
 		if n, _ := res.RowsAffected(); n != 1 {
-			return apperr.Errorf(apperr.ENOTFOUND, "This password link has already been used. Ask for a new one.")
+			return &apperr.Error{Code: apperr.ENOTFOUND, Message: LinkEndedMessage}
 		}
 		if err := s.SetPassword(ctx, u.ID, password); err != nil {
 			return err

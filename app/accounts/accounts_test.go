@@ -3,6 +3,7 @@ package accounts_test
 import (
 	"context"
 	"log/slog"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -400,4 +401,55 @@ func TestCreatePlatformAdmin(t *testing.T) {
 			t.Errorf("got %v, want %s naming EMAIL", err, apperr.EINVALID)
 		}
 	})
+}
+
+// Wrong passwords lock one address out of one account; the ceiling over every address locks
+// the account; the owner is emailed once per lock; a new password ends the account's lock.
+func TestSignInLocks(t *testing.T) {
+	e := newEnv(t)
+	ada := e.user(t, "ada@example.org")
+	ctx := context.Background()
+	try := func(pw, ip string) error {
+		_, _, err := e.acc.SignIn(ctx, "ada@example.org", pw, ip, "")
+		return err
+	}
+	mails := func(subject string) int {
+		t.Helper()
+		n, err := e.db.NewSelect().Table("emails").Where("to_addr = ? AND subject = ?", "ada@example.org", subject).Count(ctx)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return int(n)
+	}
+	for i := 0; i < accounts.MaxFailuresPerAddress; i++ {
+		if err := try("wrong", "203.0.113.9"); apperr.Code(err) != apperr.EINVALID {
+			t.Fatalf("failure %d: got %v, want EINVALID", i+1, err)
+		}
+	}
+	if err := try(password, "203.0.113.9"); apperr.Code(err) != apperr.ETOOMANY || !strings.Contains(apperr.Message(err), "from your address") {
+		t.Fatalf("from the guessing address got %v, want ETOOMANY naming the address", err)
+	}
+	if err := try(password, "198.51.100.7"); err != nil {
+		t.Fatalf("the owner from elsewhere got %v, want to sign in", err)
+	}
+	if n := mails("Failed sign-ins to your Holdspace account"); n != 1 {
+		t.Fatalf("got %d emails for the address lock, want 1", n)
+	}
+
+	// The ceiling: guesses from many addresses.
+	for i := 0; i < accounts.MaxFailuresPerAccount; i++ {
+		_ = try("wrong", "192.0.2."+strconv.Itoa(i+1))
+	}
+	if err := try(password, "198.51.100.7"); apperr.Code(err) != apperr.ETOOMANY || !strings.Contains(apperr.Message(err), "for everyone") {
+		t.Fatalf("after the ceiling got %v, want ETOOMANY for everyone", err)
+	}
+	if n := mails("Signing in to your Holdspace account is paused"); n != 1 {
+		t.Fatalf("got %d emails for the account lock, want 1", n)
+	}
+	if err := e.acc.SetPassword(ctx, ada.ID, "a new password now"); err != nil {
+		t.Fatal(err)
+	}
+	if _, _, err := e.acc.SignIn(ctx, "ada@example.org", "a new password now", "198.51.100.7", ""); err != nil {
+		t.Fatalf("after a new password got %v, want to sign in", err)
+	}
 }

@@ -2,8 +2,8 @@ package accounts
 
 import (
 	"context"
+	"net/url"
 	"strings"
-	"time"
 
 	"github.com/gofiber/fiber/v2"
 
@@ -12,18 +12,17 @@ import (
 	"github.com/holdspace/holdspace/app/web"
 )
 
-// SessionCookie holds the session token.
+// SessionCookie holds the session token (named "__Host-hs_session" over https: web.SetCookie).
 const SessionCookie = "hs_session"
 
 // Handler serves the sign-in, sign-out and password pages.
 type Handler struct {
-	svc    *Service
-	secure bool
+	svc *Service
 }
 
-// NewHandler returns the handlers; secure sets the Secure flag on the session cookie.
-func NewHandler(svc *Service, secureCookies bool) *Handler {
-	return &Handler{svc: svc, secure: secureCookies}
+// NewHandler returns the handlers.
+func NewHandler(svc *Service) *Handler {
+	return &Handler{svc: svc}
 }
 
 // Middleware loads the session of the cookie, if any, and records the person on the request:
@@ -31,8 +30,11 @@ func NewHandler(svc *Service, secureCookies bool) *Handler {
 // person belongs to (for the tenant switcher).
 func (h *Handler) Middleware(countTenants func(ctx context.Context, userID string) (int, error)) fiber.Handler {
 	return func(c *fiber.Ctx) error {
-		ctx := audit.WithActor(c.UserContext(), audit.Actor{IP: c.IP()})
-		if token := c.Cookies(SessionCookie); token != "" {
+		// Behind a trusted proxy c.IP() points into the request's header buffer: the actor
+		// keeps a copy.
+		ip := strings.Clone(c.IP())
+		ctx := audit.WithActor(c.UserContext(), audit.Actor{IP: ip})
+		if token := web.ReadCookie(c, SessionCookie); token != "" {
 			sess, u, err := h.svc.SessionFor(ctx, token)
 			switch apperr.Code(err) {
 			case "":
@@ -43,7 +45,7 @@ func (h *Handler) Middleware(countTenants func(ctx context.Context, userID strin
 				web.SetIdentity(c, &web.Identity{UserID: u.ID, Email: u.Email, Name: u.Name,
 					IsPlatformAdmin: u.IsPlatformAdmin, SessionID: sess.ID, Memberships: n})
 				web.SetCSRFBinding(c, token)
-				ctx = audit.WithActor(ctx, audit.Actor{ID: u.ID, Email: u.Email, IP: c.IP()})
+				ctx = audit.WithActor(ctx, audit.Actor{ID: u.ID, Email: u.Email, IP: ip})
 			case apperr.EUNAUTHORIZED:
 				h.clearCookie(c)
 			default:
@@ -56,21 +58,18 @@ func (h *Handler) Middleware(countTenants func(ctx context.Context, userID strin
 }
 
 func (h *Handler) setCookie(c *fiber.Ctx, token string) {
-	c.Cookie(&fiber.Cookie{Name: SessionCookie, Value: token, Path: "/", HTTPOnly: true, Secure: h.secure,
-		SameSite: "Lax", MaxAge: int(AbsoluteTimeout.Seconds())})
+	web.SetCookie(c, &fiber.Cookie{Name: SessionCookie, Value: token, MaxAge: int(AbsoluteTimeout.Seconds())})
 }
 
 func (h *Handler) clearCookie(c *fiber.Ctx) {
-	c.Cookie(&fiber.Cookie{Name: SessionCookie, Value: "", Path: "/", HTTPOnly: true, Secure: h.secure,
-		SameSite: "Lax", Expires: time.Unix(0, 0)})
+	web.ClearCookie(c, SessionCookie)
 }
 
-// safeNext keeps a post-sign-in destination on this site.
+// safeNext keeps a post-sign-in destination on this site (web.LocalPath); anything else goes
+// to the home page.
 func safeNext(next string) string {
-	if !strings.HasPrefix(next, "/") || strings.HasPrefix(next, "//") || strings.HasPrefix(next, "/\\") {
-		return "/"
-	}
-	return next
+	p, _ := web.LocalPath(next)
+	return p
 }
 
 // SignInPage shows the sign-in form.
@@ -85,7 +84,11 @@ func (h *Handler) SignInPage(c *fiber.Ctx) error {
 // SignIn checks the credentials and starts a new session.
 func (h *Handler) SignIn(c *fiber.Ctx) error {
 	f := web.NewForm(c)
-	token, _, err := h.svc.SignIn(c.UserContext(), f.Get("email"), c.FormValue("password"), c.IP(), c.Get("User-Agent"))
+	var token string
+	err := f.Err() // a value that cannot be kept is refused before the attempt counts
+	if err == nil {
+		token, _, err = h.svc.SignIn(c.UserContext(), f.Get("email"), f.Get("password"), c.IP(), c.Get("User-Agent"))
+	}
 	if err != nil {
 		code := apperr.Code(err)
 		if code != apperr.EINVALID && code != apperr.ETOOMANY {
@@ -105,7 +108,7 @@ func (h *Handler) SignIn(c *fiber.Ctx) error {
 
 // SignOut ends the session.
 func (h *Handler) SignOut(c *fiber.Ctx) error {
-	if token := c.Cookies(SessionCookie); token != "" {
+	if token := web.ReadCookie(c, SessionCookie); token != "" {
 		if err := h.svc.SignOut(c.UserContext(), token); err != nil {
 			return err
 		}
@@ -123,7 +126,10 @@ func (h *Handler) ForgotPage(c *fiber.Ctx) error {
 // Forgot sends a reset link (if the account exists) and says to check email.
 func (h *Handler) Forgot(c *fiber.Ctx) error {
 	f := web.NewForm(c)
-	err := h.svc.RequestReset(c.UserContext(), f.Get("email"), c.IP())
+	err := f.Err()
+	if err == nil {
+		err = h.svc.RequestReset(c.UserContext(), f.Get("email"), c.IP())
+	}
 	if code := apperr.Code(err); code == apperr.EINVALID || code == apperr.ETOOMANY {
 		f.Errors = apperr.FieldsOf(err)
 		if f.Errors == nil {
@@ -147,7 +153,12 @@ func (h *Handler) ResetPage(c *fiber.Ctx) error {
 
 // Reset sets the new password and sends the person to sign in.
 func (h *Handler) Reset(c *fiber.Ctx) error {
-	u, err := h.svc.ResetPassword(c.UserContext(), c.Params("token"), c.FormValue("password"), c.FormValue("confirm"))
+	f := web.NewForm(c)
+	var u *User
+	err := f.Err()
+	if err == nil {
+		u, err = h.svc.ResetPassword(c.UserContext(), c.Params("token"), f.Get("password"), f.Get("confirm"))
+	}
 	if apperr.Code(err) == apperr.EINVALID {
 		_, u, lookupErr := h.svc.ResetFor(c.UserContext(), c.Params("token"))
 		if lookupErr != nil {
@@ -161,12 +172,12 @@ func (h *Handler) Reset(c *fiber.Ctx) error {
 	}
 	h.clearCookie(c)
 	web.Flash(c, "Your password is changed. Sign in with it now.")
-	return web.Redirect(c, "/signin?email="+u.Email)
+	return web.Redirect(c, "/signin?email="+url.QueryEscape(u.Email))
 }
 
 // StartSession puts a new session's token in the cookie, ending the browser's previous one.
 func (h *Handler) StartSession(c *fiber.Ctx, token string) {
-	if old := c.Cookies(SessionCookie); old != "" && old != token {
+	if old := web.ReadCookie(c, SessionCookie); old != "" && old != token {
 		_ = h.svc.SignOut(c.UserContext(), old)
 	}
 	h.setCookie(c, token)

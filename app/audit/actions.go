@@ -17,7 +17,7 @@ var actionWords = map[string]string{
 	"tenant.signup": "Agency signed up", "tenant.suspend": "Tenant suspended", "tenant.trial_extend": "Trial extended",
 	"user.create": "Account created", "user.password_reset": "Password reset",
 	"user.password_reset_requested": "Password reset asked for", "user.platform_admin_granted": "Made a platform admin",
-	"user.signin": "Signed in", "user.signout": "Signed out",
+	"user.signin": "Signed in", "user.signout": "Signed out", "user.signin_locked": "Sign-in paused after wrong passwords",
 	"request.create": "Consultant requested", "consultant_profile.create": "Consultant profile started",
 	"consultant_profile.update": "Consultant profile saved", "consultant_profile.submit": "Registry application submitted",
 	"consultant_profile.approve": "Registry application approved", "consultant_profile.return": "Registry application returned",

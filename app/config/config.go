@@ -7,6 +7,7 @@ import (
 	"encoding/hex"
 	"errors"
 	"fmt"
+	"net/netip"
 	"net/url"
 	"os"
 	"path/filepath"
@@ -40,6 +41,14 @@ type Config struct {
 	// commas only open, while rotating). Empty when unset outside the embedded default:
 	// serve and worker refuse to start then (RequireNotesKey).
 	NotesKeys [][]byte
+	// TrustedProxies are the addresses (IPs or CIDR ranges) of the reverse proxies in front of
+	// the web server (TRUSTED_PROXIES, comma-separated; empty by default). Only a request that
+	// comes from one of them has its X-Forwarded-For believed as the person's address; every
+	// other request's address is the connection's. Sign-in limits and the audit log use it.
+	TrustedProxies []string
+	// Warnings are problems worth telling at start that do not stop it (a key file whose
+	// permissions were tightened, a data folder others may open).
+	Warnings []string
 }
 
 // Error is a configuration error naming the variable.
@@ -96,6 +105,9 @@ func Load(getenv func(string) string, embedded bool) (*Config, error) {
 	c.LogFormat = orDefault(getenv("LOG_FORMAT"), "json")
 	c.LogLevel = orDefault(getenv("LOG_LEVEL"), "info")
 	secret := getenv("SECRET_KEY")
+	if c.TrustedProxies, err = trustedProxies(getenv("TRUSTED_PROXIES")); err != nil {
+		return nil, err
+	}
 	if v := getenv("NOTES_KEY"); v != "" {
 		if c.NotesKeys, err = sealed.ParseKeys(v); err != nil {
 			return nil, &Error{"NOTES_KEY", "is malformed: " + err.Error()}
@@ -115,13 +127,16 @@ func Load(getenv func(string) string, embedded bool) (*Config, error) {
 		if getenv("LOG_LEVEL") == "" {
 			c.LogLevel = "warn" // the console shows the URL and sign-ins; problems still show
 		}
+		if err := c.dataDirReady(); err != nil {
+			return nil, &Error{"DATA_DIR", "could not be created: " + err.Error()}
+		}
 		if secret == "" {
-			if secret, err = dataSecret(c.DataDir); err != nil {
+			if secret, err = c.dataSecret(); err != nil {
 				return nil, &Error{"SECRET_KEY", "could not be generated in DATA_DIR: " + err.Error()}
 			}
 		}
 		if c.NotesKeys == nil {
-			if c.NotesKeys, err = dataNotesKey(c.DataDir); err != nil {
+			if c.NotesKeys, err = c.dataNotesKey(); err != nil {
 				return nil, &Error{"NOTES_KEY", "could not be read or generated in DATA_DIR (notes.key): " + err.Error()}
 			}
 		}
@@ -188,6 +203,26 @@ func Load(getenv func(string) string, embedded bool) (*Config, error) {
 	return c, nil
 }
 
+// trustedProxies reads TRUSTED_PROXIES: IPs and CIDR ranges, separated by commas.
+func trustedProxies(v string) ([]string, error) {
+	var out []string
+	for _, p := range strings.Split(v, ",") {
+		p = strings.TrimSpace(p)
+		if p == "" {
+			continue
+		}
+		// Written the way the web server compares them (fiber matches addresses as text).
+		if pr, err := netip.ParsePrefix(p); err == nil {
+			out = append(out, pr.Masked().String())
+		} else if a, err := netip.ParseAddr(p); err == nil && a.Zone() == "" {
+			out = append(out, a.Unmap().String())
+		} else {
+			return nil, &Error{"TRUSTED_PROXIES", fmt.Sprintf("must list IP addresses or CIDR ranges separated by commas; %q is neither", p)}
+		}
+	}
+	return out, nil
+}
+
 func orDefault(v, def string) string {
 	if v == "" {
 		return def
@@ -207,17 +242,65 @@ func intVar(getenv func(string) string, name string, def, lo, hi int) (int, erro
 	return n, nil
 }
 
+// Key files of the embedded default (DATA_DIR/secret.key, DATA_DIR/notes.key) are readable by
+// their owner only: created 0600 in a folder created 0700, and a file found looser is
+// tightened on start, with a warning. A data folder others may open is left as it is (it may
+// be a folder the person chose for more than Holdspace), with a warning.
+const (
+	keyFileMode = 0o600
+	dataDirMode = 0o700
+)
+
+// dataDirReady makes DATA_DIR (0700) if it does not exist, and warns when others may open it.
+func (c *Config) dataDirReady() error {
+	st, err := os.Stat(c.DataDir)
+	if errors.Is(err, os.ErrNotExist) {
+		if err := os.MkdirAll(c.DataDir, dataDirMode); err != nil {
+			return err
+		}
+		return os.Chmod(c.DataDir, dataDirMode) // whatever the umask
+	}
+	if err != nil {
+		return err
+	}
+	if st.Mode().Perm()&0o077 != 0 {
+		c.Warnings = append(c.Warnings, fmt.Sprintf("DATA_DIR %s has mode %04o: other users of this machine may open it; "+
+			"it holds the database and the keys (chmod 700 %s)", c.DataDir, st.Mode().Perm(), c.DataDir))
+	}
+	return nil
+}
+
+// keyFile tightens an existing key file to 0600, saying so in Warnings.
+func (c *Config) keyFile(path string) error {
+	st, err := os.Stat(path)
+	if err != nil {
+		return err
+	}
+	if perm := st.Mode().Perm(); perm&0o077 != 0 {
+		if err := os.Chmod(path, keyFileMode); err != nil {
+			return err
+		}
+		c.Warnings = append(c.Warnings, fmt.Sprintf("%s had mode %04o (others could read it): tightened to 0600", path, perm))
+	}
+	return nil
+}
+
+// writeKeyFile writes a new key file, 0600 whatever the umask.
+func writeKeyFile(path string, b []byte) error {
+	if err := os.WriteFile(path, b, keyFileMode); err != nil {
+		return err
+	}
+	return os.Chmod(path, keyFileMode)
+}
+
 // dataSecret reads the embedded default's secret key, making it on first start.
-func dataSecret(dir string) (string, error) {
-	path := filepath.Join(dir, "secret.key")
+func (c *Config) dataSecret() (string, error) {
+	path := filepath.Join(c.DataDir, "secret.key")
 	b, err := os.ReadFile(path)
 	if err == nil && len(strings.TrimSpace(string(b))) >= 32 {
-		return strings.TrimSpace(string(b)), nil
+		return strings.TrimSpace(string(b)), c.keyFile(path)
 	}
 	if err != nil && !errors.Is(err, os.ErrNotExist) {
-		return "", err
-	}
-	if err := os.MkdirAll(dir, 0o700); err != nil {
 		return "", err
 	}
 	raw := make([]byte, 32)
@@ -225,7 +308,7 @@ func dataSecret(dir string) (string, error) {
 		return "", err
 	}
 	s := hex.EncodeToString(raw)
-	return s, os.WriteFile(path, []byte(s+"\n"), 0o600)
+	return s, writeKeyFile(path, []byte(s+"\n"))
 }
 
 // RequireNotesKey is the check serve and worker make: outside the embedded default, session
@@ -238,20 +321,20 @@ func (c *Config) RequireNotesKey() error {
 }
 
 // dataNotesKey reads the embedded default's notes key, making it on first start (0600).
-func dataNotesKey(dir string) ([][]byte, error) {
-	path := filepath.Join(dir, "notes.key")
+func (c *Config) dataNotesKey() ([][]byte, error) {
+	path := filepath.Join(c.DataDir, "notes.key")
 	b, err := os.ReadFile(path)
 	if err == nil {
+		if err := c.keyFile(path); err != nil {
+			return nil, err
+		}
 		return sealed.ParseKeys(strings.TrimSpace(string(b)))
 	}
 	if !errors.Is(err, os.ErrNotExist) {
 		return nil, err
 	}
-	if err := os.MkdirAll(dir, 0o700); err != nil {
-		return nil, err
-	}
 	key := sealed.NewKey()
-	if err := os.WriteFile(path, []byte(sealed.EncodeKey(key)+"\n"), 0o600); err != nil {
+	if err := writeKeyFile(path, []byte(sealed.EncodeKey(key)+"\n")); err != nil {
 		return nil, err
 	}
 	return [][]byte{key}, nil

@@ -72,6 +72,8 @@ func TestLoadProduction(t *testing.T) {
 		{"ErrStorageURLNoBucket", "STORAGE_URL", "s3://key:secret@minio:9000"},
 		{"ErrStorageURLNoKeys", "STORAGE_URL", "s3://minio:9000/holdspace-files"},
 		{"ErrStorageURLOption", "STORAGE_URL", "s3://key:secret@minio:9000/holdspace-files?tls=perhaps"},
+		{"ErrTrustedProxiesNotAnAddress", "TRUSTED_PROXIES", "10.0.0.1, proxy.internal"},
+		{"ErrTrustedProxiesBadRange", "TRUSTED_PROXIES", "10.0.0.0/33"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			env := production()
@@ -195,4 +197,22 @@ func TestLoadStorageURL(t *testing.T) {
 			}
 		}
 	})
+}
+
+// TRUSTED_PROXIES is empty by default (X-Forwarded-For is never believed) and lists addresses
+// and ranges, written the way the web server compares them.
+func TestTrustedProxies(t *testing.T) {
+	c, err := config.Load(getenv(production()), false)
+	if err != nil || len(c.TrustedProxies) != 0 {
+		t.Fatalf("by default got %q (%v), want none", c.TrustedProxies, err)
+	}
+	env := production()
+	env["TRUSTED_PROXIES"] = " 10.0.0.0/8, 192.168.1.7 ,, ::ffff:172.16.0.1, 2001:db8::/32, 10.1.2.3/16"
+	if c, err = config.Load(getenv(env), false); err != nil {
+		t.Fatal(err)
+	}
+	want := []string{"10.0.0.0/8", "192.168.1.7", "172.16.0.1", "2001:db8::/32", "10.1.0.0/16"}
+	if strings.Join(c.TrustedProxies, " ") != strings.Join(want, " ") {
+		t.Fatalf("got %q, want %q", c.TrustedProxies, want)
+	}
 }

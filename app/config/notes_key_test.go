@@ -59,3 +59,64 @@ func TestNotesKey(t *testing.T) {
 		}
 	})
 }
+
+// The embedded default's key files are readable by their owner only: made 0600 in a folder
+// made 0700, and tightened on start when found looser.
+func TestKeyFileModes(t *testing.T) {
+	mode := func(t *testing.T, path string) os.FileMode {
+		t.Helper()
+		st, err := os.Stat(path)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return st.Mode().Perm()
+	}
+	t.Run("Created", func(t *testing.T) {
+		dir := filepath.Join(t.TempDir(), "data")
+		c, err := config.Load(getenv(map[string]string{"DATA_DIR": dir}), true)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if m := mode(t, dir); m != 0o700 {
+			t.Errorf("DATA_DIR was made with mode %04o, want 0700", m)
+		}
+		for _, f := range []string{"secret.key", "notes.key"} {
+			if m := mode(t, filepath.Join(dir, f)); m != 0o600 {
+				t.Errorf("%s was made with mode %04o, want 0600", f, m)
+			}
+		}
+		if len(c.Warnings) != 0 {
+			t.Errorf("a fresh start warns: %q", c.Warnings)
+		}
+	})
+	t.Run("LooserTightened", func(t *testing.T) {
+		dir := filepath.Join(t.TempDir(), "data")
+		if _, err := config.Load(getenv(map[string]string{"DATA_DIR": dir}), true); err != nil {
+			t.Fatal(err)
+		}
+		for _, f := range []string{"secret.key", "notes.key"} {
+			if err := os.Chmod(filepath.Join(dir, f), 0o644); err != nil {
+				t.Fatal(err)
+			}
+		}
+		if err := os.Chmod(dir, 0o755); err != nil {
+			t.Fatal(err)
+		}
+		c, err := config.Load(getenv(map[string]string{"DATA_DIR": dir}), true)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, f := range []string{"secret.key", "notes.key"} {
+			if m := mode(t, filepath.Join(dir, f)); m != 0o600 {
+				t.Errorf("%s is still mode %04o after a start, want 0600", f, m)
+			}
+		}
+		warned := strings.Join(c.Warnings, "\n")
+		for _, want := range []string{"secret.key had mode 0644", "notes.key had mode 0644", "tightened to 0600",
+			"DATA_DIR " + dir + " has mode 0755", "chmod 700"} {
+			if !strings.Contains(warned, want) {
+				t.Errorf("the start's warnings do not say %q:\n%s", want, warned)
+			}
+		}
+	})
+}

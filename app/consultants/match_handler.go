@@ -83,6 +83,9 @@ type AssignConfirm struct {
 // its button (confirm=yes) assigns. Bad choices are named on the request page at either step.
 func (h *MatchHandler) Assign(c *fiber.Ctx) error {
 	f := web.NewForm(c)
+	if st := f.Refused(); st != 0 {
+		return h.requestPage(c, st, f)
+	}
 	ctx := c.UserContext()
 	if f.Get("confirm") != "yes" {
 		p, err := h.m.PreviewAssign(ctx, c.Params("requestID"), f.Get("program_id"), f.Get("profile_id"))
@@ -120,6 +123,9 @@ type CloseConfirm struct {
 // form leads to a page that asks to confirm (confirm=yes closes).
 func (h *MatchHandler) Close(c *fiber.Ctx) error {
 	f := web.NewForm(c)
+	if st := f.Refused(); st != 0 {
+		return h.requestPage(c, st, f)
+	}
 	ctx := c.UserContext()
 	if f.Get("confirm") != "yes" {
 		r, note, err := h.m.PreviewClose(ctx, c.Params("requestID"), f.Get("decision_note"))
@@ -172,6 +178,9 @@ func (h *MatchHandler) MinePage(c *fiber.Ctx) error { return h.minePage(c, fiber
 // Ask sends a program person's request for a consultant to the queue.
 func (h *MatchHandler) Ask(c *fiber.Ctx) error {
 	f := web.NewForm(c)
+	if st := f.Refused(); st != 0 {
+		return h.minePage(c, st, f)
+	}
 	_, err := h.m.Ask(c.UserContext(), AskInput{Need: f.Get("need"), County: f.Get("county"), PreferredLanguage: f.Get("preferred_language")})
 	if status := web.FormError(f, err); status != 0 {
 		return h.minePage(c, status, f)

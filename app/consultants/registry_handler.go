@@ -2,7 +2,6 @@ package consultants
 
 import (
 	"io"
-	"mime/multipart"
 	"net/url"
 	"strconv"
 
@@ -160,6 +159,9 @@ func (h *RegistryHandler) ProfilePage(c *fiber.Ctx) error {
 // SaveProfile saves the profile form.
 func (h *RegistryHandler) SaveProfile(c *fiber.Ctx) error {
 	f := web.NewForm(c)
+	if st := f.Refused(); st != 0 {
+		return h.profilePage(c, st, f, nil)
+	}
 	_, err := h.reg.SaveProfile(c.UserContext(), ProfileInput{
 		DisplayName: f.Get("display_name"), AgencyID: f.Get("agency_id"), Languages: f.Values["languages"],
 		Counties: f.Values["counties"], Settings: f.Values["settings"], Specialties: f.Values["specialties"],
@@ -175,12 +177,15 @@ func (h *RegistryHandler) SaveProfile(c *fiber.Ctx) error {
 
 // UploadDocument adds a document to the application.
 func (h *RegistryHandler) UploadDocument(c *fiber.Ctx) error {
-	docs := &web.Form{Values: url.Values{}, Errors: map[string]string{}}
+	docs := web.NewForm(c) // the file's name is checked as it is read
+	if st := docs.Refused(); st != 0 {
+		return h.profilePage(c, st, nil, docs)
+	}
 	var name string
 	var body io.Reader
-	if fh, err := c.FormFile("file"); err == nil {
-		var file multipart.File
-		if file, err = fh.Open(); err != nil {
+	if fh, ok := web.FormFile(c, "file"); ok {
+		file, err := fh.Open()
+		if err != nil {
 			return err
 		}
 		defer file.Close()
@@ -334,6 +339,9 @@ func (h *RegistryHandler) ReviewPage(c *fiber.Ctx) error { return h.reviewPage(c
 // Review approves or returns an application.
 func (h *RegistryHandler) Review(c *fiber.Ctx) error {
 	f := web.NewForm(c)
+	if st := f.Refused(); st != 0 {
+		return h.reviewPage(c, st, f)
+	}
 	p, err := h.reg.Review(c.UserContext(), c.Params("profileID"), ReviewInput{
 		Decision: f.Get("decision"), Checked: f.Values["checklist"], Comments: f.Get("comments")})
 	if status := web.FormError(f, err); status != 0 {

@@ -77,7 +77,11 @@ func (h *SearchHandler) Request(c *fiber.Ctx) error {
 	in := RequestInput{ConsultantID: f.Get("consultant"), Organisation: f.Get("organisation"), County: f.Get("county"),
 		Need: f.Get("need"), PreferredLanguage: f.Get("preferred_language"), ContactName: f.Get("contact_name"),
 		Email: f.Get("email"), Phone: f.Get("phone"), Website: f.Get("website")}
-	r, err := h.requests.Create(c.UserContext(), in, c.IP())
+	var r *Request
+	err := f.Err()
+	if err == nil {
+		r, err = h.requests.Create(c.UserContext(), in, c.IP())
+	}
 	if code := apperr.Code(err); code == apperr.EINVALID || code == apperr.ETOOMANY {
 		f.Errors = apperr.FieldsOf(err)
 		if f.Errors == nil {

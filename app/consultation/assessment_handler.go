@@ -70,6 +70,9 @@ func (h *AssessmentHandler) InstrumentsPage(c *fiber.Ctx) error {
 // CreateInstrument adds a tenant's own instrument.
 func (h *AssessmentHandler) CreateInstrument(c *fiber.Ctx) error {
 	f := web.NewForm(c)
+	if st := f.Refused(); st != 0 {
+		return h.instrumentsPage(c, st, f)
+	}
 	in := InstrumentInput{Name: f.Get("name"), ShortName: f.Get("short_name"), Description: f.Get("description")}
 	for i := 0; i < InstrumentMaxSubscales; i++ {
 		in.Subscales = append(in.Subscales, SubscaleInput{Name: f.Get(SubscaleField("name", i)), Min: f.Get(SubscaleField("min", i)),
@@ -198,6 +201,9 @@ func assessmentInput(f *web.Form, ins *Instrument) AssessmentInput {
 func (h *AssessmentHandler) CreateAssessment(c *fiber.Ctx) error {
 	ctx := c.UserContext()
 	f := web.NewForm(c)
+	if st := f.Refused(); st != 0 {
+		return h.newPage(c, st, f)
+	}
 	// The engagement first: another's engagement is not found, whatever the form says.
 	if _, err := h.svc.Engagement(ctx, c.Params("engagementID")); err != nil {
 		return err
@@ -252,6 +258,9 @@ func (h *AssessmentHandler) AssessmentPage(c *fiber.Ctx) error { return h.assess
 func (h *AssessmentHandler) UpdateAssessment(c *fiber.Ctx) error {
 	ctx := c.UserContext()
 	f := web.NewForm(c)
+	if st := f.Refused(); st != 0 {
+		return h.assessmentPage(c, st, f)
+	}
 	v, err := h.svc.ByID(ctx, c.Params("assessmentID"), h.now())
 	if err != nil {
 		return err

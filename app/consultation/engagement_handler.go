@@ -117,6 +117,9 @@ func (h *EngagementHandler) NewPage(c *fiber.Ctx) error {
 // Start opens the engagement and shows it.
 func (h *EngagementHandler) Start(c *fiber.Ctx) error {
 	f := web.NewForm(c)
+	if st := f.Refused(); st != 0 {
+		return h.newPage(c, st, f)
+	}
 	e, err := h.svc.Start(c.UserContext(), StartInput{AssignmentID: f.Get("assignment_id"), Focus: f.Get("focus"),
 		SiteID: f.Get("site_id"), FocusLabel: f.Get("focus_label"), ChildInitials: f.Get("child_initials"),
 		ChildAgeBand: f.Get("child_age_band"), OpenedOn: f.Get("opened_on")})
@@ -259,6 +262,9 @@ func (h *EngagementHandler) Show(c *fiber.Ctx) error { return h.page(c, 200, nil
 // messages when the input is wrong.
 func (h *EngagementHandler) change(c *fiber.Ctx, action, done string, run func(f *web.Form) error) error {
 	f := web.NewForm(c)
+	if st := f.Refused(); st != 0 {
+		return h.page(c, st, f, action)
+	}
 	err := run(f)
 	if st := web.FormError(f, err); st != 0 {
 		return h.page(c, st, f, action)
@@ -284,7 +290,11 @@ type CloseData struct {
 // Advance moves the engagement forward. Closing it asks first: the form comes back as a page
 // that says what is unfinished, with the same values and a confirmation to send.
 func (h *EngagementHandler) Advance(c *fiber.Ctx) error {
-	if f := web.NewForm(c); f.Get("to_stage") == StageClosed && f.Get("confirm") != "yes" {
+	f := web.NewForm(c)
+	if st := f.Refused(); st != 0 {
+		return h.page(c, st, f, "advance")
+	}
+	if f.Get("to_stage") == StageClosed && f.Get("confirm") != "yes" {
 		ctx := c.UserContext()
 		a, err := h.svc.CheckAdvance(ctx, c.Params("engagementID"), engMoveInput(f))
 		if st := web.FormError(f, err); st != 0 {
@@ -300,7 +310,7 @@ func (h *EngagementHandler) Advance(c *fiber.Ctx) error {
 		return web.Render(c, 200, "consultation/engagement_close", "", web.View{Title: "Close the engagement? " + a.E.ProgramName, D: d, Form: f})
 	}
 	done := "The engagement moved forward."
-	if c.FormValue("to_stage") == StageClosed {
+	if f.Get("to_stage") == StageClosed {
 		done = "The engagement is closed."
 	}
 	return h.change(c, "advance", done, func(f *web.Form) error {

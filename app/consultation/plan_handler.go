@@ -86,6 +86,9 @@ func (h *PlanHandler) PlanPage(c *fiber.Ctx) error {
 func (h *PlanHandler) SavePlan(c *fiber.Ctx) error {
 	f := web.NewForm(c)
 	id := c.Params("engagementID")
+	if st := f.Refused(); st != 0 {
+		return h.page(c, st, id, planForms{dates: f})
+	}
 	_, err := h.svc.Save(c.UserContext(), id, PlanInput{StartsOn: f.Get("starts_on"), EndsOn: f.Get("ends_on")})
 	if st := web.FormError(f, err); st != 0 {
 		return h.page(c, st, id, planForms{dates: f})
@@ -109,6 +112,9 @@ func (h *PlanHandler) AddGoal(c *fiber.Ctx) error {
 	p, e, err := h.svc.planForWrite(ctx, c.Params("planID"))
 	if err != nil {
 		return err
+	}
+	if st := f.Refused(); st != 0 {
+		return h.page(c, st, e.ID, planForms{goal: f})
 	}
 	_, err = h.svc.AddGoal(ctx, p.ID, goalInput(f))
 	if st := web.FormError(f, err); st != 0 {
@@ -160,6 +166,9 @@ func (h *PlanHandler) UpdateGoal(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
+	if st := f.Refused(); st != 0 {
+		return h.goalPage(c, st, f)
+	}
 	_, reopened, err := h.svc.UpdateGoal(ctx, ge.Goal.ID, goalInput(f))
 	if st := web.FormError(f, err); st != 0 {
 		return h.goalPage(c, st, f)
@@ -197,6 +206,9 @@ func (h *PlanHandler) RecordProgress(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
+	if st := f.Refused(); st != 0 {
+		return h.page(c, st, ge.Engagement.ID, planForms{progress: f, progressGoal: ge.Goal.ID})
+	}
 	_, err = h.svc.RecordProgress(ctx, ge.Goal.ID, ProgressInput{Status: f.Get("status"), Note: f.Get("note")}, "")
 	if st := web.FormError(f, err); st != 0 {
 		return h.page(c, st, ge.Engagement.ID, planForms{progress: f, progressGoal: ge.Goal.ID})
@@ -215,6 +227,9 @@ func (h *PlanHandler) Agree(c *fiber.Ctx) error {
 	_, e, err := h.svc.planForWrite(ctx, c.Params("planID"))
 	if err != nil {
 		return err
+	}
+	if st := f.Refused(); st != 0 {
+		return h.page(c, st, e.ID, planForms{agree: f})
 	}
 	_, err = h.svc.Agree(ctx, c.Params("planID"), AgreeInput{Names: f.Get("names"), Confirm: f.Get("confirm") == "yes"})
 	if st := web.FormError(f, err); st != 0 {

@@ -67,6 +67,9 @@ func resourceInputOf(f *web.Form) ResourceInput {
 // AddResource adds a resource (tenant admins).
 func (h *ResourceHandler) AddResource(c *fiber.Ctx) error {
 	f := web.NewForm(c)
+	if st := f.Refused(); st != 0 {
+		return h.page(c, st, f, nil)
+	}
 	r, err := h.svc.Save(c.UserContext(), "", resourceInputOf(f))
 	if st := web.FormError(f, err); st != 0 {
 		return h.page(c, st, f, nil)
@@ -97,6 +100,9 @@ func (h *ResourceHandler) UpdateResource(c *fiber.Ctx) error {
 		return err
 	}
 	f := web.NewForm(c)
+	if st := f.Refused(); st != 0 {
+		return h.page(c, st, f, old)
+	}
 	r, err := h.svc.Save(ctx, old.ID, resourceInputOf(f))
 	if st := web.FormError(f, err); st != 0 {
 		return h.page(c, st, f, old)

@@ -311,6 +311,9 @@ func (h *SessionHandler) RecordSession(c *fiber.Ctx) error {
 		return err
 	}
 	f := web.NewForm(c)
+	if st := f.Refused(); st != 0 {
+		return h.recordPage(c, st, e, f, nil)
+	}
 	x, err := h.svc.Record(ctx, e.ID, sessionInputOf(f))
 	if st := web.FormError(f, err); st != 0 {
 		return h.recordPage(c, st, e, f, nil)
@@ -371,6 +374,9 @@ func (h *SessionHandler) UpdateSession(c *fiber.Ctx) error {
 		return err
 	}
 	f := web.NewForm(c)
+	if st := f.Refused(); st != 0 {
+		return h.editPage(c, st, x, e, f)
+	}
 	_, err = h.svc.Update(ctx, x.ID, sessionInputOf(f))
 	if st := web.FormError(f, err); st != 0 {
 		return h.editPage(c, st, x, e, f)
@@ -386,7 +392,10 @@ func (h *SessionHandler) UpdateSession(c *fiber.Ctx) error {
 func (h *SessionHandler) UnlockSession(c *fiber.Ctx) error {
 	ctx := c.UserContext()
 	f := web.NewForm(c)
-	_, err := h.svc.Unlock(ctx, c.Params("sessionID"), f.Get("reason"))
+	err := f.Err()
+	if err == nil {
+		_, err = h.svc.Unlock(ctx, c.Params("sessionID"), f.Get("reason"))
+	}
 	if st := web.FormError(f, err); st != 0 {
 		v, verr := h.svc.View(ctx, c.Params("sessionID"))
 		if verr != nil {
@@ -528,6 +537,9 @@ func (h *SessionHandler) SessionListsPage(c *fiber.Ctx) error {
 // SaveSessionLists adds (or removes) a topic or a service.
 func (h *SessionHandler) SaveSessionLists(c *fiber.Ctx) error {
 	f := web.NewForm(c)
+	if st := f.Refused(); st != 0 {
+		return h.listsPage(c, st, f)
+	}
 	var err error
 	if rm := f.Get("remove"); rm != "" {
 		err = h.svc.RemoveFromVocabulary(c.UserContext(), f.Get("list"), rm)

@@ -3,7 +3,6 @@ package consultation
 import (
 	"context"
 	"database/sql"
-	"encoding/csv"
 	"errors"
 	"io"
 	"strconv"
@@ -14,6 +13,7 @@ import (
 
 	"github.com/holdspace/holdspace/app/apperr"
 	"github.com/holdspace/holdspace/app/authz"
+	"github.com/holdspace/holdspace/app/csvout"
 	"github.com/holdspace/holdspace/app/database"
 	"github.com/holdspace/holdspace/app/dates"
 )
@@ -250,7 +250,7 @@ func (s *Sessions) WriteCSV(ctx context.Context, w io.Writer, f SessionFilter) e
 	if sc.Role != authz.Consultant {
 		return apperr.Errorf(apperr.EFORBIDDEN, "The sessions download is a consultant's own sessions.")
 	}
-	cw := csv.NewWriter(w)
+	cw := csvout.NewWriter(w) // every cell guarded against formulas
 	head := []string{"Date", "Program", "Minutes", "Mode", "Service", "Training topic"}
 	for _, r := range ParticipantRoles {
 		head = append(head, r.Label)
@@ -266,12 +266,12 @@ func (s *Sessions) WriteCSV(ctx context.Context, w io.Writer, f SessionFilter) e
 			return err
 		}
 		for _, x := range page.Sessions {
-			row := []string{x.HeldOn, csvSafe(x.ProgramName), strconv.Itoa(x.Minutes), ModeLabel(x.Mode),
-				csvSafe(ServiceLabel(x.Service)), csvSafe(x.TrainingTopic)}
+			row := []string{x.HeldOn, x.ProgramName, strconv.Itoa(x.Minutes), ModeLabel(x.Mode),
+				ServiceLabel(x.Service), x.TrainingTopic}
 			for _, r := range ParticipantRoles {
 				row = append(row, strconv.Itoa(x.Participants[r.Value]))
 			}
-			row = append(row, csvSafe(strings.Join(x.Topics, "; ")), csvSafe(x.Summary), x.ID, x.EngagementID)
+			row = append(row, strings.Join(x.Topics, "; "), x.Summary, x.ID, x.EngagementID)
 			if err := cw.Write(row); err != nil {
 				return err
 			}
@@ -285,12 +285,4 @@ func (s *Sessions) WriteCSV(ctx context.Context, w io.Writer, f SessionFilter) e
 		}
 		f.After = page.Next
 	}
-}
-
-// csvSafe keeps a spreadsheet from reading typed text as a formula.
-func csvSafe(v string) string {
-	if v != "" && strings.ContainsRune("=+-@\t\r", rune(v[0])) {
-		return "'" + v
-	}
-	return v
 }

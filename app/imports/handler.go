@@ -97,10 +97,20 @@ func (h *Handler) Template(c *fiber.Ctx) error {
 // Upload receives a file; a file that cannot be used comes back to the page with the message
 // under the file field, and nothing is stored.
 func (h *Handler) Upload(c *fiber.Ctx) error {
-	kind := c.FormValue("kind")
+	form := web.NewForm(c)
+	kind := form.Get("kind")
+	if st := form.Refused(); st != 0 {
+		form.Values = url.Values{"kind": {kind}}
+		for k, msg := range form.Errors {
+			if k != "_form" {
+				form.Errors["_form"] = msg
+			}
+		}
+		return h.renderPage(c, st, form)
+	}
 	var data []byte
 	name := ""
-	if fh, err := c.FormFile("file"); err == nil && fh.Size > 0 {
+	if fh, ok := web.FormFile(c, "file"); ok && fh.Size > 0 {
 		name = fh.Filename
 		file, err := fh.Open()
 		if err != nil {
@@ -112,7 +122,7 @@ func (h *Handler) Upload(c *fiber.Ctx) error {
 		if data, err = io.ReadAll(file); err != nil {
 			return err
 		}
-	} else if err == nil {
+	} else if ok {
 		data = []byte{} // chosen, but empty
 	}
 	imp, err := h.svc.Upload(c.UserContext(), kind, name, data)

@@ -3,7 +3,6 @@ package imports
 import (
 	"bytes"
 	"context"
-	"encoding/csv"
 	"fmt"
 	"io"
 	"strconv"
@@ -12,6 +11,7 @@ import (
 
 	"github.com/holdspace/holdspace/app/apperr"
 	"github.com/holdspace/holdspace/app/authz"
+	"github.com/holdspace/holdspace/app/csvout"
 	"github.com/holdspace/holdspace/app/database"
 	"github.com/holdspace/holdspace/app/programs"
 	"github.com/holdspace/holdspace/app/tenants"
@@ -166,7 +166,7 @@ func (s *Service) Template(ctx context.Context, kind string) ([]byte, error) {
 		example = []string{"jordan.lee@example.org", "Jordan Lee", role, org}
 	}
 	var b bytes.Buffer
-	w := csv.NewWriter(&b)
+	w := csvout.NewWriter(&b)
 	w.Write(cols)    //nolint:errcheck // a bytes.Buffer does not fail
 	w.Write(example) //nolint:errcheck
 	w.Flush()
@@ -176,7 +176,7 @@ func (s *Service) Template(ctx context.Context, kind string) ([]byte, error) {
 // ProblemsCSV returns every problem of an import as a CSV file.
 func ProblemsCSV(imp *Import) []byte {
 	var b bytes.Buffer
-	w := csv.NewWriter(&b)
+	w := csvout.NewWriter(&b)
 	w.Write([]string{"row", "column", "problem"}) //nolint:errcheck
 	for _, p := range imp.Problems {
 		row := ""

@@ -37,11 +37,15 @@ func (h *Handler) NewTenantPage(c *fiber.Ctx) error {
 // CreateTenant creates the tenant on a trial and emails its first admin an invitation.
 func (h *Handler) CreateTenant(c *fiber.Ctx) error {
 	f := web.NewForm(c)
-	t, err := h.life.CreateForAgency(c.UserContext(), tenants.NewTenantInput{
-		Name: f.Get("name"), Kind: f.Get("kind"), State: f.Get("state"), Slug: f.Get("slug"),
-		AdminName: f.Get("admin_name"), AdminEmail: f.Get("admin_email"),
-		InvitedBy: web.IdentityOf(c).UserID,
-	})
+	var t *tenants.Tenant
+	err := f.Err() // a value that cannot be kept: refused before anything is created
+	if err == nil {
+		t, err = h.life.CreateForAgency(c.UserContext(), tenants.NewTenantInput{
+			Name: f.Get("name"), Kind: f.Get("kind"), State: f.Get("state"), Slug: f.Get("slug"),
+			AdminName: f.Get("admin_name"), AdminEmail: f.Get("admin_email"),
+			InvitedBy: web.IdentityOf(c).UserID,
+		})
+	}
 	if code := apperr.Code(err); code == apperr.EINVALID || code == apperr.ECONFLICT {
 		f.Errors = apperr.FieldsOf(err)
 		if f.Errors == nil {
@@ -138,7 +142,11 @@ func (h *Handler) TenantPage(c *fiber.Ctx) error {
 // to the page's, where two forms would share one.
 func (h *Handler) tenantAction(c *fiber.Ctx, act func(f *web.Form) (*tenants.Tenant, error), done func(*tenants.Tenant) string, rename map[string]string) error {
 	f := web.NewForm(c)
-	t, err := act(f)
+	var t *tenants.Tenant
+	err := f.Err()
+	if err == nil {
+		t, err = act(f)
+	}
 	if handled, rerr := h.refused(c, f, err, rename); handled {
 		return rerr
 	}
@@ -212,7 +220,11 @@ func (h *Handler) renderDelete(c *fiber.Ctx, status int, f *web.Form) error {
 // DeleteTenant deletes the tenant once its slug is typed; it can be restored for 30 days.
 func (h *Handler) DeleteTenant(c *fiber.Ctx) error {
 	f := web.NewForm(c)
-	t, err := h.life.DeleteTenant(c.UserContext(), c.Params("tenantID"), f.Get("confirm"))
+	var t *tenants.Tenant
+	err := f.Err()
+	if err == nil {
+		t, err = h.life.DeleteTenant(c.UserContext(), c.Params("tenantID"), f.Get("confirm"))
+	}
 	if apperr.Code(err) == apperr.EINVALID {
 		f.Errors = apperr.FieldsOf(err)
 		return h.renderDelete(c, fiber.StatusUnprocessableEntity, f)
@@ -235,7 +247,12 @@ func (h *Handler) RestoreTenant(c *fiber.Ctx) error {
 func (h *Handler) StartSupport(c *fiber.Ctx) error {
 	id := web.IdentityOf(c)
 	f := web.NewForm(c)
-	g, t, err := h.life.StartSupport(c.UserContext(), c.Params("tenantID"), id.UserID, id.Email, f.Get("support_reason"))
+	var g *tenants.SupportGrant
+	var t *tenants.Tenant
+	err := f.Err()
+	if err == nil {
+		g, t, err = h.life.StartSupport(c.UserContext(), c.Params("tenantID"), id.UserID, id.Email, f.Get("support_reason"))
+	}
 	if handled, rerr := h.refused(c, f, err, map[string]string{"reason": "support_reason"}); handled {
 		return rerr
 	}

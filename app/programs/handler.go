@@ -121,6 +121,9 @@ func orgInput(f *web.Form) OrgInput {
 
 func (h *Handler) createOrg(c *fiber.Ctx, kind string) error {
 	f := web.NewForm(c)
+	if st := f.Refused(); st != 0 {
+		return h.orgsPage(c, kind, st, f)
+	}
 	var o *tenants.Organisation
 	var err error
 	if kind == tenants.OrgFunder {
@@ -190,7 +193,9 @@ func (h *Handler) orgEdit(c *fiber.Ctx, kind, param string, post bool) error {
 	f.Values.Set("short_name", o.ShortName)
 	if post {
 		f = web.NewForm(c)
-		if kind == tenants.OrgFunder {
+		if err = f.Err(); err != nil {
+			// refused as read: shown again below, nothing saved
+		} else if kind == tenants.OrgFunder {
 			_, err = h.svc.UpdateFunder(ctx, o.ID, orgInput(f))
 		} else {
 			_, err = h.svc.UpdateAgency(ctx, o.ID, orgInput(f))
@@ -311,6 +316,9 @@ func (h *Handler) NewProgramPage(c *fiber.Ctx) error {
 // CreateProgram adds a program and opens it.
 func (h *Handler) CreateProgram(c *fiber.Ctx) error {
 	f := web.NewForm(c)
+	if st := f.Refused(); st != 0 {
+		return h.programForm(c, nil, st, f)
+	}
 	p, err := h.svc.CreateProgram(c.UserContext(), programInput(f))
 	if status := web.FormError(f, err); status != 0 {
 		return h.programForm(c, nil, status, f)
@@ -344,6 +352,9 @@ func (h *Handler) UpdateProgram(c *fiber.Ctx) error {
 		return err
 	}
 	f := web.NewForm(c)
+	if st := f.Refused(); st != 0 {
+		return h.programForm(c, p, st, f)
+	}
 	_, err = h.svc.UpdateProgram(ctx, p.ID, programInput(f))
 	if status := web.FormError(f, err); status != 0 {
 		return h.programForm(c, p, status, f)
@@ -423,6 +434,9 @@ func (h *Handler) ProgramPage(c *fiber.Ctx) error {
 // AddSite adds a site or classroom to a program.
 func (h *Handler) AddSite(c *fiber.Ctx) error {
 	f := web.NewForm(c)
+	if st := f.Refused(); st != 0 {
+		return h.programPage(c, st, f)
+	}
 	site, err := h.svc.AddSite(c.UserContext(), c.Params("programID"), SiteInput{Name: f.Get("site_name"), Kind: f.Get("site_kind")})
 	if status := web.FormError(f, err); status != 0 {
 		return h.programPage(c, status, f)
@@ -586,6 +600,9 @@ func (h *Handler) AddFunding(c *fiber.Ctx) error {
 		return err
 	}
 	f := web.NewForm(c)
+	if st := f.Refused(); st != 0 {
+		return h.fundingForm(c, p, nil, st, f, 0)
+	}
 	if f.Get("more_lines") != "" {
 		f.Values.Del("more_lines")
 		return h.fundingForm(c, p, nil, fiber.StatusOK, f, 3)
@@ -634,6 +651,9 @@ func (h *Handler) UpdateFunding(c *fiber.Ctx) error {
 		return err
 	}
 	f := web.NewForm(c)
+	if st := f.Refused(); st != 0 {
+		return h.fundingForm(c, p, fu, st, f, 0)
+	}
 	if f.Get("more_lines") != "" {
 		f.Values.Del("more_lines")
 		return h.fundingForm(c, p, fu, fiber.StatusOK, f, 3)

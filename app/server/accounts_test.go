@@ -5,10 +5,12 @@ import (
 	"net/http"
 	"net/url"
 	"regexp"
+	"strconv"
 	"strings"
 	"testing"
 
 	"github.com/holdspace/holdspace/app/accounts"
+	"github.com/holdspace/holdspace/app/config"
 	"github.com/holdspace/holdspace/app/database"
 	"github.com/holdspace/holdspace/app/demo"
 	"github.com/holdspace/holdspace/app/mail"
@@ -173,29 +175,159 @@ func TestCSRF(t *testing.T) {
 	})
 }
 
-func TestSignInRateLimit(t *testing.T) {
-	env := newTestEnv(t)
-
-	t.Run("PerAccount", func(t *testing.T) {
-		c := env.client(t)
-		for i := 0; i < 5; i++ {
-			c.post("/signin", url.Values{"email": {"program@ohio.example"}, "password": {"wrong password " + string(rune('a'+i))}}).
-				mustStatus(t, http.StatusUnprocessableEntity)
+// countEmails counts the outbox messages to addr with subject.
+func (e *testEnv) countEmails(addr, subject string) int {
+	e.t.Helper()
+	list, err := e.app.Mail.Outbox(context.Background(), 500)
+	if err != nil {
+		e.t.Fatal(err)
+	}
+	n := 0
+	for _, m := range list {
+		if m.To == addr && m.Subject == subject {
+			n++
 		}
-		// Locked now, even with the right password, with a clear message.
-		c.post("/signin", url.Values{"email": {"program@ohio.example"}, "password": {demo.Password}}).
-			mustStatus(t, http.StatusTooManyRequests).mustContain(t, "Too many failed sign-ins for this account", "reset your password")
-		// Another browser (another process would share Redis the same way) is locked too.
-		env.client(t).post("/signin", url.Values{"email": {"program@ohio.example"}, "password": {demo.Password}}).
-			mustStatus(t, http.StatusTooManyRequests)
-		// Other accounts are not.
-		env.client(t).signIn("funder@ohio.example")
+	}
+	return n
+}
+
+// behindProxy is a test server behind a reverse proxy: app.Test's connections (from 0.0.0.0)
+// are the proxy's, listed in TRUSTED_PROXIES, and each request says its person's address in
+// X-Forwarded-For.
+func behindProxy(t *testing.T) *testEnv {
+	return newTestEnvWith(t, func(c *config.Config) { c.TrustedProxies = []string{"0.0.0.0"} })
+}
+
+// signInFrom posts the sign-in form as if from addr.
+func (c *client) signInFrom(addr, email, password string) *resp {
+	c.t.Helper()
+	c.refreshCSRF()
+	return c.post("/signin", url.Values{"email": {email}, "password": {password}}, "X-Forwarded-For", addr)
+}
+
+func TestSignInRateLimit(t *testing.T) {
+	const (
+		attacker = "203.0.113.9"
+		owner    = "198.51.100.7"
+		who      = "program@ohio.example"
+		notice   = "Failed sign-ins to your Holdspace account"
+		paused   = "Signing in to your Holdspace account is paused"
+	)
+
+	// Five wrong passwords from one address lock that address out of the account — and only
+	// it: the owner signs in from their own address meanwhile, and is told once by email.
+	t.Run("PerAccountAndAddress", func(t *testing.T) {
+		env := behindProxy(t)
+		c := env.client(t)
+		for i := 0; i < accounts.MaxFailuresPerAddress; i++ {
+			c.signInFrom(attacker, who, "wrong password "+string(rune('a'+i))).mustStatus(t, http.StatusUnprocessableEntity)
+		}
+		// Locked now from that address, even with the right password, with a clear message.
+		c.signInFrom(attacker, who, demo.Password).mustStatus(t, http.StatusTooManyRequests).
+			mustContain(t, "Too many failed sign-ins for this account from your address", "paused for 15 more minute(s)", "reset your password")
+		// Another browser at the same address is locked too (every web process shares Redis).
+		env.client(t).signInFrom(attacker, who, demo.Password).mustStatus(t, http.StatusTooManyRequests)
+		// The owner, elsewhere, signs in.
+		env.client(t).signInFrom(owner, who, demo.Password).mustStatus(t, http.StatusSeeOther)
+		// Other accounts from the attacker's address are not locked.
+		env.client(t).signInFrom(attacker, "funder@ohio.example", demo.Password).mustStatus(t, http.StatusSeeOther)
+
+		// The owner is told, once for the lock (not once per failure), with what to do.
+		if n := env.countEmails(who, notice); n != 1 {
+			t.Fatalf("the owner got %d emails %q, want 1", n, notice)
+		}
+		body := env.lastEmailTo(who).Body
+		for _, want := range []string{"wrong password 5 times from the address " + attacker, "paused for 15 minutes",
+			"You can still sign in", "http://holdspace.test/password/forgot"} {
+			if !strings.Contains(body, want) {
+				t.Errorf("the email does not say %q:\n%s", want, body)
+			}
+		}
+		for i := 0; i < 3; i++ {
+			c.signInFrom(attacker, who, "still guessing").mustStatus(t, http.StatusTooManyRequests)
+		}
+		if n := env.countEmails(who, notice); n != 1 {
+			t.Fatalf("after more attempts the owner got %d emails, want still 1", n)
+		}
+		prog, err := env.app.Accounts.UserByEmail(context.Background(), who)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if n := env.count("audit_events", "action = ? AND record_id = ? AND ip = ? AND actor_id = ''", "user.signin_locked", prog.ID, attacker); n != 1 {
+			t.Fatalf("got %d user.signin_locked events, want 1", n)
+		}
+		// No email for an address that has no account.
+		for i := 0; i < accounts.MaxFailuresPerAddress; i++ {
+			c.signInFrom(attacker, "nobody@nowhere.example", "guess")
+		}
+		if n := env.count("emails", "to_addr = ?", "nobody@nowhere.example"); n != 0 {
+			t.Fatalf("%d emails went to an address without an account", n)
+		}
 	})
 
-	t.Run("PerAddress", func(t *testing.T) {
+	// Guesses spread over many addresses hit the account's ceiling: the account is paused for
+	// everyone, the owner is told once, and a new password ends the pause.
+	t.Run("CeilingAcrossAddresses", func(t *testing.T) {
+		env := behindProxy(t)
+		c := env.client(t)
+		for i := 0; i < accounts.MaxFailuresPerAccount; i++ {
+			addr := "192.0.2." + strconv.Itoa(i+1)
+			c.signInFrom(addr, who, "guess number "+strconv.Itoa(i)).mustStatus(t, http.StatusUnprocessableEntity)
+		}
+		env.client(t).signInFrom(owner, who, demo.Password).mustStatus(t, http.StatusTooManyRequests).
+			mustContain(t, "from several places", "paused for everyone", "a new password ends the pause")
+		if n := env.countEmails(who, paused); n != 1 {
+			t.Fatalf("the owner got %d emails %q, want 1", n, paused)
+		}
+		body := env.lastEmailTo(who).Body
+		for _, want := range []string{"with a wrong password 50 times, from several addresses", "paused for everyone",
+			"a new password also ends the pause", "http://holdspace.test/password/forgot"} {
+			if !strings.Contains(body, want) {
+				t.Errorf("the email does not say %q:\n%s", want, body)
+			}
+		}
+		// Other accounts are not paused.
+		env.client(t).signInFrom(owner, "funder@ohio.example", demo.Password).mustStatus(t, http.StatusSeeOther)
+
+		// The owner resets the password: the pause ends.
+		env.client(t).post("/password/forgot", url.Values{"email": {who}}, "X-Forwarded-For", owner).mustStatus(t, http.StatusOK)
+		link := resetLink.FindStringSubmatch(env.lastEmailTo(who).Body)[1]
+		env.client(t).post(link, url.Values{"password": {"a brand new password"}, "confirm": {"a brand new password"}}).
+			mustStatus(t, http.StatusSeeOther)
+		env.client(t).signInFrom(owner, who, "a brand new password").mustStatus(t, http.StatusSeeOther)
+	})
+
+	// Without TRUSTED_PROXIES X-Forwarded-For is not believed: an attacker who writes a new
+	// address in it each time is still one address.
+	t.Run("HeaderNotBelievedWithoutTrustedProxies", func(t *testing.T) {
 		env := newTestEnv(t)
 		c := env.client(t)
-		for i := 0; i < 30; i++ {
+		for i := 0; i < accounts.MaxFailuresPerAddress; i++ {
+			c.signInFrom("192.0.2."+strconv.Itoa(i+1), who, "guess").mustStatus(t, http.StatusUnprocessableEntity)
+		}
+		c.signInFrom("192.0.2.99", who, demo.Password).mustStatus(t, http.StatusTooManyRequests).
+			mustContain(t, "from your address")
+		if body := env.lastEmailTo(who).Body; !strings.Contains(body, "from the address 0.0.0.0") {
+			t.Errorf("the email names another address than the connection's:\n%s", body)
+		}
+	})
+
+	// Behind a trusted proxy that appends to X-Forwarded-For, the address the client wrote
+	// first is not believed either.
+	t.Run("PrependedAddressNotBelieved", func(t *testing.T) {
+		env := behindProxy(t)
+		c := env.client(t)
+		for i := 0; i < accounts.MaxFailuresPerAddress; i++ {
+			c.signInFrom("192.0.2."+strconv.Itoa(i+1)+", "+attacker, who, "guess").mustStatus(t, http.StatusUnprocessableEntity)
+		}
+		c.signInFrom("192.0.2.99, "+attacker, who, demo.Password).mustStatus(t, http.StatusTooManyRequests)
+		env.client(t).signInFrom(attacker+", "+owner, who, demo.Password).mustStatus(t, http.StatusSeeOther)
+	})
+
+	t.Run("PerAddressAcrossAccounts", func(t *testing.T) {
+		env := newTestEnv(t)
+		c := env.client(t)
+		for i := 0; i < accounts.MaxFailuresFromAddress; i++ {
 			c.post("/signin", url.Values{"email": {"someone" + string(rune('a'+i%26)) + string(rune('a'+i/26)) + "@nowhere.example"}, "password": {"guess"}})
 		}
 		c.post("/signin", url.Values{"email": {"admin@ohio.example"}, "password": {demo.Password}}).
@@ -264,7 +396,7 @@ func TestPasswordReset(t *testing.T) {
 		old.get("/t/ohio/").mustStatus(t, http.StatusSeeOther)
 	})
 	t.Run("ErrSingleUse", func(t *testing.T) {
-		env.client(t).get(link).mustStatus(t, http.StatusNotFound).mustContain(t, "expired or has already been used")
+		env.client(t).get(link).mustStatus(t, http.StatusNotFound).mustContain(t, "no longer works", "already used")
 		env.client(t).post(link, url.Values{"password": {"another long password"}, "confirm": {"another long password"}}).
 			mustStatus(t, http.StatusNotFound)
 	})
@@ -283,4 +415,84 @@ func TestPasswordReset(t *testing.T) {
 			t.Fatalf("got %d user.password_reset events (%v), want 1", n, err)
 		}
 	})
+}
+
+// A password change ends every reset link sent before it: the older, unused link of two no
+// longer changes the password once the newer one has.
+func TestPasswordChangeEndsOlderResetLinks(t *testing.T) {
+	env := newTestEnv(t)
+	const who = "supervisor@ohio.example"
+	link := func() string {
+		t.Helper()
+		env.client(t).post("/password/forgot", url.Values{"email": {who}}).mustStatus(t, http.StatusOK)
+		m := resetLink.FindStringSubmatch(env.lastEmailTo(who).Body)
+		if m == nil {
+			t.Fatal("the reset email has no link")
+		}
+		return m[1]
+	}
+	older, newer := link(), link()
+	if older == newer {
+		t.Fatal("two requests gave the same link")
+	}
+	c := env.client(t)
+	c.get(newer).mustStatus(t, http.StatusOK)
+	c.post(newer, url.Values{"password": {"the newest password"}, "confirm": {"the newest password"}}).mustStatus(t, http.StatusSeeOther)
+
+	// The older link: the page says it no longer works and why, and posting to it changes nothing.
+	env.client(t).get(older).mustStatus(t, http.StatusNotFound).
+		mustContain(t, "This password link no longer works", "the password was changed after it was sent", "Ask for a new one")
+	env.client(t).post(older, url.Values{"password": {"an attacker password"}, "confirm": {"an attacker password"}}).
+		mustStatus(t, http.StatusNotFound).mustContain(t, "no longer works")
+	env.client(t).post("/signin", url.Values{"email": {who}, "password": {"an attacker password"}}).mustStatus(t, http.StatusUnprocessableEntity)
+	env.client(t).post("/signin", url.Values{"email": {who}, "password": {"the newest password"}}).mustStatus(t, http.StatusSeeOther)
+
+	// The same holds when the password changes some other way (SetPassword is every way).
+	third := link()
+	u, err := env.app.Accounts.UserByEmail(context.Background(), who)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := env.app.Accounts.SetPassword(context.Background(), u.ID, "set another way entirely"); err != nil {
+		t.Fatal(err)
+	}
+	env.client(t).get(third).mustStatus(t, http.StatusNotFound).mustContain(t, "no longer works")
+}
+
+// Sign-in's next= goes only to a path on this site: every hostile value lands on the home
+// page, after a password and for a person already signed in.
+func TestSignInNextStaysOnSite(t *testing.T) {
+	env := newTestEnv(t)
+	hostile := []string{
+		"/\t/evil.example", "/%09/evil.example", "/\\evil.example", "//evil.example", "///evil.example",
+		"https://evil.example/", "javascript:alert(1)", "/\r\n/evil.example", "/%2F%2Fevil.example",
+		"/%5Cevil.example", "/%2509/evil.example", "\t//evil.example", "evil.example",
+	}
+	signedIn := env.client(t)
+	signedIn.signIn("admin@ohio.example")
+	for _, next := range hostile {
+		c := env.client(t)
+		c.refreshCSRF()
+		r := c.post("/signin", url.Values{"email": {"admin@ohio.example"}, "password": {demo.Password}, "next": {next}}).
+			mustStatus(t, http.StatusSeeOther)
+		if got := r.header.Get("Location"); got != "/" {
+			t.Errorf("sign-in with next=%q redirected to %q, want /", next, got)
+		}
+		c.refreshCSRF()
+		r = c.post("/signin", url.Values{"email": {"admin@ohio.example"}, "password": {demo.Password}, "next": {next}},
+			"HX-Request", "true")
+		if got := r.header.Get("HX-Redirect"); got != "/" {
+			t.Errorf("htmx sign-in with next=%q: HX-Redirect %q, want /", next, got)
+		}
+		r = signedIn.get("/signin?next="+url.QueryEscape(next)).mustStatus(t, http.StatusSeeOther)
+		if got := r.header.Get("Location"); got != "/" {
+			t.Errorf("signed in, /signin?next=%q redirected to %q, want /", next, got)
+		}
+	}
+	// A path on this site is kept.
+	r := env.client(t).post("/signin", url.Values{"email": {"admin@ohio.example"}, "password": {demo.Password},
+		"next": {"/t/ohio/people?role=consultant"}}).mustStatus(t, http.StatusSeeOther)
+	if got := r.header.Get("Location"); got != "/t/ohio/people?role=consultant" {
+		t.Fatalf("got redirect %q, want /t/ohio/people?role=consultant", got)
+	}
 }

@@ -31,6 +31,12 @@ type testEnv struct {
 
 func newTestEnv(t *testing.T) *testEnv {
 	t.Helper()
+	return newTestEnvWith(t, nil)
+}
+
+// newTestEnvWith is newTestEnv with the configuration changed by change first.
+func newTestEnvWith(t *testing.T, change func(*config.Config)) *testEnv {
+	t.Helper()
 	db := dbtest.Open(t)
 	rdb, err := jobs.Connect(context.Background(), dbtest.Redis(t))
 	if err != nil {
@@ -40,6 +46,9 @@ func newTestEnv(t *testing.T) *testEnv {
 	cfg := &config.Config{BaseURL: "http://holdspace.test", SecretKey: []byte(strings.Repeat("k", 32)),
 		RedisPrefix: "test:" + dbtest.RandomHex(6) + ":", MailFrom: "Holdspace <no-reply@holdspace.test>",
 		LogFormat: "text", LogLevel: "error", DataDir: t.TempDir()}
+	if change != nil {
+		change(cfg)
+	}
 	app, err := New(cfg, slog.New(slog.NewTextHandler(io.Discard, nil)), db, rdb)
 	if err != nil {
 		t.Fatal(err)

@@ -40,13 +40,24 @@ func (a *App) Web() (*fiber.App, error) {
 		// Above the largest upload (a 5 MB CSV import), so that one gets its own message.
 		BodyLimit:     16 << 20,
 		StrictRouting: false,
+		// The person's address (c.IP()): the connection's, unless the connection comes from a
+		// proxy listed in TRUSTED_PROXIES; then the address that proxy put in X-Forwarded-For.
+		// With no trusted proxy the header is never believed, so no one picks their address.
+		EnableTrustedProxyCheck: true,
+		TrustedProxies:          a.Cfg.TrustedProxies,
+		ProxyHeader:             fiber.HeaderXForwardedFor,
+		EnableIPValidation:      true,
 	})
+	app.Use(web.ForwardedFor(a.Cfg.TrustedProxies)) // before anything reads c.IP()
+	app.Use(web.CookieMode(a.Cfg.SecureCookies()))
 	app.Use(recover.New(recover.Config{EnableStackTrace: true}))
 	app.Use(requestid.New())
 	app.Use(a.observe())
 	app.Use(web.SecurityHeaders())
+	app.Use(web.NoStoreSignedIn())
+	app.Use(web.CheckQuery()) // a query value that cannot be kept is refused before any handler reads it
 	session := a.accountsH.Middleware(a.Tenants.Store().CountTenantsOf)
-	csrf := web.CSRF(a.Cfg.SecretKey, a.Cfg.SecureCookies())
+	csrf := web.CSRF(a.Cfg.SecretKey)
 	app.Use(func(c *fiber.Ctx) error {
 		// Static files and probes need neither a session nor a CSRF token.
 		if p := c.Path(); strings.HasPrefix(p, "/static/") || p == "/healthz" || p == "/readyz" || p == "/metrics" {

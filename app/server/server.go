@@ -145,7 +145,7 @@ func New(cfg *config.Config, log *slog.Logger, db *bun.DB, rdb redis.UniversalCl
 	a.Accounts = accounts.New(db, a.Audit, a.Mail, accounts.NewLimiter(rdb, cfg.RedisPrefix), cfg.BaseURL, log)
 	a.Tenants = tenants.NewService(db, tenants.NewStore(db), a.Accounts, a.Audit, a.Mail, cfg.BaseURL)
 
-	a.accountsH = accounts.NewHandler(a.Accounts, cfg.SecureCookies())
+	a.accountsH = accounts.NewHandler(a.Accounts)
 	a.tenantsH = tenants.NewHandler(a.Tenants, az, a.Audit, a.accountsH)
 	a.auditH = audit.NewHandler(a.Audit)
 	a.platformH = platform.NewHandler(db, a.Mail, a.Tenants, a.Audit)

@@ -401,7 +401,7 @@ func TestProgramPages(t *testing.T) {
 		admin.post(base+"/agencies", url.Values{"name": {"Egyptian Health Department"}, "short_name": {"EHD"}}).mustStatus(t, http.StatusSeeOther)
 		ehd := env.setupOrgID("illinois", tenants.OrgConsultantAgency, "EHD")
 		admin.post(base+"/agencies/"+ehd+"/edit", url.Values{"name": {strings.Repeat("E", 201)}}).mustStatus(t, http.StatusUnprocessableEntity).
-			mustContain(t, "Use at most 200 characters")
+			mustContain(t, "Name is longer than 200 characters (this has 201).")
 		// A funder is not an agency.
 		admin.get(base+"/agencies/"+dfss+"/edit").mustStatus(t, http.StatusNotFound)
 		admin.get(base+"/audit?action=agency.").mustContain(t, "agency.create")

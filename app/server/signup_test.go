@@ -81,7 +81,7 @@ func TestSignupForm(t *testing.T) {
 		name, field, value, want string
 	}{
 		{"ErrNameRequired", "name", "", "Enter your agency’s name."},
-		{"ErrNameTooLong", "name", strings.Repeat("n", 201), "Agency name: use at most 200 characters."},
+		{"ErrNameTooLong", "name", strings.Repeat("n", 201), "Name is longer than 200 characters (this has 201)."},
 		{"ErrKind", "kind", "county", "Choose whether your agency is a state system or a local partnership."},
 		{"ErrKindMissing", "kind", "", "Choose whether your agency is a state system or a local partnership."},
 		{"ErrState", "state", "ZZ", "Choose your agency’s state from the list."},

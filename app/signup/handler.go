@@ -63,8 +63,12 @@ func (h *Handler) renderForm(c *fiber.Ctx, status int, f *web.Form) error {
 // typed and each field's message, and nothing is written.
 func (h *Handler) SignUp(c *fiber.Ctx) error {
 	f := web.NewForm(c)
-	r, err := h.svc.Start(c.UserContext(), Input{Name: f.Get("name"), Kind: f.Get("kind"), State: f.Get("state"),
-		AdminName: f.Get("admin_name"), AdminEmail: f.Get("email"), Slug: f.Get("slug")}, c.IP())
+	var r *Request
+	err := f.Err()
+	if err == nil {
+		r, err = h.svc.Start(c.UserContext(), Input{Name: f.Get("name"), Kind: f.Get("kind"), State: f.Get("state"),
+			AdminName: f.Get("admin_name"), AdminEmail: f.Get("email"), Slug: f.Get("slug")}, c.IP())
+	}
 	if code := apperr.Code(err); code == apperr.EINVALID || code == apperr.ETOOMANY {
 		f.Errors = apperr.FieldsOf(err)
 		if f.Errors == nil {
@@ -112,8 +116,14 @@ func (h *Handler) renderConfirm(c *fiber.Ctx, status int, f *web.Form) error {
 // Confirm creates the tenant, the admin's account and membership, signs the admin in and
 // takes them to the new tenant's home page.
 func (h *Handler) Confirm(c *fiber.Ctx) error {
-	t, session, err := h.svc.Confirm(c.UserContext(), ConfirmInput{Token: c.Params("token"), Password: c.FormValue("password"),
-		Confirm: c.FormValue("confirm"), IP: c.IP(), UserAgent: c.Get("User-Agent")})
+	f := web.NewForm(c)
+	var t *tenants.Tenant
+	var session string
+	err := f.Err()
+	if err == nil {
+		t, session, err = h.svc.Confirm(c.UserContext(), ConfirmInput{Token: c.Params("token"), Password: f.Get("password"),
+			Confirm: f.Get("confirm"), IP: c.IP(), UserAgent: c.Get("User-Agent")})
+	}
 	switch code := apperr.Code(err); code {
 	case "":
 	case apperr.EINVALID, apperr.ETOOMANY:

@@ -53,6 +53,9 @@ func (h *Handler) AssignmentsPage(c *fiber.Ctx) error { return h.assignmentsPage
 // Assign assigns a consultant to a supervisor.
 func (h *Handler) Assign(c *fiber.Ctx) error {
 	f := web.NewForm(c)
+	if st := f.Refused(); st != 0 {
+		return h.assignmentsPage(c, st, f)
+	}
 	_, err := h.svc.Assign(c.UserContext(), f.Get("supervisor_id"), f.Get("consultant_id"))
 	if st := web.FormError(f, err); st != 0 {
 		return h.assignmentsPage(c, st, f)
@@ -157,6 +160,9 @@ func (h *Handler) NewRecordPage(c *fiber.Ctx) error {
 // CreateRecord stores a supervision record.
 func (h *Handler) CreateRecord(c *fiber.Ctx) error {
 	f := web.NewForm(c)
+	if st := f.Refused(); st != 0 {
+		return h.recordPage(c, st, f)
+	}
 	in := RecordInput{HeldOn: f.Get("held_on"), Minutes: f.Get("minutes"), Format: f.Get("format"),
 		Attendees: f.Values["attendees"], Notes: f.Get("notes")}
 	r, err := h.svc.CreateRecord(c.UserContext(), in, h.now())

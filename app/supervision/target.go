@@ -111,6 +111,9 @@ func (h *Handler) TargetPage(c *fiber.Ctx) error { return h.targetPage(c, 200, n
 // SaveTarget changes the target.
 func (h *Handler) SaveTarget(c *fiber.Ctx) error {
 	f := web.NewForm(c)
+	if st := f.Refused(); st != 0 {
+		return h.targetPage(c, st, f)
+	}
 	before, after, err := h.svc.SetTarget(c.UserContext(), f.Get("target_minutes"))
 	if st := web.FormError(f, err); st != 0 {
 		return h.targetPage(c, st, f)

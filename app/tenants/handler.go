@@ -195,8 +195,12 @@ func (h *Handler) renderAccept(c *fiber.Ctx, status int, f *web.Form) error {
 // Accept accepts an invitation and signs the person in.
 func (h *Handler) Accept(c *fiber.Ctx) error {
 	f := web.NewForm(c)
-	token, err := h.svc.Accept(c.UserContext(), AcceptInput{Token: c.Params("token"), Name: f.Get("name"),
-		Password: c.FormValue("password"), Confirm: c.FormValue("confirm"), IP: c.IP(), UserAgent: c.Get("User-Agent")})
+	var token string
+	err := f.Err() // a value that cannot be kept: refused before anything is written
+	if err == nil {
+		token, err = h.svc.Accept(c.UserContext(), AcceptInput{Token: c.Params("token"), Name: f.Get("name"),
+			Password: f.Get("password"), Confirm: f.Get("confirm"), IP: c.IP(), UserAgent: c.Get("User-Agent")})
+	}
 	if code := apperr.Code(err); code == apperr.EINVALID || code == apperr.ETOOMANY {
 		f.Values.Del("password")
 		f.Values.Del("confirm")

@@ -197,9 +197,11 @@ func describeRole(ctx context.Context, store *Store, role, orgID string) string 
 	return d
 }
 
-// DeactivateMember ends a person's membership of the tenant: they can no longer open it, and every
-// session of theirs ends at once. Their records stay. Deactivating someone already
-// deactivated changes nothing.
+// DeactivateMember ends a person's membership of the tenant: they can no longer open it, at once
+// (the tenant middleware reads the membership on every request, so a signed-in browser gets
+// "not found" from its next request). Only this tenant's access ends: their sessions stay, for
+// the other tenants they work in. Their records stay. Deactivating someone already deactivated
+// changes nothing.
 //
 // Errors: ENOTFOUND; ECONFLICT for the last active tenant admin or for oneself.
 func (s *Service) DeactivateMember(ctx context.Context, memberID string) (*Member, error) {
@@ -238,10 +240,7 @@ func (s *Service) DeactivateMember(ctx context.Context, memberID string) (*Membe
 		if _, err := t.Update(&m.Membership).Column("active", "updated_at").WherePK().Exec(ctx); err != nil {
 			return err
 		}
-		if err := s.accounts.EndSessions(ctx, m.UserID); err != nil {
-			return err
-		}
-		return s.audit.Record(ctx, "membership.deactivate", "membership", m.ID, m.Email+", sessions ended")
+		return s.audit.Record(ctx, "membership.deactivate", "membership", m.ID, m.Email+", access to this tenant ended")
 	})
 	return m, err
 }

@@ -78,8 +78,12 @@ func (h *Handler) PeoplePage(c *fiber.Ctx) error {
 // Invite sends an invitation; a bad form comes back with what was typed and the messages.
 func (h *Handler) Invite(c *fiber.Ctx) error {
 	f := web.NewForm(c)
-	inv, err := h.svc.Invite(c.UserContext(), InviteInput{Email: f.Get("email"), Name: f.Get("name"),
-		Role: f.Get("role"), OrganisationID: f.Get("organisation_id")})
+	var inv *Invitation
+	err := f.Err()
+	if err == nil {
+		inv, err = h.svc.Invite(c.UserContext(), InviteInput{Email: f.Get("email"), Name: f.Get("name"),
+			Role: f.Get("role"), OrganisationID: f.Get("organisation_id")})
+	}
 	if code := apperr.Code(err); code == apperr.EINVALID || code == apperr.ECONFLICT {
 		d, derr := h.peopleData(c, PeopleFilter{})
 		if derr != nil {
@@ -182,7 +186,11 @@ func (h *Handler) PersonPage(c *fiber.Ctx) error {
 func (h *Handler) UpdatePerson(c *fiber.Ctx) error {
 	ctx := c.UserContext()
 	f := web.NewForm(c)
-	m, err := h.svc.ChangeRole(ctx, c.Params("memberID"), ChangeRoleInput{Role: f.Get("role"), OrganisationID: f.Get("organisation_id")})
+	var m *Member
+	err := f.Err()
+	if err == nil {
+		m, err = h.svc.ChangeRole(ctx, c.Params("memberID"), ChangeRoleInput{Role: f.Get("role"), OrganisationID: f.Get("organisation_id")})
+	}
 	if code := apperr.Code(err); code == apperr.EINVALID || code == apperr.ECONFLICT {
 		current, lerr := h.store.MemberByID(ctx, c.Params("memberID"))
 		if lerr != nil {
@@ -201,7 +209,7 @@ func (h *Handler) UpdatePerson(c *fiber.Ctx) error {
 	return web.Redirect(c, "/t/"+web.ScopeOf(c).TenantSlug+"/people/"+m.ID)
 }
 
-// DeactivatePerson deactivates a person: their sessions end at once, their records stay.
+// DeactivatePerson deactivates a person in this tenant: they lose it at once, their records stay.
 func (h *Handler) DeactivatePerson(c *fiber.Ctx) error {
 	ctx := c.UserContext()
 	m, err := h.svc.DeactivateMember(ctx, c.Params("memberID"))
@@ -214,7 +222,7 @@ func (h *Handler) DeactivatePerson(c *fiber.Ctx) error {
 	} else if err != nil {
 		return err
 	}
-	web.Flash(c, displayName(m)+" is deactivated and signed out. Their records stay.")
+	web.Flash(c, displayName(m)+" is deactivated and can no longer open "+web.TenantOf(c).Name+". Their records stay.")
 	return web.Redirect(c, "/t/"+web.ScopeOf(c).TenantSlug+"/people/"+m.ID)
 }
 

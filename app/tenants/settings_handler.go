@@ -122,7 +122,10 @@ func (h *Handler) SaveSettings(c *fiber.Ctx) error {
 		Counties: f.Values["counties"], AllCounties: f.Get("all_counties") != "", CountiesText: f.Get("counties_text"),
 		Languages: f.Values["languages"], OtherLanguages: f.Get("languages_other"),
 	}
-	_, err := h.svc.SaveSettings(ctx, in)
+	err := f.Err()
+	if err == nil {
+		_, err = h.svc.SaveSettings(ctx, in)
+	}
 	if apperr.Code(err) == apperr.EINVALID {
 		t, terr := h.store.TenantByID(ctx, web.ScopeOf(c).TenantID)
 		if terr != nil {

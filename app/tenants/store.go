@@ -80,7 +80,7 @@ func (s *Store) TouchTenant(ctx context.Context, t *Tenant) error {
 // the scope exists (it decides the scope), so it names the tenant itself.
 func (s *Store) ActiveMembership(ctx context.Context, tenantID, userID string) (*Membership, error) {
 	m := new(Membership)
-	ctx = database.WithScope(ctx, database.Scope{TenantID: tenantID, UserID: userID})
+	ctx = database.WithScope(ctx, database.Scope{TenantID: tenantID})
 	t, err := database.For(ctx, s.db)
 	if err != nil {
 		return nil, err

@@ -111,6 +111,7 @@ const (
 	localCSRF     = "hs.csrf"
 	localNav      = "hs.nav"
 	localBinding  = "hs.csrf_binding"
+	localHTTPS    = "hs.https"
 )
 
 // SetIdentity records the signed-in person on the request.

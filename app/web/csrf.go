@@ -33,7 +33,7 @@ func CSRFToken(c *fiber.Ctx) string {
 
 // CSRF returns the middleware that issues tokens and rejects a state-changing request without
 // the right one. It runs after the session middleware.
-func CSRF(secret []byte, secureCookies bool) fiber.Handler {
+func CSRF(secret []byte) fiber.Handler {
 	sign := func(binding string) string {
 		m := hmac.New(sha256.New, secret)
 		m.Write([]byte("csrf\x00" + binding))
@@ -42,15 +42,14 @@ func CSRF(secret []byte, secureCookies bool) fiber.Handler {
 	return func(c *fiber.Ctx) error {
 		binding, _ := c.Locals(localBinding).(string)
 		if binding == "" {
-			binding = c.Cookies(visitorCookie)
+			binding = ReadCookie(c, visitorCookie)
 			if len(binding) < 32 {
 				raw := make([]byte, 32)
 				if _, err := rand.Read(raw); err != nil {
 					return err
 				}
 				binding = base64.RawURLEncoding.EncodeToString(raw)
-				c.Cookie(&fiber.Cookie{Name: visitorCookie, Value: binding, Path: "/", HTTPOnly: true,
-					Secure: secureCookies, SameSite: "Lax"})
+				SetCookie(c, &fiber.Cookie{Name: visitorCookie, Value: binding})
 			}
 		}
 		want := sign(binding)

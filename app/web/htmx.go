@@ -24,7 +24,9 @@ func WantsFragment(c *fiber.Ctx) bool { return IsHTMX(c) && c.Get(HXBoosted) != 
 
 // Redirect sends the browser to url after a form post: 303 See Other for a plain request, and
 // HX-Redirect for an htmx one (htmx would otherwise follow the redirect and swap the result).
+// url must be a path on this site (LocalPath); anything else goes to the home page.
 func Redirect(c *fiber.Ctx, url string) error {
+	url, _ = LocalPath(url)
 	if WantsFragment(c) {
 		c.Set(HXRedirect, url)
 		return c.SendStatus(fiber.StatusNoContent)

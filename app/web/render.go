@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"html/template"
 	"io/fs"
+	"mime/multipart"
 	"net/http"
 	"net/url"
 	"strings"
@@ -12,6 +13,7 @@ import (
 	"github.com/gofiber/fiber/v2"
 	"github.com/gofiber/template/html/v2"
 
+	"github.com/holdspace/holdspace/app/apperr"
 	"github.com/holdspace/holdspace/app/authz"
 	"github.com/holdspace/holdspace/app/dates"
 )
@@ -46,15 +48,105 @@ type Form struct {
 	Errors map[string]string
 }
 
-// NewForm returns a form holding the request's posted values.
+// NewForm reads the request's posted values, url-encoded or multipart (a file's name counts
+// as a value of its field): the one place a handler reads a form. Each value goes through
+// CheckValue: one that cannot be kept (a NUL or other control byte, bytes that are not UTF-8,
+// more characters than its field's bound) puts a message naming the field in Errors and is
+// kept without the bad bytes, so the page shows back what was typed. A handler refuses a form
+// that HasErrors before it writes anything, and shows it again with Refused's status.
 func NewForm(c *fiber.Ctx) *Form {
 	f := &Form{Values: url.Values{}, Errors: map[string]string{}}
-	c.Request().PostArgs().VisitAll(func(k, v []byte) {
-		if string(k) != CSRFField {
-			f.Values.Add(string(k), string(v))
+	add := func(k, v string) {
+		if k == CSRFField {
+			return
 		}
-	})
+		if p := checkName(k); p != "" {
+			f.Errors["_form"] = p
+			return
+		}
+		clean, problem := CheckValue(k, v)
+		if problem != "" {
+			if _, dup := f.Errors[k]; !dup {
+				f.Errors[k] = problem
+			}
+		}
+		f.Values.Add(k, clean)
+	}
+	if IsMultipart(c) {
+		mf, err := c.MultipartForm()
+		if err != nil {
+			f.Errors["_form"] = "The form could not be read: go back, reload the page and send it again."
+		} else {
+			for k, vs := range mf.Value {
+				for _, v := range vs {
+					add(k, v)
+				}
+			}
+			for k, fhs := range mf.File {
+				for _, fh := range fhs {
+					if _, problem := CheckValue(k, fh.Filename); problem != "" {
+						f.Errors[k] = "The name of the file chosen for " + FieldLabel(k) + " contains a character that cannot be stored, or is too long: rename the file and choose it again."
+					}
+				}
+			}
+		}
+		return f
+	}
+	c.Request().PostArgs().VisitAll(func(k, v []byte) { add(string(k), string(v)) })
 	return f
+}
+
+// IsMultipart reports whether the request's body is multipart/form-data (a form with a file).
+func IsMultipart(c *fiber.Ctx) bool {
+	return strings.HasPrefix(strings.ToLower(strings.TrimSpace(string(c.Request().Header.ContentType()))), fiber.MIMEMultipartForm)
+}
+
+// FormFile is the file posted in field, when the form was multipart and one was chosen; its
+// name was checked when the form was read (NewForm).
+func FormFile(c *fiber.Ctx, field string) (*multipart.FileHeader, bool) {
+	if !IsMultipart(c) {
+		return nil, false
+	}
+	fh, err := c.FormFile(field)
+	if err != nil || fh == nil {
+		return nil, false
+	}
+	return fh, true
+}
+
+// Refused is the status to answer a form with when reading it found values that cannot be kept
+// (422), or 0 when the form may go on to the domain's own checks. The handler then shows the
+// form again with f, and writes nothing.
+func (f *Form) Refused() int {
+	if f.HasErrors() {
+		if f.Errors["_form"] == "" {
+			f.Errors["_form"] = "Nothing was saved: please correct the fields marked below."
+		}
+		return fiber.StatusUnprocessableEntity
+	}
+	return 0
+}
+
+// Err is the refusal as an error (EINVALID, naming each field), or nil: for a handler whose
+// page takes its errors from an error.
+func (f *Form) Err() error {
+	if !f.HasErrors() {
+		return nil
+	}
+	fields := map[string]string{}
+	for k, v := range f.Errors {
+		if k != "_form" {
+			fields[k] = v
+		}
+	}
+	if len(fields) == 0 {
+		return apperr.Errorf(apperr.EINVALID, "%s", f.Errors["_form"])
+	}
+	e := apperr.Invalid(fields)
+	if m := f.Errors["_form"]; m != "" {
+		e.Message = m
+	}
+	return e
 }
 
 // Get returns the value typed for name.
@@ -148,13 +240,12 @@ func LayoutOf(c *fiber.Ctx) *Layout {
 		Nav:      NavOf(c),
 		Path:     c.Path(),
 	}
-	if f := c.Cookies(flashCookie); f != "" {
+	if f := ReadCookie(c, flashCookie); f != "" {
 		if msg, err := url.QueryUnescape(f); err == nil {
 			l.Flash = msg
 		}
 		// Expire it on the path it was set on, or the browser keeps showing it.
-		c.Cookie(&fiber.Cookie{Name: flashCookie, Value: "", Path: "/", HTTPOnly: true, SameSite: "Lax",
-			Expires: time.Unix(0, 0)})
+		ClearCookie(c, flashCookie)
 	}
 	for i := range l.Nav {
 		l.Nav[i].Current = l.Nav[i].Href == l.Path || (strings.Count(l.Nav[i].Href, "/") > 3 && strings.HasPrefix(l.Path, l.Nav[i].Href))
@@ -167,7 +258,7 @@ const flashCookie = "hs_flash"
 
 // Flash leaves a one-line message for the next page the person sees.
 func Flash(c *fiber.Ctx, msg string) {
-	c.Cookie(&fiber.Cookie{Name: flashCookie, Value: url.QueryEscape(msg), Path: "/", HTTPOnly: true, SameSite: "Lax", MaxAge: 60})
+	SetCookie(c, &fiber.Cookie{Name: flashCookie, Value: url.QueryEscape(msg), MaxAge: 60})
 }
 
 // Render answers with page inside the layout, or, for a non-boosted htmx request, with just

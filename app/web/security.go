@@ -23,3 +23,18 @@ func SecurityHeaders() fiber.Handler {
 		return c.Next()
 	}
 }
+
+// NoStoreSignedIn marks every response to a signed-in person "Cache-Control: no-store": pages,
+// htmx fragments, downloads and error pages behind sign-in (sealed session notes among them)
+// must not stay in a browser's or a proxy's cache. It is set after the handler, so a handler's
+// own caching header cannot undo it. Requests without a session (public pages, static files)
+// keep their own rules.
+func NoStoreSignedIn() fiber.Handler {
+	return func(c *fiber.Ctx) error {
+		err := c.Next()
+		if IdentityOf(c) != nil {
+			c.Set(fiber.HeaderCacheControl, "no-store")
+		}
+		return err
+	}
+}

@@ -28,7 +28,7 @@ func testApp(t *testing.T) *fiber.App {
 		"errors/_error.html": {Data: []byte(`<p class="error">{{.D.Heading}}: {{.D.Message}}</p>`)},
 	}
 	app := fiber.New(fiber.Config{Views: NewEngine(views), ErrorHandler: ErrorHandler(slog.New(slog.NewTextHandler(io.Discard, nil)))})
-	app.Use(SecurityHeaders(), CSRF([]byte(strings.Repeat("s", 32)), false))
+	app.Use(SecurityHeaders(), CSRF([]byte(strings.Repeat("s", 32))))
 	app.Get("/things", func(c *fiber.Ctx) error {
 		return Render(c, 200, "things/index", "things/_list", View{Title: "Things", D: []string{"a", "b"}})
 	})

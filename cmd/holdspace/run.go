@@ -136,6 +136,9 @@ func runEmbedded(ctx context.Context, getenv func(string) string, stdout io.Writ
 		return err
 	}
 	log := newLogger(cfg, os.Stderr)
+	for _, w := range cfg.Warnings {
+		log.Warn(w)
+	}
 	if cfg.RedisURL == "" {
 		mr, err := jobs.StartEmbedded()
 		if err != nil {
