@@ -177,7 +177,7 @@ func formsOf(path, body string) (posts, gets []hostileForm) {
 }
 
 // routeKey is how a route is named in the maps above.
-func routeKey(r web.Route) string { return r.Method + " " + r.Path }
+func hostileRouteKey(r web.Route) string { return r.Method + " " + r.Path }
 
 // pathRe turns a route path into a regexp matching its filled paths.
 func pathRe(path string) *regexp.Regexp {
@@ -418,14 +418,14 @@ func TestHostileForms(t *testing.T) {
 			if !env.app.Authz.RoleGrants(dr.role, r.Access.Perm) {
 				continue
 			}
-			if dr.role == routeRole[routeKey(r)] {
+			if dr.role == routeRole[hostileRouteKey(r)] {
 				return dr.role, dr.email
 			}
 			if first == "" {
 				first, firstEmail = dr.role, dr.email
 			}
 			for _, f := range forms[dr.role] {
-				if re.MatchString(f.action) && routeRole[routeKey(r)] == "" {
+				if re.MatchString(f.action) && routeRole[hostileRouteKey(r)] == "" {
 					return dr.role, dr.email
 				}
 			}
@@ -449,7 +449,7 @@ func TestHostileForms(t *testing.T) {
 		default:
 			continue
 		}
-		key := routeKey(r)
+		key := hostileRouteKey(r)
 		if reason, skip := unprobed[key]; skip {
 			t.Logf("not probed: %s (%s)", key, reason)
 			continue
