@@ -8,6 +8,7 @@ import (
 	"errors"
 	"fmt"
 	"net/netip"
+	"net"
 	"net/url"
 	"os"
 	"path/filepath"
@@ -49,6 +50,13 @@ type Config struct {
 	// Warnings are problems worth telling at start that do not stop it (a key file whose
 	// permissions were tightened, a data folder others may open).
 	Warnings []string
+
+	// Metrics (GET /metrics, Prometheus). Neither set: /metrics is not served at all.
+	// MetricsToken (METRICS_TOKEN) serves it on the public port to a request carrying
+	// "Authorization: Bearer TOKEN"; MetricsAddr (METRICS_ADDR, such as 127.0.0.1:9090) serves it,
+	// without a token, on a second listener meant to be reachable only from inside.
+	MetricsToken string
+	MetricsAddr  string
 }
 
 // Error is a configuration error naming the variable.
@@ -200,6 +208,9 @@ func Load(getenv func(string) string, embedded bool) (*Config, error) {
 	default:
 		return nil, &Error{"LOG_LEVEL", "must be debug, info, warn or error"}
 	}
+	if err := loadMetrics(getenv, c); err != nil {
+		return nil, err
+	}
 	return c, nil
 }
 
@@ -221,6 +232,29 @@ func trustedProxies(v string) ([]string, error) {
 		}
 	}
 	return out, nil
+}
+
+// loadMetrics reads METRICS_TOKEN and METRICS_ADDR.
+func loadMetrics(getenv func(string) string, c *Config) error {
+	c.MetricsToken = getenv("METRICS_TOKEN")
+	if c.MetricsToken != "" && len(c.MetricsToken) < 32 {
+		return &Error{"METRICS_TOKEN", "is too short: it needs at least 32 characters (for example the output of openssl rand -hex 32)"}
+	}
+	if strings.ContainsAny(c.MetricsToken, " \t\r\n") {
+		return &Error{"METRICS_TOKEN", "must not contain spaces or line breaks"}
+	}
+	c.MetricsAddr = getenv("METRICS_ADDR")
+	if c.MetricsAddr != "" {
+		_, port, err := net.SplitHostPort(c.MetricsAddr)
+		n, perr := strconv.Atoi(port)
+		if err != nil || perr != nil || n < 1 || n > 65535 {
+			return &Error{"METRICS_ADDR", fmt.Sprintf("must be HOST:PORT with a port from 1 to 65535, such as 127.0.0.1:9090, not %q", c.MetricsAddr)}
+		}
+		if n == c.Port { // the web server listens on PORT on every address
+			return &Error{"METRICS_ADDR", fmt.Sprintf("uses the web server's PORT %d: give it a port of its own", n)}
+		}
+	}
+	return nil
 }
 
 func orDefault(v, def string) string {

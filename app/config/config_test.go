@@ -216,3 +216,52 @@ func TestTrustedProxies(t *testing.T) {
 		t.Fatalf("got %q, want %q", c.TrustedProxies, want)
 	}
 }
+
+// TestLoadMetrics: METRICS_TOKEN and METRICS_ADDR are optional, and a bad one stops the program
+// naming it.
+func TestLoadMetrics(t *testing.T) {
+	t.Run("Unset", func(t *testing.T) {
+		c, err := config.Load(getenv(production()), false)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if c.MetricsToken != "" || c.MetricsAddr != "" {
+			t.Errorf("got token %q addr %q, want both empty", c.MetricsToken, c.MetricsAddr)
+		}
+	})
+	t.Run("OK", func(t *testing.T) {
+		env := production()
+		env["METRICS_TOKEN"] = strings.Repeat("m", 32)
+		env["METRICS_ADDR"] = "127.0.0.1:9091"
+		c, err := config.Load(getenv(env), false)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if c.MetricsToken != strings.Repeat("m", 32) || c.MetricsAddr != "127.0.0.1:9091" {
+			t.Errorf("got token %q addr %q", c.MetricsToken, c.MetricsAddr)
+		}
+	})
+	for _, tc := range []struct {
+		name, variable, value, want string
+	}{
+		{"ErrTokenTooShort", "METRICS_TOKEN", "short", "at least 32 characters"},
+		{"ErrTokenSpace", "METRICS_TOKEN", strings.Repeat("m", 32) + " x", "spaces"},
+		{"ErrAddrNoPort", "METRICS_ADDR", "127.0.0.1", "HOST:PORT"},
+		{"ErrAddrPortZero", "METRICS_ADDR", "127.0.0.1:0", "HOST:PORT"},
+		{"ErrAddrPortWord", "METRICS_ADDR", "localhost:metrics", "HOST:PORT"},
+		{"ErrAddrWebPort", "METRICS_ADDR", "127.0.0.1:9090", "PORT 9090"}, // production() has PORT 9090
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			env := production()
+			env[tc.variable] = tc.value
+			c, err := config.Load(getenv(env), false)
+			var ce *config.Error
+			if !errors.As(err, &ce) {
+				t.Fatalf("got config %v, error %v; want a *config.Error", c, err)
+			}
+			if ce.Var != tc.variable || !strings.Contains(err.Error(), tc.want) {
+				t.Errorf("got %q (Var %s), want it to name %s and say %q", err, ce.Var, tc.variable, tc.want)
+			}
+		})
+	}
+}

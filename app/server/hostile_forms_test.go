@@ -177,7 +177,7 @@ func formsOf(path, body string) (posts, gets []hostileForm) {
 }
 
 // routeKey is how a route is named in the maps above.
-func routeKey(r web.Route) string { return r.Method + " " + r.Path }
+func hostileRouteKey(r web.Route) string { return r.Method + " " + r.Path }
 
 // pathRe turns a route path into a regexp matching its filled paths.
 func pathRe(path string) *regexp.Regexp {
@@ -281,7 +281,9 @@ func countAll(t *testing.T, env *testEnv, tables []string) map[string]int {
 	for _, table := range tables {
 		q := env.raw().NewSelect().Table(table)
 		if table == "audit_events" {
-			q = q.Where("action NOT LIKE ?", "%_read") // reading sealed notes is audited: not a write of the input
+			// Reading sealed notes is audited, and so is every request to the platform console
+			// (work across tenants): records of access, not writes of the input.
+			q = q.Where("action NOT LIKE ? AND action <> ?", "%_read", "platform.across_tenants")
 		}
 		n, err := q.Count(context.Background())
 		if err != nil {
@@ -418,14 +420,14 @@ func TestHostileForms(t *testing.T) {
 			if !env.app.Authz.RoleGrants(dr.role, r.Access.Perm) {
 				continue
 			}
-			if dr.role == routeRole[routeKey(r)] {
+			if dr.role == routeRole[hostileRouteKey(r)] {
 				return dr.role, dr.email
 			}
 			if first == "" {
 				first, firstEmail = dr.role, dr.email
 			}
 			for _, f := range forms[dr.role] {
-				if re.MatchString(f.action) && routeRole[routeKey(r)] == "" {
+				if re.MatchString(f.action) && routeRole[hostileRouteKey(r)] == "" {
 					return dr.role, dr.email
 				}
 			}
@@ -449,7 +451,7 @@ func TestHostileForms(t *testing.T) {
 		default:
 			continue
 		}
-		key := routeKey(r)
+		key := hostileRouteKey(r)
 		if reason, skip := unprobed[key]; skip {
 			t.Logf("not probed: %s (%s)", key, reason)
 			continue

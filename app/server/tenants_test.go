@@ -158,7 +158,12 @@ func TestPagesAndErrors(t *testing.T) {
 		c.t = t
 		c.get("/healthz").mustStatus(t, http.StatusOK).mustContain(t, "ok")
 		c.get("/readyz").mustStatus(t, http.StatusOK).mustContain(t, "ready")
-		c.get("/metrics").mustStatus(t, http.StatusOK).mustContain(t, "holdspace_http_requests_total", `route="/healthz"`)
+		// Metrics only to the holder of METRICS_TOKEN (metrics_test.go).
+		c.get("/metrics").mustStatus(t, http.StatusNotFound)
+		c.env.app.Cfg.MetricsToken = testMetricsToken
+		defer func() { c.env.app.Cfg.MetricsToken = "" }()
+		c.get("/metrics", "Authorization", "Bearer "+testMetricsToken).mustStatus(t, http.StatusOK).
+			mustContain(t, "holdspace_http_requests_total", `route="/healthz"`)
 	})
 	t.Run("StaticAssets", func(t *testing.T) {
 		c.t = t

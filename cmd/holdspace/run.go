@@ -7,6 +7,7 @@ import (
 	"io"
 	"log/slog"
 	"net"
+	"net/http"
 	"os"
 	"sort"
 	"strings"
@@ -202,7 +203,13 @@ func serve(ctx context.Context, app *server.App, stdout io.Writer, ready func(ur
 	} else {
 		app.Log.Info("listening", "addr", ln.Addr().String(), "base_url", app.Cfg.BaseURL)
 	}
-	errc := make(chan error, 1)
+	errc := make(chan error, 2)
+	stopMetrics, err := serveMetrics(app, errc)
+	if err != nil {
+		ln.Close()
+		return err
+	}
+	defer stopMetrics()
 	go func() { errc <- web.Listener(ln) }()
 	select {
 	case err := <-errc:
@@ -214,6 +221,34 @@ func serve(ctx context.Context, app *server.App, stdout io.Writer, ready func(ur
 		return err
 	}
 	return nil
+}
+
+// serveMetrics serves /metrics, without a token, on METRICS_ADDR (an internal address such as
+// 127.0.0.1:9090) when it is set; the public port serves it only with METRICS_TOKEN. A failure
+// of the listener is sent on errc; stop closes it.
+func serveMetrics(app *server.App, errc chan<- error) (stop func(), err error) {
+	addr := app.Cfg.MetricsAddr
+	if addr == "" {
+		return func() {}, nil
+	}
+	ln, err := net.Listen("tcp", addr)
+	if err != nil {
+		return nil, fmt.Errorf("METRICS_ADDR %s: %w", addr, err)
+	}
+	mux := http.NewServeMux()
+	mux.Handle("GET /metrics", app.MetricsHandler())
+	srv := &http.Server{Handler: mux, ReadHeaderTimeout: 10 * time.Second, WriteTimeout: 30 * time.Second}
+	app.Log.Info("metrics listening", "addr", ln.Addr().String())
+	go func() {
+		if err := srv.Serve(ln); err != nil && !errors.Is(err, http.ErrServerClosed) {
+			errc <- fmt.Errorf("METRICS_ADDR %s: %w", addr, err)
+		}
+	}()
+	return func() {
+		ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+		defer cancel()
+		_ = srv.Shutdown(ctx)
+	}, nil
 }
 
 // work runs the task server and the scheduler until ctx ends; tasks in flight finish first.
