@@ -7,8 +7,8 @@ import (
 	"encoding/hex"
 	"errors"
 	"fmt"
-	"net/netip"
 	"net"
+	"net/netip"
 	"net/url"
 	"os"
 	"path/filepath"
@@ -26,7 +26,7 @@ type Config struct {
 	// MigrateURL is the schema owner's address, which migrations run as (MIGRATE_DATABASE_URL,
 	// DATABASE_URL when unset). On PostgreSQL the application's role (DATABASE_URL) then owns
 	// nothing and is granted row access only, so row-level security holds it.
-	MigrateURL string
+	MigrateURL  string
 	RedisURL    string // redis://…; empty means the embedded in-process server
 	RedisPrefix string // prefixes Holdspace's own Redis keys (rate limits), to share a server
 	BaseURL     string // the public address, for links in emails

@@ -103,10 +103,10 @@ func cliEnv(t *testing.T) (env func(string) string, dsn string) {
 	return envOf(map[string]string{
 		"DATABASE_URL":         app,
 		"MIGRATE_DATABASE_URL": dsn,
-		"REDIS_URL":    dbtest.Redis(t),
-		"BASE_URL":     "http://localhost:8080",
-		"SECRET_KEY":   strings.Repeat("s3cret-", 6),
-		"LOG_LEVEL":    "error",
+		"REDIS_URL":            dbtest.Redis(t),
+		"BASE_URL":             "http://localhost:8080",
+		"SECRET_KEY":           strings.Repeat("s3cret-", 6),
+		"LOG_LEVEL":            "error",
 	}), dsn
 }
 
