@@ -37,30 +37,38 @@ func newTestEnv(t *testing.T) *testEnv {
 // newTestEnvWith is newTestEnv with the configuration changed by change first.
 func newTestEnvWith(t *testing.T, change func(*config.Config)) *testEnv {
 	t.Helper()
-	db := dbtest.Open(t)
-	rdb, err := jobs.Connect(context.Background(), dbtest.Redis(t))
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { rdb.Close() })
-	cfg := &config.Config{BaseURL: "http://holdspace.test", SecretKey: []byte(strings.Repeat("k", 32)),
-		RedisPrefix: "test:" + dbtest.RandomHex(6) + ":", MailFrom: "Holdspace <no-reply@holdspace.test>",
-		LogFormat: "text", LogLevel: "error", DataDir: t.TempDir()}
-	if change != nil {
-		change(cfg)
-	}
-	app, err := New(cfg, slog.New(slog.NewTextHandler(io.Discard, nil)), db, rdb)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := demo.Seed(context.Background(), db, app.Accounts, app.Tenants); err != nil {
-		t.Fatalf("seed: %v", err)
-	}
+	app := newTestApp(t, change)
 	w, err := app.Web()
 	if err != nil {
 		t.Fatal(err)
 	}
 	return &testEnv{t: t, app: app, web: w}
+}
+
+// newTestApp is the whole application on a fresh database (dbtest) and Redis, with the demo
+// data, its configuration changed by change (if any) first: for tests and benchmarks.
+func newTestApp(tb testing.TB, change func(*config.Config)) *App {
+	tb.Helper()
+	db := dbtest.Open(tb)
+	rdb, err := jobs.Connect(context.Background(), dbtest.Redis(tb))
+	if err != nil {
+		tb.Fatal(err)
+	}
+	tb.Cleanup(func() { rdb.Close() })
+	cfg := &config.Config{BaseURL: "http://holdspace.test", SecretKey: []byte(strings.Repeat("k", 32)),
+		RedisPrefix: "test:" + dbtest.RandomHex(6) + ":", MailFrom: "Holdspace <no-reply@holdspace.test>",
+		LogFormat: "text", LogLevel: "error", DataDir: tb.TempDir()}
+	if change != nil {
+		change(cfg)
+	}
+	app, err := New(cfg, slog.New(slog.NewTextHandler(io.Discard, nil)), db, rdb)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	if err := demo.Seed(context.Background(), db, app.Accounts, app.Tenants); err != nil {
+		tb.Fatalf("seed: %v", err)
+	}
+	return app
 }
 
 // client is one browser: it keeps cookies and the page's CSRF token.

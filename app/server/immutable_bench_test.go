@@ -1,9 +1,7 @@
 package server
 
 import (
-	"context"
 	"io"
-	"log/slog"
 	"net/http"
 	"net/http/httptest"
 	"net/url"
@@ -14,10 +12,7 @@ import (
 	"github.com/valyala/fasthttp"
 
 	"github.com/holdspace/holdspace/app/accounts"
-	"github.com/holdspace/holdspace/app/config"
-	"github.com/holdspace/holdspace/app/database/dbtest"
 	"github.com/holdspace/holdspace/app/demo"
-	"github.com/holdspace/holdspace/app/jobs"
 )
 
 // BenchmarkPageImmutable measures what fiber's Immutable option (every string a handler reads
@@ -80,23 +75,7 @@ func BenchmarkPageImmutable(b *testing.B) {
 // benchmark).
 func benchApp(b *testing.B) *App {
 	b.Helper()
-	db := dbtest.Open(b)
-	rdb, err := jobs.Connect(context.Background(), dbtest.Redis(b))
-	if err != nil {
-		b.Fatal(err)
-	}
-	b.Cleanup(func() { rdb.Close() })
-	cfg := &config.Config{BaseURL: "http://holdspace.test", SecretKey: []byte(strings.Repeat("k", 32)),
-		RedisPrefix: "test:" + dbtest.RandomHex(6) + ":", MailFrom: "Holdspace <no-reply@holdspace.test>",
-		LogFormat: "text", LogLevel: "error", DataDir: b.TempDir()}
-	app, err := New(cfg, slog.New(slog.NewTextHandler(io.Discard, nil)), db, rdb)
-	if err != nil {
-		b.Fatal(err)
-	}
-	if err := demo.Seed(context.Background(), db, app.Accounts, app.Tenants); err != nil {
-		b.Fatalf("seed: %v", err)
-	}
-	return app
+	return newTestApp(b, nil)
 }
 
 // benchSignIn signs in through the pages and returns the session cookie.

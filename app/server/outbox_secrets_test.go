@@ -2,8 +2,6 @@ package server
 
 import (
 	"context"
-	"io"
-	"log/slog"
 	"net/http"
 	"net/url"
 	"strings"
@@ -12,9 +10,6 @@ import (
 	"github.com/hibiken/asynq"
 
 	"github.com/holdspace/holdspace/app/config"
-	"github.com/holdspace/holdspace/app/database/dbtest"
-	"github.com/holdspace/holdspace/app/demo"
-	"github.com/holdspace/holdspace/app/jobs"
 	"github.com/holdspace/holdspace/app/mail"
 	"github.com/holdspace/holdspace/app/mail/mailtest"
 )
@@ -22,27 +17,7 @@ import (
 // newSMTPTestEnv is newTestEnv in production's mail mode: SMTP_URL names a fake SMTP server.
 func newSMTPTestEnv(t *testing.T, smtpURL string) *testEnv {
 	t.Helper()
-	db := dbtest.Open(t)
-	rdb, err := jobs.Connect(context.Background(), dbtest.Redis(t))
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { rdb.Close() })
-	cfg := &config.Config{BaseURL: "http://holdspace.test", SecretKey: []byte(strings.Repeat("k", 32)),
-		RedisPrefix: "test:" + dbtest.RandomHex(6) + ":", MailFrom: "Holdspace <no-reply@holdspace.test>",
-		LogFormat: "text", LogLevel: "error", DataDir: t.TempDir(), SMTPURL: smtpURL}
-	app, err := New(cfg, slog.New(slog.NewTextHandler(io.Discard, nil)), db, rdb)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := demo.Seed(context.Background(), db, app.Accounts, app.Tenants); err != nil {
-		t.Fatalf("seed: %v", err)
-	}
-	w, err := app.Web()
-	if err != nil {
-		t.Fatal(err)
-	}
-	return &testEnv{t: t, app: app, web: w}
+	return newTestEnvWith(t, func(c *config.Config) { c.SMTPURL = smtpURL })
 }
 
 // deliver runs the email:send task of message id, as the worker would.
