@@ -20,6 +20,7 @@ import (
 	"github.com/holdspace/holdspace/app/authz"
 	"github.com/holdspace/holdspace/app/consultants"
 	"github.com/holdspace/holdspace/app/database"
+	"github.com/holdspace/holdspace/app/money"
 	"github.com/holdspace/holdspace/app/programs"
 	"github.com/holdspace/holdspace/app/supervision"
 	"github.com/holdspace/holdspace/app/tenants"
@@ -338,7 +339,7 @@ func seedSetup(ctx context.Context, prog *programs.Service, ten *tenants.Service
 		in := programs.FundingInput{FunderID: fid, IECMHCFunded: f.iecmhc,
 			FiscalYear: strconv.Itoa(tenants.FiscalYear(t.Local(database.Now()), programs.StartMonth(t, k.Calendar)))}
 		for _, l := range f.lines {
-			in.Lines = append(in.Lines, programs.LineInput{Category: l.category, Amount: programs.FormatMoney(l.cents)})
+			in.Lines = append(in.Lines, programs.LineInput{Category: l.category, Amount: money.Cents(l.cents).String()})
 		}
 		if _, err := prog.AddFunding(ctx, pid, in); err != nil {
 			return fmt.Errorf("funding of %s by %s: %w", f.program, f.funder, err)

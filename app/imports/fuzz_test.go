@@ -8,7 +8,7 @@ import (
 	"testing"
 	"unicode/utf8"
 
-	"github.com/holdspace/holdspace/app/programs"
+	"github.com/holdspace/holdspace/app/money"
 )
 
 // rowsOf reads every data row of text (already checked) as the importer does.
@@ -111,7 +111,7 @@ func FuzzImportFile(f *testing.F) {
 						t.Fatalf("problem %+v of row %d", pr, r.Row)
 					}
 				}
-				if p.AmountCents < 0 || p.AmountCents > programs.MaxAmountCents {
+				if p.AmountCents < 0 || p.AmountCents > int64(money.Max) {
 					t.Fatalf("row %d: amount %d", r.Row, p.AmountCents)
 				}
 				if p.FiscalYear != 0 && (p.FiscalYear < 1900 || p.FiscalYear > 9999) {

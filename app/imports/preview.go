@@ -13,6 +13,7 @@ import (
 	"github.com/holdspace/holdspace/app/authz"
 	"github.com/holdspace/holdspace/app/csvout"
 	"github.com/holdspace/holdspace/app/database"
+	"github.com/holdspace/holdspace/app/money"
 	"github.com/holdspace/holdspace/app/programs"
 	"github.com/holdspace/holdspace/app/tenants"
 )
@@ -92,8 +93,8 @@ func previewCells(kind string, rec record, stateStart int) []string {
 		funded = "No"
 	}
 	amount := get("budget_amount")
-	if c, err := programs.ParseMoney(amount); err == nil {
-		amount = programs.FormatMoney(c)
+	if c, err := money.Parse(amount); err == nil {
+		amount = c.String()
 	}
 	category := collapse(get("budget_category"))
 	if c := pickFold(programs.BudgetCategories, category); c != "" {

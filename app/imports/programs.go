@@ -9,6 +9,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/holdspace/holdspace/app/database"
+	"github.com/holdspace/holdspace/app/money"
 	"github.com/holdspace/holdspace/app/programs"
 	"github.com/holdspace/holdspace/app/tenants"
 )
@@ -111,10 +112,10 @@ func parseProgramRow(rec record, add func(Problem)) programRow {
 	}
 	if v := rec.get(cols, "budget_amount"); v == "" {
 		bad("budget_amount", "enter the amount in dollars, like 12,500.00.")
-	} else if c, err := programs.ParseMoney(v); err != nil {
+	} else if c, err := money.Parse(v); err != nil {
 		bad("budget_amount", "“%s” is not an amount of money: %s", v, lowerFirst(err.Error()))
 	} else {
-		r.AmountCents = c
+		r.AmountCents = int64(c)
 	}
 	return r
 }

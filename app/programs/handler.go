@@ -9,6 +9,7 @@ import (
 	"github.com/gofiber/fiber/v2"
 
 	"github.com/holdspace/holdspace/app/authz"
+	"github.com/holdspace/holdspace/app/money"
 	"github.com/holdspace/holdspace/app/tenants"
 	"github.com/holdspace/holdspace/app/web"
 )
@@ -415,7 +416,7 @@ func (h *Handler) programPage(c *fiber.Ctx, status int, f *web.Form) error {
 			sums[l] += d.Fundings[i].Total()
 		}
 		for _, l := range order {
-			d.Totals = append(d.Totals, YearTotal{Label: l, Total: FormatMoney(sums[l])})
+			d.Totals = append(d.Totals, YearTotal{Label: l, Total: money.Cents(sums[l]).String()})
 		}
 	}
 	if d.CanFund {
@@ -634,7 +635,7 @@ func (h *Handler) EditFundingPage(c *fiber.Ctx) error {
 	}
 	for i, l := range fu.Lines {
 		f.Values.Set(fmt.Sprintf("line_category_%d", i), l.Category)
-		f.Values.Set(fmt.Sprintf("line_amount_%d", i), amountInput(l.AmountCents))
+		f.Values.Set(fmt.Sprintf("line_amount_%d", i), money.Cents(l.AmountCents).Input())
 	}
 	return h.fundingForm(c, p, fu, fiber.StatusOK, f, 0)
 }

@@ -13,6 +13,7 @@ import (
 	"github.com/uptrace/bun"
 
 	"github.com/holdspace/holdspace/app/database"
+	"github.com/holdspace/holdspace/app/money"
 	"github.com/holdspace/holdspace/app/tenants"
 )
 
@@ -83,7 +84,7 @@ func (f Funding) Total() int64 {
 }
 
 // TotalLabel is the total in dollars.
-func (f Funding) TotalLabel() string { return FormatMoney(f.Total()) }
+func (f Funding) TotalLabel() string { return money.Cents(f.Total()).String() }
 
 // Funder is the funder's short name, or its name.
 func (f Funding) Funder() string {
@@ -106,7 +107,7 @@ type BudgetLine struct {
 }
 
 // Amount is the line's amount in dollars.
-func (l BudgetLine) Amount() string { return FormatMoney(l.AmountCents) }
+func (l BudgetLine) Amount() string { return money.Cents(l.AmountCents).String() }
 
 // BudgetCategories are the categories of a budget line.
 var BudgetCategories = []string{

@@ -13,6 +13,7 @@ import (
 	"github.com/holdspace/holdspace/app/apperr"
 	"github.com/holdspace/holdspace/app/audit"
 	"github.com/holdspace/holdspace/app/database"
+	"github.com/holdspace/holdspace/app/money"
 	"github.com/holdspace/holdspace/app/tenants"
 )
 
@@ -435,11 +436,11 @@ func checkLines(fields map[string]string, in []LineInput) []BudgetLine {
 		if !IsBudgetCategory(cat) {
 			fields[catField] = "Choose the category of this line from the list."
 		}
-		cents, err := ParseMoney(amount)
+		cents, err := money.Parse(amount)
 		if err != nil {
 			fields[amountField] = err.Error()
 		}
-		lines = append(lines, BudgetLine{Category: cat, AmountCents: cents})
+		lines = append(lines, BudgetLine{Category: cat, AmountCents: int64(cents)})
 	}
 	if len(lines) == 0 {
 		fields["lines"] = "Add at least one budget line: a category and its amount."

@@ -1,4 +1,7 @@
-package programs
+// Package money is Holdspace's one way of holding, reading and writing amounts of money: whole
+// cents in an int64 (Cents), and shares and thresholds in basis points (BasisPoints: 1 % is 100),
+// so "2 %" and "10 %" compare exactly, without floating point.
+package money
 
 import (
 	"errors"
@@ -6,8 +9,11 @@ import (
 	"strings"
 )
 
-// MaxAmountCents is the largest budget amount Holdspace takes: $100,000,000.00.
-const MaxAmountCents int64 = 100_000_000_00
+// Cents is an amount of money in whole cents: 1250000 is $12,500.00.
+type Cents int64
+
+// Max is the largest amount Holdspace takes: $100,000,000.00.
+const Max Cents = 100_000_000_00
 
 // Why an amount is not money, in words a person can act on.
 var (
@@ -18,11 +24,11 @@ var (
 	ErrAmountTooLarge = errors.New("Enter an amount of at most $100,000,000.00.")
 )
 
-// ParseMoney reads an amount typed in dollars ("12,500.00", "$12500", "12500", "$ 12,500.5")
+// Parse reads an amount typed in dollars ("12,500.00", "$12500", "12500", "$ 12,500.5")
 // and returns it in cents. Commas must group thousands; at most two digits follow the point.
 // Errors: ErrAmountEmpty, ErrAmountNotMoney, ErrAmountCents, ErrAmountNegative,
 // ErrAmountTooLarge.
-func ParseMoney(s string) (int64, error) {
+func Parse(s string) (Cents, error) {
 	s = strings.TrimSpace(s)
 	if s == "" {
 		return 0, ErrAmountEmpty
@@ -82,10 +88,10 @@ func ParseMoney(s string) (int64, error) {
 		cents = c
 	}
 	total := dollars*100 + cents
-	if total > MaxAmountCents {
+	if Cents(total) > Max {
 		return 0, ErrAmountTooLarge
 	}
-	return total, nil
+	return Cents(total), nil
 }
 
 func allDigits(s string) bool {
@@ -100,8 +106,9 @@ func allDigits(s string) bool {
 	return true
 }
 
-// FormatMoney writes cents as dollars: 1250000 → "$12,500.00", -50 → "-$0.50".
-func FormatMoney(cents int64) string {
+// String writes cents as dollars: 1250000 → "$12,500.00", -50 → "-$0.50".
+func (c Cents) String() string {
+	cents := int64(c)
 	sign := ""
 	if cents < 0 {
 		sign, cents = "-", -cents
@@ -109,8 +116,8 @@ func FormatMoney(cents int64) string {
 	return sign + "$" + groupThousands(cents/100) + "." + twoDigits(cents%100)
 }
 
-// amountInput writes cents as a person would type them: "12,500.00".
-func amountInput(cents int64) string { return strings.TrimPrefix(FormatMoney(cents), "$") }
+// Input writes cents as a person would type them: "12,500.00".
+func (c Cents) Input() string { return strings.TrimPrefix(c.String(), "$") }
 
 func groupThousands(n int64) string {
 	s := strconv.FormatInt(n, 10)
@@ -136,4 +143,61 @@ func twoDigits(n int64) string {
 		return "0" + strconv.FormatInt(n, 10)
 	}
 	return strconv.FormatInt(n, 10)
+}
+
+// BasisPoints is a share in hundredths of a percent: 200 is 2 %, 1000 is 10 %.
+type BasisPoints int64
+
+// String writes the share as a percentage: 200 → "2 %", 250 → "2.5 %", 1 → "0.01 %".
+func (b BasisPoints) String() string {
+	sign := ""
+	if b < 0 {
+		sign, b = "-", -b
+	}
+	s := strconv.FormatInt(int64(b)/100, 10)
+	if frac := int64(b) % 100; frac != 0 {
+		s += "." + strings.TrimRight(twoDigits(frac), "0")
+	}
+	return sign + s + " %"
+}
+
+// Of is share b of c, rounded to the nearest cent (halves away from zero): 2 % of $60,000.00
+// is $1,200.00.
+func (c Cents) Of(b BasisPoints) Cents {
+	n := int64(c) * int64(b)
+	if n < 0 {
+		return Cents((n - 5000) / 10000)
+	}
+	return Cents((n + 5000) / 10000)
+}
+
+// ShareOf is c as a share of whole, rounded down to the basis point (0 when whole is 0): for
+// showing. To compare with a threshold, use AtMost, which is exact.
+func (c Cents) ShareOf(whole Cents) BasisPoints {
+	if whole == 0 {
+		return 0
+	}
+	return BasisPoints(int64(c) * 10000 / int64(whole))
+}
+
+// AtMost reports whether c is at most share b of whole, exactly (c × 10,000 ≤ b × whole): $1,200.00
+// is at most 2 % of $60,000.00; $1,200.01 is not. Amounts up to Max cannot overflow.
+func (c Cents) AtMost(b BasisPoints, whole Cents) bool {
+	return int64(c)*10000 <= int64(b)*int64(whole)
+}
+
+// Abs is c without its sign.
+func (c Cents) Abs() Cents {
+	if c < 0 {
+		return -c
+	}
+	return c
+}
+
+// Larger is the larger of a and b.
+func Larger(a, b Cents) Cents {
+	if a > b {
+		return a
+	}
+	return b
 }
