@@ -25,9 +25,10 @@ import (
 //   - nothing: app.tenant_id is "", the platform's own rows (platform audit events, mail sent
 //     before a tenant exists).
 //
-// The settings are session settings, written before the connection is handed out (never inside
-// a transaction, so no rollback undoes them) and rewritten for every checkout whose context asks
-// for other settings, so a connection never carries one request's tenant into another's.
+// The settings are session settings, written before the connection is handed out (before any
+// BEGIN, so no rollback undoes them) and rewritten for every checkout whose context asks for
+// other settings, so a connection never carries one request's tenant into another's. Inside a
+// transaction, a context whose scope changes gets transaction-local settings (Conn).
 
 type acrossKey struct{}
 type personKey struct{}
