@@ -76,16 +76,7 @@ func TestLoadProduction(t *testing.T) {
 		{"ErrTrustedProxiesBadRange", "TRUSTED_PROXIES", "10.0.0.0/33"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			env := production()
-			env[tc.variable] = tc.value
-			c, err := config.Load(getenv(env), false)
-			var ce *config.Error
-			if !errors.As(err, &ce) {
-				t.Fatalf("got config %v, error %v; want a *config.Error", c, err)
-			}
-			if ce.Var != tc.variable || !strings.Contains(err.Error(), tc.variable) {
-				t.Errorf("got %q (Var %s), want it to name %s", err, ce.Var, tc.variable)
-			}
+			wantConfigError(t, tc.variable, tc.value, tc.variable)
 		})
 	}
 }
@@ -252,16 +243,23 @@ func TestLoadMetrics(t *testing.T) {
 		{"ErrAddrWebPort", "METRICS_ADDR", "127.0.0.1:9090", "PORT 9090"}, // production() has PORT 9090
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			env := production()
-			env[tc.variable] = tc.value
-			c, err := config.Load(getenv(env), false)
-			var ce *config.Error
-			if !errors.As(err, &ce) {
-				t.Fatalf("got config %v, error %v; want a *config.Error", c, err)
-			}
-			if ce.Var != tc.variable || !strings.Contains(err.Error(), tc.want) {
-				t.Errorf("got %q (Var %s), want it to name %s and say %q", err, ce.Var, tc.variable, tc.want)
-			}
+			wantConfigError(t, tc.variable, tc.value, tc.want)
 		})
+	}
+}
+
+// wantConfigError: production's settings with variable set to value stop the program with a
+// *config.Error that names variable and says want.
+func wantConfigError(t *testing.T, variable, value, want string) {
+	t.Helper()
+	env := production()
+	env[variable] = value
+	c, err := config.Load(getenv(env), false)
+	var ce *config.Error
+	if !errors.As(err, &ce) {
+		t.Fatalf("got config %v, error %v; want a *config.Error", c, err)
+	}
+	if ce.Var != variable || !strings.Contains(err.Error(), want) {
+		t.Errorf("got %q (Var %s), want it to name %s and say %q", err, ce.Var, variable, want)
 	}
 }

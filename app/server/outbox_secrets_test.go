@@ -15,9 +15,14 @@ import (
 )
 
 // newSMTPTestEnv is newTestEnv in production's mail mode: SMTP_URL names a fake SMTP server.
-func newSMTPTestEnv(t *testing.T, smtpURL string) *testEnv {
+func newSMTPTestEnv(t *testing.T) (*testEnv, *mailtest.Sink) {
 	t.Helper()
-	return newTestEnvWith(t, func(c *config.Config) { c.SMTPURL = smtpURL })
+	sink, err := mailtest.Start()
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { sink.Close() })
+	return newTestEnvWith(t, func(c *config.Config) { c.SMTPURL = sink.URL() }), sink
 }
 
 // deliver runs the email:send task of message id, as the worker would.
@@ -34,12 +39,7 @@ func (e *testEnv) deliver(t *testing.T, m *mail.Email) {
 // reset link in the outbox, before or after delivery; the person it was for gets it by email,
 // and it works; the kept copy holds no token.
 func TestOutboxSecretsWithSMTP(t *testing.T) {
-	sink, err := mailtest.Start()
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer sink.Close()
-	env := newSMTPTestEnv(t, sink.URL())
+	env, sink := newSMTPTestEnv(t)
 	admin := env.client(t)
 	admin.signIn("platform@holdspace.example")
 	const who = "admin@ohio.example"
@@ -103,12 +103,7 @@ func TestOutboxSecretsEmbedded(t *testing.T) {
 // configured the outbox shows none of them: invitations, sign-up confirmations and confirmations
 // of a request for a consultant, as well as password resets (above).
 func TestOutboxSecretsEveryKind(t *testing.T) {
-	sink, err := mailtest.Start()
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer sink.Close()
-	env := newSMTPTestEnv(t, sink.URL())
+	env, _ := newSMTPTestEnv(t)
 	admin := env.client(t)
 	admin.signIn("platform@holdspace.example")
 	tenantAdmin := env.signedIn(t, "admin@illinois.example")
