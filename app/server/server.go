@@ -16,6 +16,7 @@ import (
 	"github.com/uptrace/bun"
 
 	"github.com/holdspace/holdspace/app/accounts"
+	"github.com/holdspace/holdspace/app/amendments"
 	"github.com/holdspace/holdspace/app/audit"
 	"github.com/holdspace/holdspace/app/authz"
 	"github.com/holdspace/holdspace/app/config"
@@ -75,6 +76,9 @@ type App struct {
 	// app/consultants: matching (requests answered, assignments, the consultants page)
 	Matching *consultants.Matching
 	matchH   *consultants.MatchHandler
+	// app/amendments
+	Amendments  *amendments.Service
+	amendmentsH *amendments.Handler
 	// app/supervision
 	Supervision  *supervision.Service
 	supervisionH *supervision.Handler
@@ -203,6 +207,9 @@ func New(cfg *config.Config, log *slog.Logger, db *bun.DB, rdb redis.UniversalCl
 	// The engagement page shows its sessions, assessments and plan.
 	a.engagementsH = consultation.NewEngagementHandler(a.Engagements, a.Sessions, a.Assessments, a.Plans)
 	a.tenantsH.AddNotices(a.Engagements.HomeNotices) // a consultant's new assignments
+	// app/amendments
+	a.Amendments = amendments.NewService(db, a.Programs, a.Tenants.Store(), a.Audit, a.Mail, a.Queue, a.Storage, cfg.BaseURL)
+	a.amendmentsH = amendments.NewHandler(a.Amendments)
 	return a, nil
 }
 
