@@ -16,7 +16,8 @@ import (
 //     budget is refused while it is set.
 //   - amendment_steps / amendment_rules: each funder's process (ordered steps, who decides, days
 //     to respond) and the thresholds that classify a proposal (no row: the defaults).
-//   - amendments, their lines, versions (one per submission), decisions (one per version and
+//   - amendments (waiting_on says whose decision the open step waits for — "funder:<id>",
+//     "tenant_admin" or "organisation:<id>" — so an inbox is one indexed query), their lines, versions (one per submission), decisions (one per version and
 //     step: the unique index makes two deciders clicking at once one decision), comments,
 //     attachments, moves (the history the steps helper writes) and events (what a task has
 //     done once: an email for a step, a reminder, an escalation, the PDF).
@@ -81,6 +82,7 @@ func init() {
 				step_opened_at TIMESTAMPTZ,
 				step_due_on TEXT NOT NULL DEFAULT '',
 				overdue BOOLEAN NOT NULL DEFAULT FALSE,
+				waiting_on TEXT NOT NULL DEFAULT '',
 				effective_on TEXT NOT NULL DEFAULT '',
 				justification TEXT NOT NULL DEFAULT '',
 				before_cents BIGINT NOT NULL DEFAULT 0,
@@ -100,7 +102,8 @@ func init() {
 			`CREATE INDEX amendments_funder ON amendments (tenant_id, funder_id, status, submitted_at, id)`,
 			`CREATE INDEX amendments_program ON amendments (tenant_id, program_id, status, updated_at)`,
 			`CREATE INDEX amendments_funding ON amendments (tenant_id, funding_id, status)`,
-			`CREATE INDEX amendments_waiting ON amendments (tenant_id, status, step_due_on, id)`,
+			`CREATE INDEX amendments_waiting ON amendments (tenant_id, waiting_on, step_due_on, id)`,
+			`CREATE INDEX amendments_status ON amendments (tenant_id, status, step_due_on, id)`,
 			`CREATE TABLE amendment_lines (
 				tenant_id TEXT NOT NULL REFERENCES tenants (id) ON DELETE CASCADE,
 				amendment_id TEXT NOT NULL,

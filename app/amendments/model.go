@@ -88,6 +88,18 @@ const (
 // gives the grantor 30 days.
 const DefaultResponseDays = 30
 
+// WaitingOn is the amendments.waiting_on value for a step of amendment a: whose decision it
+// waits for ("funder:<funder id>", "tenant_admin", "organisation:<organisation id>").
+func WaitingOn(a *Amendment, st StepSnapshot) string {
+	switch st.Decider {
+	case DeciderFunder:
+		return "funder:" + a.FunderID
+	case DeciderOrganisation:
+		return "organisation:" + st.OrganisationID
+	}
+	return st.Decider
+}
+
 // Step is one step of a funder's process.
 type Step struct {
 	bun.BaseModel `bun:"table:amendment_steps,alias:ast"`
