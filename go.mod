@@ -87,3 +87,5 @@ require (
 	modernc.org/memory v1.11.0 // indirect
 	modernc.org/sqlite v1.46.1 // indirect
 )
+
+require codeberg.org/go-pdf/fpdf v0.12.0
