@@ -21,8 +21,12 @@ import (
 // report run (app/runs) so that it is stored, downloadable by both sides and the tenant admin,
 // and each download audited. The PDF library is codeberg.org/go-pdf/fpdf (see the README).
 
-// DocumentKindName is the report run kind of the amendment document.
-const DocumentKindName = "amendment_document"
+// DocumentKindName is the report run kind of the amendment document, and DocumentContentType
+// the type of its file.
+const (
+	DocumentKindName    = "amendment_document"
+	DocumentContentType = "application/pdf"
+)
 
 // DocumentData is what the amendment document shows, in words and amounts ready to print.
 type DocumentData struct {
