@@ -31,7 +31,8 @@ import (
 type taskState struct {
 	documents func(ctx context.Context, amendmentID string) (runID string, err error)
 	// afterStep, when set (tests), runs after each committed step of apply ("budget",
-	// "document", "mail"); an error stops apply there, as a worker killed at that point would.
+	// "document", "mail") and before the sweep commits an amendment's reminder or escalation
+	// ("sweep"); an error stops the work there, as a worker killed at that point would.
 	afterStep func(step string) error
 }
 
@@ -461,7 +462,7 @@ func (s *Service) sweepOne(ctx context.Context, ten *tenants.Tenant, id string, 
 			res.Reminders, res.Emails = 1, res.Emails+n
 		}
 		if !overdue {
-			return nil
+			return s.after("sweep")
 		}
 		t, err := database.For(ctx, s.db)
 		if err != nil {
@@ -485,8 +486,11 @@ func (s *Service) sweepOne(ctx context.Context, ten *tenants.Tenant, id string, 
 			return err
 		}
 		res.Escalations, res.Emails = 1, res.Emails+n
-		return s.audit.Record(ctx, "amendment.overdue", "amendment", id,
-			fmt.Sprintf("%s, version %d, step “%s” was due on %s: %d admins told", a.Title(), a.Version, st.Name, dates.Show(a.StepDueOn), n))
+		if err := s.audit.Record(ctx, "amendment.overdue", "amendment", id,
+			fmt.Sprintf("%s, version %d, step “%s” was due on %s: %d admins told", a.Title(), a.Version, st.Name, dates.Show(a.StepDueOn), n)); err != nil {
+			return err
+		}
+		return s.after("sweep") // tests: killed before the commit
 	})
 	if err != nil {
 		return SweepResult{}, err

@@ -555,6 +555,57 @@ func TestSweepRemindsThenEscalatesOnce(t *testing.T) {
 	}
 }
 
+// A sweep killed before an amendment's commit leaves nothing of it (and does the others); the
+// next sweep does it, once.
+func TestSweepKilledBeforeCommit(t *testing.T) {
+	e := newEnv(t)
+	f := e.fixture(t, "ill")
+	a := e.amendment(t, f, StatusSubmitted, ClassApproval, 0, "2026-02-10")
+	b := e.amendment(t, f, StatusSubmitted, ClassApproval, 0, "2026-02-10")
+	killed := errors.New("killed")
+	calls := 0
+	e.svc.tasks.afterStep = func(step string) error {
+		if calls++; step == "sweep" && calls == 1 {
+			return killed
+		}
+		return nil
+	}
+	r, err := e.svc.Sweep(context.Background(), at(t, "2026-02-11", 9))
+	if !errors.Is(err, killed) {
+		t.Fatalf("got %v, want the kill", err)
+	}
+	if want := (SweepResult{Reminders: 1, Escalations: 1, Emails: 3}); r != want {
+		t.Fatalf("got %+v, want %+v: the other amendment done", r, want)
+	}
+	first, second := e.reload(t, f, a.ID), e.reload(t, f, b.ID)
+	if first.Overdue == second.Overdue {
+		t.Fatalf("got overdue %v and %v, want one amendment done and the killed one left as it was", first.Overdue, second.Overdue)
+	}
+	if got := e.outbox(t, "Reminder: budget amendment"); len(got) != 2 {
+		t.Fatalf("got %d reminders, want the 2 of the amendment done", len(got))
+	}
+	e.svc.tasks.afterStep = nil
+	for run := 0; run < 2; run++ {
+		if _, err := e.svc.Sweep(context.Background(), at(t, "2026-02-11", 10)); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if got := e.outbox(t, "Reminder: budget amendment"); !same(got, all(f.emails(deciderFunder), f.emails(deciderFunder))) {
+		t.Errorf("got reminders to %v, want each funder person reminded once of each amendment", got)
+	}
+	for _, id := range []string{a.ID, b.ID} {
+		if !e.reload(t, f, id).Overdue {
+			t.Errorf("amendment %s not overdue", id)
+		}
+		if n := e.count(t, f, "audit_events", "x.action = 'amendment.overdue' AND x.record_id = ?", id); n != 1 {
+			t.Errorf("got %d amendment.overdue events for %s, want 1", n, id)
+		}
+	}
+	if got := e.outbox(t, "Budget amendment"); !same(got, all(f.emails(admins), f.emails(admins))) {
+		t.Errorf("got escalations to %v, want the admin told once of each", got)
+	}
+}
+
 // A suspended or deleted tenant is not swept.
 func TestSweepSkipsSuspendedTenants(t *testing.T) {
 	e := newEnv(t)
@@ -735,6 +786,28 @@ func TestApplyKilledHalfway(t *testing.T) {
 		}
 		e.applied(t, f, a, "Budget amendment 1 is approved")
 	})
+}
+
+// Four workers given the same amendment at once: one budget version, one run, one email each.
+func TestApplyRacing(t *testing.T) {
+	e := newEnv(t)
+	f := e.fixture(t, "ill")
+	e.documents(nil)
+	a := e.amendment(t, f, StatusApproved, ClassApproval, 2, "2026-02-10")
+	errs := make(chan error, 4)
+	for i := 0; i < 4; i++ {
+		go func() { errs <- e.svc.Apply(f.ctx, a.ID) }()
+	}
+	for i := 0; i < 4; i++ {
+		if err := <-errs; err != nil {
+			// A loser may be told to retry (SQLite busy, a unique index); the retry finds it done.
+			t.Logf("a racing run failed (asynq retries it): %v", err)
+			if err := e.svc.Apply(f.ctx, a.ID); err != nil {
+				t.Fatal(err)
+			}
+		}
+	}
+	e.applied(t, f, a, "Budget amendment 1 is approved")
 }
 
 // A notice-only amendment is recorded and applied at once, and the funder is told.
