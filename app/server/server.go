@@ -239,6 +239,10 @@ func (a *App) Jobs() (*jobs.Mux, []jobs.Periodic) {
 	// app/credentials: credentials:remind, the daily staffing reminders.
 	a.Credentials.Register(mux, a.Log)
 	periodic = append(periodic, credentials.Periodic()...)
+	// app/amendments: amendments:step_opened, amendments:apply, amendments:sweep (hourly reminders
+	// and escalations).
+	a.Amendments.Register(mux)
+	periodic = append(periodic, amendments.Periodic()...)
 	return mux, periodic
 }
 
