@@ -48,6 +48,10 @@ var actionWords = map[string]string{
 	// The tenant's monthly supervision target (app/supervision).
 	"supervision.target_update": "Supervision target changed",
 
+	// Budget versions (app/programs, issue 11): a budget's changes and its holds by amendments.
+	"funding.budget": "Budget changed (a new budget version)", "funding.hold": "Budget held by an amendment waiting for a decision",
+	"funding.release": "Budget no longer held by an amendment",
+
 	// Work that read or wrote more than one tenant on purpose (database.AuditAcross).
 	"platform.across_tenants": "Work across tenants",
 }
