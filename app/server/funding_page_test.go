@@ -73,7 +73,7 @@ func TestFundingPage(t *testing.T) {
 			setupMustLack(t, `href="`+edit+`"`)
 		// Another program's funding is not found.
 		dec := env.demoFunding("illinois", doulas, "IDHS-DEC")
-		c.get(base + "/programs/" + doulas + "/fundings/" + dec.ID).mustStatus(t, http.StatusNotFound)
+		c.get(base+"/programs/"+doulas+"/fundings/"+dec.ID).mustStatus(t, http.StatusNotFound)
 	})
 	t.Run("FundersSeeOnlyTheirs", func(t *testing.T) {
 		c := env.client(t)
@@ -90,8 +90,8 @@ func TestFundingPage(t *testing.T) {
 	})
 	t.Run("ErrUnderAnotherProgram", func(t *testing.T) {
 		admin.t = t
-		admin.get(base + "/programs/" + doulas + "/fundings/" + isbe.ID).mustStatus(t, http.StatusNotFound)
-		admin.get(base + "/programs/" + prairie + "/fundings/" + database.NewID()).mustStatus(t, http.StatusNotFound)
+		admin.get(base+"/programs/"+doulas+"/fundings/"+isbe.ID).mustStatus(t, http.StatusNotFound)
+		admin.get(base+"/programs/"+prairie+"/fundings/"+database.NewID()).mustStatus(t, http.StatusNotFound)
 	})
 	t.Run("HeldByAnAmendment", func(t *testing.T) {
 		admin.t = t
