@@ -404,7 +404,7 @@ func (s *Service) runPrograms(ctx context.Context, imp *Import, plan *programPla
 	if err := flush(); err != nil {
 		return "", err
 	}
-	return fmt.Sprintf("%s: %d rows; %d programs created, %d existing programs given fundings; %d fundings and %d budget lines written",
+	return fmt.Sprintf("%s: %d rows; %d programs created, %d existing programs given fundings; %d fundings and %d budget lines written, each funding with its budget version 1",
 		imp.FileName, len(plan.rows), created, reused, fundings, lines), nil
 }
 

@@ -4,6 +4,7 @@ import (
 	"context"
 	"net/http"
 	"net/url"
+	"strings"
 	"testing"
 
 	"github.com/holdspace/holdspace/app/database"
@@ -121,4 +122,36 @@ func TestFundingPage(t *testing.T) {
 			"Changed from $12,000.00 to $15,000.00 (up $3,000.00)", "Removed (was $24,000.00)").
 			setupMustLack(t, programs.HeldMessage)
 	})
+}
+
+// TestBrowserFundingPage opens the funding page with a budget history (and the edit page of a
+// held budget) in the browser: axe-core audits each page (see audit_browser_test.go).
+func TestBrowserFundingPage(t *testing.T) {
+	env := newTestEnv(t)
+	prairie := env.setupOrgID("illinois", tenants.OrgProgram, "Prairie Families Home Visiting")
+	isbe := env.demoFunding("illinois", prairie, "ISBE PI")
+	page := "/t/illinois/programs/" + prairie + "/fundings/" + isbe.ID
+	ctx := env.scoped("illinois")
+	if _, err := env.app.Programs.ApplyBudget(ctx, programs.BudgetChange{FundingID: isbe.ID, Reason: "Moved supplies to personnel",
+		Lines: []programs.VersionLine{{Category: "Personnel", AmountCents: 99_500_00}, {Category: "Fringe benefits", AmountCents: 24_000_00},
+			{Category: "Indirect costs", AmountCents: 9_000_00}}}); err != nil {
+		t.Fatal(err)
+	}
+	if err := env.app.Programs.HoldBudget(ctx, isbe.ID, database.NewID()); err != nil {
+		t.Fatal(err)
+	}
+	admin := signedIn(t, env, "admin@illinois.example")
+	admin.open("/t/illinois/programs/"+prairie, "#fundings")
+	admin.open(page, "#history-heading")
+	if got := evalJS[string](admin, `document.querySelector("main").innerText`); !strings.Contains(got, "Removed (was $3,500.00)") ||
+		!strings.Contains(got, programs.HeldMessage) {
+		t.Errorf("the funding page reads:\n%s", got)
+	}
+	admin.screenshot("funding-page-1280")
+	admin.open(page+"/edit", "#funding-form")
+	program := signedIn(t, env, "program@illinois.example")
+	program.open(page, "#history-heading")
+	if got := evalJS[string](program, `document.querySelector("main").innerText`); !strings.Contains(got, "Propose a budget amendment") {
+		t.Errorf("the program's person reads:\n%s", got)
+	}
 }
