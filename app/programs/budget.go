@@ -381,7 +381,9 @@ func (s *Service) apply(ctx context.Context, ch BudgetChange, unheld bool) (*Bud
 		if unheld && f.HeldBy != "" {
 			return nil, f, false, heldError()
 		}
-		return nil, nil, false, apperr.NotFound("funding")
+		// Held when the lock looked, let go of since: the edit is not saved, and may be again.
+		return nil, nil, false, &apperr.Error{Code: apperr.ECONFLICT, Message: "The budget changed while you were editing it: save it again.",
+			Fields: map[string]string{"lines": "The budget changed while you were editing it: save it again."}}
 	}
 	if ch.AmendmentID != "" {
 		// Once per amendment: after the lock, a second call (a task run again, two at once)
