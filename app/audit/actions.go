@@ -50,6 +50,9 @@ var actionWords = map[string]string{
 
 	// Budget amendments' tasks (app/amendments, tasks.go).
 	"amendment.overdue": "Budget amendment overdue: admins told", "amendment.apply": "Budget amendment applied to the budget",
+	// Budget versions (app/programs, issue 11): a budget's changes and its holds by amendments.
+	"funding.budget": "Budget changed (a new budget version)", "funding.hold": "Budget held by an amendment waiting for a decision",
+	"funding.release": "Budget no longer held by an amendment",
 
 	// Work that read or wrote more than one tenant on purpose (database.AuditAcross).
 	"platform.across_tenants": "Work across tenants",

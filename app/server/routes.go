@@ -80,6 +80,8 @@ func (a *App) Routes() []web.Route {
 		r("POST", "/t/:slug/programs/:programID/fundings", tenant("fundings", "update"), a.programsH.AddFunding),
 		r("GET", "/t/:slug/programs/:programID/fundings/:fundingID/edit", tenant("fundings", "update"), a.programsH.EditFundingPage),
 		r("POST", "/t/:slug/programs/:programID/fundings/:fundingID/edit", tenant("fundings", "update"), a.programsH.UpdateFunding),
+		// Issue 11 (budget amendments, programs API): a funding's page, with its budget history.
+		r("GET", "/t/:slug/programs/:programID/fundings/:fundingID", tenant("fundings", "read"), a.programsH.FundingPage),
 		r("GET", "/t/:slug/agencies", tenant("organisations", "read"), a.programsH.AgenciesPage),
 		r("POST", "/t/:slug/agencies", tenant("organisations", "create"), a.programsH.CreateAgency),
 		r("GET", "/t/:slug/agencies/:agencyID/edit", tenant("organisations", "update"), a.programsH.EditAgencyPage),
