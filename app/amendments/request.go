@@ -912,3 +912,17 @@ func (s *Service) OpenAttachment(ctx context.Context, amendmentID, attachmentID 
 	}
 	return at, rc, nil
 }
+
+// NetLabel is the change of the total with its sign: "+$1,000.00", "-$500.00", "$0.00".
+func NetLabel(c money.Cents) string {
+	if c > 0 {
+		return "+" + c.String()
+	}
+	return c.String()
+}
+
+// NetLabel is the proposal's change of the total with its sign.
+func (p *Proposal) NetLabel() string { return NetLabel(p.Class.Net()) }
+
+// NetLabel is the amendment's change of the total with its sign.
+func (a *Amendment) NetLabel() string { return NetLabel(a.Net()) }

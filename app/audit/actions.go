@@ -48,6 +48,12 @@ var actionWords = map[string]string{
 	// The tenant's monthly supervision target (app/supervision).
 	"supervision.target_update": "Supervision target changed",
 
+	// Budget amendments: requests (app/amendments).
+	"amendment.create": "Budget amendment drafted", "amendment.update": "Budget amendment draft changed",
+	"amendment.submit": "Budget amendment submitted", "amendment.record": "Budget amendment recorded (notice only)",
+	"amendment.withdraw": "Budget amendment withdrawn", "amendment_attachment.upload": "Budget amendment file attached",
+	"amendment_attachment.read": "Budget amendment file downloaded",
+
 	// Work that read or wrote more than one tenant on purpose (database.AuditAcross).
 	"platform.across_tenants": "Work across tenants",
 }
