@@ -53,6 +53,11 @@ var actionWords = map[string]string{
 	// Budget versions (app/programs, issue 11): a budget's changes and its holds by amendments.
 	"funding.budget": "Budget changed (a new budget version)", "funding.hold": "Budget held by an amendment waiting for a decision",
 	"funding.release": "Budget no longer held by an amendment",
+	// Budget amendments: requests (app/amendments).
+	"amendment.create": "Budget amendment drafted", "amendment.update": "Budget amendment draft changed",
+	"amendment.submit": "Budget amendment submitted", "amendment.record": "Budget amendment recorded (notice only)",
+	"amendment.withdraw": "Budget amendment withdrawn", "amendment_attachment.upload": "Budget amendment file attached",
+	"amendment_attachment.read": "Budget amendment file downloaded",
 
 	// Work that read or wrote more than one tenant on purpose (database.AuditAcross).
 	"platform.across_tenants": "Work across tenants",

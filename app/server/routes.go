@@ -215,6 +215,22 @@ func (a *App) Routes() []web.Route {
 		r("POST", "/t/:slug/goals/:goalID/progress", tenant("plans", "update"), a.plansH.RecordProgress),
 		r("POST", "/t/:slug/goals/:goalID/delete", tenant("plans", "update"), a.plansH.DeleteGoal),
 
+		// Budget amendments: requests (app/amendments). A program's people propose, save, submit
+		// and withdraw their program's amendments; the tenant admin holds "amendments update"
+		// only so another tenant's ids are "not found", not "forbidden" (the service refuses
+		// anyone but the program's people). /amendments/new must come before
+		// /amendments/:amendmentID, which would otherwise take "new".
+		r("GET", "/t/:slug/amendments", tenant("amendments", "read"), a.amendmentsH.ListPage),
+		r("GET", "/t/:slug/amendments/new", tenant("amendments", "create"), a.amendmentsH.NewRequestPage),
+		r("POST", "/t/:slug/amendments", tenant("amendments", "create"), a.amendmentsH.CreateRequest),
+		r("POST", "/t/:slug/amendments/preview", tenant("amendments", "create"), a.amendmentsH.PreviewRequest),
+		r("GET", "/t/:slug/amendments/:amendmentID/edit", tenant("amendments", "update"), a.amendmentsH.EditRequestPage),
+		r("POST", "/t/:slug/amendments/:amendmentID/edit", tenant("amendments", "update"), a.amendmentsH.UpdateRequest),
+		r("POST", "/t/:slug/amendments/:amendmentID/attachments", tenant("amendments", "update"), a.amendmentsH.UploadAttachment),
+		r("GET", "/t/:slug/amendments/:amendmentID/attachments/:attachmentID", tenant("amendments", "read"), a.amendmentsH.DownloadAttachment),
+		r("POST", "/t/:slug/amendments/:amendmentID/submit", tenant("amendments", "update"), a.amendmentsH.SubmitRequest),
+		r("POST", "/t/:slug/amendments/:amendmentID/withdraw", tenant("amendments", "update"), a.amendmentsH.WithdrawRequest),
+
 		// The platform console.
 		r("GET", "/admin", platform("tenants", "read"), plat.TenantsPage),
 		r("GET", "/admin/outbox", platform("outbox", "read"), plat.OutboxPage),

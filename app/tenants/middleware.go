@@ -34,6 +34,7 @@ func Nav(slug string) []web.NavItem {
 		{Label: "Registry", Href: base + "/registry", Perm: authz.Perm{Obj: "registry", Act: "read"}, Group: "Workforce"},
 		{Label: "Requests", Href: base + "/requests", Perm: authz.Perm{Obj: "requests", Act: "read"}, Group: "Workforce"},
 		{Label: "Consultants", Href: base + "/consultants", Perm: authz.Perm{Obj: "my_consultants", Act: "menu"}},
+		{Label: "Budget amendments", Href: base + "/amendments", Perm: authz.Perm{Obj: "amendments", Act: "menu"}},
 		{Label: "Supervision", Href: base + "/supervision", Perm: authz.Perm{Obj: "supervision", Act: "read"}, Group: "Workforce"},
 		{Label: "My supervision", Href: base + "/supervision/mine", Perm: authz.Perm{Obj: "supervision_own", Act: "read"}, Group: "You"},
 		{Label: "Staffing", Href: base + "/staffing", Perm: authz.Perm{Obj: "staffing", Act: "read"}, Group: "Workforce"},

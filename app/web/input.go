@@ -49,6 +49,9 @@ var fieldMaxLen = map[string]int{
 	"password": 500,
 	"confirm":  500,
 	"next":     2000,
+
+	// A budget amendment's justification (4,000 in the domain).
+	"justification": TextareaMaxLen,
 }
 
 // prefixMaxLen bounds the numbered fields of repeated rows (field name + "_" + a number or id).
@@ -56,6 +59,9 @@ var prefixMaxLen = map[string]int{
 	"followup_desc_": 500,
 	"referral_note_": 500,
 	"goal_note_":     500,
+
+	// A budget amendment's line: why it changes (500 in the domain).
+	"line_justification_": 500,
 }
 
 // fieldLabel names a field in a message where its form name does not read well.
