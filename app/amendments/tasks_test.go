@@ -73,7 +73,7 @@ var (
 	deciderFunder = []string{"fern", "fred"}      // active people of the funder
 	deciderBoard  = []string{"bo"}                // the board's people
 	admins        = []string{"ada"}               // tenant admins (not "dan", deactivated)
-	programPeople   = []string{"pat"}               // the program's people
+	programPeople = []string{"pat"}               // the program's people
 	nobody        = []string{"dee", "otto", "cy"} // deactivated funder person, another funder's, a consultant
 )
 
