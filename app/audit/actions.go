@@ -48,6 +48,12 @@ var actionWords = map[string]string{
 	// The tenant's monthly supervision target (app/supervision).
 	"supervision.target_update": "Supervision target changed",
 
+	// Budget amendments: decisions (app/amendments).
+	"amendment.approve": "Budget amendment approved (last step)", "amendment.approve_step": "Budget amendment step approved",
+	"amendment.adjust": "Budget amendment approved with adjusted amounts", "amendment.return": "Budget amendment returned for changes",
+	"amendment.deny": "Budget amendment denied", "amendment.refused": "Budget amendment decision refused",
+	"amendment.comment": "Budget amendment comment added",
+
 	// Work that read or wrote more than one tenant on purpose (database.AuditAcross).
 	"platform.across_tenants": "Work across tenants",
 }

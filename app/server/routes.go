@@ -124,6 +124,13 @@ func (a *App) Routes() []web.Route {
 		r("POST", "/t/:slug/registry/:profileID", tenant("registry", "update"), a.registryH.Review),
 		r("GET", "/t/:slug/registry/:profileID/documents/:documentID", tenant("registry", "read"), a.registryH.ReviewDocument),
 
+		// Budget amendments: decisions (app/amendments). The inbox comes before
+		// /amendments/:amendmentID, which would otherwise take "inbox".
+		r("GET", "/t/:slug/amendments/inbox", tenant("amendments", "read"), a.amendmentsH.Inbox),
+		r("GET", "/t/:slug/amendments/:amendmentID", tenant("amendments", "read"), a.amendmentsH.Show),
+		r("POST", "/t/:slug/amendments/:amendmentID/decision", tenant("amendments", "decide"), a.amendmentsH.Decide),
+		r("POST", "/t/:slug/amendments/:amendmentID/comments", tenant("amendment_comments", "create"), a.amendmentsH.AddComment),
+
 		// Reflective supervision (app/supervision).
 		r("GET", "/t/:slug/supervision", tenant("supervision", "read"), a.supervisionH.Overview),
 		r("GET", "/t/:slug/supervision/mine", tenant("supervision_own", "read"), a.supervisionH.Mine),
