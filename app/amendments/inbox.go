@@ -62,50 +62,68 @@ func (s *Service) Inbox(ctx context.Context, f InboxFilter) (items []Amendment, 
 	if f.Limit > 100 {
 		f.Limit = 100
 	}
-	q, err := s.selectAmendments(ctx, &items)
+	t, err := database.For(ctx, s.db)
 	if err != nil {
 		return nil, "", err
 	}
-	q = q.Where("am.status = ?", StatusSubmitted).Where("am.waiting_on IN (?)", bun.In(keys))
+	// What waits on the person's keys is theirs to see (visible: a funder's funder:<id> steps
+	// are on its fundings, an organisation's steps name it, the admins see all). The page's ids
+	// come from the amendments_waiting index alone (a sub-select of ids, in order, one page),
+	// and only that page's rows are joined to their names: one statement.
+	ids := t.SelectFrom("amendments", "w").Column("w.id").
+		Where("w.waiting_on IN (?)", bun.In(keys)).Where("w.status = ?", StatusSubmitted)
 	if f.ProgramID != "" {
-		q = q.Where("am.program_id = ?", f.ProgramID)
+		ids = ids.Where("w.program_id = ?", f.ProgramID)
 	}
 	if f.FunderID != "" {
-		q = q.Where("am.funder_id = ?", f.FunderID)
+		ids = ids.Where("w.funder_id = ?", f.FunderID)
 	}
 	if f.Class != "" {
-		q = q.Where("am.class = ?", f.Class)
+		ids = ids.Where("w.class = ?", f.Class)
 	}
 	if f.OverdueOnly {
 		today, err := s.Today(ctx)
 		if err != nil {
 			return nil, "", err
 		}
-		q = q.WhereGroup(" AND ", func(q *bun.SelectQuery) *bun.SelectQuery {
-			return q.Where("am.step_due_on < ?", today).WhereOr("am.overdue")
+		ids = ids.WhereGroup(" AND ", func(q *bun.SelectQuery) *bun.SelectQuery {
+			return q.Where("w.step_due_on < ?", today).WhereOr("w.overdue")
 		})
 	}
 	key, id, hasCursor := decodeCursor(f.After)
+	order := "am.submitted_at DESC, am.id DESC"
 	if f.Order == OrderOverdue {
 		if hasCursor {
-			q = q.WhereGroup(" AND ", func(q *bun.SelectQuery) *bun.SelectQuery {
-				return q.Where("am.step_due_on > ?", key).WhereOr("am.step_due_on = ? AND am.id > ?", key, id)
+			ids = ids.WhereGroup(" AND ", func(q *bun.SelectQuery) *bun.SelectQuery {
+				return q.Where("w.step_due_on > ?", key).WhereOr("w.step_due_on = ? AND w.id > ?", key, id)
 			})
 		}
-		q = q.OrderExpr("am.step_due_on ASC, am.id ASC")
+		ids = ids.OrderExpr("w.step_due_on ASC, w.id ASC")
+		order = "am.step_due_on ASC, am.id ASC"
 	} else {
 		if hasCursor {
-			t, err := time.Parse(time.RFC3339Nano, key)
-			if err == nil {
-				t = t.UTC()
-				q = q.WhereGroup(" AND ", func(q *bun.SelectQuery) *bun.SelectQuery {
-					return q.Where("am.submitted_at < ?", t).WhereOr("am.submitted_at = ? AND am.id < ?", t, id)
+			if at, err := time.Parse(time.RFC3339Nano, key); err == nil {
+				at = at.UTC()
+				ids = ids.WhereGroup(" AND ", func(q *bun.SelectQuery) *bun.SelectQuery {
+					return q.Where("w.submitted_at < ?", at).WhereOr("w.submitted_at = ? AND w.id < ?", at, id)
 				})
 			}
 		}
-		q = q.OrderExpr("am.submitted_at DESC, am.id DESC")
+		ids = ids.OrderExpr("w.submitted_at DESC, w.id DESC")
 	}
-	if err := q.Limit(int64(f.Limit + 1)).Scan(ctx); err != nil {
+	ids = ids.Limit(int64(f.Limit + 1))
+	q := t.Select(&items).
+		ColumnExpr("am.*").
+		ColumnExpr("p.name AS program_name").
+		ColumnExpr("COALESCE(NULLIF(fo.short_name, ''), fo.name) AS funder_name").
+		ColumnExpr("f.fiscal_year AS fiscal_year").
+		ColumnExpr("COALESCE(u.name, '') AS author_name").
+		Join("JOIN organisations AS p ON p.tenant_id = am.tenant_id AND p.id = am.program_id").
+		Join("JOIN organisations AS fo ON fo.tenant_id = am.tenant_id AND fo.id = am.funder_id").
+		Join("JOIN fundings AS f ON f.tenant_id = am.tenant_id AND f.id = am.funding_id").
+		Join("LEFT JOIN users AS u ON u.id = am.created_by").
+		Where("am.id IN (?)", ids).OrderExpr(order)
+	if err := q.Scan(ctx); err != nil {
 		return nil, "", err
 	}
 	if len(items) > f.Limit {

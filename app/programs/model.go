@@ -63,6 +63,7 @@ type Funding struct {
 	FunderID     string    `bun:"funder_id"`
 	FiscalYear   int       `bun:"fiscal_year"`
 	IECMHCFunded bool      `bun:"iecmhc_funded"`
+	HeldBy       string    `bun:"held_by"` // the amendment waiting on a decision on it (STAND-IN, branch decide: the budget API's own field wins at merge)
 	CreatedAt    time.Time `bun:"created_at"`
 	UpdatedAt    time.Time `bun:"updated_at"`
 
