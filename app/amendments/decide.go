@@ -149,12 +149,16 @@ func (s *Service) Decide(ctx context.Context, id string, in DecisionInput) (*Ame
 	}
 	var after func(ctx context.Context)
 	last := a.Step == len(a.Steps)-1
+	// res is the amendment as the move leaves it, returned without reading it again.
+	res := *a
+	res.Lines, res.UpdatedAt = lines, now
 	switch in.Decision {
 	case DecisionApproved, DecisionAdjusted:
 		m.Action = "amendment.approve_step"
 		if last {
 			m.To, m.Action = StatusApproved, "amendment.approve"
 			m.Set = append(m.Set, steps.C("decided_at = ?", now), steps.C("waiting_on = ''"))
+			res.Status, res.DecidedAt, res.WaitingOn = StatusApproved, &now, ""
 			after = func(ctx context.Context) {
 				_ = s.enqueue(ctx, TaskApply, TaskPayload{Tenant: jobs.Tenant{TenantID: sc.TenantID}, AmendmentID: a.ID, Version: a.Version})
 			}
@@ -168,6 +172,7 @@ func (s *Service) Decide(ctx context.Context, id string, in DecisionInput) (*Ame
 			m.To = StatusSubmitted
 			m.Set = append(m.Set, steps.C("step = ?", next), steps.C("waiting_on = ?", WaitingOn(a, a.Steps[next])),
 				steps.C("step_opened_at = ?", now), steps.C("step_due_on = ?", due), steps.C("overdue = ?", false))
+			res.Step, res.WaitingOn, res.StepOpenedAt, res.StepDueOn, res.Overdue = next, WaitingOn(a, a.Steps[next]), &now, due, false
 			after = func(ctx context.Context) {
 				_ = s.enqueue(ctx, TaskStepOpened, TaskPayload{Tenant: jobs.Tenant{TenantID: sc.TenantID}, AmendmentID: a.ID, Version: a.Version, Step: next})
 			}
@@ -179,13 +184,16 @@ func (s *Service) Decide(ctx context.Context, id string, in DecisionInput) (*Ame
 				total += l.ProposedCents
 			}
 			m.Set = append(m.Set, steps.C("after_cents = ?", total))
+			res.AfterCents = total
 		}
 	case DecisionReturned:
 		m.To, m.Action = StatusReturned, "amendment.return"
 		m.Set = append(m.Set, steps.C("waiting_on = ''"))
+		res.Status, res.WaitingOn = StatusReturned, ""
 	case DecisionDenied:
 		m.To, m.Action = StatusDenied, "amendment.deny"
 		m.Set = append(m.Set, steps.C("decided_at = ?", now), steps.C("waiting_on = ''"))
+		res.Status, res.DecidedAt, res.WaitingOn = StatusDenied, &now, ""
 	}
 	m.History = &MoveRow{ID: database.NewID(), AmendmentID: a.ID, FromStatus: StatusSubmitted, ToStatus: m.To,
 		Version: a.Version, Step: a.Step, Note: st.Name + ": " + DecisionLabel(in.Decision), MovedBy: sc.UserID, CreatedAt: now}
@@ -226,7 +234,7 @@ func (s *Service) Decide(ctx context.Context, id string, in DecisionInput) (*Ame
 		}
 		return nil, err
 	}
-	return s.Amendment(ctx, id)
+	return &res, nil
 }
 
 // responseDays is a step's time to respond, DefaultResponseDays when it has none.
