@@ -58,6 +58,11 @@ var actionWords = map[string]string{
 	"amendment.submit": "Budget amendment submitted", "amendment.record": "Budget amendment recorded (notice only)",
 	"amendment.withdraw": "Budget amendment withdrawn", "amendment_attachment.upload": "Budget amendment file attached",
 	"amendment_attachment.read": "Budget amendment file downloaded",
+	// Budget amendments: decisions (app/amendments).
+	"amendment.approve": "Budget amendment approved (last step)", "amendment.approve_step": "Budget amendment step approved",
+	"amendment.adjust": "Budget amendment approved with adjusted amounts", "amendment.return": "Budget amendment returned for changes",
+	"amendment.deny": "Budget amendment denied", "amendment.refused": "Budget amendment decision refused",
+	"amendment.comment": "Budget amendment comment added",
 
 	// Work that read or wrote more than one tenant on purpose (database.AuditAcross).
 	"platform.across_tenants": "Work across tenants",

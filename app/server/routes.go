@@ -230,6 +230,12 @@ func (a *App) Routes() []web.Route {
 		r("GET", "/t/:slug/amendments/:amendmentID/attachments/:attachmentID", tenant("amendments", "read"), a.amendmentsH.DownloadAttachment),
 		r("POST", "/t/:slug/amendments/:amendmentID/submit", tenant("amendments", "update"), a.amendmentsH.SubmitRequest),
 		r("POST", "/t/:slug/amendments/:amendmentID/withdraw", tenant("amendments", "update"), a.amendmentsH.WithdrawRequest),
+		// Budget amendments: decisions (app/amendments). The inbox comes before
+		// /amendments/:amendmentID, which would otherwise take "inbox".
+		r("GET", "/t/:slug/amendments/inbox", tenant("amendments", "read"), a.amendmentsH.Inbox),
+		r("GET", "/t/:slug/amendments/:amendmentID", tenant("amendments", "read"), a.amendmentsH.Show),
+		r("POST", "/t/:slug/amendments/:amendmentID/decision", tenant("amendments", "decide"), a.amendmentsH.Decide),
+		r("POST", "/t/:slug/amendments/:amendmentID/comments", tenant("amendment_comments", "create"), a.amendmentsH.AddComment),
 
 		// The platform console.
 		r("GET", "/admin", platform("tenants", "read"), plat.TenantsPage),

@@ -42,7 +42,8 @@ var fieldMaxLen = map[string]int{
 	"goal":           TextareaMaxLen,
 	"indicator":      TextareaMaxLen,
 	"names":          TextareaMaxLen,
-	"counties_text":  10000, // counties typed one a line
+	"comment":        TextareaMaxLen, // Budget amendments: decisions (a decision's comment, the thread's)
+	"counties_text":  10000,          // counties typed one a line
 	// One-line fields longer than a name.
 	"url":      1000,
 	"email":    254,
