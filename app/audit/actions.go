@@ -48,6 +48,10 @@ var actionWords = map[string]string{
 	// The tenant's monthly supervision target (app/supervision).
 	"supervision.target_update": "Supervision target changed",
 
+	// Budget amendments: processes (app/amendments).
+	"amendment_process.update": "Budget amendment process changed", "amendment_process.template": "Budget amendment process set from a template",
+	"amendment_rules.update": "Budget amendment rules changed",
+
 	// Work that read or wrote more than one tenant on purpose (database.AuditAcross).
 	"platform.across_tenants": "Work across tenants",
 }
