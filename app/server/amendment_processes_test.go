@@ -175,6 +175,7 @@ func TestAmendmentProcessPages(t *testing.T) {
 		nc.signIn("admin@nc-piedmont.example")
 		ncpc := env.setupOrgID("nc-piedmont", tenants.OrgFunder, "NCPC")
 		ncPage := "/t/nc-piedmont/amendments/processes/" + ncpc
+		procMustRead(t, nc.get(ncPage).mustStatus(t, http.StatusOK), "Budget amendment process: North Carolina Partnership for Children")
 		r := nc.post(ncPage+"/template", url.Values{"template": {amendments.TemplateSmartStart}, "organisation_id": {""}}).
 			mustStatus(t, http.StatusUnprocessableEntity)
 		procMustRead(t, r, "Choose the organisation whose people decide “Partnership board”")
@@ -208,6 +209,9 @@ func TestAmendmentProcessPages(t *testing.T) {
 		f := env.client(t)
 		f.signIn("funder@illinois.example")
 		f.get(list).mustStatus(t, http.StatusSeeOther)
+		if loc := f.get(list).header.Get("Location"); loc != list+"/"+idhs {
+			t.Fatalf("a funder's list goes to %q, want their own funder's page", loc)
+		}
 		own := list + "/" + idhs
 		procMustRead(t, f.get(own).mustStatus(t, http.StatusOK), "Budget amendment process: IDHS Division of Early Childhood")
 		procMustNotRead(t, f.get(own), "Back to every funder’s process")
