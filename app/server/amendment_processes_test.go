@@ -11,8 +11,8 @@ import (
 	"github.com/holdspace/holdspace/app/tenants"
 )
 
-// processFixtures gives the isolation matrix a step of the funder programFixtures names
-// (funderID): the routes of a funder's process name one by stepID.
+// processFixtures gives the isolation matrix (and the hostile-forms test) a step of the funder
+// programFixtures names (funderID): the routes of a funder's process name one by stepID.
 func (e *testEnv) processFixtures(slug string) fixtures {
 	e.t.Helper()
 	ctx := e.scoped(slug)
@@ -20,11 +20,16 @@ func (e *testEnv) processFixtures(slug string) fixtures {
 	if err != nil || len(funders) == 0 {
 		e.t.Fatalf("funders of %s: %v", slug, err)
 	}
-	st, err := e.app.Amendments.AddStep(ctx, funders[0].ID, amendments.StepInput{Name: "Isolation review", Decider: amendments.DeciderFunder})
-	if err != nil {
-		e.t.Fatal(err)
+	// Two steps, so the page offers every form: the first moves down, the second up.
+	var ids []string
+	for _, name := range []string{"Isolation review", "Isolation sign-off"} {
+		st, err := e.app.Amendments.AddStep(ctx, funders[0].ID, amendments.StepInput{Name: name, Decider: amendments.DeciderFunder})
+		if err != nil {
+			e.t.Fatal(err)
+		}
+		ids = append(ids, st.ID)
 	}
-	return fixtures{"stepID": st.ID}
+	return fixtures{"stepID": ids[0]}
 }
 
 // procText is a page's text as a person reads it (entities decoded).
