@@ -263,7 +263,11 @@ func (h *Handler) ApplyTemplate(c *fiber.Ctx) error {
 	if tpl := TemplateByKey(f.Get("template")); tpl != nil {
 		name = tpl.Name
 	}
-	web.Flash(c, "The process is now “"+name+"”: "+strconv.Itoa(len(steps))+" steps. Change them below as you need.")
+	count := strconv.Itoa(len(steps)) + " steps"
+	if len(steps) == 1 {
+		count = "1 step"
+	}
+	web.Flash(c, "The process is now “"+name+"”: "+count+". Change them below as you need.")
 	return web.Redirect(c, base(c)+"/processes/"+funderID+"#steps")
 }
 

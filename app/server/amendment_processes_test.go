@@ -7,6 +7,8 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/chromedp/chromedp"
+
 	"github.com/holdspace/holdspace/app/amendments"
 	"github.com/holdspace/holdspace/app/tenants"
 )
@@ -238,4 +240,30 @@ func TestAmendmentProcessPages(t *testing.T) {
 		p.get(list).mustStatus(t, http.StatusForbidden)
 		p.get(page).mustStatus(t, http.StatusForbidden)
 	})
+}
+
+// TestBrowserAmendmentProcess: in Chromium (axe-core checks every page and its error state),
+// the tenant admin goes from the funders page to ISBE's process, sets the Illinois two tiers
+// with one click, adds a step that comes back with its fields named, then adds it right.
+func TestBrowserAmendmentProcess(t *testing.T) {
+	env := newTestEnv(t)
+	isbe := env.setupOrgID("illinois", tenants.OrgFunder, "ISBE Prevention Initiative")
+	b := openBrowser(t, env)
+	b.signIn("admin@illinois.example")
+	b.open("/t/illinois/funders", "main h1")
+	b.load("open the processes", chromedp.Click(`//main//a[normalize-space()="Each funder’s budget amendment process and rules"]`))
+	b.shows("Budget amendment processes", "No steps yet")
+	b.load("open ISBE's", chromedp.Click(`//main//a[normalize-space()="ISBE Prevention Initiative"]`))
+	b.at("/t/illinois/amendments/processes/" + isbe)
+	b.shows("A change of the total goes through every step", "89 Ill. Adm. Code 1400.240", "2 CFR 200.308")
+	b.press("Use “Program area, then fiscal office”")
+	b.shows("Program area review", "Fiscal office review", "Decided by ISBE PI's people. 30 days to respond.")
+	b.screenshot("amendment-process-01-two-tiers")
+	b.fill(map[string]string{"step-name": "", "step-response_days": "0"})
+	b.press("Add the step")
+	b.shows("Enter the step’s name", "Enter the days to respond as a whole number from 1 to 365")
+	b.screenshot("amendment-process-02-refused")
+	b.fill(map[string]string{"step-name": "Director sign-off", "step-response_days": "10"}, "step-decider-tenant_admin")
+	b.press("Add the step")
+	b.shows("“Director sign-off” is added as step 3.", "Decided by the tenant's admins. 10 days to respond.")
 }
