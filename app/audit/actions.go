@@ -63,6 +63,9 @@ var actionWords = map[string]string{
 	"amendment.adjust": "Budget amendment approved with adjusted amounts", "amendment.return": "Budget amendment returned for changes",
 	"amendment.deny": "Budget amendment denied", "amendment.refused": "Budget amendment decision refused",
 	"amendment.comment": "Budget amendment comment added",
+	// Budget amendments: processes (app/amendments).
+	"amendment_process.update": "Budget amendment process changed", "amendment_process.template": "Budget amendment process set from a template",
+	"amendment_rules.update": "Budget amendment rules changed",
 
 	// Work that read or wrote more than one tenant on purpose (database.AuditAcross).
 	"platform.across_tenants": "Work across tenants",

@@ -215,6 +215,19 @@ func (a *App) Routes() []web.Route {
 		r("POST", "/t/:slug/goals/:goalID/progress", tenant("plans", "update"), a.plansH.RecordProgress),
 		r("POST", "/t/:slug/goals/:goalID/delete", tenant("plans", "update"), a.plansH.DeleteGoal),
 
+		// Budget amendments: processes (app/amendments): each funder's steps (who decides, days to
+		// respond), the built-in templates and the rules that classify a proposal. Tenant admins
+		// keep every funder's, a funder's people their own funder's. These come before any
+		// /amendments/:amendmentID route, which would otherwise take "processes".
+		r("GET", "/t/:slug/amendments/processes", tenant("amendment_process", "read"), a.amendmentsH.ProcessesPage),
+		r("GET", "/t/:slug/amendments/processes/:funderID", tenant("amendment_process", "read"), a.amendmentsH.ProcessPage),
+		r("POST", "/t/:slug/amendments/processes/:funderID/steps", tenant("amendment_process", "update"), a.amendmentsH.AddStep),
+		r("POST", "/t/:slug/amendments/processes/:funderID/steps/:stepID/edit", tenant("amendment_process", "update"), a.amendmentsH.UpdateStep),
+		r("POST", "/t/:slug/amendments/processes/:funderID/steps/:stepID/up", tenant("amendment_process", "update"), a.amendmentsH.MoveStepUp),
+		r("POST", "/t/:slug/amendments/processes/:funderID/steps/:stepID/down", tenant("amendment_process", "update"), a.amendmentsH.MoveStepDown),
+		r("POST", "/t/:slug/amendments/processes/:funderID/steps/:stepID/delete", tenant("amendment_process", "update"), a.amendmentsH.RemoveStep),
+		r("POST", "/t/:slug/amendments/processes/:funderID/rules", tenant("amendment_process", "update"), a.amendmentsH.SaveRules),
+		r("POST", "/t/:slug/amendments/processes/:funderID/template", tenant("amendment_process", "update"), a.amendmentsH.ApplyTemplate),
 		// Budget amendments: requests (app/amendments). A program's people propose, save, submit
 		// and withdraw their program's amendments; the tenant admin holds "amendments update"
 		// only so another tenant's ids are "not found", not "forbidden" (the service refuses
