@@ -84,22 +84,8 @@ func BenchmarkInboxFirstPage(b *testing.B) {
 	}
 }
 
-// BenchmarkClassifyProposal: the class of a 50-line proposal that moves money between lines.
-func BenchmarkClassifyProposal(b *testing.B) {
-	lines := make([]amendments.Line, 50)
-	for i := range lines {
-		lines[i] = amendments.Line{Position: i, BudgetLineID: fmt.Sprint("line-", i), Category: fmt.Sprint("Line ", i),
-			CurrentCents: money.Cents(10_000_00 + i*100_00), ProposedCents: money.Cents(10_000_00 + i*100_00)}
-	}
-	lines[3].ProposedCents -= 750_00
-	lines[40].ProposedCents += 750_00
-	rules := amendments.DefaultRules("funder")
-	for b.Loop() {
-		if c := amendments.Classify(lines, rules, 0); c.Class != amendments.ClassNotice {
-			b.Fatalf("class %s", c.Class)
-		}
-	}
-}
+// The classification of a 50-line proposal is BenchmarkClassify50Lines (classify_test.go).
+
 
 // BenchmarkDecideApproveStep: a funder approves the first of two steps (the decision row,
 // the move, the audit event, the next step opened and its task queued).
