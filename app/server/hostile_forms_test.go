@@ -68,6 +68,9 @@ var routeFields = map[string][]string{
 	// types (hx-post); the amendment page (its own part) shows the submit button.
 	"POST /t/:slug/amendments/preview":             {"funding_id", "justification", "effective_on", "line_proposed_0"},
 	"POST /t/:slug/amendments/:amendmentID/submit": {},
+	// Budget amendments: decisions. The fixture amendment is a draft (for the request's
+	// forms); the decision form shows only on a submitted one.
+	"POST /t/:slug/amendments/:amendmentID/decision": {"decision", "comment", "version", "step"},
 }
 
 // routeRole is who posts a route when the first role holding its permission is not the one
