@@ -48,6 +48,10 @@ var actionWords = map[string]string{
 	// The tenant's monthly supervision target (app/supervision).
 	"supervision.target_update": "Supervision target changed",
 
+	// Report runs (app/runs): the detail names the kind ("Budget amendment document") and the file.
+	"run.start": "Report asked for", "run.ready": "Report ready", "run.failed": "Report could not be built",
+	"run.download": "Report downloaded",
+
 	// Work that read or wrote more than one tenant on purpose (database.AuditAcross).
 	"platform.across_tenants": "Work across tenants",
 }

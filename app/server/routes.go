@@ -213,6 +213,11 @@ func (a *App) Routes() []web.Route {
 		r("POST", "/t/:slug/goals/:goalID/progress", tenant("plans", "update"), a.plansH.RecordProgress),
 		r("POST", "/t/:slug/goals/:goalID/delete", tenant("plans", "update"), a.plansH.DeleteGoal),
 
+		// Report runs (app/runs): one progress page and one download for every kind of run; the
+		// kind's MaySee narrows who finds a run.
+		r("GET", "/t/:slug/runs/:runID", tenant("runs", "read"), a.runsH.Show),
+		r("GET", "/t/:slug/runs/:runID/download", tenant("runs", "read"), a.runsH.Download),
+
 		// The platform console.
 		r("GET", "/admin", platform("tenants", "read"), plat.TenantsPage),
 		r("GET", "/admin/outbox", platform("outbox", "read"), plat.OutboxPage),

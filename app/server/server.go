@@ -30,6 +30,7 @@ import (
 	"github.com/holdspace/holdspace/app/mail"
 	"github.com/holdspace/holdspace/app/platform"
 	"github.com/holdspace/holdspace/app/programs"
+	"github.com/holdspace/holdspace/app/runs"
 	"github.com/holdspace/holdspace/app/signup"
 	"github.com/holdspace/holdspace/app/storage"
 	"github.com/holdspace/holdspace/app/supervision"
@@ -79,6 +80,9 @@ type App struct {
 	// app/amendments
 	Amendments  *amendments.Service
 	amendmentsH *amendments.Handler
+	// app/runs: report runs (long work a person downloads: the amendment's PDF first)
+	Runs  *runs.Service
+	runsH *runs.Handler
 	// app/supervision
 	Supervision  *supervision.Service
 	supervisionH *supervision.Handler
@@ -210,6 +214,9 @@ func New(cfg *config.Config, log *slog.Logger, db *bun.DB, rdb redis.UniversalCl
 	// app/amendments
 	a.Amendments = amendments.NewService(db, a.Programs, a.Tenants.Store(), a.Audit, a.Mail, a.Queue, a.Storage, cfg.BaseURL)
 	a.amendmentsH = amendments.NewHandler(a.Amendments)
+	// app/runs: the domains register their kinds on a.Runs (a.Runs.Register).
+	a.Runs = runs.NewService(db, a.Audit, a.Queue, a.Storage)
+	a.runsH = runs.NewHandler(a.Runs)
 	return a, nil
 }
 
@@ -239,6 +246,9 @@ func (a *App) Jobs() (*jobs.Mux, []jobs.Periodic) {
 	// app/credentials: credentials:remind, the daily staffing reminders.
 	a.Credentials.Register(mux, a.Log)
 	periodic = append(periodic, credentials.Periodic()...)
+	// app/runs: runs:build (every kind's file), runs:expire (hourly).
+	a.Runs.RegisterTasks(mux)
+	periodic = append(periodic, runs.Periodic()...)
 	return mux, periodic
 }
 
