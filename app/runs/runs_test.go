@@ -17,6 +17,7 @@ import (
 	"time"
 
 	"github.com/hibiken/asynq"
+	"github.com/redis/go-redis/v9"
 	"github.com/uptrace/bun"
 
 	"github.com/holdspace/holdspace/app/accounts"
@@ -122,6 +123,7 @@ func (k *testKind) kind() runs.Kind {
 }
 
 type env struct {
+	rdb   redis.UniversalClient
 	db    *bun.DB
 	owner *bun.DB
 	svc   *runs.Service
@@ -155,7 +157,7 @@ func newEnv(t *testing.T) *env {
 	svc := runs.NewService(db, log, queue, store)
 	k := &testKind{size: 5 << 20, store: store}
 	svc.Register(k.kind())
-	return &env{db: db, owner: dbtest.Owner(t, db), svc: svc, kind: k, store: store, root: root, insp: insp,
+	return &env{rdb: rdb, db: db, owner: dbtest.Owner(t, db), svc: svc, kind: k, store: store, root: root, insp: insp,
 		queue: prefix + jobs.DefaultQueue, ten: ten, acc: acc}
 }
 
@@ -587,5 +589,97 @@ func TestContentDisposition(t *testing.T) {
 	want := `attachment; filename="Amendment _3_ (draft).pdf"; filename*=UTF-8''Amendment%20%E2%80%9C3%E2%80%9D%20%28draft%29.pdf`
 	if got != want {
 		t.Fatalf("got %s\nwant %s", got, want)
+	}
+}
+
+// worker runs the runs tasks from the env's queue, as the worker process does, with retries
+// made fast.
+func (e *env) worker(t *testing.T) {
+	t.Helper()
+	mux := jobs.NewMux()
+	e.svc.RegisterTasks(mux)
+	srv := jobs.NewServerWith(e.rdb, slog.New(slog.DiscardHandler), jobs.ServerOptions{
+		Concurrency: 2, Queue: e.queue,
+		RetryDelay:   func(int, error, *asynq.Task) time.Duration { return 10 * time.Millisecond },
+		DelayedCheck: 100 * time.Millisecond,
+	})
+	if err := srv.Start(mux.Handler()); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(srv.Shutdown)
+}
+
+// waitFor polls the run until done says so, or fails after 15 seconds.
+func (e *env) waitFor(t *testing.T, ctx context.Context, id string, done func(*runs.Run) bool) *runs.Run {
+	t.Helper()
+	deadline := time.Now().Add(15 * time.Second)
+	for {
+		r := mustRun(t, e, ctx, id)
+		if done(r) {
+			return r
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("the run did not get there: %+v", r)
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+}
+
+// TestBuildTaskRetries runs runs:build in a worker: a failed attempt with retries left puts
+// the run back to waiting with the problem shown and deletes what it wrote; the next attempt
+// builds it; a kind failing every attempt ends failed after the last retry, audited once.
+func TestBuildTaskRetries(t *testing.T) {
+	e := newEnv(t)
+	ctx, _ := e.tenant(t, "theta")
+	var mu sync.Mutex
+	attempts := map[string]int{}
+	var seen []string // what each attempt found of the run
+	e.svc.Register(runs.Kind{Name: "flaky", Label: "Flaky report",
+		MaySee: func(context.Context, *runs.Run) (bool, error) { return true, nil },
+		Build: func(_ context.Context, r *runs.Run, w io.Writer, _ func(int, int)) (string, string, error) {
+			mu.Lock()
+			attempts[r.ID]++
+			n := attempts[r.ID]
+			seen = append(seen, r.Status+": "+r.Problem)
+			mu.Unlock()
+			if _, err := w.Write(bytes.Repeat([]byte("x"), 200<<10)); err != nil {
+				return "", "", err
+			}
+			if r.SubjectID == "always" || n <= 2 {
+				return "", "", errors.New("flaky")
+			}
+			return "flaky.txt", "text/plain", nil
+		}})
+	e.worker(t)
+
+	r, err := e.svc.Start(ctx, "flaky", "twice", nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	got := e.waitFor(t, ctx, r.ID, func(r *runs.Run) bool { return !r.Working() })
+	if got.Status != runs.StatusReady || got.Problem != "" || attempts[r.ID] != 3 || len(e.files(t, got)) != 1 {
+		t.Fatalf("after two failed attempts: %+v, %d attempts, files %v", got, attempts[r.ID], e.files(t, got))
+	}
+	mu.Lock()
+	if len(seen) != 3 || seen[0] != "queued: " || !strings.HasPrefix(seen[1], "queued: Something went wrong on our side") {
+		t.Fatalf("what the attempts found: %q", seen)
+	}
+	mu.Unlock()
+	if len(e.auditRows(t, "run.failed", r.ID)) != 0 || len(e.auditRows(t, "run.ready", r.ID)) != 1 {
+		t.Fatal("a retried run's audit events are wrong")
+	}
+
+	a, err := e.svc.Start(ctx, "flaky", "always", nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	got = e.waitFor(t, ctx, a.ID, func(r *runs.Run) bool { return r.Status == runs.StatusFailed })
+	time.Sleep(300 * time.Millisecond) // no attempt after the last
+	mu.Lock()
+	n := attempts[a.ID]
+	mu.Unlock()
+	if n != runs.MaxRetry+1 || len(e.files(t, got)) != 0 || len(e.auditRows(t, "run.failed", a.ID)) != 1 ||
+		!strings.Contains(got.Problem, "Something went wrong on our side") {
+		t.Fatalf("a run failing every attempt: %+v after %d attempts, files %v", got, n, e.files(t, got))
 	}
 }
