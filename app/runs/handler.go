@@ -22,6 +22,8 @@ type PageData struct {
 	Run   *Run
 	Label string // the kind's ("Budget amendment document")
 	Base  string // the page's address; the download is Base + "/download"
+	// BackLabel and BackHref link back to what the run is about, when its kind says.
+	BackLabel, BackHref string
 }
 
 // Show is a run's page: its status and progress while it is built (the fragment polls itself
@@ -35,7 +37,13 @@ func (h *Handler) Show(c *fiber.Ctx) error {
 		return err
 	}
 	h.svc.requeueStalled(ctx, r)
-	d := PageData{Run: r, Label: h.svc.Label(r.Kind), Base: "/t/" + web.ScopeOf(c).TenantSlug + "/runs/" + r.ID}
+	slug := web.ScopeOf(c).TenantSlug
+	d := PageData{Run: r, Label: h.svc.Label(r.Kind), Base: "/t/" + slug + "/runs/" + r.ID}
+	if k, ok := h.svc.Kind(r.Kind); ok && k.Back != nil {
+		if label, p := k.Back(r); label != "" {
+			d.BackLabel, d.BackHref = label, "/t/"+slug+"/"+strings.TrimPrefix(p, "/")
+		}
+	}
 	c.Set(fiber.HeaderCacheControl, "no-store")
 	return web.Render(c, fiber.StatusOK, "runs/show", "runs/_run", web.View{Title: d.Label, D: d})
 }

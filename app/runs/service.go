@@ -56,6 +56,9 @@ type Kind struct {
 	MaySee func(ctx context.Context, r *Run) (bool, error)
 	// Lifetime is how long the file is kept after it is built; 0 keeps it (no expiry).
 	Lifetime time.Duration
+	// Back, optional, is the link the run's page offers back to what the run is about: its
+	// words ("Back to amendment 12") and its path inside the tenant ("amendments/<id>").
+	Back func(r *Run) (label, path string)
 }
 
 // Service is report runs.

@@ -33,6 +33,7 @@ func (e *testEnv) registerTestKind() {
 			progress(2, 2)
 			return "Report for " + r.SubjectID + ".csv", "text/csv; charset=utf-8", nil
 		},
+		Back: func(r *runs.Run) (string, string) { return "Back to the organisations", "organisations" },
 		MaySee: func(ctx context.Context, r *runs.Run) (bool, error) {
 			sc, err := database.ScopeFrom(ctx)
 			if err != nil {
@@ -75,7 +76,7 @@ func TestReportRuns(t *testing.T) {
 
 	// Queued: the page says so and polls every 2 seconds; without JavaScript, a link checks again.
 	page := admin.get(base).mustStatus(t, http.StatusOK).
-		mustContain(t, "<h1>Server test report</h1>", "Waiting to be built", `hx-get="`+base+`"`, `hx-trigger="every 2s"`, "Check again")
+		mustContain(t, "<h1>Server test report</h1>", "Started by Holdspace on", `<a href="/t/illinois/organisations">&larr; Back to the organisations</a>`, "Waiting to be built", `hx-get="`+base+`"`, `hx-trigger="every 2s"`, "Check again")
 	if strings.Contains(page.body, "/download") {
 		t.Fatal("a queued run offers a download")
 	}
