@@ -165,6 +165,7 @@ type Amendment struct {
 	StepOpenedAt    *time.Time     `bun:"step_opened_at"`
 	StepDueOn       string         `bun:"step_due_on"` // YYYY-MM-DD
 	Overdue         bool           `bun:"overdue"`
+	WaitingOn       string         `bun:"waiting_on"`   // WaitingOn(a, step) while submitted, else ""
 	EffectiveOn     string         `bun:"effective_on"` // YYYY-MM-DD
 	Justification   string         `bun:"justification"`
 	BeforeCents     money.Cents    `bun:"before_cents"`

@@ -33,6 +33,7 @@ type Service struct {
 	files    storage.Store
 	baseURL  string
 	now      func() time.Time
+	tasks    taskState // tasks.go: the document runs' starter (SetDocuments), test hooks
 }
 
 // NewService returns the service.

@@ -51,6 +51,8 @@ var actionWords = map[string]string{
 	// Report runs (app/runs): the detail names the kind ("Budget amendment document") and the file.
 	"run.start": "Report asked for", "run.ready": "Report ready", "run.failed": "Report could not be built",
 	"run.download": "Report downloaded",
+	// Budget amendments' tasks (app/amendments, tasks.go).
+	"amendment.overdue": "Budget amendment overdue: admins told", "amendment.apply": "Budget amendment applied to the budget",
 
 	// Work that read or wrote more than one tenant on purpose (database.AuditAcross).
 	"platform.across_tenants": "Work across tenants",

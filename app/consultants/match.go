@@ -19,6 +19,7 @@ import (
 	"github.com/holdspace/holdspace/app/authz"
 	"github.com/holdspace/holdspace/app/database"
 	mailer "github.com/holdspace/holdspace/app/mail"
+	"github.com/holdspace/holdspace/app/steps"
 	"github.com/holdspace/holdspace/app/tenants"
 )
 
@@ -865,24 +866,24 @@ func (m *Matching) Assign(ctx context.Context, requestID, programID, profileID s
 		if r.ProgramID == "" {
 			r.ProgramID = program.ID
 		}
-		res, err = t.Update(r).Column("status", "program_id", "decided_at", "decided_by", "updated_at").
-			Where("cr.id = ? AND cr.status = ?", r.ID, RequestOpen).Exec(ctx)
-		if err != nil {
-			return err
-		}
-		if n, _ := res.RowsAffected(); n != 1 {
-			return apperr.Errorf(apperr.ECONFLICT, "This request was just answered by someone else.")
-		}
-		a = &Assignment{ID: database.NewID(), ProfileID: p.ID, ProgramID: program.ID, RequestID: r.ID, Status: AssignmentActive,
-			StartedOn: today, CreatedBy: sc.UserID, CreatedAt: now, UpdatedAt: now}
-		if _, err := t.Insert(a).Exec(ctx); err != nil {
-			return err
-		}
-		if err := m.audit.Record(ctx, "consultant_assignment.create", "consultant_assignment", a.ID,
-			p.DisplayName+" with "+program.Name); err != nil {
-			return err
-		}
-		return m.mailAssignment(ctx, tn, r, program, p, a.ID, today)
+		// The request's move is recorded by the assignment's audit event (no event of its own).
+		return requestFlow.Apply(ctx, m.db, m.audit, steps.Move{
+			ID: r.ID, From: RequestOpen, To: RequestAssigned,
+			Set: []steps.Cond{steps.C("program_id = ?", r.ProgramID), steps.C("decided_at = ?", now),
+				steps.C("decided_by = ?", r.DecidedBy), steps.C("updated_at = ?", now)},
+			Within: func(ctx context.Context) error {
+				a = &Assignment{ID: database.NewID(), ProfileID: p.ID, ProgramID: program.ID, RequestID: r.ID, Status: AssignmentActive,
+					StartedOn: today, CreatedBy: sc.UserID, CreatedAt: now, UpdatedAt: now}
+				if _, err := t.Insert(a).Exec(ctx); err != nil {
+					return err
+				}
+				if err := m.audit.Record(ctx, "consultant_assignment.create", "consultant_assignment", a.ID,
+					p.DisplayName+" with "+program.Name); err != nil {
+					return err
+				}
+				return m.mailAssignment(ctx, tn, r, program, p, a.ID, today)
+			},
+		})
 	})
 	if err != nil {
 		return nil, err
@@ -1110,21 +1111,14 @@ func (m *Matching) Close(ctx context.Context, requestID, note string) (*Request,
 		if r, note, err = m.PreviewClose(ctx, requestID, note); err != nil {
 			return err
 		}
-		t, err := database.For(ctx, m.db)
-		if err != nil {
-			return err
-		}
 		now := database.Now()
 		r.Status, r.DecisionNote, r.DecidedAt, r.DecidedBy, r.UpdatedAt = RequestClosed, note, &now, sc.UserID, now
-		res, err := t.Update(r).Column("status", "decision_note", "decided_at", "decided_by", "updated_at").
-			Where("cr.id = ? AND cr.status = ?", r.ID, RequestOpen).Exec(ctx)
-		if err != nil {
-			return err
-		}
-		if n, _ := res.RowsAffected(); n != 1 {
-			return apperr.Errorf(apperr.ECONFLICT, "This request was just answered by someone else.")
-		}
-		return m.audit.Record(ctx, "request.close", "consultant_request", r.ID, r.OrganisationName+": "+note)
+		return requestFlow.Apply(ctx, m.db, m.audit, steps.Move{
+			ID: r.ID, From: RequestOpen, To: RequestClosed,
+			Set: []steps.Cond{steps.C("decision_note = ?", note), steps.C("decided_at = ?", now),
+				steps.C("decided_by = ?", r.DecidedBy), steps.C("updated_at = ?", now)},
+			Action: "request.close", Detail: r.OrganisationName + ": " + note,
+		})
 	})
 	return r, err
 }
@@ -1159,21 +1153,20 @@ func (m *Matching) EndAssignment(ctx context.Context, id string) (*AssignmentVie
 			return err
 		}
 		now := database.Now()
-		res, err := t.Update((*Assignment)(nil)).Set("status = ?", AssignmentEnded).Set("ended_on = ?", today).Set("updated_at = ?", now).
-			Where("ca.id = ? AND ca.status = ?", a.ID, AssignmentActive).Exec(ctx)
-		if err != nil {
-			return err
-		}
-		if n, _ := res.RowsAffected(); n != 1 {
-			return apperr.Errorf(apperr.ECONFLICT, "This assignment was just ended by someone else.")
-		}
-		if _, err := t.Update((*Profile)(nil)).Set("capacity = capacity + 1").Set("updated_at = ?", now).
-			Where("cp.id = ?", a.ProfileID).Exec(ctx); err != nil {
-			return err
-		}
-		a.Status, a.EndedOn = AssignmentEnded, today
-		return m.audit.Record(ctx, "consultant_assignment.end", "consultant_assignment", a.ID,
-			a.ConsultantName+" no longer with "+a.ProgramName)
+		return assignmentFlow.Apply(ctx, m.db, m.audit, steps.Move{
+			ID: a.ID, From: AssignmentActive, To: AssignmentEnded,
+			Set: []steps.Cond{steps.C("ended_on = ?", today), steps.C("updated_at = ?", now)},
+			// The consultant's place comes back with the move.
+			Within: func(ctx context.Context) error {
+				if _, err := t.Update((*Profile)(nil)).Set("capacity = capacity + 1").Set("updated_at = ?", now).
+					Where("cp.id = ?", a.ProfileID).Exec(ctx); err != nil {
+					return err
+				}
+				a.Status, a.EndedOn = AssignmentEnded, today
+				return nil
+			},
+			Action: "consultant_assignment.end", Detail: a.ConsultantName + " no longer with " + a.ProgramName,
+		})
 	})
 	return a, err
 }

@@ -9,6 +9,7 @@ import (
 	"github.com/uptrace/bun"
 
 	"github.com/holdspace/holdspace/app/database"
+	"github.com/holdspace/holdspace/app/steps"
 )
 
 // Profile statuses: a consultant drafts a profile, submits it as an application; a tenant
@@ -91,6 +92,20 @@ const (
 	RequestClosed      = "closed"
 )
 
+// requestFlow is a request's workflow: confirmed by email it opens; an open request is
+// assigned a consultant or closed without one. A request keeps no history table of its own:
+// its audit events are its history.
+var requestFlow = &steps.Flow{
+	Model:  (*Request)(nil),
+	Column: "status",
+	Record: "consultant_request",
+	Moves: map[string][]string{
+		RequestUnconfirmed: {RequestOpen},
+		RequestOpen:        {RequestAssigned, RequestClosed},
+	},
+	Conflict: "This request was just answered by someone else.",
+}
+
 // Request asks for a consultant, from the public form or a signed-in program person.
 type Request struct {
 	bun.BaseModel `bun:"table:consultant_requests,alias:cr"`
@@ -121,6 +136,15 @@ const (
 	AssignmentActive = "active"
 	AssignmentEnded  = "ended"
 )
+
+// assignmentFlow is an assignment's workflow: an active assignment ends, once.
+var assignmentFlow = &steps.Flow{
+	Model:    (*Assignment)(nil),
+	Column:   "status",
+	Record:   "consultant_assignment",
+	Moves:    map[string][]string{AssignmentActive: {AssignmentEnded}},
+	Conflict: "This assignment was just ended by someone else.",
+}
 
 // Assignment links a consultant (profile) to a program (an organisation of kind program): the
 // consultant consults with that program. It is what the consultation records build on. An

@@ -17,6 +17,7 @@ import (
 	"github.com/holdspace/holdspace/app/audit"
 	"github.com/holdspace/holdspace/app/database"
 	mailer "github.com/holdspace/holdspace/app/mail"
+	"github.com/holdspace/holdspace/app/steps"
 )
 
 // RequestLimits are how many public requests for a consultant a network and an email address
@@ -237,21 +238,16 @@ func (s *Requests) Confirm(ctx context.Context, token string) (*Request, error) 
 		if r, err = s.Pending(ctx, token); err != nil {
 			return err
 		}
-		t, err := database.For(ctx, s.db)
-		if err != nil {
-			return err
-		}
 		now := database.Now()
 		r.Status, r.ConfirmedAt, r.UpdatedAt, r.ConfirmTokenHash = RequestOpen, &now, now, ""
-		res, err := t.Update(r).Column("status", "confirmed_at", "updated_at", "confirm_token_hash").
-			Where("cr.id = ?", r.ID).Where("cr.status = ?", RequestUnconfirmed).Exec(ctx)
+		err = requestFlow.Apply(ctx, s.db, s.audit, steps.Move{
+			ID: r.ID, From: RequestUnconfirmed, To: RequestOpen,
+			Set: []steps.Cond{steps.C("confirmed_at = ?", now), steps.C("updated_at = ?", now), steps.C("confirm_token_hash = ?", "")},
+			// The second click on one link finds it spent.
+			Refused: apperr.NotFound("request"),
+			Action:  "request.create", Detail: r.OrganisationName + " (" + r.County + ")",
+		})
 		if err != nil {
-			return err
-		}
-		if n, _ := res.RowsAffected(); n != 1 {
-			return apperr.NotFound("request")
-		}
-		if err := s.audit.Record(ctx, "request.create", "consultant_request", r.ID, r.OrganisationName+" ("+r.County+")"); err != nil {
 			return err
 		}
 		return notifyQueue(ctx, s.db, s.mailer, s.baseURL, r)

@@ -9,9 +9,9 @@ import (
 
 	"github.com/uptrace/bun"
 
-	"github.com/holdspace/holdspace/app/apperr"
 	"github.com/holdspace/holdspace/app/audit"
 	"github.com/holdspace/holdspace/app/database"
+	"github.com/holdspace/holdspace/app/steps"
 )
 
 // An honest consultation cycle. The step indicator says of each stage whether it was
@@ -125,6 +125,35 @@ func StageLabels(values []string) string {
 // SkippedLabels is the move's skipped stages in words.
 func (m Move) SkippedLabels() string { return StageLabels(m.Skipped) }
 
+// engagementFlow is the consultation cycle as a workflow: an engagement's stage moves through
+// steps.Flow, which names the stage it expects (two people at once make one move; the second
+// reads Conflict), writes the engagement_moves row and the audit event in one transaction.
+var engagementFlow = &steps.Flow{
+	Model:    (*Engagement)(nil),
+	Column:   "stage",
+	Record:   engagementWord,
+	Moves:    cycleMoves(),
+	Conflict: "The engagement changed while you were looking at it. Reload the page and try again.",
+}
+
+// cycleMoves is every move the cycle allows between its stages (Stages): forward to any later
+// stage (passing over some skips them, with a reason), back to any earlier one (walking back;
+// from closed, that opens it again, and back to sustainability is reopening it as continued
+// support), and to the same stage for a change of kind (coaching, continued support), which a
+// closed engagement does not take.
+func cycleMoves() map[string][]string {
+	moves := make(map[string][]string, len(Stages))
+	for i, from := range Stages {
+		for j, to := range Stages {
+			if i == j && from.Value == StageClosed {
+				continue
+			}
+			moves[from.Value] = append(moves[from.Value], to.Value)
+		}
+	}
+	return moves
+}
+
 // followRecord moves the engagement forward to the stage at toStage because of a record just
 // written (why says which), inside the caller's transaction: only when the engagement is at
 // an earlier stage (never back, never a closed one), on the record's date (today when empty;
@@ -166,24 +195,14 @@ func followRecord(ctx context.Context, db *bun.DB, log *audit.Log, now time.Time
 			return err
 		}
 		at := database.Now()
-		res, err := t.Update((*Engagement)(nil)).Set("stage = ?", toStage).Set("updated_at = ?", at).
-			Where("e.id = ? AND e.stage = ?", e.ID, e.Stage).Exec(ctx)
-		if err != nil {
-			return err
-		}
-		if n, _ := res.RowsAffected(); n != 1 {
-			return apperr.Errorf(apperr.ECONFLICT, "The engagement changed while you were looking at it. Reload the page and try again.")
-		}
 		m := &Move{ID: database.NewID(), EngagementID: e.ID, FromStage: e.Stage, ToStage: toStage, MovedOn: on, MovedBy: sc.UserID,
 			Reason: why, Skipped: skipped, CreatedAt: at}
-		if _, err := t.Insert(m).Exec(ctx); err != nil {
-			return err
-		}
 		detail := StageOf(e.Stage).Label + " → " + StageOf(toStage).Label + ", " + on + " (" + why + ")"
 		if len(skipped) > 0 {
 			detail += "; skipped " + StageLabels(skipped)
 		}
-		return log.Record(ctx, "engagement.advance", engagementWord, e.ID, detail)
+		return engagementFlow.Apply(ctx, db, log, steps.Move{ID: e.ID, From: e.Stage, To: toStage,
+			Set: []steps.Cond{steps.C("updated_at = ?", at)}, History: m, Action: "engagement.advance", Detail: detail})
 	})
 }
 

@@ -17,6 +17,7 @@ import (
 	"github.com/holdspace/holdspace/app/consultants"
 	"github.com/holdspace/holdspace/app/database"
 	"github.com/holdspace/holdspace/app/dates"
+	"github.com/holdspace/holdspace/app/steps"
 	"github.com/holdspace/holdspace/app/tenants"
 )
 
@@ -491,9 +492,10 @@ func engCheckReason(bad map[string]string, reason string, required bool, message
 	return r
 }
 
-// record writes the engagement's changed columns (only if it is still at from, else
-// ECONFLICT), the move, and the audit event.
-func (s *Engagements) record(ctx context.Context, e *Engagement, fromStage string, m *Move, action, detail string, cols ...string) error {
+// record moves the engagement from fromStage to e.Stage through engagementFlow (only if it is
+// still at fromStage, else ECONFLICT), setting the other columns set names to e's values, with
+// the move and the audit event.
+func (s *Engagements) record(ctx context.Context, e *Engagement, fromStage string, m *Move, action, detail string, set ...steps.Cond) error {
 	sc, err := database.ScopeFrom(ctx)
 	if err != nil {
 		return err
@@ -501,23 +503,8 @@ func (s *Engagements) record(ctx context.Context, e *Engagement, fromStage strin
 	now := database.Now()
 	m.ID, m.EngagementID, m.MovedBy, m.CreatedAt = database.NewID(), e.ID, sc.UserID, now
 	e.UpdatedAt = now
-	return database.InTx(ctx, s.db, func(ctx context.Context) error {
-		t, err := database.For(ctx, s.db)
-		if err != nil {
-			return err
-		}
-		res, err := t.Update(e).Column(append(cols, "updated_at")...).Where("e.id = ? AND e.stage = ?", e.ID, fromStage).Exec(ctx)
-		if err != nil {
-			return err
-		}
-		if n, _ := res.RowsAffected(); n != 1 {
-			return apperr.Errorf(apperr.ECONFLICT, "The engagement changed while you were looking at it. Reload the page and try again.")
-		}
-		if _, err := t.Insert(m).Exec(ctx); err != nil {
-			return err
-		}
-		return s.audit.Record(ctx, action, engagementWord, e.ID, detail)
-	})
+	return engagementFlow.Apply(ctx, s.db, s.audit, steps.Move{ID: e.ID, From: fromStage, To: e.Stage,
+		Set: append(set, steps.C("updated_at = ?", now)), History: m, Action: action, Detail: detail})
 }
 
 // AdvanceCheck is a forward move checked and ready to make: from where to where, on which
@@ -591,17 +578,17 @@ func (s *Engagements) Advance(ctx context.Context, id string, in MoveInput) (*En
 	}
 	e := a.E
 	e.Stage = a.To
-	cols := []string{"stage"}
+	var set []steps.Cond
 	if a.To == StageClosed {
 		e.ClosedOn = a.On
-		cols = append(cols, "closed_on")
+		set = append(set, steps.C("closed_on = ?", e.ClosedOn))
 	}
 	m := &Move{FromStage: a.From, ToStage: a.To, MovedOn: a.On, Reason: a.Reason, Skipped: a.Skipped}
 	detail := StageOf(a.From).Label + " → " + StageOf(a.To).Label + ", " + a.On
 	if len(a.Skipped) > 0 {
 		detail += "; skipped " + StageLabels(a.Skipped)
 	}
-	err = s.record(ctx, e, a.From, m, "engagement.advance", detail, cols...)
+	err = s.record(ctx, e, a.From, m, "engagement.advance", detail, set...)
 	return e, err
 }
 
@@ -630,7 +617,7 @@ func (s *Engagements) WalkBack(ctx context.Context, id string, in MoveInput) (*E
 	e.Stage, e.ClosedOn = in.ToStage, ""
 	m := &Move{FromStage: fromStage, ToStage: in.ToStage, MovedOn: on, Reason: reason}
 	err = s.record(ctx, e, fromStage, m, "engagement.walk_back",
-		StageOf(fromStage).Label+" → "+StageOf(in.ToStage).Label+", "+on, "stage", "closed_on")
+		StageOf(fromStage).Label+" → "+StageOf(in.ToStage).Label+", "+on, steps.C("closed_on = ?", e.ClosedOn))
 	return e, err
 }
 
@@ -657,7 +644,8 @@ func (s *Engagements) StartCoaching(ctx context.Context, id, startedOn string) (
 	}
 	e.Kind, e.CoachingStartedOn = KindCoaching, on
 	m := &Move{FromStage: e.Stage, ToStage: e.Stage, MovedOn: on, Reason: "Turned into coaching (6–12 months)."}
-	err = s.record(ctx, e, e.Stage, m, "engagement.coaching", "Coaching from "+on, "kind", "coaching_started_on")
+	err = s.record(ctx, e, e.Stage, m, "engagement.coaching", "Coaching from "+on,
+		steps.C("kind = ?", e.Kind), steps.C("coaching_started_on = ?", e.CoachingStartedOn))
 	return e, err
 }
 
@@ -683,7 +671,7 @@ func (s *Engagements) ContinueSupport(ctx context.Context, id, on string) (*Enga
 	}
 	e.Kind = KindContinuedSupport
 	m := &Move{FromStage: e.Stage, ToStage: e.Stage, MovedOn: d, Reason: "Coaching completed; continued support."}
-	err = s.record(ctx, e, e.Stage, m, "engagement.continued_support", "Continued support from "+d, "kind")
+	err = s.record(ctx, e, e.Stage, m, "engagement.continued_support", "Continued support from "+d, steps.C("kind = ?", e.Kind))
 	return e, err
 }
 
@@ -710,6 +698,7 @@ func (s *Engagements) Reopen(ctx context.Context, id string, in MoveInput) (*Eng
 	}
 	e.Stage, e.Kind, e.ClosedOn = StageSustainability, KindContinuedSupport, ""
 	m := &Move{FromStage: StageClosed, ToStage: StageSustainability, MovedOn: on, Reason: reason}
-	err = s.record(ctx, e, StageClosed, m, "engagement.reopen", "Reopened as continued support, "+on, "stage", "kind", "closed_on")
+	err = s.record(ctx, e, StageClosed, m, "engagement.reopen", "Reopened as continued support, "+on,
+		steps.C("kind = ?", e.Kind), steps.C("closed_on = ?", e.ClosedOn))
 	return e, err
 }

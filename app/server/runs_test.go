@@ -147,6 +147,17 @@ func TestReportRuns(t *testing.T) {
 	admin.get(base).mustStatus(t, http.StatusOK).mustContain(t, "This file has expired", name+" could be downloaded until", "has been deleted")
 	admin.get(base+"/download").mustStatus(t, http.StatusNotFound).mustContain(t, "This server test report expired on", "Ask for it again")
 
+	// The amendment document is the first kind the server registers: a PDF, kept.
+	if k, ok := env.app.Runs.Kind("amendment_document"); !ok || k.Label != "Budget amendment (PDF)" || k.Lifetime != 0 || k.Back == nil {
+		t.Fatalf("the amendment document's kind: %+v, %v", k, ok)
+	}
+	// A run about an amendment nobody may see is not found, even by the tenant admin.
+	doc, err := env.app.Runs.Start(env.scoped("illinois"), "amendment_document", database.NewID(), nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	admin.get("/t/illinois/runs/" + doc.ID).mustStatus(t, http.StatusNotFound)
+
 	// Failed: the problem in plain words.
 	f := env.startRun("illinois", "failing", false)
 	if _, err := env.raw().NewUpdate().Table("report_runs").Set("status = 'failed'").

@@ -6,6 +6,7 @@ package server
 import (
 	"context"
 	"fmt"
+	"io"
 	"io/fs"
 	"log/slog"
 	"path/filepath"
@@ -217,6 +218,26 @@ func New(cfg *config.Config, log *slog.Logger, db *bun.DB, rdb redis.UniversalCl
 	// app/runs: the domains register their kinds on a.Runs (a.Runs.Register).
 	a.Runs = runs.NewService(db, a.Audit, a.Queue, a.Storage)
 	a.runsH = runs.NewHandler(a.Runs)
+	// The first kind: the amendment document (its PDF), started by amendments:apply in the
+	// apply's transaction, kept without expiry (it is the record of a decision), seen by whoever
+	// may see the amendment.
+	docName, docLabel, docBuild, docMaySee := a.Amendments.DocumentKind()
+	a.Runs.Register(runs.Kind{
+		Name: docName, Label: docLabel,
+		Build: func(ctx context.Context, r *runs.Run, w io.Writer, _ func(done, total int)) (string, string, error) {
+			name, err := docBuild(ctx, r.SubjectID, w)
+			return name, "application/pdf", err
+		},
+		MaySee: func(ctx context.Context, r *runs.Run) (bool, error) { return docMaySee(ctx, r.SubjectID) },
+		Back:   func(r *runs.Run) (string, string) { return "Back to the amendment", "amendments/" + r.SubjectID },
+	})
+	a.Amendments.SetDocuments(func(ctx context.Context, amendmentID string) (string, error) {
+		r, err := a.Runs.Start(ctx, docName, amendmentID, nil)
+		if err != nil {
+			return "", err
+		}
+		return r.ID, nil
+	})
 	return a, nil
 }
 
@@ -249,6 +270,10 @@ func (a *App) Jobs() (*jobs.Mux, []jobs.Periodic) {
 	// app/runs: runs:build (every kind's file), runs:expire (hourly).
 	a.Runs.RegisterTasks(mux)
 	periodic = append(periodic, runs.Periodic()...)
+	// app/amendments: amendments:step_opened, amendments:apply, amendments:sweep (hourly reminders
+	// and escalations).
+	a.Amendments.Register(mux)
+	periodic = append(periodic, amendments.Periodic()...)
 	return mux, periodic
 }
 

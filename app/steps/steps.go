@@ -64,17 +64,28 @@ type Move struct {
 	Within func(ctx context.Context) error
 	// After runs once the transaction has committed: queue tasks here.
 	After func(ctx context.Context)
+	// Refused, when set, is what a refused move returns instead of ECONFLICT with the flow's
+	// Conflict (a confirmation link already spent is simply not found).
+	Refused error
 }
 
 // Allowed reports whether the flow allows a move from one status to another.
 func (f *Flow) Allowed(from, to string) bool { return slices.Contains(f.Moves[from], to) }
 
+// refused is what a refused move returns.
+func (f *Flow) refused(m Move) error {
+	if m.Refused != nil {
+		return m.Refused
+	}
+	return apperr.Errorf(apperr.ECONFLICT, "%s", f.Conflict)
+}
+
 // Apply makes the move in one transaction (joining ctx's, if any): the record's status goes
 // from m.From to m.To only where it is still m.From and every m.Expect holds; otherwise the
-// move is refused with ECONFLICT and f.Conflict, and nothing is written.
+// move is refused with ECONFLICT and f.Conflict (or m.Refused), and nothing is written.
 func (f *Flow) Apply(ctx context.Context, db *bun.DB, log *audit.Log, m Move) error {
 	if !f.Allowed(m.From, m.To) {
-		return apperr.Errorf(apperr.ECONFLICT, "%s", f.Conflict)
+		return f.refused(m)
 	}
 	return database.InTx(ctx, db, func(ctx context.Context) error {
 		t, err := database.For(ctx, db)
@@ -94,7 +105,7 @@ func (f *Flow) Apply(ctx context.Context, db *bun.DB, log *audit.Log, m Move) er
 			return fmt.Errorf("steps: move %s %s → %s: %w", f.Record, m.From, m.To, err)
 		}
 		if n, _ := res.RowsAffected(); n != 1 {
-			return apperr.Errorf(apperr.ECONFLICT, "%s", f.Conflict)
+			return f.refused(m)
 		}
 		if m.History != nil {
 			if _, err := t.Insert(m.History).Exec(ctx); err != nil {

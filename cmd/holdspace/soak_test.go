@@ -24,10 +24,12 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"regexp"
 	"sort"
 	"strconv"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"syscall"
 	"testing"
 	"text/tabwriter"
@@ -37,6 +39,7 @@ import (
 	"github.com/uptrace/bun"
 
 	"github.com/holdspace/holdspace/app/accounts"
+	"github.com/holdspace/holdspace/app/amendments"
 	"github.com/holdspace/holdspace/app/audit"
 	"github.com/holdspace/holdspace/app/authz"
 	"github.com/holdspace/holdspace/app/config"
@@ -50,6 +53,8 @@ import (
 	"github.com/holdspace/holdspace/app/jobs"
 	"github.com/holdspace/holdspace/app/mail"
 	"github.com/holdspace/holdspace/app/mail/mailtest"
+	"github.com/holdspace/holdspace/app/money"
+	"github.com/holdspace/holdspace/app/programs"
 	"github.com/holdspace/holdspace/app/runs"
 	"github.com/holdspace/holdspace/app/sealed"
 	"github.com/holdspace/holdspace/app/server"
@@ -830,7 +835,150 @@ func (s *soak) kinds() []soakKind {
 				return asked, notDone + lost, dup + mdup, allowed, fmt.Sprintf("tasks not completed %d; %d reminders written, %d delivered twice", notDone, total, mdup)
 			},
 		},
+		// app/amendments: each task queued twice for each amendment (and killed at random): one
+		// effect each (see amendmentKind below).
+		s.amendmentKind("amendment step opened", amendments.TaskStepOpened, amendments.StatusSubmitted, 1_000_000, 30, "opened:1:0"),
+		s.amendmentKind("amendment apply", amendments.TaskApply, amendments.StatusApproved, 2_000_000, 30, "applied-mail"),
+		s.amendmentKind("amendment sweep", amendments.TaskSweep, amendments.StatusSubmitted, 3_000_000, -10, "overdue:1:0"),
 	}
+}
+
+// soakAmendments counts the amendments the soak writes (their numbers are a kind's base + n).
+var soakAmendments atomic.Int64
+
+// amendmentKind is one of the amendments' tasks: every few rounds an amendment of ohio (status,
+// its step due in dueIn days) is written on one of its fundings and the task queued twice for
+// it (the sweep with no tenant, as the scheduler does). Each amendment must end with its marker
+// (the effect's, written with it), one budget version when applied, and each email once.
+func (s *soak) amendmentKind(name, typ, status string, base, dueIn int, marker string) soakKind {
+	return soakKind{
+		name: name, types: []string{typ},
+		produce: func(ctx context.Context, round int) error {
+			if round%6 != base/1_000_000 {
+				return nil
+			}
+			id, err := s.soakAmendment(ctx, status, base, dueIn)
+			if err != nil {
+				return err
+			}
+			s.setup(typ, id)
+			p := amendments.TaskPayload{Tenant: jobs.Tenant{TenantID: s.tenant["ohio"].TenantID}, AmendmentID: id, Version: 1}
+			if typ == amendments.TaskSweep {
+				p = amendments.TaskPayload{}
+			}
+			for i := 0; i < 2; i++ {
+				if err := s.enqueue(ctx, typ, p); err != nil {
+					return err
+				}
+			}
+			return nil
+		},
+		check: func(ctx context.Context) (int, int, int, int, string) {
+			_, notDone := s.tasksNotDone(typ)
+			ids := s.setupOf(typ)
+			unmarked, _ := s.app.DB.NewSelect().TableExpr("amendments AS am").
+				Where("am.id IN (?) AND NOT EXISTS (SELECT 1 FROM amendment_events AS ev WHERE ev.tenant_id = am.tenant_id AND ev.amendment_id = am.id AND ev.event = ?)",
+					bunIn(ids), marker).Count(ctx)
+			lost, dup := notDone+int(unmarked), 0
+			note := fmt.Sprintf("tasks not completed %d; without %q: %d", notDone, marker, unmarked)
+			if typ == amendments.TaskApply {
+				var versions []struct {
+					AmendmentID string `bun:"amendment_id"`
+					N           int    `bun:"n"`
+				}
+				_ = s.app.DB.NewSelect().TableExpr("budget_versions").ColumnExpr("amendment_id, count(*) AS n").
+					Where("amendment_id IN (?)", bunIn(ids)).Group("amendment_id").Scan(ctx, &versions)
+				for _, v := range versions {
+					dup += v.N - 1
+				}
+				lost += len(ids) - len(versions)
+				note += fmt.Sprintf("; %d budget versions for %d amendments", len(versions), len(ids))
+			}
+			mailIDs, mailDup := s.amendmentMail(ctx, base)
+			_, mlost, mdup, allowed, _ := s.mailCheck(ctx, mailIDs)
+			note += fmt.Sprintf("; %d emails, %d written twice, %d delivered twice", len(mailIDs), mailDup, mdup)
+			if len(mailIDs) == 0 && len(ids) > 0 {
+				lost++
+			}
+			return len(ids), lost + mlost, dup + mailDup + mdup, allowed, note
+		},
+	}
+}
+
+// soakAmendment writes an amendment of ohio on one of its fundings (in turn), its lines those of
+// the funding (amounts unchanged), with one step that the funder's people decide.
+func (s *soak) soakAmendment(ctx context.Context, status string, base, dueIn int) (string, error) {
+	tenantID := s.tenant["ohio"].TenantID
+	var fundings []programs.Funding
+	if err := s.app.DB.NewSelect().Model(&fundings).Where("f.tenant_id = ?", tenantID).OrderExpr("f.id").Scan(ctx); err != nil {
+		return "", err
+	}
+	if len(fundings) == 0 {
+		return "", fmt.Errorf("ohio has no funding")
+	}
+	n := soakAmendments.Add(1)
+	f := fundings[int(n)%len(fundings)]
+	var lines []programs.BudgetLine
+	if err := s.app.DB.NewSelect().Model(&lines).Where("bl.tenant_id = ? AND bl.funding_id = ?", tenantID, f.ID).
+		OrderExpr("bl.position").Scan(ctx); err != nil {
+		return "", err
+	}
+	now := database.Now()
+	a := &amendments.Amendment{ID: database.NewID(), Number: base + int(n), FundingID: f.ID, ProgramID: f.ProgramID, FunderID: f.FunderID,
+		Status: status, Class: amendments.ClassApproval, Version: 1,
+		Steps:        []amendments.StepSnapshot{{Name: "Soak review", Decider: amendments.DeciderFunder, ResponseDays: 30}},
+		StepOpenedAt: &now, StepDueOn: now.AddDate(0, 0, dueIn).Format(time.DateOnly), EffectiveOn: now.Format(time.DateOnly),
+		Justification: "Soak", CreatedBy: s.tenant["ohio"].UserID, CreatedAt: now, UpdatedAt: now, SubmittedAt: &now}
+	a.TenantID = tenantID
+	for i, l := range lines {
+		al := amendments.Line{AmendmentID: a.ID, Position: i, BudgetLineID: l.ID, Category: l.Category,
+			CurrentCents: money.Cents(l.AmountCents), ProposedCents: money.Cents(l.AmountCents)}
+		al.TenantID = tenantID
+		a.Lines = append(a.Lines, al)
+		a.BeforeCents += al.CurrentCents
+	}
+	a.AfterCents = a.BeforeCents
+	if _, err := s.app.DB.NewInsert().Model(a).Exec(ctx); err != nil {
+		return "", err
+	}
+	if len(a.Lines) > 0 {
+		if _, err := s.app.DB.NewInsert().Model(&a.Lines).Exec(ctx); err != nil {
+			return "", err
+		}
+	}
+	return a.ID, nil
+}
+
+var amendmentNumber = regexp.MustCompile(`udget amendment (\d+)`)
+
+// amendmentMail lists the emails about the soak's amendments numbered from base (to base +
+// 1,000,000), and how many of them repeat a (recipient, subject) already written.
+func (s *soak) amendmentMail(ctx context.Context, base int) (ids []string, dup int) {
+	var rows []struct {
+		ID      string `bun:"id"`
+		To      string `bun:"to_addr"`
+		Subject string `bun:"subject"`
+	}
+	_ = s.app.DB.NewSelect().Model((*mail.Email)(nil)).Column("id", "to_addr", "subject").
+		Where("subject LIKE '%udget amendment %'").Scan(ctx, &rows)
+	seen := map[string]bool{}
+	for _, r := range rows {
+		m := amendmentNumber.FindStringSubmatch(r.Subject)
+		if m == nil {
+			continue
+		}
+		n, _ := strconv.Atoi(m[1])
+		if n < base || n >= base+1_000_000 {
+			continue
+		}
+		ids = append(ids, r.ID)
+		if k := r.To + "\x00" + r.Subject; seen[k] {
+			dup++
+		} else {
+			seen[k] = true
+		}
+	}
+	return ids, dup
 }
 
 func bunIn(ids []string) any {
