@@ -669,10 +669,10 @@ func (s *soak) kinds() []soakKind {
 			},
 		},
 		{
-			// Report runs: each delivered once the worker finishes it. The worker knows no kind
-			// of its own yet (the domains register theirs), so these runs are of a kind it does
-			// not know: each must end failed, saying so, with one audit event however often the
-			// task ran or wherever the worker was killed.
+			// Report runs: the amendment documents that amendments:apply starts (each must be
+			// ready with its file, built once), and runs of a kind the worker does not know
+			// (each must end failed, saying so, with one audit event), however often the task
+			// ran or wherever the worker was killed.
 			name: "report runs", types: []string{runs.TaskBuild},
 			produce: func(ctx context.Context, round int) error {
 				if round%6 != 3 {
@@ -695,7 +695,24 @@ func (s *soak) kinds() []soakKind {
 				for _, id := range ids {
 					dup += max(s.auditCount(ctx, "run.failed", id)-1, 0)
 				}
-				return asked, notDone + int(left), dup, 0, fmt.Sprintf("runs not finished with their problem: %d", left)
+				// The amendment documents amendments:apply started: each built once, its PDF kept.
+				var docs []runs.Run
+				_ = s.app.DB.NewSelect().Model(&docs).Where("rr.kind = 'amendment_document'").Scan(ctx)
+				docsLeft, noFile := 0, 0
+				for _, d := range docs {
+					if d.Status != runs.StatusReady {
+						docsLeft++
+						continue
+					}
+					if rc, err := s.app.Storage.Get(ctx, d.FileKey); err != nil {
+						noFile++
+					} else {
+						rc.Close()
+					}
+					dup += max(s.auditCount(ctx, "run.ready", d.ID)-1, 0)
+				}
+				return asked + len(docs), notDone + int(left) + docsLeft + noFile, dup, 0,
+					fmt.Sprintf("runs not finished with their problem: %d; amendment PDFs: %d, not ready %d, without their file %d", left, len(docs), docsLeft, noFile)
 			},
 		},
 		{
