@@ -397,19 +397,8 @@ func (s *Service) dueAcross(ctx context.Context, now time.Time) ([]dueRow, error
 
 // rulesOf are the funder's rules (the defaults when it has none).
 func (s *Service) rulesOf(ctx context.Context, funderID string) (Rules, error) {
-	t, err := database.For(ctx, s.db)
-	if err != nil {
-		return Rules{}, err
-	}
-	r := new(Rules)
-	err = t.Select(r).Where("ar.funder_id = ?", funderID).Limit(1).Scan(ctx)
-	if errors.Is(err, sql.ErrNoRows) {
-		return DefaultRules(funderID), nil
-	}
-	if err != nil {
-		return Rules{}, err
-	}
-	return *r, nil
+	r, _, err := s.processRules(ctx, funderID)
+	return r, err
 }
 
 // sweepOne reminds and escalates one amendment of ctx's tenant, in one transaction.

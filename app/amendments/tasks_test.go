@@ -73,7 +73,7 @@ var (
 	deciderFunder = []string{"fern", "fred"}      // active people of the funder
 	deciderBoard  = []string{"bo"}                // the board's people
 	admins        = []string{"ada"}               // tenant admins (not "dan", deactivated)
-	programSide   = []string{"pat"}               // the program's people
+	programPeople = []string{"pat"}               // the program's people
 	nobody        = []string{"dee", "otto", "cy"} // deactivated funder person, another funder's, a consultant
 )
 
@@ -689,7 +689,7 @@ func (e *env) applied(t *testing.T, f *fixture, a *Amendment, subject string) {
 	if n := e.count(t, f, "audit_events", "x.action = 'amendment.apply' AND x.record_id = ?", a.ID); n != 1 {
 		t.Errorf("got %d amendment.apply events, want 1", n)
 	}
-	if got := e.outbox(t, subject); !same(got, f.emails(programSide, deciderFunder)) {
+	if got := e.outbox(t, subject); !same(got, f.emails(programPeople, deciderFunder)) {
 		t.Errorf("got %q emails to %v, want one to each person of the program and of the funder", subject, got)
 	}
 }

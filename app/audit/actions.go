@@ -53,6 +53,22 @@ var actionWords = map[string]string{
 	"run.download": "Report downloaded",
 	// Budget amendments' tasks (app/amendments, tasks.go).
 	"amendment.overdue": "Budget amendment overdue: admins told", "amendment.apply": "Budget amendment applied to the budget",
+	// Budget versions (app/programs, issue 11): a budget's changes and its holds by amendments.
+	"funding.budget": "Budget changed (a new budget version)", "funding.hold": "Budget held by an amendment waiting for a decision",
+	"funding.release": "Budget no longer held by an amendment",
+	// Budget amendments: requests (app/amendments).
+	"amendment.create": "Budget amendment drafted", "amendment.update": "Budget amendment draft changed",
+	"amendment.submit": "Budget amendment submitted", "amendment.record": "Budget amendment recorded (notice only)",
+	"amendment.withdraw": "Budget amendment withdrawn", "amendment_attachment.upload": "Budget amendment file attached",
+	"amendment_attachment.read": "Budget amendment file downloaded",
+	// Budget amendments: decisions (app/amendments).
+	"amendment.approve": "Budget amendment approved (last step)", "amendment.approve_step": "Budget amendment step approved",
+	"amendment.adjust": "Budget amendment approved with adjusted amounts", "amendment.return": "Budget amendment returned for changes",
+	"amendment.deny": "Budget amendment denied", "amendment.refused": "Budget amendment decision refused",
+	"amendment.comment": "Budget amendment comment added",
+	// Budget amendments: processes (app/amendments).
+	"amendment_process.update": "Budget amendment process changed", "amendment_process.template": "Budget amendment process set from a template",
+	"amendment_rules.update": "Budget amendment rules changed",
 
 	// Work that read or wrote more than one tenant on purpose (database.AuditAcross).
 	"platform.across_tenants": "Work across tenants",

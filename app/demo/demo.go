@@ -380,6 +380,9 @@ func PrintSignIns(w io.Writer) {
 			seen[p.email] = true
 			fmt.Fprintf(w, "  %-36s %s\n", p.email, label)
 		}
+		for _, p := range amendmentPeople[t.slug] {
+			fmt.Fprintf(w, "  %-36s %s in %s (%s), budget amendments\n", p.email, authz.RoleLabel(p.role), t.slug, p.name)
+		}
 	}
 }
 

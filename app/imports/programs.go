@@ -28,6 +28,7 @@ type programRow struct {
 	IECMHC      tristate
 	Category    string
 	AmountCents int64
+	AmountOK    bool // the amount cell is an amount
 
 	// Resolved against the tenant's records.
 	FunderID  string
@@ -115,7 +116,7 @@ func parseProgramRow(rec record, add func(Problem)) programRow {
 	} else if c, err := money.Parse(v); err != nil {
 		bad("budget_amount", "“%s” is not an amount of money: %s", v, lowerFirst(err.Error()))
 	} else {
-		r.AmountCents = int64(c)
+		r.AmountCents, r.AmountOK = int64(c), true
 	}
 	return r
 }
@@ -458,6 +459,19 @@ func (s *Service) checkPrograms(ctx context.Context, text string, existingFundin
 		if n := len(plan.lines[fk]); n > programs.MaxLines {
 			r := plan.rows[plan.lines[fk][programs.MaxLines]]
 			add(Problem{Row: r.Row, Field: "budget_category", Message: fmt.Sprintf("a funding has at most %d budget lines; this one has %d.", programs.MaxLines, n)})
+		}
+	}
+	for _, fk := range plan.fundings {
+		// As the funding form: a budget of $0.00 is none (lines at $0.00 are not kept).
+		var total int64
+		ok := true
+		for _, i := range plan.lines[fk] {
+			total += plan.rows[i].AmountCents
+			ok = ok && plan.rows[i].AmountOK
+		}
+		if ok && total == 0 {
+			r := plan.rows[plan.lines[fk][0]]
+			add(Problem{Row: r.Row, Field: "budget_amount", Message: "this funding’s lines add up to $0.00: give at least one of them an amount (a line at $0.00 is not kept)."})
 		}
 	}
 	for fk, v := range iecmhc {

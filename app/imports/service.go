@@ -16,6 +16,8 @@ import (
 	"github.com/holdspace/holdspace/app/audit"
 	"github.com/holdspace/holdspace/app/database"
 	"github.com/holdspace/holdspace/app/jobs"
+	"github.com/holdspace/holdspace/app/money"
+	"github.com/holdspace/holdspace/app/programs"
 	"github.com/holdspace/holdspace/app/tenants"
 )
 
@@ -27,11 +29,13 @@ type Service struct {
 	accounts *accounts.Service
 	audit    *audit.Log
 	queue    *jobs.Queue
+	programs *programs.Service // writes the fundings, their budget lines and first budget versions
 }
 
 // NewService returns the service.
 func NewService(db *bun.DB, ten *tenants.Service, acc *accounts.Service, log *audit.Log, queue *jobs.Queue) *Service {
-	return &Service{db: db, store: NewStore(db), tenants: ten, accounts: acc, audit: log, queue: queue}
+	return &Service{db: db, store: NewStore(db), tenants: ten, accounts: acc, audit: log, queue: queue,
+		programs: programs.NewService(db, ten.Store(), log)}
 }
 
 // Store returns the store.
@@ -335,8 +339,7 @@ func (s *Service) runPrograms(ctx context.Context, imp *Import, plan *programPla
 			}
 			now := database.Now()
 			var orgs []*tenants.Organisation
-			var fs []*Funding
-			var bls []*BudgetLine
+			var fs []programs.NewFunding
 			for _, fk := range chunk {
 				pid := programIDs[fk.program]
 				if pid == "" {
@@ -352,31 +355,25 @@ func (s *Service) runPrograms(ctx context.Context, imp *Import, plan *programPla
 				if have[fundingID{pid, fk.funder, fk.year}] {
 					continue // written by an earlier attempt of this run
 				}
-				f := &Funding{ID: database.NewID(), ProgramID: pid, FunderID: fk.funder, FiscalYear: fk.year,
-					IECMHCFunded: plan.iecmhc[fk], CreatedAt: now, UpdatedAt: now}
-				fs = append(fs, f)
-				for pos, i := range plan.lines[fk] {
+				f := programs.NewFunding{ProgramID: pid, FunderID: fk.funder, FiscalYear: fk.year, IECMHCFunded: plan.iecmhc[fk]}
+				for _, i := range plan.lines[fk] {
 					r := plan.rows[i]
-					bls = append(bls, &BudgetLine{ID: database.NewID(), FundingID: f.ID, Category: r.Category,
-						AmountCents: r.AmountCents, Position: pos})
+					f.Lines = append(f.Lines, programs.VersionLine{Category: r.Category, AmountCents: money.Cents(r.AmountCents)})
 				}
+				fs = append(fs, f)
 			}
 			if len(orgs) > 0 {
 				if _, err := database.InsertMany(t, orgs).Exec(ctx); err != nil {
 					return fmt.Errorf("insert programs: %w", err)
 				}
 			}
-			if len(fs) > 0 {
-				if _, err := database.InsertMany(t, fs).Exec(ctx); err != nil {
-					return fmt.Errorf("insert fundings: %w", err)
-				}
+			// The fundings, their budget lines and their first budget versions, through
+			// app/programs (the same rows its pages and budget amendments write).
+			written, err := s.programs.AddFundings(ctx, fs, programs.ReasonImported)
+			if err != nil {
+				return err
 			}
-			if len(bls) > 0 {
-				if _, err := database.InsertMany(t, bls).Exec(ctx); err != nil {
-					return fmt.Errorf("insert budget lines: %w", err)
-				}
-			}
-			nf, nl = len(fs), len(bls)
+			nf, nl = len(fs), written
 			return s.store.progress(ctx, imp.ID, processed+rows)
 		})
 		if err != nil {
@@ -407,7 +404,7 @@ func (s *Service) runPrograms(ctx context.Context, imp *Import, plan *programPla
 	if err := flush(); err != nil {
 		return "", err
 	}
-	return fmt.Sprintf("%s: %d rows; %d programs created, %d existing programs given fundings; %d fundings and %d budget lines written",
+	return fmt.Sprintf("%s: %d rows; %d programs created, %d existing programs given fundings; %d fundings and %d budget lines written, each funding with its budget version 1",
 		imp.FileName, len(plan.rows), created, reused, fundings, lines), nil
 }
 

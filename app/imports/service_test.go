@@ -18,6 +18,7 @@ import (
 	"github.com/holdspace/holdspace/app/database/dbtest"
 	"github.com/holdspace/holdspace/app/jobs"
 	"github.com/holdspace/holdspace/app/mail"
+	"github.com/holdspace/holdspace/app/programs"
 	"github.com/holdspace/holdspace/app/tenants"
 )
 
@@ -125,7 +126,7 @@ func (e *env) counts(tb testing.TB, ctx context.Context) map[string]int {
 	}
 	out := map[string]int{}
 	for name, m := range map[string]any{"organisations": (*tenants.Organisation)(nil), "fundings": (*Funding)(nil),
-		"budget_lines": (*BudgetLine)(nil), "invitations": (*tenants.Invitation)(nil)} {
+		"budget_lines": (*BudgetLine)(nil), "budget_versions": (*programs.BudgetVersion)(nil), "invitations": (*tenants.Invitation)(nil)} {
 		n, err := t.Select(m).Count(ctx)
 		if err != nil {
 			tb.Fatal(err)
@@ -171,8 +172,8 @@ func TestImportPrograms(t *testing.T) {
 		t.Fatalf("got %s, %d rows processed, want done with 4", imp.Status, imp.ProcessedRows)
 	}
 	after := e.counts(t, ctx)
-	if after["organisations"] != before["organisations"]+1 || after["fundings"] != 3 || after["budget_lines"] != 4 {
-		t.Fatalf("got %v, want one new program, 3 fundings and 4 budget lines", after)
+	if after["organisations"] != before["organisations"]+1 || after["fundings"] != 3 || after["budget_lines"] != 4 || after["budget_versions"] != 3 {
+		t.Fatalf("got %v, want one new program, 3 fundings, 4 budget lines and 3 budget versions", after)
 	}
 
 	tx, _ := database.For(ctx, e.db)
@@ -197,6 +198,19 @@ func TestImportPrograms(t *testing.T) {
 	if len(lines) != 2 || lines[0].Category != "Personnel" || lines[0].AmountCents != 4000000 ||
 		lines[1].Category != "I/ECMH consultation" || lines[1].AmountCents != 1250050 || lines[1].Position != 1 {
 		t.Fatalf("got lines %+v, want Personnel $40,000.00 then I/ECMH consultation $12,500.50", lines)
+	}
+	// Each funding's budget is its version 1, through app/programs: effective from the first
+	// day of its fiscal year (IDHS-DEC budgets on the state's July calendar), by the person who
+	// confirmed the import.
+	versions, err := programs.NewService(e.db, e.ten.Store(), audit.New(e.db)).BudgetVersions(ctx, fundings[0].ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	sc, _ := database.ScopeFrom(ctx)
+	if len(versions) != 1 || versions[0].Number != 1 || versions[0].Reason != programs.ReasonImported || versions[0].TotalCents != 5250050 ||
+		versions[0].EffectiveOn != fmt.Sprintf("%d-07-01", y-1) || len(versions[0].Lines) != 2 || versions[0].Lines[1].Category != "I/ECMH consultation" ||
+		versions[0].CreatedBy != sc.UserID || versions[0].CreatorName != "Admin "+sc.TenantSlug {
+		t.Fatalf("got versions %+v, want version 1 of $52,500.50 from July 1st, %d, by the admin", versions, y-1)
 	}
 	// The existing program got its funding, and was not created again.
 	n, err := tx.Select((*tenants.Organisation)(nil)).Where("o.name = ?", "Prairie Families Home Visiting").Count(ctx)
@@ -258,7 +272,7 @@ func TestImportProgramsResumes(t *testing.T) {
 	imp := e.upload(t, ctx, KindPrograms, b.String())
 	full := e.confirmAndRun(t, ctx, imp.ID)
 	want := e.counts(t, ctx)
-	if full.Status != StatusDone || want["fundings"] != 1200 || want["budget_lines"] != 1200 {
+	if full.Status != StatusDone || want["fundings"] != 1200 || want["budget_lines"] != 1200 || want["budget_versions"] != 1200 {
 		t.Fatalf("got %s and %v", full.Status, want)
 	}
 	// Undo the last 700 rows' fundings (and their lines), and put the import back to running
@@ -277,6 +291,9 @@ func TestImportProgramsResumes(t *testing.T) {
 		ids = append(ids, f.ID)
 	}
 	if _, err := tx.Delete((*BudgetLine)(nil)).Where("bl.funding_id IN (?)", bun.In(ids)).Exec(ctx); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := tx.Delete((*programs.BudgetVersion)(nil)).Where("bv.funding_id IN (?)", bun.In(ids)).Exec(ctx); err != nil {
 		t.Fatal(err)
 	}
 	if _, err := tx.Delete((*Funding)(nil)).Where("f.id IN (?)", bun.In(ids)).Exec(ctx); err != nil {
@@ -320,6 +337,7 @@ func TestImportProgramsProblems(t *testing.T) {
 		{"ErrIECMHC", fmt.Sprintf("A,Doula,Cook,,IDHS-DEC,%d,maybe,Personnel,5\n", y), "Row 3, iecmhc_funded: “maybe” is not yes or no."},
 		{"ErrCategory", fmt.Sprintf("A,Doula,Cook,,IDHS-DEC,%d,,Snacks,5\n", y), "Row 3, budget_category: “Snacks” is not a budget category"},
 		{"ErrDuplicateLine", fmt.Sprintf("B,Home visiting,Cook,English,IDHS-DEC,%d,no,personnel,100\n", y), ""},
+		{"ErrZeroBudget", fmt.Sprintf("Z,Doula,Cook,,IDHS-DEC,%d,,Personnel,0\n", y), "Row 3, budget_amount: this funding’s lines add up to $0.00"},
 		{"ErrWidth", "A,Doula,Cook\n", "Row 3: the row has 3 values, but the header has 9 columns."},
 		{"ErrContradiction", fmt.Sprintf("B,Doula,Cook,English,ISBE PI,%d,,Other,100\n", y), "Row 3, program_kind: “Doula” differs from row 2 (Home visiting) for the same program."},
 	}

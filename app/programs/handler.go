@@ -8,6 +8,7 @@ import (
 
 	"github.com/gofiber/fiber/v2"
 
+	"github.com/holdspace/holdspace/app/apperr"
 	"github.com/holdspace/holdspace/app/authz"
 	"github.com/holdspace/holdspace/app/money"
 	"github.com/holdspace/holdspace/app/tenants"
@@ -481,6 +482,9 @@ type FundingFormData struct {
 	Action        string
 	Back          string
 	MaxLines      int
+	FundingLink   string // the funding's page, when editing
+	HeldLink      string // the amendment the budget waits on, or ""
+	HeldText      string
 }
 
 const defaultRows = 5
@@ -537,6 +541,10 @@ func (h *Handler) fundingForm(c *fiber.Ctx, p *tenants.Organisation, fu *Funding
 		}
 	} else {
 		d.Action = base(c) + "/programs/" + p.ID + "/fundings/" + fu.ID + "/edit"
+		d.FundingLink = base(c) + "/programs/" + p.ID + "/fundings/" + fu.ID
+		if fu.HeldBy != "" {
+			d.HeldLink, d.HeldText = base(c)+"/amendments/"+url.PathEscape(fu.HeldBy), HeldMessage
+		}
 		d.Known, d.IsKnown = Known(t, &tenants.Organisation{Name: fu.FunderName, ShortName: fu.FunderShort})
 		calendar = d.Known.Calendar
 		h.svc.Label(t, fu)
@@ -675,4 +683,98 @@ func atoiOr(s string, or int) int {
 		return or
 	}
 	return n
+}
+
+// ---- A funding's page ----
+
+// VersionView is one budget version on the funding page, with what changed from the one
+// before it.
+type VersionView struct {
+	BudgetVersion
+	First   bool         // no version before it
+	Changes []LineChange // against the version before (for the first, every line is new)
+	Net     string       // the total's change in words
+}
+
+// PreviousNumber is the number of the version before this one.
+func (v VersionView) PreviousNumber() int { return v.Number - 1 }
+
+// FundingPageData is a funding's page: the funder, the fiscal year, the budget, its history.
+type FundingPageData struct {
+	Program    *tenants.Organisation
+	Funding    *Funding
+	Versions   []VersionView
+	CanEdit    bool // the tenant admin: edit the budget directly
+	CanPropose bool // the program's own people: propose an amendment
+	Back       string
+	EditLink   string
+	Propose    string
+	Amendments string
+	HeldLink   string // the amendment waiting for a decision, or ""
+	HeldText   string
+}
+
+// netWords says how a budget's total moved.
+func netWords(before, after money.Cents) string {
+	switch d := after - before; {
+	case d > 0:
+		return "Total up " + d.String() + ", from " + before.String() + " to " + after.String() + "."
+	case d < 0:
+		return "Total down " + (-d).String() + ", from " + before.String() + " to " + after.String() + "."
+	}
+	return "Total unchanged at " + after.String() + "."
+}
+
+// VersionViews pairs each version (newest first) with its changes from the one before.
+func VersionViews(list []BudgetVersion) []VersionView {
+	out := make([]VersionView, len(list))
+	for i, v := range list {
+		out[i] = VersionView{BudgetVersion: v}
+		if i+1 < len(list) {
+			prev := list[i+1]
+			out[i].Changes = DiffLines(prev.Lines, v.Lines)
+			out[i].Net = netWords(prev.TotalCents, v.TotalCents)
+		} else {
+			out[i].First = true
+			out[i].Changes = DiffLines(nil, v.Lines)
+			out[i].Net = "Total: " + v.TotalCents.String() + "."
+		}
+	}
+	return out
+}
+
+// FundingPage shows a funding: its funder, fiscal year, I/ECMHC flag, current budget and its
+// history, version by version, with what changed each time; links to its budget amendments
+// and, for the program's own people, to propose one.
+func (h *Handler) FundingPage(c *fiber.Ctx) error {
+	ctx := c.UserContext()
+	p, err := h.store.Organisation(ctx, tenants.OrgProgram, c.Params("programID"))
+	if err != nil {
+		return err
+	}
+	fu, err := h.svc.FundingByID(ctx, c.Params("fundingID"))
+	if err != nil {
+		return err
+	}
+	if fu.ProgramID != p.ID {
+		return apperr.NotFound("funding")
+	}
+	hist, err := h.svc.History(ctx, fu)
+	if err != nil {
+		return err
+	}
+	sc := web.ScopeOf(c)
+	b := base(c)
+	d := &FundingPageData{Program: p, Funding: fu, Versions: VersionViews(hist),
+		CanEdit:    h.can(c, "fundings", "update"),
+		CanPropose: sc.Role == authz.Program && sc.OrganisationID != "" && sc.OrganisationID == fu.ProgramID,
+		Back:       b + "/programs/" + p.ID + "#fundings",
+		EditLink:   b + "/programs/" + p.ID + "/fundings/" + fu.ID + "/edit",
+		Propose:    b + "/amendments/new?" + url.Values{"funding": {fu.ID}}.Encode(),
+		Amendments: b + "/amendments?" + url.Values{"funding": {fu.ID}}.Encode(),
+	}
+	if fu.HeldBy != "" {
+		d.HeldLink, d.HeldText = b+"/amendments/"+url.PathEscape(fu.HeldBy), HeldMessage
+	}
+	return web.Render(c, fiber.StatusOK, "programs/funding", "", web.View{Title: fu.Funder() + " " + fu.FYLabel + " for " + p.Name, D: d})
 }

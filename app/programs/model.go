@@ -63,6 +63,7 @@ type Funding struct {
 	FunderID     string    `bun:"funder_id"`
 	FiscalYear   int       `bun:"fiscal_year"`
 	IECMHCFunded bool      `bun:"iecmhc_funded"`
+	HeldBy       string    `bun:"held_by"` // the amendment waiting for a decision on the budget, or ""
 	CreatedAt    time.Time `bun:"created_at"`
 	UpdatedAt    time.Time `bun:"updated_at"`
 
@@ -123,6 +124,124 @@ func IsBudgetCategory(c string) bool {
 		}
 	}
 	return false
+}
+
+// VersionLine is one line of a budget version: a category and its amount.
+type VersionLine struct {
+	Category    string      `json:"category"`
+	AmountCents money.Cents `json:"amount_cents"`
+}
+
+// Amount is the line's amount in dollars.
+func (l VersionLine) Amount() string { return l.AmountCents.String() }
+
+// BudgetVersion is one budget a funding has had: every change of its budget lines (set up,
+// edited directly, an approved amendment, an import) makes the next one, and none is ever
+// changed or removed. A funding's newest version holds the same lines as its budget_lines.
+type BudgetVersion struct {
+	bun.BaseModel `bun:"table:budget_versions,alias:bv"`
+	database.TenantScoped
+
+	ID          string        `bun:"id,pk"`
+	FundingID   string        `bun:"funding_id"`
+	Number      int           `bun:"number"`
+	EffectiveOn string        `bun:"effective_on"` // YYYY-MM-DD
+	AmendmentID string        `bun:"amendment_id"` // "" unless an amendment made it
+	Reason      string        `bun:"reason"`
+	Lines       []VersionLine `bun:"lines,type:text"`
+	TotalCents  money.Cents   `bun:"total_cents"`
+	CreatedBy   string        `bun:"created_by"` // a user id, "" when not recorded
+	CreatedAt   time.Time     `bun:"created_at"`
+
+	CreatorName string `bun:"creator_name,scanonly"`
+
+	// Recorded is false for the version History makes up for a funding whose budget was set
+	// before versions were kept: nothing of it is stored until the budget next changes.
+	Recorded bool `bun:"-"`
+}
+
+// Total is the version's total in dollars.
+func (v BudgetVersion) Total() string { return v.TotalCents.String() }
+
+// BudgetChange is a new budget for a funding (ApplyBudget).
+type BudgetChange struct {
+	FundingID   string
+	Lines       []VersionLine // in the order the budget shows them; lines at 0 are removed
+	EffectiveOn string        // YYYY-MM-DD; "" is today, in the tenant's time zone
+	AmendmentID string        // the amendment that makes it, or ""
+	Reason      string
+}
+
+// Line change kinds (DiffLines).
+const (
+	LineNew       = "new"
+	LineChanged   = "changed"
+	LineRemoved   = "removed"
+	LineUnchanged = "unchanged"
+)
+
+// LineChange is what became of one category from one budget to the next.
+type LineChange struct {
+	Category      string
+	Kind          string // LineNew, LineChanged, LineRemoved or LineUnchanged
+	Before, After money.Cents
+}
+
+// Words says the change in plain words: "New: $5,000.00", "Changed from $1,000.00 to
+// $1,500.00 (up $500.00)", "Removed (was $2,000.00)", "Unchanged: $3,000.00".
+func (c LineChange) Words() string {
+	switch c.Kind {
+	case LineNew:
+		return "New: " + c.After.String()
+	case LineRemoved:
+		return "Removed (was " + c.Before.String() + ")"
+	case LineChanged:
+		d := c.After - c.Before
+		if d > 0 {
+			return "Changed from " + c.Before.String() + " to " + c.After.String() + " (up " + d.String() + ")"
+		}
+		return "Changed from " + c.Before.String() + " to " + c.After.String() + " (down " + (-d).String() + ")"
+	}
+	return "Unchanged: " + c.After.String()
+}
+
+// DiffLines compares two budgets line by line, by category: the lines of after in their
+// order (new, changed or unchanged), then the lines of before that after has no more.
+func DiffLines(before, after []VersionLine) []LineChange {
+	was := make(map[string]money.Cents, len(before))
+	for _, l := range before {
+		was[l.Category] += l.AmountCents
+	}
+	seen := make(map[string]bool, len(after))
+	var out []LineChange
+	for _, l := range after {
+		seen[l.Category] = true
+		b, ok := was[l.Category]
+		switch {
+		case !ok:
+			out = append(out, LineChange{Category: l.Category, Kind: LineNew, After: l.AmountCents})
+		case b != l.AmountCents:
+			out = append(out, LineChange{Category: l.Category, Kind: LineChanged, Before: b, After: l.AmountCents})
+		default:
+			out = append(out, LineChange{Category: l.Category, Kind: LineUnchanged, Before: b, After: l.AmountCents})
+		}
+	}
+	for _, l := range before {
+		if !seen[l.Category] {
+			seen[l.Category] = true
+			out = append(out, LineChange{Category: l.Category, Kind: LineRemoved, Before: was[l.Category]})
+		}
+	}
+	return out
+}
+
+// VersionLines are a funding's current budget lines as a version's lines.
+func (f Funding) VersionLines() []VersionLine {
+	out := make([]VersionLine, len(f.Lines))
+	for i, l := range f.Lines {
+		out[i] = VersionLine{Category: l.Category, AmountCents: money.Cents(l.AmountCents)}
+	}
+	return out
 }
 
 // Program is a program with what its listing shows.

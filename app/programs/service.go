@@ -420,13 +420,16 @@ func FiscalYears(t *tenants.Tenant, calendar string, now time.Time) []int {
 	return out
 }
 
-// checkLines validates the budget lines; rows left wholly blank are skipped.
-func checkLines(fields map[string]string, in []LineInput) []BudgetLine {
-	var lines []BudgetLine
+// checkLines validates the budget lines; rows left wholly blank are skipped. A category is on
+// one line only, and the budget is more than $0 (a line at $0 is not kept).
+func checkLines(fields map[string]string, in []LineInput) []VersionLine {
+	var lines []VersionLine
 	if len(in) > MaxLines {
 		fields["lines"] = fmt.Sprintf("A funding has at most %d budget lines.", MaxLines)
 		in = in[:MaxLines]
 	}
+	rowOf := map[string]int{}
+	var total money.Cents
 	for i, l := range in {
 		cat, amount := strings.TrimSpace(l.Category), strings.TrimSpace(l.Amount)
 		if cat == "" && amount == "" {
@@ -435,15 +438,23 @@ func checkLines(fields map[string]string, in []LineInput) []BudgetLine {
 		catField, amountField := fmt.Sprintf("line_category_%d", i), fmt.Sprintf("line_amount_%d", i)
 		if !IsBudgetCategory(cat) {
 			fields[catField] = "Choose the category of this line from the list."
+		} else if prev, dup := rowOf[cat]; dup {
+			fields[catField] = fmt.Sprintf("%s is line %d already: put its whole amount on one line.", cat, prev+1)
+		} else {
+			rowOf[cat] = i
 		}
 		cents, err := money.Parse(amount)
 		if err != nil {
 			fields[amountField] = err.Error()
 		}
-		lines = append(lines, BudgetLine{Category: cat, AmountCents: int64(cents)})
+		total += cents
+		lines = append(lines, VersionLine{Category: cat, AmountCents: cents})
 	}
-	if len(lines) == 0 {
+	switch {
+	case len(lines) == 0:
 		fields["lines"] = "Add at least one budget line: a category and its amount."
+	case total == 0 && len(fields) == 0:
+		fields["lines"] = "Enter the amount of at least one line: a budget of $0.00 is no budget."
 	}
 	return lines
 }
@@ -488,12 +499,21 @@ func (s *Service) AddFunding(ctx context.Context, programID string, in FundingIn
 		FunderName: funder.Name, FunderShort: funder.ShortName, ProgramName: p.Name}
 	f.FYLabel = tenants.FiscalYearLabel(fy, StartMonth(t, calendar))
 	err = database.InTx(ctx, s.db, func(ctx context.Context) error {
-		if err := s.store.InsertFunding(ctx, f, lines); err != nil {
+		if err := s.store.InsertFunding(ctx, f); err != nil {
 			return err
 		}
-		return s.audit.Record(ctx, "funding.create", "funding", f.ID, fundingDetail(p, funder.Name, f))
+		// Version 1, effective from the first day of the fiscal year it budgets.
+		v, saved, _, err := s.apply(ctx, BudgetChange{FundingID: f.ID, Lines: lines, EffectiveOn: fiscalYearStart(t, f), Reason: ReasonSetUp}, false)
+		if err != nil {
+			return err
+		}
+		f.Lines, f.UpdatedAt = saved.Lines, saved.UpdatedAt
+		return s.audit.Record(ctx, "funding.create", "funding", f.ID, fundingDetail(p, funder.Name, f)+fmt.Sprintf("; budget version %d", v.Number))
 	})
-	return f, err
+	if err != nil {
+		return nil, err
+	}
+	return f, nil
 }
 
 func inYears(years []int, y int) bool {
@@ -513,9 +533,14 @@ func fundingDetail(p *tenants.Organisation, funder string, f *Funding) string {
 	return fmt.Sprintf("%s from %s, %s: %d lines, %s; %s", p.Name, funder, f.FYLabel, len(f.Lines), f.TotalLabel(), iecmhc)
 }
 
-// UpdateFunding replaces a funding's budget lines and whether I/ECMHC is funded in it.
+// UpdateFunding changes a funding's budget lines and whether I/ECMHC is funded in it. Changed
+// lines make the funding's next budget version ("Edited directly", effective today, or on the
+// first day of the fiscal year when that is still to come), in the same transaction; lines as
+// they were make none.
 //
-// Errors: ENOTFOUND (the program or the funding); EINVALID naming each bad line field.
+// Errors: ENOTFOUND (the program or the funding); EINVALID naming each bad line field;
+// ECONFLICT (on the lines field, HeldMessage) when the lines change while an amendment of the
+// budget waits for a decision.
 func (s *Service) UpdateFunding(ctx context.Context, programID, fundingID string, in FundingInput) (*Funding, error) {
 	p, err := s.store.Organisation(ctx, tenants.OrgProgram, programID)
 	if err != nil {
@@ -534,15 +559,38 @@ func (s *Service) UpdateFunding(ctx context.Context, programID, fundingID string
 	if len(fields) > 0 {
 		return nil, apperr.Invalid(fields)
 	}
+	kept := make([]VersionLine, 0, len(lines))
+	for _, l := range lines {
+		if l.AmountCents > 0 {
+			kept = append(kept, l)
+		}
+	}
+	changed := !sameLines(kept, f.VersionLines())
+	if changed && f.HeldBy != "" {
+		return nil, heldError()
+	}
 	s.Label(t, f)
+	effective := max(s.today(t), fiscalYearStart(t, f))
 	f.IECMHCFunded = in.IECMHCFunded
 	err = database.InTx(ctx, s.db, func(ctx context.Context) error {
-		if err := s.store.ReplaceLines(ctx, f, lines); err != nil {
+		detail := ""
+		if changed {
+			v, saved, _, err := s.apply(ctx, BudgetChange{FundingID: f.ID, Lines: kept, EffectiveOn: effective, Reason: ReasonEdited}, true)
+			if err != nil {
+				return err
+			}
+			f.Lines = saved.Lines
+			detail = fmt.Sprintf("; budget version %d", v.Number)
+		}
+		if err := s.store.SetIECMHC(ctx, f); err != nil {
 			return err
 		}
-		return s.audit.Record(ctx, "funding.update", "funding", f.ID, fundingDetail(p, f.FunderName, f))
+		return s.audit.Record(ctx, "funding.update", "funding", f.ID, fundingDetail(p, f.FunderName, f)+detail)
 	})
-	return f, err
+	if err != nil {
+		return nil, err
+	}
+	return f, nil
 }
 
 // Label sets the funding's fiscal year label, on its funder's calendar.

@@ -291,16 +291,17 @@ func (s *Store) loadLines(ctx context.Context, list []Funding) error {
 	return nil
 }
 
-// InsertFunding adds a funding and its lines.
+// InsertFunding adds a funding without budget lines (apply writes them, with its first
+// version).
 //
 // Errors: ECONFLICT when the program already has a funding from the funder for that year.
-func (s *Store) InsertFunding(ctx context.Context, f *Funding, lines []BudgetLine) error {
+func (s *Store) InsertFunding(ctx context.Context, f *Funding) error {
 	t, err := database.For(ctx, s.db)
 	if err != nil {
 		return err
 	}
 	now := database.Now()
-	f.ID, f.CreatedAt, f.UpdatedAt = database.NewID(), now, now
+	f.ID, f.CreatedAt, f.UpdatedAt, f.HeldBy = database.NewID(), now, now, ""
 	if _, err := t.Insert(f).Exec(ctx); err != nil {
 		if database.IsUniqueViolation(err) {
 			return &apperr.Error{Code: apperr.ECONFLICT, Message: "This program already has a funding from this funder for that fiscal year: change its budget lines instead.",
@@ -308,11 +309,11 @@ func (s *Store) InsertFunding(ctx context.Context, f *Funding, lines []BudgetLin
 		}
 		return err
 	}
-	return s.insertLines(ctx, t, f, lines)
+	return nil
 }
 
-// ReplaceLines sets whether I/ECMHC is funded and replaces the funding's budget lines.
-func (s *Store) ReplaceLines(ctx context.Context, f *Funding, lines []BudgetLine) error {
+// SetIECMHC records whether I/ECMHC is funded in the funding.
+func (s *Store) SetIECMHC(ctx context.Context, f *Funding) error {
 	t, err := database.For(ctx, s.db)
 	if err != nil {
 		return err
@@ -325,26 +326,6 @@ func (s *Store) ReplaceLines(ctx context.Context, f *Funding, lines []BudgetLine
 	if n, _ := res.RowsAffected(); n != 1 {
 		return apperr.NotFound("funding")
 	}
-	if _, err := t.Delete((*BudgetLine)(nil)).Where("bl.funding_id = ?", f.ID).Exec(ctx); err != nil {
-		return err
-	}
-	return s.insertLines(ctx, t, f, lines)
-}
-
-func (s *Store) insertLines(ctx context.Context, t database.Tenant, f *Funding, lines []BudgetLine) error {
-	if len(lines) == 0 {
-		f.Lines = nil
-		return nil
-	}
-	ptrs := make([]*BudgetLine, len(lines))
-	for i := range lines {
-		lines[i].ID, lines[i].FundingID, lines[i].Position = database.NewID(), f.ID, i
-		ptrs[i] = &lines[i]
-	}
-	if _, err := database.InsertMany(t, ptrs).Exec(ctx); err != nil {
-		return err
-	}
-	f.Lines = lines
 	return nil
 }
 

@@ -64,12 +64,18 @@ var routeFields = map[string][]string{
 	"POST /t/:slug/followups/:followUpID/done":                                {},
 	"POST /t/:slug/staffing/requirements/:requirementID/kinds/:kindID/delete": {},
 	"POST /t/:slug/credentials/:credentialID/delete":                          {},
+	// Budget amendments: requests. The preview is posted by the proposal form as the person
+	// types (hx-post); the amendment page (its own part) shows the submit button.
+	"POST /t/:slug/amendments/preview":             {"funding_id", "justification", "effective_on", "line_proposed_0"},
+	"POST /t/:slug/amendments/:amendmentID/submit": {},
 }
 
 // routeRole is who posts a route when the first role holding its permission is not the one
 // the domain lets do it.
 var routeRole = map[string]string{
 	"POST /t/:slug/plans/:planID/agree": authz.Program, // tenant admins hold the permission; only the program's people agree
+	// Budget amendments: requests. Tenant admins hold the permission; only the program's people submit.
+	"POST /t/:slug/amendments/:amendmentID/submit": authz.Program,
 }
 
 // hostileForm is one form found on a page: where it posts, how, and its fields with the values

@@ -80,6 +80,8 @@ func (a *App) Routes() []web.Route {
 		r("POST", "/t/:slug/programs/:programID/fundings", tenant("fundings", "update"), a.programsH.AddFunding),
 		r("GET", "/t/:slug/programs/:programID/fundings/:fundingID/edit", tenant("fundings", "update"), a.programsH.EditFundingPage),
 		r("POST", "/t/:slug/programs/:programID/fundings/:fundingID/edit", tenant("fundings", "update"), a.programsH.UpdateFunding),
+		// Issue 11 (budget amendments, programs API): a funding's page, with its budget history.
+		r("GET", "/t/:slug/programs/:programID/fundings/:fundingID", tenant("fundings", "read"), a.programsH.FundingPage),
 		r("GET", "/t/:slug/agencies", tenant("organisations", "read"), a.programsH.AgenciesPage),
 		r("POST", "/t/:slug/agencies", tenant("organisations", "create"), a.programsH.CreateAgency),
 		r("GET", "/t/:slug/agencies/:agencyID/edit", tenant("organisations", "update"), a.programsH.EditAgencyPage),
@@ -213,6 +215,40 @@ func (a *App) Routes() []web.Route {
 		r("POST", "/t/:slug/goals/:goalID/progress", tenant("plans", "update"), a.plansH.RecordProgress),
 		r("POST", "/t/:slug/goals/:goalID/delete", tenant("plans", "update"), a.plansH.DeleteGoal),
 
+		// Budget amendments: processes (app/amendments): each funder's steps (who decides, days to
+		// respond), the built-in templates and the rules that classify a proposal. Tenant admins
+		// keep every funder's, a funder's people their own funder's. These come before any
+		// /amendments/:amendmentID route, which would otherwise take "processes".
+		r("GET", "/t/:slug/amendments/processes", tenant("amendment_process", "read"), a.amendmentsH.ProcessesPage),
+		r("GET", "/t/:slug/amendments/processes/:funderID", tenant("amendment_process", "read"), a.amendmentsH.ProcessPage),
+		r("POST", "/t/:slug/amendments/processes/:funderID/steps", tenant("amendment_process", "update"), a.amendmentsH.AddStep),
+		r("POST", "/t/:slug/amendments/processes/:funderID/steps/:stepID/edit", tenant("amendment_process", "update"), a.amendmentsH.UpdateStep),
+		r("POST", "/t/:slug/amendments/processes/:funderID/steps/:stepID/up", tenant("amendment_process", "update"), a.amendmentsH.MoveStepUp),
+		r("POST", "/t/:slug/amendments/processes/:funderID/steps/:stepID/down", tenant("amendment_process", "update"), a.amendmentsH.MoveStepDown),
+		r("POST", "/t/:slug/amendments/processes/:funderID/steps/:stepID/delete", tenant("amendment_process", "update"), a.amendmentsH.RemoveStep),
+		r("POST", "/t/:slug/amendments/processes/:funderID/rules", tenant("amendment_process", "update"), a.amendmentsH.SaveRules),
+		r("POST", "/t/:slug/amendments/processes/:funderID/template", tenant("amendment_process", "update"), a.amendmentsH.ApplyTemplate),
+		// Budget amendments: requests (app/amendments). A program's people propose, save, submit
+		// and withdraw their program's amendments; the tenant admin holds "amendments update"
+		// only so another tenant's ids are "not found", not "forbidden" (the service refuses
+		// anyone but the program's people). /amendments/new must come before
+		// /amendments/:amendmentID, which would otherwise take "new".
+		r("GET", "/t/:slug/amendments", tenant("amendments", "read"), a.amendmentsH.ListPage),
+		r("GET", "/t/:slug/amendments/new", tenant("amendments", "create"), a.amendmentsH.NewRequestPage),
+		r("POST", "/t/:slug/amendments", tenant("amendments", "create"), a.amendmentsH.CreateRequest),
+		r("POST", "/t/:slug/amendments/preview", tenant("amendments", "create"), a.amendmentsH.PreviewRequest),
+		r("GET", "/t/:slug/amendments/:amendmentID/edit", tenant("amendments", "update"), a.amendmentsH.EditRequestPage),
+		r("POST", "/t/:slug/amendments/:amendmentID/edit", tenant("amendments", "update"), a.amendmentsH.UpdateRequest),
+		r("POST", "/t/:slug/amendments/:amendmentID/attachments", tenant("amendments", "update"), a.amendmentsH.UploadAttachment),
+		r("GET", "/t/:slug/amendments/:amendmentID/attachments/:attachmentID", tenant("amendments", "read"), a.amendmentsH.DownloadAttachment),
+		r("POST", "/t/:slug/amendments/:amendmentID/submit", tenant("amendments", "update"), a.amendmentsH.SubmitRequest),
+		r("POST", "/t/:slug/amendments/:amendmentID/withdraw", tenant("amendments", "update"), a.amendmentsH.WithdrawRequest),
+		// Budget amendments: decisions (app/amendments). The inbox comes before
+		// /amendments/:amendmentID, which would otherwise take "inbox".
+		r("GET", "/t/:slug/amendments/inbox", tenant("amendments", "read"), a.amendmentsH.Inbox),
+		r("GET", "/t/:slug/amendments/:amendmentID", tenant("amendments", "read"), a.amendmentsH.Show),
+		r("POST", "/t/:slug/amendments/:amendmentID/decision", tenant("amendments", "decide"), a.amendmentsH.Decide),
+		r("POST", "/t/:slug/amendments/:amendmentID/comments", tenant("amendment_comments", "create"), a.amendmentsH.AddComment),
 		// Report runs (app/runs): one progress page and one download for every kind of run; the
 		// kind's MaySee narrows who finds a run.
 		r("GET", "/t/:slug/runs/:runID", tenant("runs", "read"), a.runsH.Show),

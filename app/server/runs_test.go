@@ -156,7 +156,7 @@ func TestReportRuns(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	admin.get("/t/illinois/runs/" + doc.ID).mustStatus(t, http.StatusNotFound)
+	admin.get("/t/illinois/runs/"+doc.ID).mustStatus(t, http.StatusNotFound)
 
 	// Failed: the problem in plain words.
 	f := env.startRun("illinois", "failing", false)

@@ -215,6 +215,7 @@ func New(cfg *config.Config, log *slog.Logger, db *bun.DB, rdb redis.UniversalCl
 	// app/amendments
 	a.Amendments = amendments.NewService(db, a.Programs, a.Tenants.Store(), a.Audit, a.Mail, a.Queue, a.Storage, cfg.BaseURL)
 	a.amendmentsH = amendments.NewHandler(a.Amendments)
+	a.tenantsH.AddNotices(a.Amendments.HomeNotices) // amendments waiting on a decider, or returned to a program
 	// app/runs: the domains register their kinds on a.Runs (a.Runs.Register).
 	a.Runs = runs.NewService(db, a.Audit, a.Queue, a.Storage)
 	a.runsH = runs.NewHandler(a.Runs)

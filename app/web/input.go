@@ -42,13 +42,17 @@ var fieldMaxLen = map[string]int{
 	"goal":           TextareaMaxLen,
 	"indicator":      TextareaMaxLen,
 	"names":          TextareaMaxLen,
-	"counties_text":  10000, // counties typed one a line
+	"comment":        TextareaMaxLen, // Budget amendments: decisions (a decision's comment, the thread's)
+	"counties_text":  10000,          // counties typed one a line
 	// One-line fields longer than a name.
 	"url":      1000,
 	"email":    254,
 	"password": 500,
 	"confirm":  500,
 	"next":     2000,
+
+	// A budget amendment's justification (4,000 in the domain).
+	"justification": TextareaMaxLen,
 }
 
 // prefixMaxLen bounds the numbered fields of repeated rows (field name + "_" + a number or id).
@@ -56,6 +60,9 @@ var prefixMaxLen = map[string]int{
 	"followup_desc_": 500,
 	"referral_note_": 500,
 	"goal_note_":     500,
+
+	// A budget amendment's line: why it changes (500 in the domain).
+	"line_justification_": 500,
 }
 
 // fieldLabel names a field in a message where its form name does not read well.

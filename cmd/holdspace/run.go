@@ -90,6 +90,9 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout 
 		if err := demo.Seed(ctx, app.DB, app.Accounts, app.Tenants); err != nil {
 			return err
 		}
+		if err := demo.SeedAmendments(ctx, app.Accounts, app.Tenants, app.Amendments); err != nil {
+			return err
+		}
 		fmt.Fprintln(stdout, "Demo data is in place.")
 		demo.PrintSignIns(stdout)
 		return nil
@@ -160,6 +163,9 @@ func runEmbedded(ctx context.Context, getenv func(string) string, stdout io.Writ
 	if !demo.IsSeeded(ctx, app.Tenants.Store()) {
 		if err := demo.Seed(ctx, app.DB, app.Accounts, app.Tenants); err != nil {
 			return fmt.Errorf("seed demo data: %w", err)
+		}
+		if err := demo.SeedAmendments(ctx, app.Accounts, app.Tenants, app.Amendments); err != nil {
+			return fmt.Errorf("seed demo amendments: %w", err)
 		}
 		seeded = true
 	}
