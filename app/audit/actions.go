@@ -48,6 +48,9 @@ var actionWords = map[string]string{
 	// The tenant's monthly supervision target (app/supervision).
 	"supervision.target_update": "Supervision target changed",
 
+	// Report runs (app/runs): the detail names the kind ("Budget amendment document") and the file.
+	"run.start": "Report asked for", "run.ready": "Report ready", "run.failed": "Report could not be built",
+	"run.download": "Report downloaded",
 	// Budget amendments' tasks (app/amendments, tasks.go).
 	"amendment.overdue": "Budget amendment overdue: admins told", "amendment.apply": "Budget amendment applied to the budget",
 	// Budget versions (app/programs, issue 11): a budget's changes and its holds by amendments.

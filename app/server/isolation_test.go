@@ -56,7 +56,7 @@ func (e *testEnv) tenantFixtures(slug string) fixtures {
 		e.t.Fatalf("a supervisor of %s: %v", slug, err)
 	}
 	return fixtures{"slug": slug, "orgID": orgs[0].ID, "token": m[1], "id": database.NewID(),
-		"memberID": people[0].ID, "invitationID": inv.ID, "tenantID": e.tenantID(slug)}.merged(e.programFixtures(slug)).merged(e.importFixtures(slug)).merged(e.registryFixtures(slug)).merged(e.searchFixtures(slug)).merged(e.supervisionFixtures(slug)).merged(e.engagementFixtures(slug)).merged(e.matchingFixtures(slug)).merged(e.credentialsFixtures(slug)).merged(e.assessmentFixtures(slug)).merged(e.sessionRecordFixtures(slug)).merged(e.amendmentDecisionFixtures(slug)).merged(e.processFixtures(slug)).merged(e.requestFixtures(slug))
+		"memberID": people[0].ID, "invitationID": inv.ID, "tenantID": e.tenantID(slug)}.merged(e.programFixtures(slug)).merged(e.importFixtures(slug)).merged(e.registryFixtures(slug)).merged(e.searchFixtures(slug)).merged(e.supervisionFixtures(slug)).merged(e.engagementFixtures(slug)).merged(e.matchingFixtures(slug)).merged(e.credentialsFixtures(slug)).merged(e.assessmentFixtures(slug)).merged(e.sessionRecordFixtures(slug)).merged(e.amendmentDecisionFixtures(slug)).merged(e.processFixtures(slug)).merged(e.requestFixtures(slug)).merged(e.runFixtures(slug))
 }
 
 // TestIsolationMatrix walks the route table: for every tenant route, a person of tenant B

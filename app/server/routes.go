@@ -249,6 +249,10 @@ func (a *App) Routes() []web.Route {
 		r("GET", "/t/:slug/amendments/:amendmentID", tenant("amendments", "read"), a.amendmentsH.Show),
 		r("POST", "/t/:slug/amendments/:amendmentID/decision", tenant("amendments", "decide"), a.amendmentsH.Decide),
 		r("POST", "/t/:slug/amendments/:amendmentID/comments", tenant("amendment_comments", "create"), a.amendmentsH.AddComment),
+		// Report runs (app/runs): one progress page and one download for every kind of run; the
+		// kind's MaySee narrows who finds a run.
+		r("GET", "/t/:slug/runs/:runID", tenant("runs", "read"), a.runsH.Show),
+		r("GET", "/t/:slug/runs/:runID/download", tenant("runs", "read"), a.runsH.Download),
 
 		// The platform console.
 		r("GET", "/admin", platform("tenants", "read"), plat.TenantsPage),

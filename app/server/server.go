@@ -6,6 +6,7 @@ package server
 import (
 	"context"
 	"fmt"
+	"io"
 	"io/fs"
 	"log/slog"
 	"path/filepath"
@@ -30,6 +31,7 @@ import (
 	"github.com/holdspace/holdspace/app/mail"
 	"github.com/holdspace/holdspace/app/platform"
 	"github.com/holdspace/holdspace/app/programs"
+	"github.com/holdspace/holdspace/app/runs"
 	"github.com/holdspace/holdspace/app/signup"
 	"github.com/holdspace/holdspace/app/storage"
 	"github.com/holdspace/holdspace/app/supervision"
@@ -79,6 +81,9 @@ type App struct {
 	// app/amendments
 	Amendments  *amendments.Service
 	amendmentsH *amendments.Handler
+	// app/runs: report runs (long work a person downloads: the amendment's PDF first)
+	Runs  *runs.Service
+	runsH *runs.Handler
 	// app/supervision
 	Supervision  *supervision.Service
 	supervisionH *supervision.Handler
@@ -211,6 +216,29 @@ func New(cfg *config.Config, log *slog.Logger, db *bun.DB, rdb redis.UniversalCl
 	a.Amendments = amendments.NewService(db, a.Programs, a.Tenants.Store(), a.Audit, a.Mail, a.Queue, a.Storage, cfg.BaseURL)
 	a.amendmentsH = amendments.NewHandler(a.Amendments)
 	a.tenantsH.AddNotices(a.Amendments.HomeNotices) // amendments waiting on a decider, or returned to a program
+	// app/runs: the domains register their kinds on a.Runs (a.Runs.Register).
+	a.Runs = runs.NewService(db, a.Audit, a.Queue, a.Storage)
+	a.runsH = runs.NewHandler(a.Runs)
+	// The first kind: the amendment document (its PDF), started by amendments:apply in the
+	// apply's transaction, kept without expiry (it is the record of a decision), seen by whoever
+	// may see the amendment.
+	docName, docLabel, docBuild, docMaySee := a.Amendments.DocumentKind()
+	a.Runs.Register(runs.Kind{
+		Name: docName, Label: docLabel,
+		Build: func(ctx context.Context, r *runs.Run, w io.Writer, _ func(done, total int)) (string, string, error) {
+			name, err := docBuild(ctx, r.SubjectID, w)
+			return name, "application/pdf", err
+		},
+		MaySee: func(ctx context.Context, r *runs.Run) (bool, error) { return docMaySee(ctx, r.SubjectID) },
+		Back:   func(r *runs.Run) (string, string) { return "Back to the amendment", "amendments/" + r.SubjectID },
+	})
+	a.Amendments.SetDocuments(func(ctx context.Context, amendmentID string) (string, error) {
+		r, err := a.Runs.Start(ctx, docName, amendmentID, nil)
+		if err != nil {
+			return "", err
+		}
+		return r.ID, nil
+	})
 	return a, nil
 }
 
@@ -240,6 +268,9 @@ func (a *App) Jobs() (*jobs.Mux, []jobs.Periodic) {
 	// app/credentials: credentials:remind, the daily staffing reminders.
 	a.Credentials.Register(mux, a.Log)
 	periodic = append(periodic, credentials.Periodic()...)
+	// app/runs: runs:build (every kind's file), runs:expire (hourly).
+	a.Runs.RegisterTasks(mux)
+	periodic = append(periodic, runs.Periodic()...)
 	// app/amendments: amendments:step_opened, amendments:apply, amendments:sweep (hourly reminders
 	// and escalations).
 	a.Amendments.Register(mux)

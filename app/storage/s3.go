@@ -184,6 +184,9 @@ func (c *countingReader) Read(p []byte) (int, error) {
 	return n, err
 }
 
+// unknownSizePart is the part size of an upload of unknown size: the memory it holds.
+const unknownSizePart = 16 << 20
+
 // Put uploads the file, streaming it. With size not negative exactly size bytes must arrive:
 // fewer fail the upload (nothing is kept) and more remove what was stored, as Local keeps
 // nothing. Keys name one upload each, so there is no earlier version to keep.
@@ -199,7 +202,14 @@ func (s *S3) Put(ctx context.Context, key string, r io.Reader, size int64, conte
 		body = io.LimitReader(r, size) // the request's length is size; the rest is checked below
 	}
 	cr := &countingReader{r: body}
-	if _, err := s.client.PutObject(ctx, s.bucket, key, cr, size, minio.PutObjectOptions{ContentType: contentType}); err != nil {
+	opts := minio.PutObjectOptions{ContentType: contentType}
+	if size < 0 {
+		// Of unknown size (a report run streamed as it is built), the upload goes in parts of
+		// this size, one held at a time: minio-go's default for an unknown size is a part of
+		// about 537 MB, which would hold most files whole in memory.
+		opts.PartSize = unknownSizePart
+	}
+	if _, err := s.client.PutObject(ctx, s.bucket, key, cr, size, opts); err != nil {
 		return fmt.Errorf("storage: %s: %w", key, err)
 	}
 	if size >= 0 {

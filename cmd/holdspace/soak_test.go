@@ -55,6 +55,7 @@ import (
 	"github.com/holdspace/holdspace/app/mail/mailtest"
 	"github.com/holdspace/holdspace/app/money"
 	"github.com/holdspace/holdspace/app/programs"
+	"github.com/holdspace/holdspace/app/runs"
 	"github.com/holdspace/holdspace/app/sealed"
 	"github.com/holdspace/holdspace/app/server"
 	"github.com/holdspace/holdspace/app/tenants"
@@ -665,6 +666,90 @@ func (s *soak) kinds() []soakKind {
 				left, _ := s.app.DB.NewSelect().Model((*exports.Export)(nil)).
 					Where("ex.id IN (?) AND (ex.status <> ? OR ex.content IS NOT NULL)", bunIn(s.setupOf(exports.TaskExpire)), exports.StatusExpired).Count(ctx)
 				return asked, notDone + int(left), 0, 0, fmt.Sprintf("expired exports still holding a file: %d", left)
+			},
+		},
+		{
+			// Report runs: the amendment documents that amendments:apply starts (each must be
+			// ready with its file, built once), and runs of a kind the worker does not know
+			// (each must end failed, saying so, with one audit event), however often the task
+			// ran or wherever the worker was killed.
+			name: "report runs", types: []string{runs.TaskBuild},
+			produce: func(ctx context.Context, round int) error {
+				if round%6 != 3 {
+					return nil
+				}
+				r := &runs.Run{ID: database.NewID(), Kind: "soak_unregistered", Params: "{}", Status: runs.StatusQueued, CreatedAt: database.Now()}
+				r.TenantID = s.tenant["ohio"].TenantID
+				if _, err := s.app.DB.NewInsert().Model(r).Exec(ctx); err != nil {
+					return err
+				}
+				s.setup(runs.TaskBuild, r.ID)
+				return s.enqueue(ctx, runs.TaskBuild, runs.BuildPayload{Tenant: jobs.Tenant{TenantID: r.TenantID}, RunID: r.ID})
+			},
+			check: func(ctx context.Context) (int, int, int, int, string) {
+				asked, notDone := s.tasksNotDone(runs.TaskBuild)
+				ids := s.setupOf(runs.TaskBuild)
+				left, _ := s.app.DB.NewSelect().Model((*runs.Run)(nil)).
+					Where("rr.id IN (?) AND (rr.status <> ? OR rr.problem = '')", bunIn(ids), runs.StatusFailed).Count(ctx)
+				dup := 0
+				for _, id := range ids {
+					dup += max(s.auditCount(ctx, "run.failed", id)-1, 0)
+				}
+				// The amendment documents amendments:apply started: each built once, its PDF kept.
+				var docs []runs.Run
+				_ = s.app.DB.NewSelect().Model(&docs).Where("rr.kind = 'amendment_document'").Scan(ctx)
+				docsLeft, noFile := 0, 0
+				for _, d := range docs {
+					if d.Status != runs.StatusReady {
+						docsLeft++
+						continue
+					}
+					if rc, err := s.app.Storage.Get(ctx, d.FileKey); err != nil {
+						noFile++
+					} else {
+						rc.Close()
+					}
+					dup += max(s.auditCount(ctx, "run.ready", d.ID)-1, 0)
+				}
+				return asked + len(docs), notDone + int(left) + docsLeft + noFile, dup, 0,
+					fmt.Sprintf("runs not finished with their problem: %d; amendment PDFs: %d, not ready %d, without their file %d", left, len(docs), docsLeft, noFile)
+			},
+		},
+		{
+			name: "report runs expire", types: []string{runs.TaskExpire},
+			produce: func(ctx context.Context, round int) error {
+				if round%10 != 7 {
+					return nil
+				}
+				past := database.Now().Add(-time.Hour)
+				r := &runs.Run{ID: database.NewID(), Kind: "soak_report", Params: "{}", Status: runs.StatusReady, FileName: "soak.txt",
+					ContentType: "text/plain", SizeBytes: 4, CreatedAt: past, FinishedAt: &past, ExpiresAt: &past}
+				r.TenantID = s.tenant["ohio"].TenantID
+				r.FileKey = r.TenantID + "/runs/" + r.ID + "/" + database.NewID()
+				if err := s.app.Storage.Put(ctx, r.FileKey, strings.NewReader("soak"), 4, "text/plain"); err != nil {
+					return err
+				}
+				if _, err := s.app.DB.NewInsert().Model(r).Exec(ctx); err != nil {
+					return err
+				}
+				s.setup(runs.TaskExpire, r.ID+" "+r.FileKey)
+				return s.enqueue(ctx, runs.TaskExpire, jobs.Tenant{})
+			},
+			check: func(ctx context.Context) (int, int, int, int, string) {
+				asked, notDone := s.tasksNotDone(runs.TaskExpire)
+				var ids []string
+				kept := 0
+				for _, v := range s.setupOf(runs.TaskExpire) {
+					id, key, _ := strings.Cut(v, " ")
+					ids = append(ids, id)
+					if rc, err := s.app.Storage.Get(ctx, key); err == nil {
+						rc.Close()
+						kept++
+					}
+				}
+				left, _ := s.app.DB.NewSelect().Model((*runs.Run)(nil)).
+					Where("rr.id IN (?) AND rr.status <> ?", bunIn(ids), runs.StatusExpired).Count(ctx)
+				return asked, notDone + int(left) + kept, 0, 0, fmt.Sprintf("runs not expired: %d, files still kept: %d", left, kept)
 			},
 		},
 		{
