@@ -2,14 +2,12 @@ package amendments_test
 
 import (
 	"context"
-	"fmt"
 	"testing"
 	"time"
 
 	"github.com/holdspace/holdspace/app/amendments"
 	"github.com/holdspace/holdspace/app/database"
 	"github.com/holdspace/holdspace/app/database/dbtest"
-	"github.com/holdspace/holdspace/app/money"
 )
 
 // Benchmarks of deciding, on PostgreSQL when HOLDSPACE_TEST_DATABASE_URL is set (SQLite
