@@ -84,7 +84,6 @@ func BenchmarkInboxFirstPage(b *testing.B) {
 
 // The classification of a 50-line proposal is BenchmarkClassify50Lines (classify_test.go).
 
-
 // BenchmarkDecideApproveStep: a funder approves the first of two steps (the decision row,
 // the move, the audit event, the next step opened and its task queued).
 func BenchmarkDecideApproveStep(b *testing.B) {
