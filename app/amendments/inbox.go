@@ -135,6 +135,9 @@ func (s *Service) Inbox(ctx context.Context, f InboxFilter) (items []Amendment, 
 			next = encodeCursor(last.SubmittedAt.UTC().Format(time.RFC3339Nano), last.ID)
 		}
 	}
+	if err := s.labelYears(ctx, items); err != nil {
+		return nil, "", err
+	}
 	return items, next, nil
 }
 

@@ -105,8 +105,10 @@ func (s *Service) List(ctx context.Context, f ListFilter) ([]Amendment, error) {
 			return q
 		})
 	}
-	err = q.OrderExpr("am.overdue DESC, am.updated_at DESC, am.id DESC").Limit(int64(f.Limit)).Scan(ctx)
-	return list, err
+	if err = q.OrderExpr("am.overdue DESC, am.updated_at DESC, am.id DESC").Limit(int64(f.Limit)).Scan(ctx); err != nil {
+		return nil, err
+	}
+	return list, s.labelYears(ctx, list)
 }
 
 // ProgramFundings are the fundings of the program of the person in ctx (program people only;

@@ -183,6 +183,7 @@ type Amendment struct {
 	ProgramName string `bun:"program_name,scanonly"`
 	FunderName  string `bun:"funder_name,scanonly"`
 	FiscalYear  int    `bun:"fiscal_year,scanonly"`
+	FYLabel     string `bun:"-"` // "FY 2025–26", on the funder\'s calendar
 	AuthorName  string `bun:"author_name,scanonly"`
 
 	Lines []Line `bun:"-"`

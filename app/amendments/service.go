@@ -142,6 +142,11 @@ func (s *Service) Amendment(ctx context.Context, id string) (*Amendment, error) 
 	if err := s.loadLines(ctx, a); err != nil {
 		return nil, err
 	}
+	list := []Amendment{*a}
+	if err := s.labelYears(ctx, list); err != nil {
+		return nil, err
+	}
+	a.FYLabel = list[0].FYLabel
 	return a, nil
 }
 
@@ -216,4 +221,22 @@ func (s *Service) CountAll(ctx context.Context) (int, error) {
 	}
 	n, err := t.Select((*Amendment)(nil)).Count(ctx)
 	return int(n), err
+}
+
+// labelYears names each amendment's fiscal year on its funder's calendar ("FY 2025–26"; MIECHV
+// is on the federal one): one read of the tenant for the whole list.
+func (s *Service) labelYears(ctx context.Context, list []Amendment) error {
+	if len(list) == 0 {
+		return nil
+	}
+	ten, err := s.programs.Tenant(ctx)
+	if err != nil {
+		return err
+	}
+	for i := range list {
+		a := &list[i]
+		k, _ := programs.Known(ten, &tenants.Organisation{Name: a.FunderName, ShortName: a.FunderName})
+		a.FYLabel = tenants.FiscalYearLabel(a.FiscalYear, programs.StartMonth(ten, k.Calendar))
+	}
+	return nil
 }

@@ -10,6 +10,7 @@ import (
 	"github.com/gofiber/fiber/v2"
 
 	"github.com/holdspace/holdspace/app/apperr"
+	"github.com/holdspace/holdspace/app/authz"
 	"github.com/holdspace/holdspace/app/tenants"
 	"github.com/holdspace/holdspace/app/web"
 )
@@ -130,6 +131,7 @@ type ShowData struct {
 	CanEdit     bool
 	CanWithdraw bool
 	DocumentURL string
+	FundingURL  string // the funding's page, for those who may open it (the tenant admin, the program's and the funder's people)
 
 	// FormFor is the form whose values and messages .Form holds: "decision" or "comment".
 	FormFor string
@@ -235,8 +237,11 @@ func (h *Handler) show(c *fiber.Ctx, status int, f *web.Form, formFor string) er
 			}
 		}
 	}
+	if sc.Role == authz.TenantAdmin || sc.OrganisationID == a.ProgramID || sc.OrganisationID == a.FunderID {
+		d.FundingURL = "/t/" + sc.TenantSlug + "/programs/" + a.ProgramID + "/fundings/" + a.FundingID
+	}
 	if a.DocumentRunID != "" {
-		d.DocumentURL = "/t/" + sc.TenantSlug + "/runs/" + a.DocumentRunID + "/download"
+		d.DocumentURL = "/t/" + sc.TenantSlug + "/runs/" + a.DocumentRunID // its progress, then the download
 	}
 	if f == nil && d.CanDecide {
 		f = &web.Form{Values: url.Values{}, Errors: map[string]string{}}

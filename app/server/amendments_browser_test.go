@@ -144,15 +144,17 @@ func TestBrowserAmendmentJourney(t *testing.T) {
 	// The budget changed to the approved figures, with its history; both sides have the PDF.
 	j.signIn("program@illinois.example")
 	j.open("/t/illinois/amendments/"+id, "main h1")
-	j.load("open the funding", chromedp.Click(`//main//a[contains(normalize-space(), "funding")]`))
+	j.load("open the funding", chromedp.Click(`//main//a[contains(normalize-space(), "the funding's budget")]`))
 	j.shows("I/ECMH consultation", "$12,000.00", "$84,000.00", "$132,500.00", "Amendment")
 	j.screenshot("amendment-03-budget")
 	for _, who := range []string{"program@illinois.example", "isbe.fiscal@illinois.example"} {
 		j.signIn(who)
 		j.open("/t/illinois/amendments/"+id, "main h1")
-		href := evalJS[string](j, `(Array.from(document.querySelectorAll("main a")).find(a => a.textContent.includes("amendment document"))||{href:""}).href`)
+		j.load("open the amendment document", chromedp.Click(`//main//a[contains(normalize-space(), "amendment document")]`))
+		j.shows("Ready", "PDF")
+		href := evalJS[string](j, `(Array.from(document.querySelectorAll("main a")).find(a => a.textContent.startsWith("Download"))||{href:""}).href`)
 		if href == "" {
-			t.Fatalf("%s: no link to the amendment document", who)
+			t.Fatalf("%s: no download of the amendment document", who)
 		}
 		head, err := chromedp.Run(j.ctx, chromedp.Evaluate[string](`fetch(`+jsString(href)+`).then(r => r.ok ? r.text() : "HTTP " + r.status).then(t => t.slice(0, 5))`, chromedp.EvalAwaitPromise))
 		j.step("download the amendment document", err)
