@@ -33,7 +33,7 @@ const (
 	MaxLineJustification = 500  // one line's
 	MaxReason            = 1000 // why it was withdrawn
 	// CategoryIECMHC is the budget category of I/ECMH consultation.
-	CategoryIECMHC = "I/ECMH consultation"
+	CategoryIECMHC = programs.CategoryIECMHC
 )
 
 // SeedIECMHCFunded is seed 000's sentence on the funders that already pay for I/ECMHC.

@@ -11,6 +11,7 @@ import (
 
 	"github.com/holdspace/holdspace/app/apperr"
 	"github.com/holdspace/holdspace/app/authz"
+	"github.com/holdspace/holdspace/app/dates"
 	"github.com/holdspace/holdspace/app/tenants"
 	"github.com/holdspace/holdspace/app/web"
 )
@@ -314,7 +315,7 @@ func decidedWords(decision string, a *Amendment) string {
 	case decision == DecisionDenied:
 		return "denied"
 	case a.Status == StatusApproved:
-		return "approved; the funding's budget changes on " + a.EffectiveOn
+		return "approved; the funding's budget changes as of " + dates.Show(a.EffectiveOn)
 	case a.CurrentStep() != nil:
 		return "step approved; it now waits on " + a.CurrentStep().Name
 	}

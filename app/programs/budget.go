@@ -437,6 +437,16 @@ func (s *Service) before(t *tenants.Tenant, f *Funding) *BudgetVersion {
 		Lines: lines, TotalCents: totalOf(lines), CreatedAt: f.UpdatedAt}
 }
 
+// paysForIECMHC reports whether a budget has an I/ECMH consultation line above zero.
+func paysForIECMHC(lines []VersionLine) bool {
+	for _, l := range lines {
+		if l.Category == CategoryIECMHC && l.AmountCents > 0 {
+			return true
+		}
+	}
+	return false
+}
+
 func versionDetail(f *Funding, v *BudgetVersion) string {
 	d := fmt.Sprintf("%s from %s, %s: version %d effective %s, %d lines, %s; %s", f.ProgramName, f.FunderName, f.FYLabel,
 		v.Number, v.EffectiveOn, len(v.Lines), v.TotalCents.String(), v.Reason)
@@ -465,6 +475,14 @@ func (s *Service) ApplyBudget(ctx context.Context, ch BudgetChange) (*BudgetVers
 		var err error
 		if v, f, wrote, err = s.apply(ctx, ch, false); err != nil || !wrote {
 			return err
+		}
+		// An amendment that adds the I/ECMH consultation line makes the funding one that pays
+		// for I/ECMHC (seed 000: ISBE PI, Head Start and DFSS programs add it this way).
+		if ch.AmendmentID != "" && !f.IECMHCFunded && paysForIECMHC(v.Lines) {
+			f.IECMHCFunded = true
+			if err := s.store.SetIECMHC(ctx, f); err != nil {
+				return err
+			}
 		}
 		return s.audit.Record(ctx, "funding.budget", "funding", f.ID, versionDetail(f, v))
 	})

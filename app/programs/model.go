@@ -110,10 +110,13 @@ type BudgetLine struct {
 // Amount is the line's amount in dollars.
 func (l BudgetLine) Amount() string { return money.Cents(l.AmountCents).String() }
 
+// CategoryIECMHC is the budget line that pays for I/ECMH consultation.
+const CategoryIECMHC = "I/ECMH consultation"
+
 // BudgetCategories are the categories of a budget line.
 var BudgetCategories = []string{
 	"Personnel", "Fringe benefits", "Travel", "Equipment", "Supplies", "Contractual",
-	"I/ECMH consultation", "Training", "Indirect costs", "Other",
+	CategoryIECMHC, "Training", "Indirect costs", "Other",
 }
 
 // IsBudgetCategory reports whether c is one of BudgetCategories.

@@ -114,6 +114,7 @@ func TestBrowserAmendmentJourney(t *testing.T) {
 		j.signIn(email)
 		j.open("/t/illinois/amendments/inbox", "main h1")
 		j.shows("Prairie Families Home Visiting")
+		j.screenshot("amendment-inbox")
 		j.open("/t/illinois/amendments/"+id, "main h1")
 		j.tick(choice)
 		if comment != "" {
@@ -145,7 +146,7 @@ func TestBrowserAmendmentJourney(t *testing.T) {
 	j.signIn("program@illinois.example")
 	j.open("/t/illinois/amendments/"+id, "main h1")
 	j.load("open the funding", chromedp.Click(`//main//a[contains(normalize-space(), "the funding's budget")]`))
-	j.shows("I/ECMH consultation", "$12,000.00", "$84,000.00", "$132,500.00", "Amendment")
+	j.shows("I/ECMH consultation", "$12,000.00", "$84,000.00", "$132,500.00", "Amendment", "Already funded in this budget")
 	j.screenshot("amendment-03-budget")
 	for _, who := range []string{"program@illinois.example", "isbe.fiscal@illinois.example"} {
 		j.signIn(who)
