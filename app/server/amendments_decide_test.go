@@ -207,7 +207,7 @@ func TestAmendmentPageProgramSide(t *testing.T) {
 		t.Fatal(err)
 	}
 	program.get(page).mustStatus(t, http.StatusOK).mustContain(t, "Returned for changes", "Edit and resubmit", page+"/edit",
-		"Download the amendment document (PDF)", "/t/ohio/runs/"+run+"/download")
+		"The amendment document (PDF)", "/t/ohio/runs/"+run+`"`)
 }
 
 // The inbox pages by keyset: the next page starts after the first's last row, every row once.
