@@ -2,8 +2,6 @@ package amendments
 
 import (
 	"context"
-	"database/sql"
-	"errors"
 	"sort"
 	"strconv"
 	"strings"
@@ -431,25 +429,6 @@ func (s *Service) AddComment(ctx context.Context, amendmentID, body string) (*Co
 		return nil, err
 	}
 	return c, nil
-}
-
-// visibleID loads the amendment (without its lines) if the person in ctx may see it.
-func (s *Service) visibleID(ctx context.Context, id string) (*Amendment, error) {
-	if !database.IsID(id) {
-		return nil, apperr.Errorf(apperr.ENOTFOUND, "No such budget amendment.")
-	}
-	a := new(Amendment)
-	q, err := s.selectAmendments(ctx, a)
-	if err != nil {
-		return nil, err
-	}
-	if err := q.Where("am.id = ?", id).Limit(1).Scan(ctx); err != nil {
-		if errors.Is(err, sql.ErrNoRows) {
-			return nil, apperr.Errorf(apperr.ENOTFOUND, "No such budget amendment.")
-		}
-		return nil, err
-	}
-	return a, nil
 }
 
 // Line states in a diff of current against proposed.

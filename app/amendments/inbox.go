@@ -112,17 +112,7 @@ func (s *Service) Inbox(ctx context.Context, f InboxFilter) (items []Amendment, 
 		ids = ids.OrderExpr("w.submitted_at DESC, w.id DESC")
 	}
 	ids = ids.Limit(int64(f.Limit + 1))
-	q := t.Select(&items).
-		ColumnExpr("am.*").
-		ColumnExpr("p.name AS program_name").
-		ColumnExpr("COALESCE(NULLIF(fo.short_name, ''), fo.name) AS funder_name").
-		ColumnExpr("f.fiscal_year AS fiscal_year").
-		ColumnExpr("COALESCE(u.name, '') AS author_name").
-		Join("JOIN organisations AS p ON p.tenant_id = am.tenant_id AND p.id = am.program_id").
-		Join("JOIN organisations AS fo ON fo.tenant_id = am.tenant_id AND fo.id = am.funder_id").
-		Join("JOIN fundings AS f ON f.tenant_id = am.tenant_id AND f.id = am.funding_id").
-		Join("LEFT JOIN users AS u ON u.id = am.created_by").
-		Where("am.id IN (?)", ids).OrderExpr(order)
+	q := withNames(t.Select(&items)).Where("am.id IN (?)", ids).OrderExpr(order)
 	if err := q.Scan(ctx); err != nil {
 		return nil, "", err
 	}

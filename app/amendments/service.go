@@ -105,15 +105,11 @@ func visible(sc database.Scope) func(*bun.SelectQuery) *bun.SelectQuery {
 	}
 }
 
-// selectAmendments starts a query on the amendments the person in ctx may see, with the names
-// the pages show (program, funder, fiscal year, author).
-func (s *Service) selectAmendments(ctx context.Context, dest any) (*bun.SelectQuery, error) {
-	sc, t, err := database.Scoped(ctx, s.db)
-	if err != nil {
-		return nil, err
-	}
-	return t.Select(dest).
-		ColumnExpr("am.*").
+// withNames adds to a query on amendments (alias am) the names the pages show: the program,
+// the funder (its short name, or its name), the fiscal year and the author.
+func withNames(q *bun.SelectQuery) *bun.SelectQuery {
+	// ?TableColumns: the model's columns, whatever else the table has.
+	return q.ColumnExpr("?TableColumns").
 		ColumnExpr("p.name AS program_name").
 		ColumnExpr("COALESCE(NULLIF(fo.short_name, ''), fo.name) AS funder_name").
 		ColumnExpr("f.fiscal_year AS fiscal_year").
@@ -121,13 +117,25 @@ func (s *Service) selectAmendments(ctx context.Context, dest any) (*bun.SelectQu
 		Join("JOIN organisations AS p ON p.tenant_id = am.tenant_id AND p.id = am.program_id").
 		Join("JOIN organisations AS fo ON fo.tenant_id = am.tenant_id AND fo.id = am.funder_id").
 		Join("JOIN fundings AS f ON f.tenant_id = am.tenant_id AND f.id = am.funding_id").
-		Join("LEFT JOIN users AS u ON u.id = am.created_by").
-		Apply(visible(sc)), nil
+		Join("LEFT JOIN users AS u ON u.id = am.created_by")
 }
 
-// Amendment loads one amendment the person in ctx may see, with its lines. Another tenant's,
-// or one they may not see, is not found.
-func (s *Service) Amendment(ctx context.Context, id string) (*Amendment, error) {
+// selectAmendments starts a query on the amendments the person in ctx may see, with their names
+// (withNames).
+func (s *Service) selectAmendments(ctx context.Context, dest any) (*bun.SelectQuery, error) {
+	sc, t, err := database.Scoped(ctx, s.db)
+	if err != nil {
+		return nil, err
+	}
+	return withNames(t.Select(dest)).Apply(visible(sc)), nil
+}
+
+// visibleID loads the amendment (without its lines) if the person in ctx may see it; another
+// tenant's, or one they may not see, is not found.
+func (s *Service) visibleID(ctx context.Context, id string) (*Amendment, error) {
+	if !database.IsID(id) {
+		return nil, apperr.Errorf(apperr.ENOTFOUND, "No such budget amendment.")
+	}
 	a := new(Amendment)
 	q, err := s.selectAmendments(ctx, a)
 	if err != nil {
@@ -137,6 +145,16 @@ func (s *Service) Amendment(ctx context.Context, id string) (*Amendment, error) 
 		if errors.Is(err, sql.ErrNoRows) {
 			return nil, apperr.Errorf(apperr.ENOTFOUND, "No such budget amendment.")
 		}
+		return nil, err
+	}
+	return a, nil
+}
+
+// Amendment loads one amendment the person in ctx may see, with its lines and its fiscal year
+// in words.
+func (s *Service) Amendment(ctx context.Context, id string) (*Amendment, error) {
+	a, err := s.visibleID(ctx, id)
+	if err != nil {
 		return nil, err
 	}
 	if err := s.loadLines(ctx, a); err != nil {

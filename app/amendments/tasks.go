@@ -89,17 +89,7 @@ func (s *Service) taskAmendment(ctx context.Context, id string) (*Amendment, err
 		return nil, err
 	}
 	a := new(Amendment)
-	err = t.Select(a).
-		ColumnExpr("?TableColumns"). // the model's columns, whatever else the table has
-		ColumnExpr("p.name AS program_name").
-		ColumnExpr("COALESCE(NULLIF(fo.short_name, ''), fo.name) AS funder_name").
-		ColumnExpr("f.fiscal_year AS fiscal_year").
-		ColumnExpr("COALESCE(u.name, '') AS author_name").
-		Join("JOIN organisations AS p ON p.tenant_id = am.tenant_id AND p.id = am.program_id").
-		Join("JOIN organisations AS fo ON fo.tenant_id = am.tenant_id AND fo.id = am.funder_id").
-		Join("JOIN fundings AS f ON f.tenant_id = am.tenant_id AND f.id = am.funding_id").
-		Join("LEFT JOIN users AS u ON u.id = am.created_by").
-		Where("am.id = ?", id).Limit(1).Scan(ctx)
+	err = withNames(t.Select(a)).Where("am.id = ?", id).Limit(1).Scan(ctx)
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, nil
 	}
