@@ -6,13 +6,18 @@ import (
 	"time"
 
 	"github.com/holdspace/holdspace/app/amendments"
+	"github.com/holdspace/holdspace/app/audit"
 	"github.com/holdspace/holdspace/app/database"
 	"github.com/holdspace/holdspace/app/database/dbtest"
+	"github.com/holdspace/holdspace/app/money"
+	"github.com/holdspace/holdspace/app/programs"
+	"github.com/holdspace/holdspace/app/tenants"
 )
 
 // Benchmarks of deciding, on PostgreSQL when HOLDSPACE_TEST_DATABASE_URL is set (SQLite
 // otherwise). Targets (issue 11): a funder's inbox first page with 10,000 amendments in the
-// tenant under 30 ms; classifying a 50-line proposal under 1 ms; a decision under 20 ms.
+// tenant under 30 ms; classifying a 50-line proposal under 1 ms; submitting and deciding under
+// 20 ms each.
 //
 //	HOLDSPACE_TEST_DATABASE_URL=... go test -run '^$' -bench . ./app/amendments/
 
@@ -104,5 +109,53 @@ func BenchmarkDecideApproveStep(b *testing.B) {
 		if _, err := w.svc.Decide(ctx, a.ID, approve(a)); err != nil {
 			b.Fatal(err)
 		}
+	}
+}
+
+// BenchmarkSubmit: a program submits a draft that adds the I/ECMH consultation line (the
+// classification, the version, the budget held, the first step opened, the history, the audit
+// event and the step's task queued). Each submission is withdrawn outside the timer, so the
+// funding is free for the next.
+func BenchmarkSubmit(b *testing.B) {
+	w := newWorld(b)
+	prog := programs.NewService(w.db, tenants.NewStore(w.db), audit.New(w.db))
+	if _, err := prog.ApplyBudget(w.admin, programs.BudgetChange{FundingID: w.fundingA.ID, EffectiveOn: "2026-07-01", Lines: []programs.VersionLine{
+		{Category: "Personnel", AmountCents: 96_000_00}, {Category: "Fringe benefits", AmountCents: 24_000_00},
+		{Category: "Supplies", AmountCents: 3_500_00}, {Category: "Indirect costs", AmountCents: 9_000_00}}}); err != nil {
+		b.Fatal(err)
+	}
+	admin := w.denise()
+	if _, err := w.svc.ApplyTemplate(admin, w.funderA.ID, amendments.TemplateTwoTiers, ""); err != nil {
+		b.Fatal(err)
+	}
+	latoya := w.latoya()
+	f, err := prog.FundingByID(latoya, w.fundingA.ID)
+	if err != nil {
+		b.Fatal(err)
+	}
+	in := amendments.ProposalInput{FundingID: f.ID, Justification: "Add consultation for the home visitors.", EffectiveOn: "2027-01-01"}
+	for _, l := range f.Lines {
+		li := amendments.LineInput{BudgetLineID: l.ID, Category: l.Category, Proposed: money.Cents(l.AmountCents).Input()}
+		if l.Category == "Personnel" {
+			li.Proposed, li.Justification = "83,500.00", "The open post pays for it."
+		}
+		in.Lines = append(in.Lines, li)
+	}
+	in.Lines = append(in.Lines, amendments.LineInput{Category: "I/ECMH consultation", Proposed: "12,500.00", Justification: "Two days a month."})
+	for b.Loop() {
+		b.StopTimer()
+		d, err := w.svc.SaveDraft(latoya, "", in)
+		if err != nil {
+			b.Fatal(err)
+		}
+		b.StartTimer()
+		if _, err := w.svc.Submit(latoya, d.ID); err != nil {
+			b.Fatal(err)
+		}
+		b.StopTimer()
+		if _, err := w.svc.Withdraw(latoya, d.ID, "benchmark"); err != nil {
+			b.Fatal(err)
+		}
+		b.StartTimer()
 	}
 }
