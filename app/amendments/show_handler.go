@@ -25,14 +25,15 @@ type InboxRow struct {
 
 // InboxData is the "Waiting on you" page.
 type InboxData struct {
-	Base, Path string
-	Rows       []InboxRow
-	Filter     InboxFilter
-	Programs   []tenants.Choice
-	Classes    []tenants.Choice
-	NextQuery  template.URL // the next page's query string, "" on the last page
-	FirstQuery template.URL // the first page's, when this is a later one
-	Decides    bool         // the person decides some step (else the page says who does)
+	Base, Path   string
+	Rows         []InboxRow
+	Filter       InboxFilter
+	Programs     []tenants.Choice
+	Classes      []tenants.Choice
+	NextQuery    template.URL // the next page's query string, "" on the last page
+	FirstQuery   template.URL // the first page's, when this is a later one
+	Decides      bool         // the person decides some step (else the page says who does)
+	KeepsProcess bool         // a funder's people and tenant admins keep the amendment processes
 }
 
 // Inbox is "Waiting on you": the submitted amendments whose open step the person decides,
@@ -56,7 +57,8 @@ func (h *Handler) Inbox(c *fiber.Ctx) error {
 		return err
 	}
 	now := h.svc.now()
-	d := &InboxData{Base: base(c), Path: base(c) + "/inbox", Filter: f, Decides: len(InboxKeys(sc)) > 0}
+	d := &InboxData{Base: base(c), Path: base(c) + "/inbox", Filter: f, Decides: len(InboxKeys(sc)) > 0,
+		KeepsProcess: sc.Role == authz.TenantAdmin || sc.Role == authz.Funder}
 	for _, a := range items {
 		d.Rows = append(d.Rows, InboxRow{A: a, Days: a.DaysWaiting(now), Overdue: a.Overdue || (a.StepDueOn != "" && a.StepDueOn < today)})
 	}
