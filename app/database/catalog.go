@@ -31,3 +31,22 @@ func TenantTables(ctx context.Context, db bun.IDB) ([]string, error) {
 	}
 	return names, nil
 }
+
+// PrimaryKey lists the columns of a table's primary key, in the key's order, from the
+// database's own catalog (nothing when the table has none).
+func PrimaryKey(ctx context.Context, db bun.IDB, table string) ([]string, error) {
+	var cols []string
+	var err error
+	if db.Dialect().Name() == dialect.PG {
+		err = db.NewRaw(`SELECT a.attname FROM pg_index AS i
+			JOIN pg_attribute AS a ON a.attrelid = i.indrelid AND a.attnum = ANY(i.indkey)
+			WHERE i.indrelid = to_regclass(quote_ident(?)) AND i.indisprimary
+			ORDER BY array_position(i.indkey::int2[], a.attnum)`, table).Scan(ctx, &cols)
+	} else {
+		err = db.NewRaw(`SELECT name FROM pragma_table_info(?) WHERE pk > 0 ORDER BY pk`, table).Scan(ctx, &cols)
+	}
+	if err != nil {
+		return nil, fmt.Errorf("primary key of %s: %w", table, err)
+	}
+	return cols, nil
+}

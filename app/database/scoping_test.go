@@ -55,7 +55,6 @@ var outsideHelper = map[string]string{
 	"app/consultation/volume.go:*":                               "benchdata: seeds the volume tenant (in its scope) and ANALYZEs",
 
 	// Work across tenants on purpose, on the named path (database.AcrossTenants).
-	"app/exports/service.go:Service.Expire":             "across tenants: exports:expire",
 	"app/runs/service.go:Service.Expire":                "across tenants: runs:expire",
 	"app/consultants/cleanup.go:Requests.DeleteExpired": "across tenants: consultants:cleanup_requests",
 	"app/amendments/tasks.go:Service.dueAcross":         "across tenants: amendments:sweep (ids of steps coming due; each then read in its tenant's scope)",

@@ -1,80 +1,36 @@
-// Package exports builds a full export of a tenant's data: a zip of CSV files, one per kind
-// of record, built by a background task (exports:build), kept for seven days for the tenant
-// admins to download, then cleared by a periodic task (exports:expire). Requesting, finishing
-// and downloading an export are audited.
+// Package exports is the full export of a tenant's data: a zip with one CSV per tenant table
+// (every table with a tenant_id, from the database's catalog, the list the purge and the
+// row-level security read), built as a report run (app/runs, kind "tenant_export") for the
+// tenant admins: the run's one progress page and one audited download serve it, and its file
+// is kept for 30 days. Asking for an export is audited (export.request); the run audits its
+// start, its file being ready, and every download.
+//
+// Left out of every export: secrets (invitation and confirmation token hashes, an email's body,
+// which may hold a sign-in or invitation link, and its secret links), the contents and storage
+// keys of uploaded files, and sealed session notes (see Omitted).
 package exports
 
-import (
-	"time"
+import "time"
 
-	"github.com/uptrace/bun"
-
-	"github.com/holdspace/holdspace/app/database"
-)
-
-// Statuses of an export.
+// The kind of run the export is.
 const (
-	StatusQueued   = "queued"
-	StatusBuilding = "building"
-	StatusReady    = "ready"
-	StatusExpired  = "expired" // its file has been cleared
+	KindName  = "tenant_export"
+	KindLabel = "Full export of the tenant's data"
+	// Lifetime is how long an export's file can be downloaded after it is built.
+	Lifetime = 30 * 24 * time.Hour
 )
 
-// Lifetime is how long an export can be downloaded after it is built.
-const Lifetime = 7 * 24 * time.Hour
-
-// Export is one requested export of a tenant's data.
-type Export struct {
-	bun.BaseModel `bun:"table:exports,alias:ex"`
-	database.TenantScoped
-
-	ID          string     `bun:"id,pk"`
-	Status      string     `bun:"status"`
-	RequestedBy string     `bun:"requested_by"`
-	Content     []byte     `bun:"content"` // the zip, while ready
-	SizeBytes   int64      `bun:"size_bytes"`
-	Problem     string     `bun:"problem"`
-	CreatedAt   time.Time  `bun:"created_at"`
-	FinishedAt  *time.Time `bun:"finished_at"`
-	ExpiresAt   *time.Time `bun:"expires_at"`
-
-	RequestedByName string `bun:"requested_by_name,scanonly"`
-}
-
-// Working reports whether the export is waiting for or being built (the page keeps polling).
-func (e *Export) Working() bool { return e.Status == StatusQueued || e.Status == StatusBuilding }
-
-// Expired reports whether the export can no longer be downloaded: cleared, or past its
-// expiry and not yet cleared by the periodic task.
-func (e *Export) Expired() bool {
-	return e.Status == StatusExpired || (e.ExpiresAt != nil && !time.Now().Before(*e.ExpiresAt))
-}
-
-// Downloadable reports whether the file can be downloaded now.
-func (e *Export) Downloadable() bool { return e.Status == StatusReady && !e.Expired() }
-
-// StatusLabel is the plain name of the export's state.
-func (e *Export) StatusLabel() string {
-	switch {
-	case e.Status == StatusQueued:
-		return "Waiting to be built"
-	case e.Status == StatusBuilding:
-		return "Being built"
-	case e.Expired():
-		return "Expired"
-	case e.Status == StatusReady:
-		return "Ready"
-	}
-	return e.Status
-}
-
-// Size is the file's size for people.
-func (e *Export) Size() string {
-	switch {
-	case e.SizeBytes >= 1<<20:
-		return formatFloat(float64(e.SizeBytes)/(1<<20)) + " MB"
-	case e.SizeBytes >= 1<<10:
-		return formatFloat(float64(e.SizeBytes)/(1<<10)) + " KB"
-	}
-	return itoa(e.SizeBytes) + " bytes"
+// Omitted lists, per table, the columns an export leaves out, each with why. It is kept small
+// and explicit: every other column of every tenant table is in the export.
+var Omitted = map[string]map[string]string{
+	"invitations":            {"token_hash": "a secret: the invitation link's token"},
+	"consultant_requests":    {"confirm_token_hash": "a secret: the confirmation link's token"},
+	"emails":                 {"body_text": "may hold a sign-in or invitation link", "secret_links": "secret links"},
+	"imports":                {"content": "the uploaded file itself"},
+	"exports":                {"content": "an old export's zip (exports are report runs now)"},
+	"consultant_documents":   {"storage_key": "where an uploaded file is stored"},
+	"consultant_credentials": {"evidence_key": "where an uploaded file is stored"},
+	"amendment_attachments":  {"storage_key": "where an uploaded file is stored"},
+	"report_runs":            {"file_key": "where a report's file is stored"},
+	"consultation_sessions":  {"notes_sealed": "session notes stay sealed: their ciphertext is left out"},
 }

@@ -1,28 +1,23 @@
 package server
 
 import (
-	"archive/zip"
 	"bytes"
 	"context"
 	"fmt"
-	"io"
 	"mime/multipart"
 	"net/http"
 	"net/http/httptest"
 	"regexp"
-	"sort"
 	"strings"
 	"testing"
 	"time"
 
 	"github.com/holdspace/holdspace/app/database"
-	"github.com/holdspace/holdspace/app/exports"
 	"github.com/holdspace/holdspace/app/imports"
 	"github.com/holdspace/holdspace/app/tenants"
 )
 
-// importFixtures are a demo tenant's real import and ready export (the path parameters of
-// the imports and exports pages).
+// importFixtures are a demo tenant's real import (the path parameter of the imports pages).
 func (e *testEnv) importFixtures(slug string) fixtures {
 	e.t.Helper()
 	ctx := e.scoped(slug)
@@ -34,14 +29,7 @@ func (e *testEnv) importFixtures(slug string) fixtures {
 	if err := e.app.Imports.Validate(ctx, imp.ID); err != nil {
 		e.t.Fatal(err)
 	}
-	ex, _, err := e.app.Exports.Request(ctx)
-	if err != nil {
-		e.t.Fatal(err)
-	}
-	if err := e.app.Exports.Build(ctx, ex.ID); err != nil {
-		e.t.Fatal(err)
-	}
-	return fixtures{"importID": imp.ID, "exportID": ex.ID}
+	return fixtures{"importID": imp.ID}
 }
 
 // uploadCSV posts a file to the upload form, as a browser does (multipart, with the CSRF
@@ -321,95 +309,5 @@ func TestImportPeopleSendsInvitations(t *testing.T) {
 		if after := importCounts(t, env); after["invitations"] != before["invitations"] {
 			t.Fatal("an invitation was sent")
 		}
-	})
-}
-
-func TestFullExport(t *testing.T) {
-	env := newTestEnv(t)
-	admin := env.client(t)
-	admin.signIn("admin@illinois.example")
-	ctx := env.scoped("illinois")
-	// Tenant B's rows, which must not come out: an invitation and an import of Ohio's.
-	ohio := env.scoped("ohio")
-	if _, err := env.app.Tenants.Invite(ohio, tenants.InviteInput{Email: "only.ohio@example.org", Role: "consultant"}); err != nil {
-		t.Fatal(err)
-	}
-	if _, err := env.app.Imports.Upload(ohio, imports.KindPeople, "ohio-only.csv", []byte("email,name,role,organisation\nx@example.org,,consultant,\n")); err != nil {
-		t.Fatal(err)
-	}
-
-	admin.get("/t/illinois/exports").mustStatus(t, http.StatusOK).mustContain(t, "Request a full export", "No exports yet.")
-	admin.post("/t/illinois/exports", nil).mustStatus(t, http.StatusSeeOther)
-	admin.post("/t/illinois/exports", nil).mustStatus(t, http.StatusSeeOther) // twice: still one
-	admin.get("/t/illinois/exports").mustStatus(t, http.StatusOK).mustContain(t, "Waiting to be built", `hx-trigger="every 1s"`)
-	list, err := env.app.Exports.List(ctx, 10)
-	if err != nil || len(list) != 1 {
-		t.Fatalf("got %d exports (%v), want 1", len(list), err)
-	}
-	id := list[0].ID
-	admin.get("/t/illinois/exports/"+id+"/download").mustStatus(t, http.StatusNotFound).mustContain(t, "not ready yet")
-
-	// The exports:build task.
-	if err := env.app.Exports.Build(ctx, id); err != nil {
-		t.Fatal(err)
-	}
-	r := admin.get("/t/illinois/exports", "HX-Request", "true").mustStatus(t, http.StatusOK).
-		mustContain(t, `id="exports"`, "Ready", "Download the zip", "Denise Carter")
-	if strings.Contains(r.body, "hx-trigger") || strings.Contains(r.body, "<html") {
-		t.Fatal("the list fragment still polls once the export is ready, or came with its layout")
-	}
-
-	dl := admin.get("/t/illinois/exports/"+id+"/download").mustStatus(t, http.StatusOK)
-	if ct := dl.header.Get("Content-Type"); ct != "application/zip" {
-		t.Fatalf("got Content-Type %q", ct)
-	}
-	zr, err := zip.NewReader(strings.NewReader(dl.body), int64(len(dl.body)))
-	if err != nil {
-		t.Fatal(err)
-	}
-	var names []string
-	all := map[string]string{}
-	for _, f := range zr.File {
-		names = append(names, f.Name)
-		rc, _ := f.Open()
-		b, _ := io.ReadAll(rc)
-		all[f.Name] = string(b)
-	}
-	sort.Strings(names)
-	if strings.Join(names, ",") != "audit_events.csv,budget_lines.csv,fundings.csv,imports.csv,invitations.csv,memberships.csv,organisations.csv,program_sites.csv" {
-		t.Fatalf("got files %v", names)
-	}
-	for name, want := range map[string]string{
-		"organisations.csv": "IDHS Division of Early Childhood", "memberships.csv": "admin@illinois.example,Denise Carter",
-		"program_sites.csv": "Cicero office", "fundings.csv": "Prairie Families Home Visiting", "budget_lines.csv": "I/ECMH consultation",
-		"audit_events.csv": "export.request",
-	} {
-		if !strings.Contains(all[name], want) {
-			t.Errorf("%s does not hold %q:\n%s", name, want, all[name])
-		}
-	}
-	for name, body := range all {
-		for _, other := range []string{"Ohio Department of Children and Youth", "Franklin County", "admin@ohio.example", "only.ohio@example.org",
-			"ohio-only.csv", "Columbus office", "Piedmont"} {
-			if strings.Contains(body, other) {
-				t.Errorf("%s holds another tenant's %q", name, other)
-			}
-		}
-	}
-	admin.get("/t/illinois/audit?action=export.").mustStatus(t, http.StatusOK).mustContain(t, "export.request", "export.ready", "export.download")
-
-	t.Run("ErrExpired", func(t *testing.T) {
-		admin.t = t
-		tx, _ := database.For(ctx, env.app.DB)
-		if _, err := tx.Update((*exports.Export)(nil)).Set("expires_at = ?", database.Now().Add(-time.Minute)).
-			Where("ex.id = ?", id).Exec(ctx); err != nil {
-			t.Fatal(err)
-		}
-		admin.get("/t/illinois/exports/"+id+"/download").mustStatus(t, http.StatusNotFound).mustContain(t, "This export expired on")
-		if n, err := env.app.Exports.Expire(context.Background(), database.Now()); err != nil || n != 1 {
-			t.Fatalf("expired %d (%v), want 1", n, err)
-		}
-		admin.get("/t/illinois/exports/"+id+"/download").mustStatus(t, http.StatusNotFound).mustContain(t, "This export expired on")
-		admin.get("/t/illinois/exports").mustStatus(t, http.StatusOK).mustContain(t, "Expired")
 	})
 }

@@ -97,7 +97,6 @@ func (a *App) Routes() []web.Route {
 		r("POST", "/t/:slug/imports/:importID/confirm", tenant("imports", "create"), a.importsH.Confirm),
 		r("GET", "/t/:slug/exports", tenant("exports", "read"), a.exportsH.Page),
 		r("POST", "/t/:slug/exports", tenant("exports", "create"), a.exportsH.Request),
-		r("GET", "/t/:slug/exports/:exportID/download", tenant("exports", "read"), a.exportsH.Download),
 
 		// Consultant workforce (app/consultants).
 		// Public consultant search and requests for a consultant (search team).

@@ -169,8 +169,7 @@ func New(cfg *config.Config, log *slog.Logger, db *bun.DB, rdb redis.UniversalCl
 	// app/imports, app/exports
 	a.Imports = imports.NewService(db, a.Tenants, a.Accounts, a.Audit, a.Queue)
 	a.importsH = imports.NewHandler(a.Imports)
-	a.Exports = exports.NewService(db, a.Audit, a.Queue)
-	a.exportsH = exports.NewHandler(a.Exports)
+	// (app/exports is wired below, once a.Runs exists: the full export is a kind of run.)
 	// app/platform additions
 	// app/consultants
 	a.ConsultantRequests = consultants.NewRequests(db, a.Audit, a.Mail, accounts.NewLimiter(rdb, cfg.RedisPrefix), cfg.BaseURL)
@@ -239,6 +238,10 @@ func New(cfg *config.Config, log *slog.Logger, db *bun.DB, rdb redis.UniversalCl
 		}
 		return r.ID, nil
 	})
+	// app/exports: the tenant's full export, a kind of run ("tenant_export", tenant admins only,
+	// kept 30 days), registered by NewService.
+	a.Exports = exports.NewService(db, a.Audit, a.Runs)
+	a.exportsH = exports.NewHandler(a.Exports)
 	return a, nil
 }
 
@@ -255,10 +258,9 @@ func (a *App) Jobs() (*jobs.Mux, []jobs.Periodic) {
 	a.Accounts.Register(mux)
 	periodic := append(accounts.Periodic(), mail.Periodic()...)
 	// == Issue 3 tasks: each team registers its handlers and periodic tasks below. ==
-	// app/imports, app/exports: imports:validate, imports:run, exports:build, exports:expire.
+	// app/imports: imports:validate, imports:run. (app/exports: the full export is built by
+	// runs:build, expired by runs:expire.)
 	a.Imports.Register(mux)
-	a.Exports.Register(mux)
-	periodic = append(periodic, exports.Periodic()...)
 	// app/tenants: the purge of deleted tenants.
 	a.Tenants.Register(mux, a.Log)
 	periodic = append(periodic, tenants.Periodic()...)

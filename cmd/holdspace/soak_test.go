@@ -608,19 +608,21 @@ func (s *soak) kinds() []soakKind {
 			},
 		},
 		{
-			name: "exports", types: []string{exports.TaskBuild},
+			// The tenant's full export, a report run of kind tenant_export (built by runs:build):
+			// each asked for must end ready with its zip in storage, built once.
+			name: "exports", types: []string{runs.TaskBuild},
 			produce: func(ctx context.Context, round int) error {
 				if round%6 != 0 {
 					return nil
 				}
 				for _, slug := range s.slugs() {
-					e, created, err := s.app.Exports.Request(s.scoped(slug))
+					r, created, err := s.app.Exports.Request(s.scoped(slug))
 					if err != nil {
 						return err
 					}
 					if created {
 						s.mu.Lock()
-						s.exports = append(s.exports, slug+"/"+e.ID)
+						s.exports = append(s.exports, r.ID)
 						s.mu.Unlock()
 					}
 				}
@@ -631,41 +633,22 @@ func (s *soak) kinds() []soakKind {
 				ids := append([]string(nil), s.exports...)
 				s.mu.Unlock()
 				lost, dup := 0, 0
-				for _, v := range ids {
-					slug, id, _ := strings.Cut(v, "/")
-					e, err := s.app.Exports.Get(s.scoped(slug), id, true)
-					if err != nil || e.Status != exports.StatusReady || len(e.Content) == 0 {
+				for _, id := range ids {
+					r := new(runs.Run)
+					err := s.app.DB.NewSelect().Model(r).Where("rr.id = ? AND rr.kind = ?", id, exports.KindName).Scan(ctx)
+					if err != nil || r.Status != runs.StatusReady || r.SizeBytes == 0 {
 						lost++
 						continue
 					}
-					if n := s.auditCount(ctx, "export.ready", id); n != 1 {
-						dup += max(n-1, 0)
+					if rc, err := s.app.Storage.Get(ctx, r.FileKey); err != nil {
+						lost++
+						continue
+					} else {
+						rc.Close()
 					}
+					dup += max(s.auditCount(ctx, "run.ready", id)-1, 0)
 				}
-				return len(ids), lost, dup, 0, "each ready with its file, once"
-			},
-		},
-		{
-			name: "exports expire", types: []string{exports.TaskExpire},
-			produce: func(ctx context.Context, round int) error {
-				if round%10 != 5 {
-					return nil
-				}
-				past := database.Now().Add(-time.Hour)
-				e := &exports.Export{ID: database.NewID(), Status: exports.StatusReady, Content: []byte("zip"), SizeBytes: 3,
-					CreatedAt: past, FinishedAt: &past, ExpiresAt: &past}
-				e.TenantID = s.tenant["ohio"].TenantID
-				if _, err := s.app.DB.NewInsert().Model(e).Exec(ctx); err != nil {
-					return err
-				}
-				s.setup(exports.TaskExpire, e.ID)
-				return s.enqueue(ctx, exports.TaskExpire, jobs.Tenant{})
-			},
-			check: func(ctx context.Context) (int, int, int, int, string) {
-				asked, notDone := s.tasksNotDone(exports.TaskExpire)
-				left, _ := s.app.DB.NewSelect().Model((*exports.Export)(nil)).
-					Where("ex.id IN (?) AND (ex.status <> ? OR ex.content IS NOT NULL)", bunIn(s.setupOf(exports.TaskExpire)), exports.StatusExpired).Count(ctx)
-				return asked, notDone + int(left), 0, 0, fmt.Sprintf("expired exports still holding a file: %d", left)
+				return len(ids), lost, dup, 0, "each ready with its zip in storage, once"
 			},
 		},
 		{
