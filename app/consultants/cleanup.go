@@ -17,7 +17,7 @@ const TaskCleanupRequests = "consultants:cleanup_requests"
 // DeleteExpired deletes, in every tenant, the public requests still unconfirmed once their
 // confirmation link has expired (older than RequestLinkLifetime at now), and returns how many.
 //
-// It is platform housekeeping like exports:expire, so it is not scoped to one tenant, and it
+// It is platform housekeeping like runs:expire, so it is not scoped to one tenant, and it
 // writes no audit event: such a request never reached anyone's queue (its sender never proved
 // the address, and it may well come from a bot), so there is nothing a tenant's people saw or
 // decided to account for, and a flood of spam would otherwise become a flood of log lines in
