@@ -457,44 +457,12 @@ func (s *Service) processStep(ctx context.Context, funderID, stepID string) (*St
 	return nil, nil, apperr.NotFound("step")
 }
 
-// UpdateStep changes a step of funderID's process. Errors: ENOTFOUND; EINVALID naming each bad
-// field.
-func (s *Service) UpdateStep(ctx context.Context, funderID, stepID string, in StepInput) (*Step, error) {
-	var out *Step
-	err := database.InTx(ctx, s.db, func(ctx context.Context) error {
-		f, err := s.processFunder(ctx, funderID)
-		if err != nil {
-			return err
-		}
-		cur, _, err := s.processStep(ctx, f.ID, stepID)
-		if err != nil {
-			return err
-		}
-		st, err := s.checkProcessStep(ctx, in)
-		if err != nil {
-			return err
-		}
-		before := processStepWords(cur, processFunderName(f))
-		cur.Name, cur.Decider, cur.OrganisationID, cur.OrganisationName, cur.ResponseDays, cur.UpdatedAt =
-			st.Name, st.Decider, st.OrganisationID, st.OrganisationName, st.ResponseDays, database.Now()
-		t, err := database.For(ctx, s.db)
-		if err != nil {
-			return err
-		}
-		if _, err := t.Update(cur).Column("name", "decider", "organisation_id", "response_days", "updated_at").
-			Where("ast.id = ?", cur.ID).Exec(ctx); err != nil {
-			return err
-		}
-		out = cur
-		return s.audit.Record(ctx, actionProcess, processRecord, f.ID,
-			processFunderName(f)+": changed step "+strconv.Itoa(cur.Position)+" "+before+" → "+processStepWords(cur, processFunderName(f)))
-	})
-	return out, err
-}
-
-// RemoveStep removes a step of funderID's process; the steps after it move up. Errors:
-// ENOTFOUND.
-func (s *Service) RemoveStep(ctx context.Context, funderID, stepID string) (*Step, error) {
+// changeStep runs change on one step of funderID's process, in one transaction: the funder
+// (which the person in ctx must keep), the step and every step of the process in order, and the
+// tenant helper. change returns the step as the caller reports it. Errors: ENOTFOUND, and
+// change's.
+func (s *Service) changeStep(ctx context.Context, funderID, stepID string,
+	change func(ctx context.Context, t database.Tenant, f *tenants.Organisation, cur *Step, steps []Step) (*Step, error)) (*Step, error) {
 	var out *Step
 	err := database.InTx(ctx, s.db, func(ctx context.Context) error {
 		f, err := s.processFunder(ctx, funderID)
@@ -509,8 +477,38 @@ func (s *Service) RemoveStep(ctx context.Context, funderID, stepID string) (*Ste
 		if err != nil {
 			return err
 		}
+		out, err = change(ctx, t, f, cur, steps)
+		return err
+	})
+	return out, err
+}
+
+// UpdateStep changes a step of funderID's process. Errors: ENOTFOUND; EINVALID naming each bad
+// field.
+func (s *Service) UpdateStep(ctx context.Context, funderID, stepID string, in StepInput) (*Step, error) {
+	return s.changeStep(ctx, funderID, stepID, func(ctx context.Context, t database.Tenant, f *tenants.Organisation, cur *Step, _ []Step) (*Step, error) {
+		st, err := s.checkProcessStep(ctx, in)
+		if err != nil {
+			return nil, err
+		}
+		before := processStepWords(cur, processFunderName(f))
+		cur.Name, cur.Decider, cur.OrganisationID, cur.OrganisationName, cur.ResponseDays, cur.UpdatedAt =
+			st.Name, st.Decider, st.OrganisationID, st.OrganisationName, st.ResponseDays, database.Now()
+		if _, err := t.Update(cur).Column("name", "decider", "organisation_id", "response_days", "updated_at").
+			Where("ast.id = ?", cur.ID).Exec(ctx); err != nil {
+			return nil, err
+		}
+		return cur, s.audit.Record(ctx, actionProcess, processRecord, f.ID,
+			processFunderName(f)+": changed step "+strconv.Itoa(cur.Position)+" "+before+" → "+processStepWords(cur, processFunderName(f)))
+	})
+}
+
+// RemoveStep removes a step of funderID's process; the steps after it move up. Errors:
+// ENOTFOUND.
+func (s *Service) RemoveStep(ctx context.Context, funderID, stepID string) (*Step, error) {
+	return s.changeStep(ctx, funderID, stepID, func(ctx context.Context, t database.Tenant, f *tenants.Organisation, cur *Step, steps []Step) (*Step, error) {
 		if _, err := t.Delete((*Step)(nil)).Where("ast.id = ?", cur.ID).Exec(ctx); err != nil {
-			return err
+			return nil, err
 		}
 		removed := *cur
 		rest := make([]Step, 0, len(steps))
@@ -520,13 +518,11 @@ func (s *Service) RemoveStep(ctx context.Context, funderID, stepID string) (*Ste
 			}
 		}
 		if err := s.renumberSteps(ctx, rest); err != nil {
-			return err
+			return nil, err
 		}
-		out = &removed
-		return s.audit.Record(ctx, actionProcess, processRecord, f.ID,
+		return &removed, s.audit.Record(ctx, actionProcess, processRecord, f.ID,
 			processFunderName(f)+": removed step "+processStepWords(&removed, processFunderName(f)))
 	})
-	return out, err
 }
 
 // MoveStep moves a step of funderID's process one place up (by -1) or down (by +1). A step
@@ -535,40 +531,28 @@ func (s *Service) MoveStep(ctx context.Context, funderID, stepID string, by int)
 	if by != -1 && by != 1 {
 		return nil, apperr.Errorf(apperr.EINVALID, "A step moves one place up or down.")
 	}
-	var out *Step
-	err := database.InTx(ctx, s.db, func(ctx context.Context) error {
-		f, err := s.processFunder(ctx, funderID)
-		if err != nil {
-			return err
-		}
-		cur, steps, err := s.processStep(ctx, f.ID, stepID)
-		if err != nil {
-			return err
-		}
+	return s.changeStep(ctx, funderID, stepID, func(ctx context.Context, _ database.Tenant, f *tenants.Organisation, cur *Step, steps []Step) (*Step, error) {
 		i := 0
 		for steps[i].ID != cur.ID {
 			i++
 		}
 		j := i + by
 		moved := steps[i]
-		out = &moved
 		if j < 0 || j >= len(steps) {
-			return nil
+			return &moved, nil
 		}
 		steps[i], steps[j] = steps[j], steps[i]
 		if err := s.renumberSteps(ctx, steps); err != nil {
-			return err
+			return nil, err
 		}
 		moved.Position = j + 1
-		out = &moved
 		dir := "up"
 		if by > 0 {
 			dir = "down"
 		}
-		return s.audit.Record(ctx, actionProcess, processRecord, f.ID,
+		return &moved, s.audit.Record(ctx, actionProcess, processRecord, f.ID,
 			fmt.Sprintf("%s: moved step “%s” %s, from %d to %d", processFunderName(f), moved.Name, dir, i+1, j+1))
 	})
-	return out, err
 }
 
 // ---- Templates ----
