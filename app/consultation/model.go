@@ -186,9 +186,16 @@ type Engagement struct {
 	Minutes             int             `bun:"minutes"`
 	FirstContactOn      string          `bun:"first_contact_on"`
 	LastContactOn       string          `bun:"last_contact_on"`
-	CreatedBy           string          `bun:"created_by"`
-	CreatedAt           time.Time       `bun:"created_at"`
-	UpdatedAt           time.Time       `bun:"updated_at"`
+	// Child outcome at close and the optional equity details, for a child/family focus only
+	// (app/reports counts them, suppressed under ten): empty means not recorded.
+	ChildOutcome       string    `bun:"child_outcome"`
+	ChildRaceEthnicity string    `bun:"child_race_ethnicity"`
+	ChildSex           string    `bun:"child_sex"`
+	ChildDLL           string    `bun:"child_dll"`
+	ChildIEPIFSP       string    `bun:"child_iep_ifsp"`
+	CreatedBy          string    `bun:"created_by"`
+	CreatedAt          time.Time `bun:"created_at"`
+	UpdatedAt          time.Time `bun:"updated_at"`
 
 	ConsultantName string `bun:"consultant_name,scanonly"`
 	ConsultantUser string `bun:"consultant_user,scanonly"`
