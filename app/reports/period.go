@@ -181,3 +181,20 @@ func Choices(t *tenants.Tenant, now time.Time) []Year {
 	}
 	return out
 }
+
+// Switch is the fiscal year switch a dashboard or report shows: the year shown, the years to
+// choose from on both calendars, and the address the choice is sent to (a GET form with
+// "calendar" and "fy").
+type Switch struct {
+	Year    Year
+	Choices []Year
+	Action  string // the page's address, without a query string
+}
+
+// NewSwitch is the switch for tenant t showing year y on the page at action.
+func NewSwitch(t *tenants.Tenant, y Year, action string, now time.Time) Switch {
+	return Switch{Year: y, Choices: Choices(t, now), Action: action}
+}
+
+// Value is a choice as one select value: "state:2026".
+func (y Year) Value() string { return y.Calendar + ":" + strconv.Itoa(y.FY) }
