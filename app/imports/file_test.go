@@ -1,6 +1,7 @@
 package imports
 
 import (
+	"fmt"
 	"strings"
 	"testing"
 )
@@ -122,10 +123,40 @@ func TestParseFiscalYear(t *testing.T) {
 func TestProblemsCSVGuardsFormulas(t *testing.T) {
 	imp := &Import{Problems: ProblemList{{Row: 2, Field: "program_name", Message: `=HYPERLINK("http://evil.example","x") is not a program.`},
 		{Row: 3, Field: "@funder", Message: "-2+3"}}}
-	got := string(ProblemsCSV(imp))
+	var b strings.Builder
+	if err := WriteProblems(&b, imp, func(int, int) {}); err != nil {
+		t.Fatal(err)
+	}
+	got := b.String()
 	for _, want := range []string{`2,program_name,"'=HYPERLINK(""http://evil.example"",""x"") is not a program."`, "3,'@funder,'-2+3"} {
 		if !strings.Contains(got, want) {
 			t.Errorf("problems CSV:\n%s\nwant a line %s", got, want)
 		}
+	}
+}
+
+// TestWriteProblems: every problem, one line each, in order, with its progress; a whole-file
+// problem has no row.
+func TestWriteProblems(t *testing.T) {
+	imp := &Import{}
+	imp.Problems = append(imp.Problems, Problem{Message: "The file has no rows of data."})
+	for i := 0; i < 1200; i++ {
+		imp.Problems = append(imp.Problems, Problem{Row: i + 2, Field: "email", Message: "not an email address"})
+	}
+	var b strings.Builder
+	var seen []string
+	if err := WriteProblems(&b, imp, func(done, total int) { seen = append(seen, fmt.Sprintf("%d/%d", done, total)) }); err != nil {
+		t.Fatal(err)
+	}
+	lines := strings.Split(strings.TrimSpace(b.String()), "\n")
+	if len(lines) != 1202 || lines[0] != "row,column,problem" || lines[1] != ",,The file has no rows of data." ||
+		lines[1201] != "1201,email,not an email address" {
+		t.Fatalf("got %d lines: %q … %q", len(lines), lines[:min(3, len(lines))], lines[len(lines)-1])
+	}
+	if got := strings.Join(seen, " "); got != "0/1201 500/1201 1000/1201 1201/1201" {
+		t.Errorf("progress %s", got)
+	}
+	if got := ProblemsFileName("Lakeview programs (été).csv"); got != "Lakeview_programs___t__-problems.csv" {
+		t.Errorf("file name %q", got)
 	}
 }

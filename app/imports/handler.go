@@ -186,19 +186,15 @@ func (h *Handler) Confirm(c *fiber.Ctx) error {
 	return web.Redirect(c, "/t/"+web.ScopeOf(c).TenantSlug+"/imports/"+imp.ID)
 }
 
-// Problems sends every problem of an import as a CSV file.
+// Problems asks for the problems file of an import (a report run, or the one already asked
+// for) and goes to its page, which shows its progress and then the download.
 func (h *Handler) Problems(c *fiber.Ctx) error {
-	imp, err := h.svc.store.Get(c.UserContext(), c.Params("importID"), false)
+	r, created, err := h.svc.RequestProblems(c.UserContext(), c.Params("importID"))
 	if err != nil {
 		return err
 	}
-	base := strings.Map(func(r rune) rune {
-		if r < 128 && (r == '-' || r == '_' || r == '.' || r >= '0' && r <= '9' || r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z') {
-			return r
-		}
-		return '_'
-	}, strings.TrimSuffix(imp.FileName, ".csv"))
-	c.Set(fiber.HeaderContentType, "text/csv; charset=utf-8")
-	c.Set(fiber.HeaderContentDisposition, fmt.Sprintf(`attachment; filename="%s-problems.csv"`, base))
-	return c.Send(ProblemsCSV(imp))
+	if created {
+		web.Flash(c, "Problems file asked for. It is written in the background: this page shows its progress, then the download.")
+	}
+	return web.Redirect(c, "/t/"+web.ScopeOf(c).TenantSlug+"/runs/"+r.ID)
 }

@@ -15,6 +15,7 @@ import (
 
 	"github.com/holdspace/holdspace/app/database"
 	"github.com/holdspace/holdspace/app/programs"
+	"github.com/holdspace/holdspace/app/runs"
 )
 
 // Kinds of import.
@@ -102,11 +103,6 @@ func (i *Import) StatusLabel() string {
 // RowsText is the number of rows for people: "1 row", "10,000 rows".
 func (i *Import) RowsText() string { return rowsText(i.TotalRows) }
 
-// ProcessedText is how many rows the run has written: "5,500 of 10,000 rows".
-func (i *Import) ProcessedText() string {
-	return thousands(i.ProcessedRows) + " of " + rowsText(i.TotalRows)
-}
-
 func rowsText(n int) string {
 	if n == 1 {
 		return "1 row"
@@ -117,12 +113,21 @@ func rowsText(n int) string {
 // Working reports whether a task is still busy with the import (the page keeps polling).
 func (i *Import) Working() bool { return i.Status == StatusValidating || i.Status == StatusImporting }
 
-// Percent is how far the run has come, for the progress bar.
-func (i *Import) Percent() int {
-	if i.TotalRows == 0 {
-		return 0
+// Progress is the import's progress for the one progress partial (views/runs/_progress.html),
+// the same as a report run's; poll is the import's page. While the file is checked the bar
+// has no figures (the check counts no rows); while it is written, it counts the rows.
+func (i *Import) Progress(poll string) runs.Progress {
+	p := runs.Progress{ID: "import-progress", Working: i.Working(), Poll: poll}
+	switch i.Status {
+	case StatusValidating:
+		p.Label = "Checking every row of the file (" + i.RowsText() + ")"
+	default:
+		p.Label, p.Done, p.Total, p.Unit = "Importing", i.ProcessedRows, i.TotalRows, "rows"
+		if i.TotalRows == 1 {
+			p.Unit = "row"
+		}
 	}
-	return i.ProcessedRows * 100 / i.TotalRows
+	return p
 }
 
 // Problem is one thing wrong with the file: a row (as a spreadsheet numbers it: the header is

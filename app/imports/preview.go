@@ -5,7 +5,6 @@ import (
 	"context"
 	"fmt"
 	"io"
-	"strconv"
 	"strings"
 	"time"
 
@@ -172,20 +171,4 @@ func (s *Service) Template(ctx context.Context, kind string) ([]byte, error) {
 	w.Write(example) //nolint:errcheck
 	w.Flush()
 	return b.Bytes(), w.Error()
-}
-
-// ProblemsCSV returns every problem of an import as a CSV file.
-func ProblemsCSV(imp *Import) []byte {
-	var b bytes.Buffer
-	w := csvout.NewWriter(&b)
-	w.Write([]string{"row", "column", "problem"}) //nolint:errcheck
-	for _, p := range imp.Problems {
-		row := ""
-		if p.Row > 0 {
-			row = strconv.Itoa(p.Row)
-		}
-		w.Write([]string{row, p.Field, p.Message}) //nolint:errcheck
-	}
-	w.Flush()
-	return b.Bytes()
 }

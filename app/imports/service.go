@@ -18,6 +18,7 @@ import (
 	"github.com/holdspace/holdspace/app/jobs"
 	"github.com/holdspace/holdspace/app/money"
 	"github.com/holdspace/holdspace/app/programs"
+	"github.com/holdspace/holdspace/app/runs"
 	"github.com/holdspace/holdspace/app/tenants"
 )
 
@@ -30,6 +31,7 @@ type Service struct {
 	audit    *audit.Log
 	queue    *jobs.Queue
 	programs *programs.Service // writes the fundings, their budget lines and first budget versions
+	runs     *runs.Service     // builds the problems files (UseRuns)
 }
 
 // NewService returns the service.

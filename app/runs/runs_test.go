@@ -571,13 +571,17 @@ func TestExpire(t *testing.T) {
 	}
 }
 
-// TestTasks: the runs tasks are registered and runs:expire is hourly.
+// TestTasks: the runs tasks are registered (the build under its issue's name, reports:build,
+// and its old name) and runs:expire is hourly.
 func TestTasks(t *testing.T) {
 	e := newEnv(t)
 	mux := jobs.NewMux()
 	e.svc.RegisterTasks(mux)
-	if got := strings.Join(mux.Types(), ","); got != runs.TaskBuild+","+runs.TaskExpire {
-		t.Fatalf("task types %s", got)
+	if got, want := strings.Join(mux.Types(), ","), "reports:build,runs:build,runs:expire"; got != want {
+		t.Fatalf("task types %s, want %s", got, want)
+	}
+	if runs.TaskBuild != "reports:build" || runs.TaskBuildOld != "runs:build" {
+		t.Fatalf("build task names %s, %s", runs.TaskBuild, runs.TaskBuildOld)
 	}
 	if p := runs.Periodic(); len(p) != 1 || p[0].Type != runs.TaskExpire || p[0].Spec != "@every 1h" {
 		t.Fatalf("periodic %+v", p)
@@ -681,5 +685,41 @@ func TestBuildTaskRetries(t *testing.T) {
 	if n != runs.MaxRetry+1 || len(e.files(t, got)) != 0 || len(e.auditRows(t, "run.failed", a.ID)) != 1 ||
 		!strings.Contains(got.Problem, "Something went wrong on our side") {
 		t.Fatalf("a run failing every attempt: %+v after %d attempts, files %v", got, n, e.files(t, got))
+	}
+}
+
+// TestBuildTaskBothNames: Start queues reports:build; a task an older version queued under
+// runs:build, still waiting after an upgrade, is built by the same handler.
+func TestBuildTaskBothNames(t *testing.T) {
+	e := newEnv(t)
+	ctx, _ := e.tenant(t, "iota")
+	e.kind.size = 2 * chunk
+
+	r, err := e.svc.Start(ctx, "test_report", "new", map[string]string{"word": "new"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	info, err := e.insp.GetTaskInfo(e.queue, r.ID)
+	if err != nil || info.Type != "reports:build" {
+		t.Fatalf("Start queued %+v (%v), want reports:build", info, err)
+	}
+
+	// A run an older version started: its row, and its task under the old name.
+	sc, _ := database.ScopeFrom(ctx)
+	old := &runs.Run{ID: database.NewID(), Kind: "test_report", SubjectID: "old", Params: `{"word":"old"}`, RequestedBy: sc.UserID,
+		Status: runs.StatusQueued, CreatedAt: database.Now()}
+	if _, err := tx(t, ctx, e).Insert(old).Exec(ctx); err != nil {
+		t.Fatal(err)
+	}
+	q := jobs.NewNamedQueue(e.rdb, e.queue)
+	if err := q.Enqueue(ctx, "runs:build", runs.BuildPayload{Tenant: jobs.Tenant{TenantID: sc.TenantID}, RunID: old.ID}, asynq.TaskID(old.ID)); err != nil {
+		t.Fatal(err)
+	}
+	e.worker(t)
+	for _, id := range []string{r.ID, old.ID} {
+		got := e.waitFor(t, ctx, id, func(r *runs.Run) bool { return !r.Working() })
+		if got.Status != runs.StatusReady || got.SizeBytes != 2*chunk || len(e.auditRows(t, "run.ready", id)) != 1 {
+			t.Fatalf("run %s (%s): got %+v, want ready with its file, once", id, got.SubjectID, got)
+		}
 	}
 }

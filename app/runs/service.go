@@ -26,8 +26,11 @@ import (
 
 // Task types.
 const (
-	TaskBuild  = "runs:build"  // build one run's file (the task id is the run's id)
-	TaskExpire = "runs:expire" // delete the files of runs past their expiry (every hour)
+	TaskBuild  = "reports:build" // build one run's file (the task id is the run's id)
+	TaskExpire = "runs:expire"   // delete the files of runs past their expiry (every hour)
+	// TaskBuildOld is the build task's name before issue 12. Tasks an older version queued
+	// under it may still wait in Redis after an upgrade: the same handler builds them.
+	TaskBuildOld = "runs:build"
 )
 
 // Tuning of the build task.
@@ -122,7 +125,7 @@ type BuildPayload struct {
 }
 
 // Start records a queued run of kind for subjectID with params (JSON-encoded; nil is {}),
-// requested by the person in ctx (or "" in a task), and queues runs:build once it commits (the
+// requested by the person in ctx (or "" in a task), and queues reports:build once it commits (the
 // task id is the run's id). It joins ctx's transaction if there is one.
 func (s *Service) Start(ctx context.Context, kind, subjectID string, params any) (*Run, error) {
 	k, ok := s.Kind(kind)
@@ -260,7 +263,7 @@ func (s *Service) Latest(ctx context.Context, kind, subjectID string) (*Run, err
 	return r, nil
 }
 
-// Build builds a run's file: the runs:build task. It is safe to run twice and to be killed
+// Build builds a run's file: the reports:build task. It is safe to run twice and to be killed
 // midway: a ready (or expired) run is left alone; every attempt streams into a fresh storage
 // key that it records first, deleting the key of the attempt before it (killed midway, or
 // whose recording was lost), and only the attempt whose key is still recorded marks the run
@@ -532,11 +535,12 @@ func (s *Service) Expire(ctx context.Context, now time.Time) (int, error) {
 	return n, failed
 }
 
-// RegisterTasks adds the runs tasks to mux.
+// RegisterTasks adds the runs tasks to mux: reports:build, under its old name runs:build too
+// (one handler: tasks queued by an older version are built the same way), and runs:expire.
 func (s *Service) RegisterTasks(mux *jobs.Mux) {
-	jobs.Handle(mux, TaskBuild, func(ctx context.Context, p BuildPayload) error {
-		return s.Build(ctx, p.RunID)
-	})
+	build := func(ctx context.Context, p BuildPayload) error { return s.Build(ctx, p.RunID) }
+	jobs.Handle(mux, TaskBuild, build)
+	jobs.Handle(mux, TaskBuildOld, build)
 	jobs.Handle(mux, TaskExpire, func(ctx context.Context, _ jobs.Tenant) error {
 		_, err := s.Expire(ctx, s.now())
 		return err

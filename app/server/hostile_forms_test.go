@@ -71,6 +71,9 @@ var routeFields = map[string][]string{
 	// Budget amendments: decisions. The fixture amendment is a draft (for the request's
 	// forms); the decision form shows only on a submitted one.
 	"POST /t/:slug/amendments/:amendmentID/decision": {"decision", "comment", "version", "step"},
+	// Issue 12 (report runs: imports): the problems file's button shows only for an import
+	// with problems; the fixture import is valid (409, "no problems to download").
+	"POST /t/:slug/imports/:importID/problems": {},
 }
 
 // routeRole is who posts a route when the first role holding its permission is not the one

@@ -118,7 +118,10 @@ func TestImportProgramsEndToEnd(t *testing.T) {
 	id := uploaded(t, admin.uploadCSV("/t/illinois/imports", imports.KindPrograms, "programs.csv", []byte("\xEF\xBB\xBF"+csv)))
 	page := "/t/illinois/imports/" + id
 
-	admin.get(page).mustStatus(t, http.StatusOK).mustContain(t, "programs.csv", "Checking every row", `hx-trigger="every 1s"`)
+	// The one progress partial (views/runs/_progress.html), as a report run's page shows it.
+	admin.get(page).mustStatus(t, http.StatusOK).mustContain(t, "programs.csv", "Checking every row of the file (4 rows)…",
+		`<progress id="import-progress" class="width-full"></progress>`, "This page updates by itself every few seconds.",
+		`<a href="`+page+`">Check again</a>`, `hx-trigger="every 1s"`)
 	frag := admin.get(page, "HX-Request", "true").mustStatus(t, http.StatusOK).mustContain(t, `id="import"`, `hx-trigger="every 1s"`)
 	if strings.Contains(frag.body, "<html") {
 		t.Fatal("the polling request got the whole page, want the fragment")
@@ -140,7 +143,8 @@ func TestImportProgramsEndToEnd(t *testing.T) {
 
 	admin.post(page+"/confirm", nil).mustStatus(t, http.StatusSeeOther)
 	admin.post(page+"/confirm", nil).mustStatus(t, http.StatusSeeOther) // twice: nothing more
-	admin.get(page, "HX-Request", "true").mustStatus(t, http.StatusOK).mustContain(t, "Importing", "<progress", `hx-trigger="every 1s"`)
+	admin.get(page, "HX-Request", "true").mustStatus(t, http.StatusOK).mustContain(t, "Importing: 0 of 4 rows done (0%)",
+		`<progress id="import-progress" class="width-full" max="4" value="0">0%</progress>`, `hx-trigger="every 1s"`)
 
 	// The imports:run task, as the worker runs it: the tenant and the person who confirmed.
 	u, err := env.app.Accounts.UserByEmail(context.Background(), "admin@illinois.example")
@@ -252,7 +256,36 @@ func TestImportBadInput(t *testing.T) {
 			if strings.Contains(r.body, "/confirm") {
 				t.Fatal("a file with problems offers the import button")
 			}
-			admin.get(page+"/problems").mustStatus(t, http.StatusOK).mustContain(t, "row,column,problem", "3,")
+			// The problems file is a report run: asked for, built by the worker, downloaded
+			// (audited) from the run's page.
+			r.mustContain(t, `action="`+page+`/problems"`, "Download the problems (CSV)")
+			admin.get(page+"/problems").mustStatus(t, http.StatusNotFound) // the old download is gone
+			runPage := admin.post(page+"/problems", nil).mustStatus(t, http.StatusSeeOther).header.Get("Location")
+			if !strings.HasPrefix(runPage, "/t/illinois/runs/") {
+				t.Fatalf("asking for the problems file went to %q, want the run's page", runPage)
+			}
+			if again := admin.post(page+"/problems", nil).mustStatus(t, http.StatusSeeOther).header.Get("Location"); again != runPage {
+				t.Fatalf("asked again while it waits: went to %q, want %q", again, runPage)
+			}
+			runID := strings.TrimPrefix(runPage, "/t/illinois/runs/")
+			admin.get(runPage).mustStatus(t, http.StatusOK).mustContain(t, "Problems found in an imported file", "Waiting to be built", "Back to the import")
+			task := database.WithScope(context.Background(), database.Scope{TenantID: env.tenantID("illinois")})
+			if err := env.app.Runs.Build(task, runID); err != nil {
+				t.Fatal(err)
+			}
+			admin.get(runPage).mustStatus(t, http.StatusOK).mustContain(t, "Ready to download", "bad-problems.csv", `href="`+runPage+`/download"`)
+			file := admin.get(runPage+"/download").mustStatus(t, http.StatusOK)
+			if lines := strings.Split(strings.TrimSpace(file.body), "\n"); len(lines) != 2 || lines[0] != "row,column,problem" || !strings.HasPrefix(lines[1], "3,") {
+				t.Fatalf("the problems file:\n%s\nwant the header and row 3's problem", file.body)
+			}
+			if cd := file.header.Get("Content-Disposition"); !strings.Contains(cd, `filename="bad-problems.csv"`) {
+				t.Errorf("got Content-Disposition %q", cd)
+			}
+			admin.get("/t/illinois/audit?action=run.download").mustStatus(t, http.StatusOK).mustContain(t, "Problems found in an imported file: bad-problems.csv")
+			// Ready: asking again goes to the same file.
+			if again := admin.post(page+"/problems", nil).mustStatus(t, http.StatusSeeOther).header.Get("Location"); again != runPage {
+				t.Fatalf("asked again once ready: went to %q, want %q", again, runPage)
+			}
 			admin.post(page+"/confirm", nil).mustStatus(t, http.StatusConflict).mustContain(t, "This file has problems")
 			after := importCounts(t, env)
 			after["imports"]-- // the upload itself, with its problems

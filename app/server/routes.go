@@ -93,7 +93,8 @@ func (a *App) Routes() []web.Route {
 		r("GET", "/t/:slug/imports/template/programs", tenant("imports", "read"), a.importsH.Template),
 		r("GET", "/t/:slug/imports/template/people", tenant("imports", "read"), a.importsH.Template),
 		r("GET", "/t/:slug/imports/:importID", tenant("imports", "read"), a.importsH.Show),
-		r("GET", "/t/:slug/imports/:importID/problems", tenant("imports", "read"), a.importsH.Problems),
+		// Issue 12 (report runs): the problems file is a run; asking for it goes to the run's page.
+		r("POST", "/t/:slug/imports/:importID/problems", tenant("imports", "read"), a.importsH.Problems),
 		r("POST", "/t/:slug/imports/:importID/confirm", tenant("imports", "create"), a.importsH.Confirm),
 		r("GET", "/t/:slug/exports", tenant("exports", "read"), a.exportsH.Page),
 		r("POST", "/t/:slug/exports", tenant("exports", "create"), a.exportsH.Request),

@@ -242,6 +242,9 @@ func New(cfg *config.Config, log *slog.Logger, db *bun.DB, rdb redis.UniversalCl
 	// kept 30 days), registered by NewService.
 	a.Exports = exports.NewService(db, a.Audit, a.Runs)
 	a.exportsH = exports.NewHandler(a.Exports)
+	// Issue 12 (report runs: imports): an import's problems file, a kind of run
+	// ("import_problems", kept 30 days, seen by whoever may see the import).
+	a.Imports.UseRuns(a.Runs)
 	return a, nil
 }
 
@@ -259,7 +262,7 @@ func (a *App) Jobs() (*jobs.Mux, []jobs.Periodic) {
 	periodic := append(accounts.Periodic(), mail.Periodic()...)
 	// == Issue 3 tasks: each team registers its handlers and periodic tasks below. ==
 	// app/imports: imports:validate, imports:run. (app/exports: the full export is built by
-	// runs:build, expired by runs:expire.)
+	// reports:build, expired by runs:expire.)
 	a.Imports.Register(mux)
 	// app/tenants: the purge of deleted tenants.
 	a.Tenants.Register(mux, a.Log)
@@ -270,7 +273,7 @@ func (a *App) Jobs() (*jobs.Mux, []jobs.Periodic) {
 	// app/credentials: credentials:remind, the daily staffing reminders.
 	a.Credentials.Register(mux, a.Log)
 	periodic = append(periodic, credentials.Periodic()...)
-	// app/runs: runs:build (every kind's file), runs:expire (hourly).
+	// app/runs: reports:build (every kind's file; runs:build, its old name, too), runs:expire (hourly).
 	a.Runs.RegisterTasks(mux)
 	periodic = append(periodic, runs.Periodic()...)
 	// app/amendments: amendments:step_opened, amendments:apply, amendments:sweep (hourly reminders
