@@ -723,3 +723,58 @@ func TestBuildTaskBothNames(t *testing.T) {
 		}
 	}
 }
+
+// TestMine: a person's own runs, newest first, at most the limit; not another person's, not
+// another tenant's, not one its kind no longer lets them see.
+func TestMine(t *testing.T) {
+	e := newEnv(t)
+	admin, program := e.tenant(t, "kappa")
+	otherAdmin, _ := e.tenant(t, "lambda")
+	start := func(ctx context.Context, word string) *runs.Run {
+		t.Helper()
+		r, err := e.svc.Start(ctx, "test_report", word, map[string]string{"word": word})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return r
+	}
+	var want []string
+	for _, w := range []string{"first", "second", "third"} {
+		want = append([]string{start(admin, w).SubjectID}, want...)
+		time.Sleep(2 * time.Millisecond) // distinct creation times on every database
+	}
+	start(program, "the program's")
+	start(otherAdmin, "another tenant's")
+	subjects := func(list []runs.Run) string {
+		var out []string
+		for _, r := range list {
+			out = append(out, r.SubjectID)
+		}
+		return strings.Join(out, ",")
+	}
+	mine, err := e.svc.Mine(admin, 10)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := subjects(mine); got != strings.Join(want, ",") {
+		t.Fatalf("the admin's runs: %s, want %s", got, strings.Join(want, ","))
+	}
+	if mine[0].RequesterName != "kappa Admin" {
+		t.Errorf("requester %q", mine[0].RequesterName)
+	}
+	if two, _ := e.svc.Mine(admin, 2); subjects(two) != "third,second" {
+		t.Errorf("at most 2: %s", subjects(two))
+	}
+	if got, _ := e.svc.Mine(program, 10); subjects(got) != "the program's" {
+		t.Errorf("the program person's runs: %s", subjects(got))
+	}
+	e.kind.mu.Lock()
+	e.kind.hidden = true // its kind no longer lets program people see it
+	e.kind.mu.Unlock()
+	if got, _ := e.svc.Mine(program, 10); len(got) != 0 {
+		t.Errorf("runs the person may no longer see: %s", subjects(got))
+	}
+	if got, _ := e.svc.Mine(task(admin), 10); len(got) != 0 {
+		t.Errorf("a task (no person) has runs: %s", subjects(got))
+	}
+}

@@ -263,6 +263,49 @@ func (s *Service) Latest(ctx context.Context, kind, subjectID string) (*Run, err
 	return r, nil
 }
 
+// Mine returns the runs the person in ctx asked for, newest first, at most limit: only those
+// of a kind still registered whose MaySee still lets them see it (a role that changed since
+// does not keep its old files). Nobody in a task has runs of their own.
+func (s *Service) Mine(ctx context.Context, limit int) ([]Run, error) {
+	sc, err := database.ScopeFrom(ctx)
+	if err != nil {
+		return nil, err
+	}
+	if sc.UserID == "" || limit <= 0 {
+		return nil, nil
+	}
+	var out []Run
+	// Read a page at a time, in case some are hidden: a few pages at most.
+	for offset, pages := 0, 0; len(out) < limit && pages < 5; offset, pages = offset+limit, pages+1 {
+		var page []Run
+		q, err := s.selectRuns(ctx, &page)
+		if err != nil {
+			return nil, err
+		}
+		if err := q.Where("rr.requested_by = ?", sc.UserID).OrderExpr("rr.created_at DESC, rr.id DESC").
+			Limit(int64(limit)).Offset(int64(offset)).Scan(ctx); err != nil {
+			return nil, err
+		}
+		for i := range page {
+			k, ok := s.Kind(page[i].Kind)
+			if !ok {
+				continue
+			}
+			may, err := k.MaySee(ctx, &page[i])
+			if err != nil {
+				return nil, err
+			}
+			if may && len(out) < limit {
+				out = append(out, page[i])
+			}
+		}
+		if len(page) < limit {
+			break
+		}
+	}
+	return out, nil
+}
+
 // Build builds a run's file: the reports:build task. It is safe to run twice and to be killed
 // midway: a ready (or expired) run is left alone; every attempt streams into a fresh storage
 // key that it records first, deleting the key of the attempt before it (killed midway, or

@@ -253,6 +253,8 @@ func (a *App) Routes() []web.Route {
 		// kind's MaySee narrows who finds a run.
 		r("GET", "/t/:slug/runs/:runID", tenant("runs", "read"), a.runsH.Show),
 		r("GET", "/t/:slug/runs/:runID/download", tenant("runs", "read"), a.runsH.Download),
+		// Issue 12 (reports index): the reports a person may open, and the files they asked for.
+		r("GET", "/t/:slug/reports", tenant("reports", "read"), a.reportsIndexH.Page),
 
 		// The platform console.
 		r("GET", "/admin", platform("tenants", "read"), plat.TenantsPage),

@@ -31,6 +31,7 @@ import (
 	"github.com/holdspace/holdspace/app/mail"
 	"github.com/holdspace/holdspace/app/platform"
 	"github.com/holdspace/holdspace/app/programs"
+	"github.com/holdspace/holdspace/app/reports"
 	"github.com/holdspace/holdspace/app/runs"
 	"github.com/holdspace/holdspace/app/signup"
 	"github.com/holdspace/holdspace/app/storage"
@@ -104,6 +105,8 @@ type App struct {
 	Plans        *consultation.Plans
 	assessmentsH *consultation.AssessmentHandler
 	plansH       *consultation.PlanHandler
+	// Issue 12 (reports index): the reports page, with the person's own files.
+	reportsIndexH *reports.Index
 
 	m *metrics
 
@@ -245,6 +248,8 @@ func New(cfg *config.Config, log *slog.Logger, db *bun.DB, rdb redis.UniversalCl
 	// Issue 12 (report runs: imports): an import's problems file, a kind of run
 	// ("import_problems", kept 30 days, seen by whoever may see the import).
 	a.Imports.UseRuns(a.Runs)
+	// Issue 12 (reports index): the reports page.
+	a.reportsIndexH = reports.NewIndex(reports.Deps{DB: db, Audit: a.Audit, Runs: a.Runs, Tenants: a.Tenants.Store(), Now: time.Now})
 	return a, nil
 }
 

@@ -40,6 +40,8 @@ func Nav(slug string) []web.NavItem {
 		{Label: "Staffing", Href: base + "/staffing", Perm: authz.Perm{Obj: "staffing", Act: "read"}, Group: "Workforce"},
 		{Label: "Credentials", Href: base + "/credentials", Perm: authz.Perm{Obj: "credentials", Act: "update"}, Group: "You"},
 		{Label: "Amendment inbox", Href: base + "/amendments/inbox", Perm: authz.Perm{Obj: "amendments_inbox", Act: "menu"}}, // Budget amendments: decisions
+		// Issue 12: the reports page (tenant admins and funders).
+		{Label: "Reports", Href: base + "/reports", Perm: authz.Perm{Obj: "reports", Act: "menu"}},
 		{Label: "People", Href: base + "/people", Perm: authz.Perm{Obj: "people", Act: "read"}, Group: "Administration"},
 		{Label: "Imports", Href: base + "/imports", Perm: authz.Perm{Obj: "imports", Act: "read"}, Secondary: true},
 		{Label: "Exports", Href: base + "/exports", Perm: authz.Perm{Obj: "exports", Act: "read"}, Secondary: true},

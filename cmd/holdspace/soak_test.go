@@ -4,7 +4,8 @@
 // a separate OS process (the holdspace binary, `holdspace worker`), kills it with SIGKILL at
 // random every few seconds and starts it again, while this process keeps giving it every kind
 // of task the code registers: mail (delivered over SMTP to a fake server that counts
-// deliveries by Message-ID), imports, exports and the sweeps. When the time is up the last
+// deliveries by Message-ID), imports (and their problems files), exports, report runs (under
+// both names of the build task) and the sweeps. When the time is up the last
 // worker is left to drain, then it prints, per kind, what was asked, what was lost and what
 // happened twice, and fails on any loss, on any repeat other than mail in flight at a kill,
 // and on a task type that no kind covers (add one below when you add a task).
@@ -81,12 +82,16 @@ type soak struct {
 	insp   *asynq.Inspector
 	tenant map[string]database.Scope // demo tenants by slug, scoped as their admin
 
-	mu       sync.Mutex
-	emails   []string // ids of the emails asked for (Send and requeue)
-	imports  []string
-	exports  []string
-	tasks    map[string][]string // task ids enqueued directly, by type
-	setupIDs map[string][]string // rows a sweep must remove or change, by type
+	mu      sync.Mutex
+	emails  []string // ids of the emails asked for (Send and requeue)
+	imports []string
+	exports []string
+	// Issue 12: files with problems (checked by imports:validate) and their problems files,
+	// report runs of kind import_problems, by import id.
+	badImports  []string
+	problemRuns map[string]string
+	tasks       map[string][]string // task ids enqueued directly, by type
+	setupIDs    map[string][]string // rows a sweep must remove or change, by type
 }
 
 func envSeconds(name string, def int) time.Duration {
@@ -172,7 +177,7 @@ func TestSoak(t *testing.T) {
 	}
 	s := &soak{t: t, app: app, sink: sink, queue: prefix + jobs.DefaultQueue,
 		insp: asynq.NewInspectorFromRedisClient(app.Redis), tenant: map[string]database.Scope{},
-		tasks: map[string][]string{}, setupIDs: map[string][]string{}}
+		tasks: map[string][]string{}, setupIDs: map[string][]string{}, problemRuns: map[string]string{}}
 	defer asynq.NewInspectorFromRedisClient(app.Redis).DeleteQueue(s.queue, true) //nolint:errcheck
 	s.loadTenants(ctx)
 	kinds := s.kinds()
@@ -656,7 +661,9 @@ func (s *soak) kinds() []soakKind {
 			// ready with its file, built once), and runs of a kind the worker does not know
 			// (each must end failed, saying so, with one audit event), however often the task
 			// ran or wherever the worker was killed.
-			name: "report runs", types: []string{runs.TaskBuild},
+			// Every other one is queued under the build task's old name (runs:build), as an
+			// older version left it in Redis: the same handler must build it.
+			name: "report runs", types: []string{runs.TaskBuild, runs.TaskBuildOld},
 			produce: func(ctx context.Context, round int) error {
 				if round%6 != 3 {
 					return nil
@@ -667,10 +674,16 @@ func (s *soak) kinds() []soakKind {
 					return err
 				}
 				s.setup(runs.TaskBuild, r.ID)
-				return s.enqueue(ctx, runs.TaskBuild, runs.BuildPayload{Tenant: jobs.Tenant{TenantID: r.TenantID}, RunID: r.ID})
+				typ := runs.TaskBuild
+				if round%12 == 9 {
+					typ = runs.TaskBuildOld
+				}
+				return s.enqueue(ctx, typ, runs.BuildPayload{Tenant: jobs.Tenant{TenantID: r.TenantID}, RunID: r.ID})
 			},
 			check: func(ctx context.Context) (int, int, int, int, string) {
 				asked, notDone := s.tasksNotDone(runs.TaskBuild)
+				askedOld, notDoneOld := s.tasksNotDone(runs.TaskBuildOld)
+				asked, notDone = asked+askedOld, notDone+notDoneOld
 				ids := s.setupOf(runs.TaskBuild)
 				left, _ := s.app.DB.NewSelect().Model((*runs.Run)(nil)).
 					Where("rr.id IN (?) AND (rr.status <> ? OR rr.problem = '')", bunIn(ids), runs.StatusFailed).Count(ctx)
@@ -696,6 +709,62 @@ func (s *soak) kinds() []soakKind {
 				}
 				return asked + len(docs), notDone + int(left) + docsLeft + noFile, dup, 0,
 					fmt.Sprintf("runs not finished with their problem: %d; amendment PDFs: %d, not ready %d, without their file %d", left, len(docs), docsLeft, noFile)
+			},
+		},
+		{
+			// Issue 12: an import's problems file, a report run (import_problems) asked for once
+			// the worker has found the file's problems (imports:validate): each must end ready
+			// with its CSV in storage, built once.
+			name: "import problems", types: []string{imports.TaskValidate, runs.TaskBuild},
+			produce: func(ctx context.Context, round int) error {
+				if err := s.askProblems(); err != nil {
+					return err
+				}
+				if round%6 != 5 {
+					return nil
+				}
+				bad := "email,name,role,organisation\n" + fmt.Sprintf("soak-%d-not-an-email,,consultant,\n", round)
+				imp, err := s.app.Imports.Upload(ohio(), imports.KindPeople, "soak-bad.csv", []byte(bad))
+				if err != nil {
+					return err
+				}
+				s.mu.Lock()
+				s.badImports = append(s.badImports, imp.ID)
+				s.mu.Unlock()
+				return nil
+			},
+			check: func(ctx context.Context) (int, int, int, int, string) {
+				_ = s.askProblems()
+				s.mu.Lock()
+				ids := append([]string(nil), s.badImports...)
+				asked := map[string]string{}
+				for k, v := range s.problemRuns {
+					asked[k] = v
+				}
+				s.mu.Unlock()
+				lost, dup, notAsked := 0, 0, 0
+				for _, id := range ids {
+					runID, ok := asked[id]
+					if !ok {
+						lost++
+						notAsked++
+						continue
+					}
+					r := new(runs.Run)
+					err := s.app.DB.NewSelect().Model(r).Where("rr.id = ? AND rr.kind = ?", runID, imports.ProblemsKind).Scan(ctx)
+					if err != nil || r.Status != runs.StatusReady || r.SizeBytes == 0 {
+						lost++
+						continue
+					}
+					if rc, err := s.app.Storage.Get(ctx, r.FileKey); err != nil {
+						lost++
+						continue
+					} else {
+						rc.Close()
+					}
+					dup += max(s.auditCount(ctx, "run.ready", runID)-1, 0)
+				}
+				return len(ids), lost, dup, 0, fmt.Sprintf("files not yet checked or asked for: %d; each problems file ready with its CSV, once", notAsked)
 			},
 		},
 		{
@@ -1014,6 +1083,41 @@ func (s *soak) confirmImports() error {
 		case imports.StatusInvalid, imports.StatusFailed:
 			return fmt.Errorf("import %s is %s: %v", id, imp.Status, imp.Problems)
 		}
+	}
+	return nil
+}
+
+// askProblems asks for the problems file of each bad import the worker has checked, as the
+// person would on its page.
+func (s *soak) askProblems() error {
+	s.mu.Lock()
+	var ids []string
+	for _, id := range s.badImports {
+		if _, ok := s.problemRuns[id]; !ok {
+			ids = append(ids, id)
+		}
+	}
+	s.mu.Unlock()
+	ctx := s.scoped("ohio")
+	for _, id := range ids {
+		imp, err := s.app.Imports.Store().Get(ctx, id, false)
+		if err != nil {
+			return err
+		}
+		switch imp.Status {
+		case imports.StatusValidating:
+			continue
+		case imports.StatusInvalid:
+		default:
+			return fmt.Errorf("bad import %s is %s, want invalid", id, imp.Status)
+		}
+		r, _, err := s.app.Imports.RequestProblems(ctx, id)
+		if err != nil {
+			return err
+		}
+		s.mu.Lock()
+		s.problemRuns[id] = r.ID
+		s.mu.Unlock()
 	}
 	return nil
 }
