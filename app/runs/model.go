@@ -1,11 +1,12 @@
 // Package runs is report runs: anything long that a person asks for and then downloads (an
-// amendment's PDF first; the tenant export, NCPC and funder reports, an import's progress
-// later). A run records who asked, for what (a kind, a subject and parameters), its status and
+// amendment's PDF, the tenant export, an import's problems file, the NCPC and funder reports).
+// A run records who asked, for what (a kind, a subject and parameters), its status and
 // progress; a background task (reports:build) streams its file into app/storage while the kind
 // writes it, never holding it whole in memory nor in a database column; the file is kept for
 // the kind's lifetime and then deleted by runs:expire. One progress page (polled by htmx) and
 // one download handler serve every kind; a kind says who may see its runs, and every download
-// is audited.
+// is audited. The one progress partial (Progress, views/runs/_progress.html) shows a run's
+// progress and an import's alike.
 package runs
 
 import (
