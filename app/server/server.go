@@ -31,6 +31,7 @@ import (
 	"github.com/holdspace/holdspace/app/mail"
 	"github.com/holdspace/holdspace/app/platform"
 	"github.com/holdspace/holdspace/app/programs"
+	"github.com/holdspace/holdspace/app/reports"
 	"github.com/holdspace/holdspace/app/runs"
 	"github.com/holdspace/holdspace/app/signup"
 	"github.com/holdspace/holdspace/app/storage"
@@ -104,6 +105,8 @@ type App struct {
 	Plans        *consultation.Plans
 	assessmentsH *consultation.AssessmentHandler
 	plansH       *consultation.PlanHandler
+	// app/reports: the NCPC report (issue 12, section 2)
+	ncpcH *reports.NCPCHandler
 
 	m *metrics
 
@@ -242,6 +245,10 @@ func New(cfg *config.Config, log *slog.Logger, db *bun.DB, rdb redis.UniversalCl
 	// kept 30 days), registered by NewService.
 	a.Exports = exports.NewService(db, a.Audit, a.Runs)
 	a.exportsH = exports.NewHandler(a.Exports)
+	// app/reports: the NCPC report (issue 12, section 2); its files are the "ncpc_report" run.
+	ncpc := reports.Deps{DB: db, Audit: a.Audit, Runs: a.Runs, Tenants: a.Tenants.Store()}
+	ncpc.RegisterNCPC()
+	a.ncpcH = reports.NewNCPCHandler(ncpc)
 	return a, nil
 }
 
