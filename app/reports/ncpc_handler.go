@@ -115,6 +115,16 @@ type NCPCPageData struct {
 	Days     int    // how long a file is kept
 }
 
+// Link is the address of the list behind row's figure in quarter q (0: the year to date).
+func (d NCPCPageData) Link(row Row, q int) string {
+	v := url.Values{"section": {row.Figure.Key}, "psc": {row.PSC}, "calendar": {d.Report.Year.Calendar},
+		"fy": {strconv.Itoa(d.Report.Year.FY)}}
+	if q > 0 {
+		v.Set("quarter", strconv.Itoa(q))
+	}
+	return d.Base + "/list?" + v.Encode()
+}
+
 // Page is the NCPC report of the fiscal year the switch shows (the current state fiscal year
 // by default).
 func (h *NCPCHandler) Page(c *fiber.Ctx) error {

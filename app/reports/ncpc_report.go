@@ -311,7 +311,7 @@ func (d Deps) NCPC(ctx context.Context, y Year) (*NCPCReport, error) {
 			Join("LEFT JOIN program_sites AS ps ON ps.tenant_id = e.tenant_id AND ps.id = e.site_id").
 			Where("s.held_on BETWEEN ? AND ?", y.From(), y.To()).
 			Where("s.program_id IN ("+inSQL+")", inArgs...).
-			GroupExpr("s.engagement_id, e.program_id, e.site_id, ps.kind, ps.name, " + qcase)
+			GroupExpr("s.engagement_id, e.program_id, e.site_id, ps.kind, ps.name, "+qcase, qargs...)
 		q = consultation.Visible(q, sc, "s")
 		if err := q.Scan(ctx, &eqs); err != nil {
 			return nil, err
