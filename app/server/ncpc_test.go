@@ -107,7 +107,7 @@ func askNCPCFile(t *testing.T, env *testEnv, c *client, format string) (string, 
 		t.Fatal("no task was queued for the run")
 	}
 	c.get("/t/nc-piedmont/runs/"+m[1]).mustStatus(t, http.StatusOK).mustContain(t, "Ready", "Back to the NCPC report")
-	return m[1], c.get("/t/nc-piedmont/runs/" + m[1] + "/download").mustStatus(t, http.StatusOK)
+	return m[1], c.get("/t/nc-piedmont/runs/"+m[1]+"/download").mustStatus(t, http.StatusOK)
 }
 
 // TestNCPCDemo: the demo's FY 2025–26 NCPC report, on the page and in the CSV and XLSX, has
@@ -177,8 +177,8 @@ func TestNCPCDemo(t *testing.T) {
 	// Only the person who asked sees the run: the funder gets "not found".
 	funder := env.client(t)
 	funder.signIn("funder@nc-piedmont.example")
-	funder.get("/t/nc-piedmont/runs/" + runID).mustStatus(t, http.StatusNotFound)
-	funder.get("/t/nc-piedmont/runs/" + runID + "/download").mustStatus(t, http.StatusNotFound)
+	funder.get("/t/nc-piedmont/runs/"+runID).mustStatus(t, http.StatusNotFound)
+	funder.get("/t/nc-piedmont/runs/"+runID+"/download").mustStatus(t, http.StatusNotFound)
 
 	// The XLSX: one sheet per section, read back.
 	_, xres := askNCPCFile(t, env, admin, "xlsx")
