@@ -236,19 +236,6 @@ type ncpcFunding struct {
 	ProgramKind       string `bun:"program_kind"`
 }
 
-// ncpcProgramsSQL is the subquery of the programs in the report of fiscal year fy for the
-// scope: every NCPC funding's program for a tenant admin, a funder's own fundings' programs.
-func ncpcProgramsSQL(sc database.Scope, fy int) (string, []any) {
-	q := `SELECT nf.program_id FROM ncpc_activities AS nna JOIN fundings AS nf ON nf.tenant_id = nna.tenant_id AND nf.id = nna.funding_id
-		WHERE nna.tenant_id = ? AND nf.fiscal_year = ?`
-	args := []any{sc.TenantID, fy}
-	if !isAdmin(sc) {
-		q += " AND nf.funder_id = ?"
-		args = append(args, funderOf(sc))
-	}
-	return q, args
-}
-
 // ncpcFundings are the NCPC fundings of fiscal year fy the scope sees, by program name.
 func (d Deps) ncpcFundings(ctx context.Context, sc database.Scope, t database.Tenant, fy int) ([]ncpcFunding, error) {
 	var list []ncpcFunding

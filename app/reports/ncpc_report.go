@@ -5,6 +5,7 @@ import (
 	"sort"
 	"strconv"
 
+	"github.com/uptrace/bun"
 	"github.com/uptrace/bun/dialect"
 
 	"github.com/holdspace/holdspace/app/consultation"
@@ -211,17 +212,19 @@ func contains(list []string, s string) bool {
 	return false
 }
 
-// engagementQuarter is one engagement's sessions in one quarter of the year (one row of the
-// aggregate query).
-type engagementQuarter struct {
+// engagementYear is one engagement's sessions in the year (one row of the aggregate query):
+// its first session, and the largest number of educators at one session in each quarter.
+type engagementYear struct {
 	EngagementID string `bun:"engagement_id"`
 	ProgramID    string `bun:"program_id"`
 	SiteID       string `bun:"site_id"`
 	SiteKind     string `bun:"site_kind"`
 	SiteName     string `bun:"site_name"`
-	Quarter      int    `bun:"quarter"`
 	FirstOn      string `bun:"first_on"`
-	Educators    int    `bun:"educators"`
+	E1           int    `bun:"e1"`
+	E2           int    `bun:"e2"`
+	E3           int    `bun:"e3"`
+	E4           int    `bun:"e4"`
 }
 
 // assessmentRow is one TPITOS or TPOT administration of the year with its first subscale's score.
@@ -239,22 +242,10 @@ type assessmentRow struct {
 	HigherIsBetter bool   `bun:"higher_is_better"`
 }
 
-// quarterCase is a SQL CASE giving the quarter (1–4) of the date column col in y.
-func quarterCase(y Year, col string) (string, []any) {
-	qs := y.Quarters()
-	expr := "CASE"
-	var args []any
-	for _, q := range qs[:3] {
-		expr += " WHEN " + col + " <= ? THEN " + strconv.Itoa(q.N)
-		args = append(args, q.To)
-	}
-	return expr + " ELSE 4 END", args
-}
-
 // educatorsExpr reads the number of educators out of a session's participants (JSON text).
 func (d Deps) educatorsExpr() string {
 	if d.DB.Dialect().Name() == dialect.PG {
-		return "COALESCE((s.participants::jsonb ->> 'educators')::bigint, 0)"
+		return "COALESCE((s.participants::json ->> 'educators')::bigint, 0)"
 	}
 	return "COALESCE(CAST(json_extract(s.participants, '$.educators') AS INTEGER), 0)"
 }
@@ -297,22 +288,33 @@ func (d Deps) NCPC(ctx context.Context, y Year) (*NCPCReport, error) {
 		rep.Programs = append(rep.Programs, *progs[id])
 	}
 
-	var eqs []engagementQuarter
+	var eqs []engagementYear
 	var asm []assessmentRow
 	if len(progs) > 0 {
-		inSQL, inArgs := ncpcProgramsSQL(sc, y.FY)
-		qcase, qargs := quarterCase(y, "s.held_on")
-		q := t.SelectFrom("consultation_sessions", "s").
-			ColumnExpr("s.engagement_id, e.program_id, e.site_id, COALESCE(ps.kind, '') AS site_kind, COALESCE(ps.name, '') AS site_name").
-			ColumnExpr(qcase+" AS quarter", qargs...).
-			ColumnExpr("MIN(s.held_on) AS first_on").
-			ColumnExpr("MAX("+d.educatorsExpr()+") AS educators").
-			Join("JOIN engagements AS e ON e.tenant_id = s.tenant_id AND e.id = s.engagement_id").
-			Join("LEFT JOIN program_sites AS ps ON ps.tenant_id = e.tenant_id AND ps.id = e.site_id").
-			Where("s.held_on BETWEEN ? AND ?", y.From(), y.To()).
-			Where("s.program_id IN ("+inSQL+")", inArgs...).
-			GroupExpr("s.engagement_id, e.program_id, e.site_id, ps.kind, ps.name, "+qcase, qargs...)
-		q = consultation.Visible(q, sc, "s")
+		// The year's sessions of the report's programs, aggregated by engagement and quarter
+		// first (read through the (tenant_id, held_on) index), then joined to their engagements.
+		ids := make([]string, 0, len(progs))
+		for id := range progs {
+			ids = append(ids, id)
+		}
+		sort.Strings(ids)
+		// One row per engagement (a hash aggregate: no sort of the year's sessions).
+		inner := t.SelectFrom("consultation_sessions", "s").
+			ColumnExpr("s.engagement_id").
+			ColumnExpr("MIN(s.held_on) AS first_on")
+		for _, qt := range y.Quarters() {
+			inner = inner.ColumnExpr("MAX(CASE WHEN s.held_on BETWEEN ? AND ? THEN "+d.educatorsExpr()+" ELSE 0 END) AS ?",
+				qt.From, qt.To, bun.Ident("e"+strconv.Itoa(qt.N)))
+		}
+		inner = inner.Where("s.held_on BETWEEN ? AND ?", y.From(), y.To()).
+			Where("s.program_id IN (?)", bun.In(ids)).
+			GroupExpr("s.engagement_id")
+		inner = consultation.Visible(inner, sc, "s")
+		q := t.SelectFrom("engagements", "e").
+			ColumnExpr("x.engagement_id, x.first_on, x.e1, x.e2, x.e3, x.e4").
+			ColumnExpr("e.program_id, e.site_id, COALESCE(ps.kind, '') AS site_kind, COALESCE(ps.name, '') AS site_name").
+			Join("JOIN (?) AS x ON x.engagement_id = e.id", inner).
+			Join("LEFT JOIN program_sites AS ps ON ps.tenant_id = e.tenant_id AND ps.id = e.site_id")
 		if err := q.Scan(ctx, &eqs); err != nil {
 			return nil, err
 		}
@@ -327,7 +329,7 @@ func (d Deps) NCPC(ctx context.Context, y Year) (*NCPCReport, error) {
 			Join("LEFT JOIN assessment_scores AS asc1 ON asc1.tenant_id = a.tenant_id AND asc1.assessment_id = a.id AND asc1.subscale_id = sub.id").
 			Where("ins.builtin IN ('tpitos', 'tpot')").
 			Where("a.administered_on BETWEEN ? AND ?", y.From(), y.To()).
-			Where("e.program_id IN ("+inSQL+")", inArgs...).
+			Where("e.program_id IN (?)", bun.In(ids)).
 			OrderExpr("a.administered_on, a.id")
 		aq = consultation.Visible(aq, sc, "e")
 		if err := aq.Scan(ctx, &asm); err != nil {
@@ -345,7 +347,7 @@ type unit struct {
 }
 
 // count turns the query rows into the figures and the lists behind them.
-func (rep *NCPCReport) count(progs map[string]*NCPCProgramLine, eqs []engagementQuarter, asm []assessmentRow) {
+func (rep *NCPCReport) count(progs map[string]*NCPCProgramLine, eqs []engagementYear, asm []assessmentRow) {
 	pscsOf := func(programID string) []string {
 		if p := progs[programID]; p != nil {
 			return p.PSCs
@@ -373,7 +375,7 @@ func (rep *NCPCReport) count(progs map[string]*NCPCProgramLine, eqs []engagement
 	}
 	educators := map[string]*engEducators{}
 	for _, r := range eqs {
-		qn := r.Quarter
+		qn := rep.Year.QuarterOf(r.FirstOn)
 		if p := progs[r.ProgramID]; p != nil && facilityKinds[p.Kind] {
 			u := unit{key: "p:" + r.ProgramID, name: p.Name, programID: r.ProgramID, engagementID: r.EngagementID, first: r.FirstOn, quarter: qn}
 			if r.SiteID != "" && r.SiteKind == "site" {
@@ -393,10 +395,8 @@ func (rep *NCPCReport) count(progs map[string]*NCPCProgramLine, eqs []engagement
 			}
 			educators[r.EngagementID] = ee
 		}
-		if qn >= 1 && qn <= 4 {
-			ee.q[qn-1] = max(ee.q[qn-1], r.Educators)
-		}
-		ee.ytd = max(ee.ytd, r.Educators)
+		ee.q = [4]int{r.E1, r.E2, r.E3, r.E4}
+		ee.ytd = max(r.E1, r.E2, r.E3, r.E4)
 	}
 	unitItems := func(m map[string]*unit, what string) []ListItem {
 		var out []ListItem
