@@ -8,6 +8,7 @@ import (
 
 	"github.com/holdspace/holdspace/app/apperr"
 	"github.com/holdspace/holdspace/app/authz"
+	"github.com/holdspace/holdspace/app/tenants"
 	"github.com/holdspace/holdspace/app/web"
 )
 
@@ -128,13 +129,16 @@ func (d NCPCPageData) Link(row Row, q int) string {
 // Page is the NCPC report of the fiscal year the switch shows (the current state fiscal year
 // by default).
 func (h *NCPCHandler) Page(c *fiber.Ctx) error {
-	ctx := c.UserContext()
-	t, err := h.d.tenant(ctx)
+	t, err := h.d.tenant(c.UserContext())
 	if err != nil {
 		return err
 	}
-	y := h.d.yearOf(c, t)
-	rep, err := h.d.NCPC(ctx, y)
+	return h.renderPage(c, fiber.StatusOK, t, h.d.yearOf(c, t), nil)
+}
+
+// renderPage shows the report of year y; f is the file form when it was refused.
+func (h *NCPCHandler) renderPage(c *fiber.Ctx, status int, t *tenants.Tenant, y Year, f *web.Form) error {
+	rep, err := h.d.NCPC(c.UserContext(), y)
 	if err != nil {
 		return err
 	}
@@ -142,7 +146,7 @@ func (h *NCPCHandler) Page(c *fiber.Ctx) error {
 	d := NCPCPageData{Report: rep, Switch: NewSwitch(t, y, base, h.d.now()), Rules: ImprovementRules, Base: base,
 		Sections: sectionRefs(), Admin: web.ScopeOf(c).Role == authz.TenantAdmin,
 		Days: int(NCPCLifetime.Hours() / 24)}
-	return web.Render(c, fiber.StatusOK, "reports/ncpc", "", web.View{Title: "NCPC report " + y.Label(), D: d, Wide: true})
+	return web.Render(c, status, "reports/ncpc", "", web.View{Title: "NCPC report " + y.Label(), D: d, Form: f, Wide: true})
 }
 
 // SectionRef is a section's key and name for the page.
@@ -179,7 +183,8 @@ func (h *NCPCHandler) List(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	fig, ok := figureDef(c.Query("section"))
+	section := c.Query("section", FigFacilities) // the first figure, when none is named
+	fig, ok := figureDef(section)
 	if !ok {
 		return apperr.NotFound("figure")
 	}
@@ -214,22 +219,25 @@ func (h *NCPCHandler) List(c *fiber.Ctx) error {
 }
 
 // StartRun asks for the report as a file (format=csv|xlsx, with calendar and fy) and goes to
-// the run's page, which shows its progress and then the download.
+// the run's page, which shows its progress and then the download. Bad input: the report again
+// with the message naming the field; nothing is asked for.
 func (h *NCPCHandler) StartRun(c *fiber.Ctx) error {
 	ctx := c.UserContext()
-	f := web.NewForm(c)
-	if err := f.Err(); err != nil {
-		return err
-	}
 	t, err := h.d.tenant(ctx)
 	if err != nil {
 		return err
 	}
+	f := web.NewForm(c)
+	y := ParseYear(t, f.Get("calendar"), f.Get("fy"), h.d.now())
+	if st := f.Refused(); st != 0 {
+		return h.renderPage(c, st, t, y, f)
+	}
 	format := f.Get("format")
 	if format != "csv" && format != "xlsx" {
-		return apperr.Invalid(map[string]string{"format": "File format: choose CSV or Excel (XLSX)."})
+		f.Errors["format"] = "File format: choose Excel (XLSX) or CSV."
+		f.Errors["_form"] = "Nothing was asked for: please correct the field marked below."
+		return h.renderPage(c, fiber.StatusUnprocessableEntity, t, y, f)
 	}
-	y := ParseYear(t, f.Get("calendar"), f.Get("fy"), h.d.now())
 	r, err := h.d.Runs.Start(ctx, NCPCKind, "", NCPCParams{Calendar: y.Calendar, FY: y.FY, Format: format})
 	if err != nil {
 		return err

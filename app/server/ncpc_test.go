@@ -160,6 +160,14 @@ func TestNCPCDemo(t *testing.T) {
 		t.Error("the list does not link to the engagements and programs")
 	}
 	admin.get("/t/nc-piedmont/reports/ncpc/list?section=nonsense&calendar=state&fy=2026").mustStatus(t, http.StatusNotFound)
+	admin.get("/t/nc-piedmont/reports/ncpc/list?calendar=state&fy=2026").mustStatus(t, http.StatusOK).mustContain(t, "<h1>Child care facilities receiving TA</h1>")
+	// A file of no known format: the report again, naming the field; nothing is asked for.
+	runs := env.count("report_runs", "tenant_id = ?", env.tenantID("nc-piedmont"))
+	admin.post("/t/nc-piedmont/reports/ncpc/runs", url.Values{"format": {"pdf"}, "calendar": {"state"}, "fy": {"2026"}}).
+		mustStatus(t, http.StatusUnprocessableEntity).mustContain(t, "File format: choose Excel (XLSX) or CSV.", "FY 2025–26")
+	if env.count("report_runs", "tenant_id = ?", env.tenantID("nc-piedmont")) != runs {
+		t.Error("a refused request started a run")
+	}
 	admin.get("/t/nc-piedmont/reports/ncpc/list?section=facilities&quarter=7").mustStatus(t, http.StatusNotFound)
 
 	// The CSV: the hand-counted figures, audited when downloaded.
