@@ -252,8 +252,8 @@ func (d Deps) educatorsExpr() string {
 
 // NCPC computes the NCPC report of year y for the person in ctx: a tenant admin's holds every
 // program with an NCPC funding of the year's fiscal year, a funder's only the programs of its
-// own such fundings. Three aggregate queries (the fundings, the sessions by engagement and
-// quarter, the TPITOS/TPOT administrations) and Go do the counting.
+// own such fundings. Three queries (the fundings; the year's sessions aggregated per engagement;
+// the year's TPITOS/TPOT administrations) and Go do the counting.
 func (d Deps) NCPC(ctx context.Context, y Year) (*NCPCReport, error) {
 	sc, t, err := database.Scoped(ctx, d.DB)
 	if err != nil {
@@ -291,14 +291,14 @@ func (d Deps) NCPC(ctx context.Context, y Year) (*NCPCReport, error) {
 	var eqs []engagementYear
 	var asm []assessmentRow
 	if len(progs) > 0 {
-		// The year's sessions of the report's programs, aggregated by engagement and quarter
-		// first (read through the (tenant_id, held_on) index), then joined to their engagements.
+		// The year's sessions of the report's programs (read through the (tenant_id, held_on)
+		// index), aggregated first, one row per engagement (a hash aggregate: no sort of the
+		// year's sessions), then joined to their engagements.
 		ids := make([]string, 0, len(progs))
 		for id := range progs {
 			ids = append(ids, id)
 		}
 		sort.Strings(ids)
-		// One row per engagement (a hash aggregate: no sort of the year's sessions).
 		inner := t.SelectFrom("consultation_sessions", "s").
 			ColumnExpr("s.engagement_id").
 			ColumnExpr("MIN(s.held_on) AS first_on")
@@ -320,7 +320,7 @@ func (d Deps) NCPC(ctx context.Context, y Year) (*NCPCReport, error) {
 		}
 		aq := t.SelectFrom("assessments", "a").
 			ColumnExpr("a.id, a.engagement_id, e.program_id, e.site_id, COALESCE(ps.kind, '') AS site_kind, COALESCE(ps.name, '') AS site_name").
-			ColumnExpr("ins.builtin, a.phase, a.administered_on, asc1.score_hundredths AS score, sub.higher_is_better").
+			ColumnExpr("ins.builtin, a.phase, a.administered_on, asc1.score_hundredths AS score, COALESCE(sub.higher_is_better, TRUE) AS higher_is_better").
 			Join("JOIN engagements AS e ON e.tenant_id = a.tenant_id AND e.id = a.engagement_id").
 			Join("JOIN instruments AS ins ON ins.tenant_id = a.tenant_id AND ins.id = a.instrument_id").
 			Join("LEFT JOIN program_sites AS ps ON ps.tenant_id = e.tenant_id AND ps.id = e.site_id").
