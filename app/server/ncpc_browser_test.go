@@ -8,7 +8,8 @@ import (
 )
 
 // TestBrowserNCPCReport is the issue's "done when" for the NCPC report: the nc-piedmont admin
-// opens the report, switches to FY 2025–26, asks for the XLSX, watches its page until the
+// opens the report, switches to FY 2025–26, opens the list behind a figure and the setup, asks
+// for the XLSX, watches its page until the
 // worker has built it, and downloads a workbook. Every page passes axe-core and the CSP.
 func TestBrowserNCPCReport(t *testing.T) {
 	env := newTestEnv(t)
@@ -21,6 +22,12 @@ func TestBrowserNCPCReport(t *testing.T) {
 	b.press("Show this year")
 	b.says("FY 2025–26", "Little Acorns Child Care Center", "Child care facilities receiving TA", "Instruments used: TPITOS and TPOT.")
 	b.screenshot("ncpc-01-report")
+	// The list behind a figure, and the setup, pass the page audit too.
+	b.load("open the list of facilities", chromedp.Click(`//main//a[starts-with(normalize-space(), "2 (Child care facilities receiving TA, All PSCs, year to date")]`))
+	b.says("Child care facilities receiving TA", "Little Acorns Child Care Center", "Sunrise Early Learning Center")
+	b.open("/t/nc-piedmont/reports/ncpc/setup", "main h1")
+	b.says("NCPC report setup", "Reported to NCPC")
+	b.open("/t/nc-piedmont/reports/ncpc?calendar=state&fy=2026", "main h1")
 
 	b.tick("Excel (XLSX)")
 	b.press("Ask for the NCPC report file")
