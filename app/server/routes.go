@@ -255,6 +255,13 @@ func (a *App) Routes() []web.Route {
 		r("GET", "/t/:slug/runs/:runID/download", tenant("runs", "read"), a.runsH.Download),
 		// Issue 12 (reports index): the reports a person may open, and the files they asked for.
 		r("GET", "/t/:slug/reports", tenant("reports", "read"), a.reportsIndexH.Page),
+		// The NCPC report (app/reports, issue 12 section 2): its setup (tenant admins), the page
+		// and the lists behind its figures, and its files (a run of kind "ncpc_report").
+		r("GET", "/t/:slug/reports/ncpc/setup", tenant("reports_setup", "read"), a.ncpcH.SetupPage),
+		r("POST", "/t/:slug/reports/ncpc/setup", tenant("reports_setup", "update"), a.ncpcH.SaveSetup),
+		r("GET", "/t/:slug/reports/ncpc", tenant("reports", "read"), a.ncpcH.Page),
+		r("GET", "/t/:slug/reports/ncpc/list", tenant("reports", "read"), a.ncpcH.List),
+		r("POST", "/t/:slug/reports/ncpc/runs", tenant("reports", "create"), a.ncpcH.StartRun),
 
 		// The platform console.
 		r("GET", "/admin", platform("tenants", "read"), plat.TenantsPage),

@@ -107,6 +107,8 @@ type App struct {
 	plansH       *consultation.PlanHandler
 	// Issue 12 (reports index): the reports page, with the person's own files.
 	reportsIndexH *reports.Index
+	// app/reports: the NCPC report (issue 12, section 2)
+	ncpcH *reports.NCPCHandler
 
 	m *metrics
 
@@ -250,6 +252,10 @@ func New(cfg *config.Config, log *slog.Logger, db *bun.DB, rdb redis.UniversalCl
 	a.Imports.UseRuns(a.Runs)
 	// Issue 12 (reports index): the reports page.
 	a.reportsIndexH = reports.NewIndex(reports.Deps{DB: db, Audit: a.Audit, Runs: a.Runs, Tenants: a.Tenants.Store(), Now: time.Now})
+	// app/reports: the NCPC report (issue 12, section 2); its files are the "ncpc_report" run.
+	ncpc := reports.Deps{DB: db, Audit: a.Audit, Runs: a.Runs, Tenants: a.Tenants.Store()}
+	ncpc.RegisterNCPC()
+	a.ncpcH = reports.NewNCPCHandler(ncpc)
 	return a, nil
 }
 

@@ -93,6 +93,10 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout 
 		if err := demo.SeedAmendments(ctx, app.Accounts, app.Tenants, app.Amendments); err != nil {
 			return err
 		}
+		// The NCPC report's demo (issue 12, section 2).
+		if err := demo.SeedNCPC(ctx, app.DB, app.Accounts, app.Tenants); err != nil {
+			return err
+		}
 		fmt.Fprintln(stdout, "Demo data is in place.")
 		demo.PrintSignIns(stdout)
 		return nil
@@ -166,6 +170,10 @@ func runEmbedded(ctx context.Context, getenv func(string) string, stdout io.Writ
 		}
 		if err := demo.SeedAmendments(ctx, app.Accounts, app.Tenants, app.Amendments); err != nil {
 			return fmt.Errorf("seed demo amendments: %w", err)
+		}
+		// The NCPC report's demo (issue 12, section 2).
+		if err := demo.SeedNCPC(ctx, app.DB, app.Accounts, app.Tenants); err != nil {
+			return fmt.Errorf("seed the NCPC demo: %w", err)
 		}
 		seeded = true
 	}
