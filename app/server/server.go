@@ -31,6 +31,7 @@ import (
 	"github.com/holdspace/holdspace/app/mail"
 	"github.com/holdspace/holdspace/app/platform"
 	"github.com/holdspace/holdspace/app/programs"
+	"github.com/holdspace/holdspace/app/reports"
 	"github.com/holdspace/holdspace/app/runs"
 	"github.com/holdspace/holdspace/app/signup"
 	"github.com/holdspace/holdspace/app/storage"
@@ -69,6 +70,9 @@ type App struct {
 	Exports  *exports.Service
 	importsH *imports.Handler
 	exportsH *exports.Handler
+	// app/reports: funders' reports and the de-identified sessions export (issue 12, section 3)
+	FunderReports  *reports.FunderReports
+	SessionsExport *reports.SessionsExport
 	// app/consultants
 	ConsultantRequests *consultants.Requests
 	searchH            *consultants.SearchHandler
@@ -242,6 +246,11 @@ func New(cfg *config.Config, log *slog.Logger, db *bun.DB, rdb redis.UniversalCl
 	// kept 30 days), registered by NewService.
 	a.Exports = exports.NewService(db, a.Audit, a.Runs)
 	a.exportsH = exports.NewHandler(a.Exports)
+	// app/reports: funders' reports ("funder_report") and the sessions export
+	// ("sessions_export"), kinds of run seen only by who asked, kept 30 days.
+	funderDeps := reports.Deps{DB: db, Audit: a.Audit, Runs: a.Runs, Tenants: a.Tenants.Store()}
+	a.FunderReports = reports.NewFunderReports(funderDeps)
+	a.SessionsExport = reports.NewSessionsExport(funderDeps, a.FunderReports)
 	return a, nil
 }
 
