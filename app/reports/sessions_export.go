@@ -239,8 +239,8 @@ func eachSession(ctx context.Context, db *bun.DB, sp exportSpan, progress func(d
 	return nil
 }
 
-// fiscalQuarterLabel names the fiscal quarter of a day (YYYY-MM…) on y's calendar: "FY 2025–26
-// Q1" (state), "FY 2025 Q4" (federal: the year it ends in).
+// fiscalQuarterLabel names the fiscal quarter of a day (YYYY-MM…) on y's calendar, as the
+// year is named on the page: "FY 2025–26 Q1" (state, July), "FY 2024–25 Q4" (federal).
 func fiscalQuarterLabel(y Year, day string) string {
 	yr, err1 := strconv.Atoi(day[:4])
 	m, err2 := strconv.Atoi(day[5:7])
@@ -253,11 +253,7 @@ func fiscalQuarterLabel(y Year, day string) string {
 		fy++
 	}
 	q := ((m-start+12)%12)/3 + 1
-	label := "FY " + strconv.Itoa(fy)
-	if y.Calendar != CalendarFederal {
-		label = Year{Calendar: y.Calendar, FY: fy, StartMonth: start}.Label()
-	}
-	return label + " Q" + strconv.Itoa(q)
+	return Year{Calendar: y.Calendar, FY: fy, StartMonth: start}.Label() + " Q" + strconv.Itoa(q)
 }
 
 // parseCounts reads a participants column ({"educators":3,"family_members":1}) into counts by
