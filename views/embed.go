@@ -7,6 +7,5 @@ import "embed"
 // FS holds every template.
 //
 //go:embed all:layouts all:errors all:accounts all:tenants all:audit all:platform all:signup all:programs all:imports all:exports all:consultants all:supervision all:credentials all:consultation all:amendments all:runs
-// app/reports: funders' reports and the sessions export (issue 12, section 3), and the year switch.
 //go:embed all:reports
 var FS embed.FS

@@ -206,6 +206,5 @@ func (r *FunderReport) WriteXLSX(w io.Writer) error {
 			return err
 		}
 	}
-	_, err := x.WriteTo(w)
-	return err
+	return streamXLSX(x, w)
 }

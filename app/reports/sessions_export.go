@@ -1,6 +1,8 @@
 package reports
 
 import (
+	"archive/zip"
+	"compress/flate"
 	"context"
 	"encoding/json"
 	"fmt"
@@ -454,11 +456,11 @@ func writeSessionsXLSX(ctx context.Context, db *bun.DB, sp exportSpan, w io.Writ
 		}
 		line++
 		row = row[:0]
-		row = append(row, r.HeldOn, r.Minutes, r.Mode, r.Service, r.TrainingTopic, r.Topics)
+		row = append(row, r.HeldOn, r.Minutes, r.Mode, r.Service, text(r.TrainingTopic), text(r.Topics))
 		for i := range participantRoles {
 			row = append(row, r.Participants[i])
 		}
-		row = append(row, r.Program, r.ProgramKind, r.County, r.Focus, r.TAStage, r.Quarter)
+		row = append(row, r.Program, text(r.ProgramKind), text(r.County), r.Focus, r.TAStage, r.Quarter)
 		cell, err := excelize.CoordinatesToCellName(1, line)
 		if err != nil {
 			return err
@@ -471,8 +473,32 @@ func writeSessionsXLSX(ctx context.Context, db *bun.DB, sp exportSpan, w io.Writ
 	if err := sw.Flush(); err != nil {
 		return err
 	}
-	_, err = f.WriteTo(w)
-	return err
+	return streamXLSX(f, w)
+}
+
+// text is a cell's value for the StreamWriter: nil (no cell written) for an empty text.
+func text(s string) any {
+	if s == "" {
+		return nil
+	}
+	return s
+}
+
+// streamXLSX writes f to w as its zip is made. excelize's WriteTo builds the whole file in a
+// bytes.Buffer first (hundreds of MB for a million rows), so the zip writer it is given here
+// writes straight to w instead, and what WriteTo then copies is empty. (excelize patches that
+// buffer only for a part over 4 GB, which a sheet of at most 1,048,576 rows is not.) The
+// parts are compressed at deflate's best speed: a million rows of XML compress several times
+// faster than at the default level, for a somewhat larger file.
+func streamXLSX(f *excelize.File, w io.Writer) error {
+	f.SetZipWriter(func(io.Writer) excelize.ZipWriter {
+		zw := zip.NewWriter(w)
+		zw.RegisterCompressor(zip.Deflate, func(out io.Writer) (io.WriteCloser, error) {
+			return flate.NewWriter(out, flate.BestSpeed)
+		})
+		return zw
+	})
+	return f.Write(io.Discard)
 }
 
 // kind is the export's kind of run: seen only by the person who asked, kept 30 days, its
