@@ -120,7 +120,10 @@ func PeriodOf(y Year, quarter int) Period {
 }
 
 // sessionsQuery is the export's one query: the sessions of from–to (of funderID's programs
-// funded in fiscal year fy, when set) with their program and engagement, in date order.
+// funded in fiscal year fy, when set) with their program and engagement, program by program,
+// each in date order. That order is the index's (tenant_id, program_id, held_on), so the rows
+// stream as they are read: in plain date order, PostgreSQL sorts a million rows on disk before
+// the first one comes (twice the time of the whole export).
 func sessionsQuery(t database.Tenant, from, to, funderID string, fy int) *bun.SelectQuery {
 	q := t.SelectFrom("consultation_sessions", "s").
 		ColumnExpr("s.held_on, s.minutes, s.mode, s.service, s.training_topic, s.topics, s.participants").
@@ -131,7 +134,7 @@ func sessionsQuery(t database.Tenant, from, to, funderID string, fy int) *bun.Se
 	if funderID != "" {
 		q = q.Where("s.program_id IN (?)", fundedPrograms(t, funderID, fy))
 	}
-	return q.OrderExpr("s.held_on, s.id")
+	return q.OrderExpr("s.program_id, s.held_on")
 }
 
 // countSessions counts the rows of the export, for its progress: the sessions alone (every
@@ -184,7 +187,7 @@ type exportSpan struct {
 	Year     Year // its Calendar and StartMonth name each row's fiscal quarter
 }
 
-// eachSession runs the export's query and calls fn with each row in date order, reporting
+// eachSession runs the export's query and calls fn with each row in its order, reporting
 // progress every progressEveryRows rows. The record is reused: fn must not keep it.
 func eachSession(ctx context.Context, db *bun.DB, sp exportSpan, progress func(done, total int), fn func(*sessionRecord) error) error {
 	t, err := database.For(ctx, db)
@@ -458,7 +461,7 @@ func writeSessionsXLSX(ctx context.Context, db *bun.DB, sp exportSpan, w io.Writ
 		row = row[:0]
 		row = append(row, r.HeldOn, r.Minutes, r.Mode, r.Service, text(r.TrainingTopic), text(r.Topics))
 		for i := range participantRoles {
-			row = append(row, r.Participants[i])
+			row = append(row, count(r.Participants[i]))
 		}
 		row = append(row, r.Program, text(r.ProgramKind), text(r.County), r.Focus, r.TAStage, r.Quarter)
 		cell, err := excelize.CoordinatesToCellName(1, line)
@@ -474,6 +477,16 @@ func writeSessionsXLSX(ctx context.Context, db *bun.DB, sp exportSpan, w io.Writ
 		return err
 	}
 	return streamXLSX(f, w)
+}
+
+// count is a participant count's cell: nil (a blank cell, which a sum reads as 0) for none.
+// Most sessions count one or two roles of seven: leaving the others out halves the cells the
+// StreamWriter formats for a million rows.
+func count(n int) any {
+	if n == 0 {
+		return nil
+	}
+	return n
 }
 
 // text is a cell's value for the StreamWriter: nil (no cell written) for an empty text.

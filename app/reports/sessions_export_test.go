@@ -49,16 +49,17 @@ func TestSessionsExport(t *testing.T) {
 	}
 
 	t.Run("a year, every program, de-identified", func(t *testing.T) {
-		// State FY 2026 (July 2025–June 2026): S3, S4 and S6, in date order.
+		// State FY 2026 (July 2025–June 2026): S3, S4 and S6, program by program (P1 was made
+		// before P2), each in date order: S3, S6, then S4.
 		y := Year{Calendar: CalendarState, FY: 2026, StartMonth: 7}
 		text, rows := exportCSV(t, fx, exportSpan{From: y.From(), To: y.To(), FY: y.FY, Year: y})
 		if len(rows) != 4 || strings.Join(rows[0], "|") != strings.Join(head, "|") {
 			t.Fatalf("rows %q", rows)
 		}
-		if rows[1][0] != "2025-08-15" || rows[2][0] != "2025-08-20" || rows[3][0] != "2025-10-02" {
+		if rows[1][0] != "2025-08-15" || rows[2][0] != "2025-10-02" || rows[3][0] != "2025-08-20" {
 			t.Fatalf("dates %q %q %q", rows[1][0], rows[2][0], rows[3][0])
 		}
-		s4 := rows[2]
+		s4 := rows[3]
 		for name, want := range map[string]string{
 			"Minutes": "40", "Mode": "Virtual", "Service": "Mini-training", "Training topic": "Trauma",
 			"Topics": "Attachment; Safe sleep", "Participants: Teachers / educators": "4", "Participants: Family members": "0",
@@ -72,7 +73,7 @@ func TestSessionsExport(t *testing.T) {
 		if got := rows[1][col("Participants: Family members")]; got != "1" {
 			t.Errorf("S3's family members %q", got)
 		}
-		if got := rows[3][col("Fiscal quarter")]; got != "FY 2025–26 Q2" {
+		if got := rows[2][col("Fiscal quarter")]; got != "FY 2025–26 Q2" {
 			t.Errorf("S6's quarter %q", got)
 		}
 		// Nothing that names or describes a person: the notes (neither sealed nor opened), the
@@ -120,13 +121,17 @@ func TestSessionsExport(t *testing.T) {
 		}
 		one, _ := x.GetRows("Sessions")
 		two, _ := x.GetRows("Sessions 2")
-		if len(one) != 3 || len(two) != 2 || one[0][0] != "Date" || two[0][0] != "Date" || one[2][0] != "2025-08-20" || two[1][0] != "2025-10-02" {
+		if len(one) != 3 || len(two) != 2 || one[0][0] != "Date" || two[0][0] != "Date" || one[2][0] != "2025-10-02" || two[1][0] != "2025-08-20" {
 			t.Fatalf("sheets %q / %q", one, two)
 		}
-		if one[2][col("Minutes")] != "40" || one[2][col("TA stage")] != "Evaluation" {
-			t.Errorf("S4 in the XLSX %q", one[2])
+		if two[1][col("Minutes")] != "40" || two[1][col("TA stage")] != "Evaluation" || two[1][col("Participants: Teachers / educators")] != "4" {
+			t.Errorf("S4 in the XLSX %q", two[1])
 		}
-		if typ, _ := x.GetCellType("Sessions", "B3"); typ != excelize.CellTypeNumber && typ != excelize.CellTypeUnset {
+		// A count of none is a blank cell (a sum reads it as 0).
+		if len(two[1]) > col("Participants: Family members") && two[1][col("Participants: Family members")] != "" {
+			t.Errorf("S4's family members %q", two[1][col("Participants: Family members")])
+		}
+		if typ, _ := x.GetCellType("Sessions 2", "B2"); typ != excelize.CellTypeNumber && typ != excelize.CellTypeUnset {
 			t.Errorf("minutes stored as %v", typ)
 		}
 	})
