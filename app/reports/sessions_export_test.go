@@ -138,6 +138,9 @@ func TestSessionsExport(t *testing.T) {
 }
 
 func TestParseCounts(t *testing.T) {
+	if len(participantRoles) > maxRoles {
+		t.Fatalf("%d participant roles: raise maxRoles", len(participantRoles))
+	}
 	counts := make([]int, len(participantRoles))
 	for in, want := range map[string]map[string]int{
 		`{"educators":3,"family_members":1}`:    {"educators": 3, "family_members": 1},
@@ -286,4 +289,26 @@ func dbtestCount(fx *funderFixture, table, where string) (int, error) {
 	}
 	n, err := t.SelectFrom(table, "x").Where(where).Count(fx.ctx)
 	return int(n), err
+}
+
+// TestPipelineStops: a writer that fails stops the reading too, and its error is returned.
+func TestPipelineStops(t *testing.T) {
+	fx := newFunderFixture(t)
+	y := Year{Calendar: CalendarFederal, FY: 2025, StartMonth: 10}
+	stop := io.ErrShortWrite
+	seen := 0
+	err := eachSessionPipelined(fx.ctx, fx.db, exportSpan{From: "0000-01-01", To: "9999-12-31", Year: y}, func(int, int) {}, func(*sessionRecord) error {
+		seen++
+		return stop
+	})
+	if err != stop || seen != 1 {
+		t.Fatalf("got %v after %d rows, want %v after 1", err, seen, stop)
+	}
+	all := 0
+	if err := eachSessionPipelined(fx.ctx, fx.db, exportSpan{From: "0000-01-01", To: "9999-12-31", Year: y}, func(int, int) {}, func(*sessionRecord) error {
+		all++
+		return nil
+	}); err != nil || all != 7 {
+		t.Fatalf("%d rows, %v; want the fixture's 7", all, err)
+	}
 }
