@@ -284,14 +284,19 @@ func (f *FunderReports) report(ctx context.Context, o *tenants.Organisation, y Y
 	return r, nil
 }
 
-// countSessions reads the year's sessions of the funder's programs once, in date order, and
-// adds each to its quarter and to the year.
+// countSessions adds up the year's sessions of the funder's programs per quarter and for the
+// year. The database groups them by quarter, program, engagement and participants (a few
+// rows per engagement and quarter, not one per session), with their count and minutes; the
+// participants are read here, the same way on both databases.
 func (f *FunderReports) countSessions(ctx context.Context, t database.Tenant, r *FunderReport) error {
 	y := r.Year
+	qs := y.Quarters()
 	rows, err := t.SelectFrom("consultation_sessions", "s").
-		ColumnExpr("s.held_on, s.minutes, s.participants, s.program_id, s.engagement_id").
+		ColumnExpr("CASE WHEN s.held_on <= ? THEN 0 WHEN s.held_on <= ? THEN 1 WHEN s.held_on <= ? THEN 2 ELSE 3 END AS quarter", qs[0].To, qs[1].To, qs[2].To).
+		ColumnExpr("s.program_id, s.engagement_id, s.participants, COUNT(*) AS sessions, CAST(SUM(s.minutes) AS BIGINT) AS minutes").
 		Where("s.held_on BETWEEN ? AND ?", y.From(), y.To()).
-		Where("s.program_id IN (?)", fundedPrograms(t, r.Funder.ID, y.FY)).Rows(ctx)
+		Where("s.program_id IN (?)", fundedPrograms(t, r.Funder.ID, y.FY)).
+		GroupExpr("1, 2, 3, 4").Rows(ctx)
 	if err != nil {
 		return err
 	}
@@ -299,11 +304,10 @@ func (f *FunderReports) countSessions(ctx context.Context, t database.Tenant, r 
 	counts := make([]int, len(participantRoles))
 	family := roleIndex("family_members")
 	year := len(r.Columns) - 1
-	quarters := y.Quarters()
-	var heldOn, participants, program, engagement string
-	var minutes int
+	var participants, program, engagement string
+	var quarter, sessions, minutes int
 	for rows.Next() {
-		if err := rows.Scan(&heldOn, &minutes, &participants, &program, &engagement); err != nil {
+		if err := rows.Scan(&quarter, &program, &engagement, &participants, &sessions, &minutes); err != nil {
 			return err
 		}
 		staff := 0
@@ -315,14 +319,11 @@ func (f *FunderReports) countSessions(ctx context.Context, t database.Tenant, r 
 				staff += n
 			}
 		}
-		for _, i := range []int{quarterIndex(quarters, heldOn), year} {
-			if i < 0 {
-				continue
-			}
+		for _, i := range []int{quarter, year} {
 			c := &r.Columns[i]
-			c.Sessions++
+			c.Sessions += sessions
 			c.Minutes += minutes
-			c.Staff += staff
+			c.Staff += staff * sessions
 			c.programs[program] = struct{}{}
 			c.engagements[engagement] = struct{}{}
 		}
@@ -334,15 +335,6 @@ func (f *FunderReports) countSessions(ctx context.Context, t database.Tenant, r 
 		r.Columns[i].Programs = len(r.Columns[i].programs)
 	}
 	return nil
-}
-
-func quarterIndex(qs []Quarter, day string) int {
-	for i, q := range qs {
-		if day >= q.From && day <= q.To {
-			return i
-		}
-	}
-	return -1
 }
 
 // countStages sorts each period's engagements by the TA stage they are in now.

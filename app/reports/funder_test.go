@@ -46,6 +46,7 @@ import (
 //	S5 E4 2025-03-01 120 min  educators 5             staff 5   Other Funder's program
 //	S6 E1 2025-10-02  50 min  educators 1             staff 1   fed FY26 Q1, state FY26 Q2
 //	S7 E1 2024-09-30  30 min  educators 1             staff 1   fed FY24 Q4, state FY25 Q1
+//	S8 E1 2024-11-20  30 min  educators 3, family 2   staff 3   fed FY25 Q1 (like S1: counted together)
 type funderFixture struct {
 	db                   *bun.DB
 	ctx                  context.Context // the tenant admin
@@ -141,6 +142,7 @@ func newFunderFixture(t *testing.T) *funderFixture {
 		session(fx.e4, fx.p3, "2025-03-01", 120, database.Counts{"educators": 5}),
 		session(fx.e1, fx.p1, "2025-10-02", 50, database.Counts{"educators": 1}),
 		session(fx.e1, fx.p1, "2024-09-30", 30, database.Counts{"educators": 1}),
+		session(fx.e1, fx.p1, "2024-11-20", 30, database.Counts{"educators": 3, "family_members": 2}),
 	} {
 		must(tx.Insert(s).Exec(fx.ctx))
 	}
@@ -232,14 +234,14 @@ func TestFunderReportFigures(t *testing.T) {
 			t.Errorf("due dates %q", due)
 		}
 		want := map[string][]string{
-			// Q1: S1 (P1). Q2: S2 (P1). Q3: none. Q4: S3 (P1), S4 (P2). Year: P1, P2.
+			// Q1: S1, S8 (P1). Q2: S2 (P1). Q3: none. Q4: S3 (P1), S4 (P2). Year: P1, P2.
 			"Programs served": {"1", "1", "0", "2", "2"},
 			// S5 is Other Funder's; S6 and S7 are outside the year.
-			"Sessions": {"1", "1", "0", "2", "4"},
-			// Q1 60/60 = 1.0; Q2 90/60 = 1.5; Q4 (45+40)/60 = 1.416 → 1.4; year 235/60 = 3.916 → 3.9.
-			"Hours": {"1.0", "1.5", "0.0", "1.4", "3.9"},
-			// Q1 3 (2 family members left out); Q2 2+1 = 3; Q4 1 + 4 = 5; year 3+3+5 = 11.
-			"Staff reached (attendances)": {"3", "3", "0", "5", "11"},
+			"Sessions": {"2", "1", "0", "2", "5"},
+			// Q1 (60+30)/60 = 1.5; Q2 90/60 = 1.5; Q4 (45+40)/60 = 1.416 → 1.4; year 265/60 = 4.416 → 4.4.
+			"Hours": {"1.5", "1.5", "0.0", "1.4", "4.4"},
+			// Q1 3+3 (family members left out); Q2 2+1 = 3; Q4 1 + 4 = 5; year 6+3+5 = 14.
+			"Staff reached (attendances)": {"6", "3", "0", "5", "14"},
 		}
 		for name, w := range want {
 			if got := columnValues(r, r.Figures(), name); strings.Join(got, " ") != strings.Join(w, " ") {
@@ -362,7 +364,7 @@ func TestFunderReportFigures(t *testing.T) {
 		}
 		found := false
 		for _, row := range rows {
-			if row[0] == "Hours" && strings.Join(row[1:6], " ") == "1.0 1.5 0.0 1.4 3.9" && row[6] == howHours {
+			if row[0] == "Hours" && strings.Join(row[1:6], " ") == "1.5 1.5 0.0 1.4 4.4" && row[6] == howHours {
 				found = true
 			}
 		}
@@ -385,7 +387,7 @@ func TestFunderReportFigures(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if fig[0][4] != "Q4 (July–September 2025), due November 15, 2025" || fig[2][0] != "Sessions" || fig[2][5] != "4" {
+		if fig[0][4] != "Q4 (July–September 2025), due November 15, 2025" || fig[2][0] != "Sessions" || fig[2][5] != "5" {
 			t.Errorf("Figures sheet %q", fig)
 		}
 		if typ, _ := x.GetCellType("Figures", "F3"); typ != excelize.CellTypeNumber && typ != excelize.CellTypeUnset {
