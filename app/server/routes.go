@@ -263,6 +263,14 @@ func (a *App) Routes() []web.Route {
 		r("GET", "/t/:slug/reports/ncpc/list", tenant("reports", "read"), a.ncpcH.List),
 		r("POST", "/t/:slug/reports/ncpc/runs", tenant("reports", "create"), a.ncpcH.StartRun),
 
+		// Funders' reports and the de-identified sessions export (app/reports, issue 12 section 3).
+		// A funder's people open only their own funder's report; files are runs of app/runs.
+		r("GET", "/t/:slug/reports/funders", tenant("reports", "read"), a.FunderReports.FundersPage),
+		r("GET", "/t/:slug/reports/funders/:funderID", tenant("reports", "read"), a.FunderReports.FunderPage),
+		r("POST", "/t/:slug/reports/funders/:funderID/runs", tenant("reports", "create"), a.FunderReports.StartFunderRun),
+		r("GET", "/t/:slug/reports/sessions", tenant("reports", "read"), a.SessionsExport.SessionsPage),
+		r("POST", "/t/:slug/reports/sessions/runs", tenant("reports", "create"), a.SessionsExport.StartSessionsRun),
+
 		// The platform console.
 		r("GET", "/admin", platform("tenants", "read"), plat.TenantsPage),
 		r("GET", "/admin/outbox", platform("outbox", "read"), plat.OutboxPage),

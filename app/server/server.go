@@ -70,6 +70,9 @@ type App struct {
 	Exports  *exports.Service
 	importsH *imports.Handler
 	exportsH *exports.Handler
+	// app/reports: funders' reports and the de-identified sessions export (issue 12, section 3)
+	FunderReports  *reports.FunderReports
+	SessionsExport *reports.SessionsExport
 	// app/consultants
 	ConsultantRequests *consultants.Requests
 	searchH            *consultants.SearchHandler
@@ -256,6 +259,11 @@ func New(cfg *config.Config, log *slog.Logger, db *bun.DB, rdb redis.UniversalCl
 	ncpc := reports.Deps{DB: db, Audit: a.Audit, Runs: a.Runs, Tenants: a.Tenants.Store()}
 	ncpc.RegisterNCPC()
 	a.ncpcH = reports.NewNCPCHandler(ncpc)
+	// app/reports: funders' reports ("funder_report") and the sessions export
+	// ("sessions_export"), kinds of run seen only by who asked, kept 30 days.
+	funderDeps := reports.Deps{DB: db, Audit: a.Audit, Runs: a.Runs, Tenants: a.Tenants.Store()}
+	a.FunderReports = reports.NewFunderReports(funderDeps)
+	a.SessionsExport = reports.NewSessionsExport(funderDeps, a.FunderReports)
 	return a, nil
 }
 
