@@ -31,6 +31,7 @@ import (
 	"github.com/holdspace/holdspace/app/mail"
 	"github.com/holdspace/holdspace/app/platform"
 	"github.com/holdspace/holdspace/app/programs"
+	"github.com/holdspace/holdspace/app/reports"
 	"github.com/holdspace/holdspace/app/runs"
 	"github.com/holdspace/holdspace/app/signup"
 	"github.com/holdspace/holdspace/app/storage"
@@ -104,6 +105,8 @@ type App struct {
 	Plans        *consultation.Plans
 	assessmentsH *consultation.AssessmentHandler
 	plansH       *consultation.PlanHandler
+	// app/reports (issue 12, part 4): child outcomes and the equity view
+	equityH *reports.EquityHandler
 
 	m *metrics
 
@@ -242,6 +245,9 @@ func New(cfg *config.Config, log *slog.Logger, db *bun.DB, rdb redis.UniversalCl
 	// kept 30 days), registered by NewService.
 	a.Exports = exports.NewService(db, a.Audit, a.Runs)
 	a.exportsH = exports.NewHandler(a.Exports)
+	// app/reports (issue 12, part 4): the equity view of child outcomes; its file is a kind of
+	// run ("child_outcomes", kept 30 days, for the person who asked), registered by the handler.
+	a.equityH = reports.NewEquityHandler(reports.Deps{DB: db, Audit: a.Audit, Runs: a.Runs, Tenants: a.Tenants.Store()})
 	return a, nil
 }
 
