@@ -222,6 +222,14 @@ func equityLines(t *tenants.Tenant, eq *Equity) [][]string {
 			lines = append(lines, row(s.Title, r))
 		}
 	}
+	// Every line as wide as the table, so the file reads as one rectangle.
+	width := eq.Width() + 1
+	for i, l := range lines {
+		for len(l) < width {
+			l = append(l, "")
+		}
+		lines[i] = l
+	}
 	return lines
 }
 
