@@ -151,7 +151,7 @@ func TestChildOutcomesEquity(t *testing.T) {
 	}
 	funder.get(runPage).mustStatus(t, http.StatusOK).mustContain(t, "Child outcomes and equity", "Ready to download", "Back to child outcomes")
 	admin.get(runPage).mustStatus(t, http.StatusNotFound)
-	admin.get(runPage + "/download").mustStatus(t, http.StatusNotFound)
+	admin.get(runPage+"/download").mustStatus(t, http.StatusNotFound)
 	dl := funder.get(runPage+"/download").mustStatus(t, http.StatusOK)
 	lines, err := csv.NewReader(strings.NewReader(dl.body)).ReadAll()
 	if err != nil {
@@ -222,7 +222,9 @@ func TestChildOutcomesEquity(t *testing.T) {
 // hidden, the next smallest is hidden too (complementary suppression).
 func TestChildEquitySuppression(t *testing.T) {
 	env := newTestEnv(t)
-	dll := func(v string) func(*consultation.Engagement) { return func(e *consultation.Engagement) { e.ChildDLL = v } }
+	dll := func(v string) func(*consultation.Engagement) {
+		return func(e *consultation.Engagement) { e.ChildDLL = v }
+	}
 	// Stayed: 12 dual-language learners, 11 not, 2 not recorded (25 in all, shown).
 	y := env.childOutcomeFixture("illinois", "Prairie Families Home Visiting", 12, consultation.OutcomeStayed, "", dll("yes"))
 	env.childOutcomeFixture("illinois", "Prairie Families Home Visiting", 11, consultation.OutcomeStayed, "", dll("no"))
