@@ -27,12 +27,12 @@ import (
 func EquityColumns() []string {
 	cols := []string{"Still open at the end of the year"}
 	for _, o := range consultation.ChildOutcomes {
-		cols = append(cols, "Closed: "+lowerFirst(o.Label))
+		cols = append(cols, "Closed: "+equityLowerFirst(o.Label))
 	}
 	return append(cols, "Closed: where the child went not recorded")
 }
 
-func lowerFirst(s string) string {
+func equityLowerFirst(s string) string {
 	if s == "" {
 		return s
 	}
@@ -129,7 +129,7 @@ func ChildEquity(ctx context.Context, db *bun.DB, y Year) (*Equity, error) {
 	for i := range counts {
 		all[counts[i].column(y)] += counts[i].N
 	}
-	tot, cells := suppressLines([]int{sum(all)}, [][]int{all}, nil)
+	tot, cells := suppressLines([]int{equitySum(all)}, [][]int{all}, nil)
 	eq.All = EquityRow{Label: "All child and family engagements", Engagements: tot[0], Cells: cells[0]}
 	// A column of a breakdown adds up to the count above it only where that count is shown.
 	shown := []bool{!eq.All.Engagements.Suppressed()}
@@ -156,7 +156,7 @@ func ChildEquity(ctx context.Context, db *bun.DB, y Year) (*Equity, error) {
 		}
 		totals := make([]int, len(values))
 		for i := range parts {
-			totals[i] = sum(parts[i])
+			totals[i] = equitySum(parts[i])
 		}
 		tot, cells := suppressLines(totals, parts, shown)
 		s := EquitySection{Title: sec.title}
@@ -168,7 +168,7 @@ func ChildEquity(ctx context.Context, db *bun.DB, y Year) (*Equity, error) {
 	return eq, nil
 }
 
-func sum(ns []int) int {
+func equitySum(ns []int) int {
 	n := 0
 	for _, x := range ns {
 		n += x

@@ -52,18 +52,18 @@ func (e *testEnv) childOutcomeFixture(slug, program string, n int, outcome, race
 	return y
 }
 
-var tdRe = regexp.MustCompile(`<td[^>]*>([^<]*)</td>`)
+var equityTDRe = regexp.MustCompile(`<td[^>]*>([^<]*)</td>`)
 
 // cellsOf are the texts of a page's table cells.
-func cellsOf(body string) []string {
+func equityCells(body string) []string {
 	var out []string
-	for _, m := range tdRe.FindAllStringSubmatch(body, -1) {
+	for _, m := range equityTDRe.FindAllStringSubmatch(body, -1) {
 		out = append(out, strings.TrimSpace(m[1]))
 	}
 	return out
 }
 
-func hasCell(cells []string, want string) bool {
+func equityHasCell(cells []string, want string) bool {
 	for _, c := range cells {
 		if c == want {
 			return true
@@ -73,7 +73,7 @@ func hasCell(cells []string, want string) bool {
 }
 
 // mustSuppress fails when a count under ten shows as a number in cells.
-func mustSuppress(t *testing.T, what string, cells []string) {
+func equityMustSuppress(t *testing.T, what string, cells []string) {
 	t.Helper()
 	for _, c := range cells {
 		for _, small := range []string{"1", "2", "3", "4", "5", "6", "7", "8", "9"} {
@@ -100,24 +100,24 @@ func TestChildOutcomesEquity(t *testing.T) {
 		"any count under 10", "reads “fewer than 10”", "the next smallest is hidden too", "active during the year",
 		"Where the child was at close", "By race or ethnicity", "Black or African American", "By sex", "By dual-language learner",
 		"By IEP or IFSP", "Not recorded", `scope="col"`, "<caption>", y.Label())
-	cells := cellsOf(r.body)
+	cells := equityCells(r.body)
 	for _, want := range []string{"12", "11", "fewer than 10"} {
-		if !hasCell(cells, want) {
+		if !equityHasCell(cells, want) {
 			t.Fatalf("the admin's page has no cell %q: %v", want, cells)
 		}
 	}
-	mustSuppress(t, "the admin's page", cells)
+	equityMustSuppress(t, "the admin's page", cells)
 	if !strings.Contains(r.body, "Child and family engagements closed in "+y.Label()+": 26") {
 		t.Fatal("the admin's page does not count 26 closed")
 	}
 
 	funder := env.signedIn(t, "funder@illinois.example")
 	r = funder.get(page).mustStatus(t, http.StatusOK).mustContain(t, "for the programs you fund")
-	cells = cellsOf(r.body)
-	if !hasCell(cells, "12") || hasCell(cells, "11") {
+	cells = equityCells(r.body)
+	if !equityHasCell(cells, "12") || equityHasCell(cells, "11") {
 		t.Fatalf("the funder's page: want its programs' 12 and not the other program's 11: %v", cells)
 	}
-	mustSuppress(t, "the funder's page", cells)
+	equityMustSuppress(t, "the funder's page", cells)
 	if strings.Contains(r.body, "ZZ") || strings.Contains(r.body, "Prairie Families") {
 		t.Fatal("the funder's page shows a child or another program")
 	}
@@ -167,10 +167,10 @@ func TestChildOutcomesEquity(t *testing.T) {
 			all = l
 		}
 	}
-	if len(all) == 0 || all[2] != "16" || !hasCell(all, "12") || !hasCell(all, "fewer than 10") || hasCell(fileCells, "11") {
+	if len(all) == 0 || all[2] != "16" || !equityHasCell(all, "12") || !equityHasCell(all, "fewer than 10") || equityHasCell(fileCells, "11") {
 		t.Fatalf("the funder's CSV: the row of all %v; cells %v", all, fileCells)
 	}
-	mustSuppress(t, "the funder's CSV", fileCells)
+	equityMustSuppress(t, "the funder's CSV", fileCells)
 	if !strings.Contains(dl.body, "fewer than 10") || !strings.Contains(dl.body, "next smallest is hidden too") {
 		t.Fatal("the CSV does not say its rule")
 	}
@@ -203,10 +203,10 @@ func TestChildOutcomesEquity(t *testing.T) {
 			xcells = append(xcells, row[2:]...)
 		}
 	}
-	if !hasCell(xcells, "12") || !hasCell(xcells, "11") || !hasCell(xcells, "fewer than 10") {
+	if !equityHasCell(xcells, "12") || !equityHasCell(xcells, "11") || !equityHasCell(xcells, "fewer than 10") {
 		t.Fatalf("the admin's XLSX: %v", xcells)
 	}
-	mustSuppress(t, "the admin's XLSX", xcells)
+	equityMustSuppress(t, "the admin's XLSX", xcells)
 
 	// A format that is not offered is refused by name, and starts nothing.
 	before := env.count("report_runs", "kind = ?", reports.EquityKind)
