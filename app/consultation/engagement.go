@@ -257,6 +257,8 @@ type StartInput struct {
 	// OpenedOn is the day the engagement started (YYYY-MM-DD; today when empty): a first visit
 	// may come before the engagement is entered here.
 	OpenedOn string
+	// Child is a child focus's optional details (ignored for other foci).
+	Child ChildDetailsInput
 }
 
 // MaxBackdateYears is how far back an engagement's start may be dated.
@@ -382,6 +384,8 @@ func (s *Engagements) Start(ctx context.Context, in StartInput) (*Engagement, er
 		if e.ChildAgeBand == "" {
 			bad["child_age_band"] = "Choose the child’s age band."
 		}
+		d := checkChildDetails(bad, in.Child)
+		e.ChildRaceEthnicity, e.ChildSex, e.ChildDLL, e.ChildIEPIFSP = d.RaceEthnicity, d.Sex, d.DLL, d.IEPIFSP
 	default:
 		bad["focus"] = "Choose what the engagement is about."
 	}
@@ -424,11 +428,13 @@ func CanMove(sc database.Scope, e *Engagement) bool {
 }
 
 // MoveInput is a move's form: the stage to go to, its date (YYYY-MM-DD, default today) and,
-// walking back or reopening, the reason.
+// walking back or reopening, the reason. ChildOutcome is where the child is now, required to
+// close a child and family engagement (ChildOutcomes) and ignored otherwise.
 type MoveInput struct {
-	ToStage string
-	MovedOn string
-	Reason  string
+	ToStage      string
+	MovedOn      string
+	Reason       string
+	ChildOutcome string
 }
 
 // change loads the engagement for a change by the person in ctx and the date of its last move.
@@ -569,7 +575,8 @@ func plural(n int, one, many string) string {
 }
 
 // Advance moves the engagement forward as CheckAdvance allows; the stages it skips are listed
-// on the move. Reaching "closed" closes it on that date.
+// on the move. Reaching "closed" closes it on that date; a child and family engagement closes
+// only with where the child is now (in.ChildOutcome, the field child_outcome).
 // Errors: ENOTFOUND, EFORBIDDEN, EINVALID naming the field, ECONFLICT.
 func (s *Engagements) Advance(ctx context.Context, id string, in MoveInput) (*Engagement, error) {
 	a, err := s.CheckAdvance(ctx, id, in)
@@ -577,8 +584,16 @@ func (s *Engagements) Advance(ctx context.Context, id string, in MoveInput) (*En
 		return nil, err
 	}
 	e := a.E
-	e.Stage = a.To
 	var set []steps.Cond
+	if a.To == StageClosed && e.Focus == FocusChildFamily {
+		bad := map[string]string{}
+		e.ChildOutcome = checkChildOutcome(bad, in.ChildOutcome)
+		if len(bad) > 0 {
+			return nil, apperr.Invalid(bad)
+		}
+		set = append(set, steps.C("child_outcome = ?", e.ChildOutcome))
+	}
+	e.Stage = a.To
 	if a.To == StageClosed {
 		e.ClosedOn = a.On
 		set = append(set, steps.C("closed_on = ?", e.ClosedOn))
@@ -587,6 +602,9 @@ func (s *Engagements) Advance(ctx context.Context, id string, in MoveInput) (*En
 	detail := StageOf(a.From).Label + " → " + StageOf(a.To).Label + ", " + a.On
 	if len(a.Skipped) > 0 {
 		detail += "; skipped " + StageLabels(a.Skipped)
+	}
+	if e.ChildOutcome != "" && a.To == StageClosed {
+		detail += "; where the child is now recorded"
 	}
 	err = s.record(ctx, e, a.From, m, "engagement.advance", detail, set...)
 	return e, err
@@ -614,10 +632,12 @@ func (s *Engagements) WalkBack(ctx context.Context, id string, in MoveInput) (*E
 		return nil, apperr.Invalid(bad)
 	}
 	fromStage := e.Stage
-	e.Stage, e.ClosedOn = in.ToStage, ""
+	// Opened again, the child's outcome is asked again when it next closes.
+	e.Stage, e.ClosedOn, e.ChildOutcome = in.ToStage, "", ""
 	m := &Move{FromStage: fromStage, ToStage: in.ToStage, MovedOn: on, Reason: reason}
 	err = s.record(ctx, e, fromStage, m, "engagement.walk_back",
-		StageOf(fromStage).Label+" → "+StageOf(in.ToStage).Label+", "+on, steps.C("closed_on = ?", e.ClosedOn))
+		StageOf(fromStage).Label+" → "+StageOf(in.ToStage).Label+", "+on, steps.C("closed_on = ?", e.ClosedOn),
+		steps.C("child_outcome = ?", e.ChildOutcome))
 	return e, err
 }
 
@@ -696,9 +716,9 @@ func (s *Engagements) Reopen(ctx context.Context, id string, in MoveInput) (*Eng
 	if len(bad) > 0 {
 		return nil, apperr.Invalid(bad)
 	}
-	e.Stage, e.Kind, e.ClosedOn = StageSustainability, KindContinuedSupport, ""
+	e.Stage, e.Kind, e.ClosedOn, e.ChildOutcome = StageSustainability, KindContinuedSupport, "", ""
 	m := &Move{FromStage: StageClosed, ToStage: StageSustainability, MovedOn: on, Reason: reason}
 	err = s.record(ctx, e, StageClosed, m, "engagement.reopen", "Reopened as continued support, "+on,
-		steps.C("kind = ?", e.Kind), steps.C("closed_on = ?", e.ClosedOn))
+		steps.C("kind = ?", e.Kind), steps.C("closed_on = ?", e.ClosedOn), steps.C("child_outcome = ?", e.ChildOutcome))
 	return e, err
 }

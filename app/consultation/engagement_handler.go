@@ -59,6 +59,28 @@ type NewEngagementData struct {
 	AgeBands    []EngOption
 	IsAdmin     bool
 	Today       string
+	Child       ChildChoices
+}
+
+// ChildChoices are the choices of a child focus's optional details, with the ones chosen and
+// the messages of those that were wrong (views/consultation/_child_details.html).
+type ChildChoices struct {
+	RaceEthnicities, Sexes, DLL, IEPIFSP []EngOption
+	Errors                               map[string]string
+}
+
+// Error is the message of one field of the details.
+func (c ChildChoices) Error(field string) string { return c.Errors[field] }
+
+func childChoices(f *web.Form) ChildChoices {
+	return ChildChoices{RaceEthnicities: engOptions(ChildRaceEthnicities, f.Get("child_race_ethnicity")),
+		Sexes: engOptions(ChildSexes, f.Get("child_sex")), DLL: engOptions(ChildYesNo, f.Get("child_dll")),
+		IEPIFSP: engOptions(ChildYesNo, f.Get("child_iep_ifsp")), Errors: f.Errors}
+}
+
+func childDetailsInput(f *web.Form) ChildDetailsInput {
+	return ChildDetailsInput{RaceEthnicity: f.Get("child_race_ethnicity"), Sex: f.Get("child_sex"),
+		DLL: f.Get("child_dll"), IEPIFSP: f.Get("child_iep_ifsp")}
 }
 
 func (h *EngagementHandler) newPage(c *fiber.Ctx, status int, f *web.Form) error {
@@ -75,7 +97,7 @@ func (h *EngagementHandler) newPage(c *fiber.Ctx, status int, f *web.Form) error
 		return err
 	}
 	d := &NewEngagementData{Base: engBase(c), IsAdmin: sc.Role == authz.TenantAdmin,
-		Focuses: engOptions(Focuses, f.Get("focus")), Today: today.Format(time.DateOnly)}
+		Focuses: engOptions(Focuses, f.Get("focus")), Today: today.Format(time.DateOnly), Child: childChoices(f)}
 	var programs []string
 	for _, a := range as {
 		d.Assignments = append(d.Assignments, EngOption{Value: a.ID, Label: a.Label(d.IsAdmin), Selected: a.ID == f.Get("assignment_id")})
@@ -122,7 +144,7 @@ func (h *EngagementHandler) Start(c *fiber.Ctx) error {
 	}
 	e, err := h.svc.Start(c.UserContext(), StartInput{AssignmentID: f.Get("assignment_id"), Focus: f.Get("focus"),
 		SiteID: f.Get("site_id"), FocusLabel: f.Get("focus_label"), ChildInitials: f.Get("child_initials"),
-		ChildAgeBand: f.Get("child_age_band"), OpenedOn: f.Get("opened_on")})
+		ChildAgeBand: f.Get("child_age_band"), OpenedOn: f.Get("opened_on"), Child: childDetailsInput(f)})
 	if st := web.FormError(f, err); st != 0 {
 		return h.newPage(c, st, f)
 	}
@@ -176,8 +198,12 @@ type EngagementPageData struct {
 	Assessments *AssessmentsSection
 	Plan        *PlanView
 	// Action is the form that failed validation ("advance", "back", "coaching", "continue",
-	// "reopen"), whose typed values and messages the page shows.
+	// "reopen", "child"), whose typed values and messages the page shows.
 	Action string
+	// ChildDetails: a child and family focus's outcome and details are shown (not to funders);
+	// Child is the details form's choices (for those who change the engagement).
+	ChildDetails bool
+	Child        ChildChoices
 }
 
 // CoachingMonths is how long coaching has run (for the page).
@@ -252,6 +278,15 @@ func (h *EngagementHandler) page(c *fiber.Ctx, status int, f *web.Form, action s
 	if f == nil {
 		f = &web.Form{Values: url.Values{}, Errors: map[string]string{}}
 	}
+	d.ChildDetails = e.Focus == FocusChildFamily && SeesFocusDetails(sc)
+	if d.ChildDetails && d.CanMove {
+		shown := f
+		if action != "child" {
+			shown = &web.Form{Values: url.Values{"child_race_ethnicity": {e.ChildRaceEthnicity}, "child_sex": {e.ChildSex},
+				"child_dll": {e.ChildDLL}, "child_iep_ifsp": {e.ChildIEPIFSP}}}
+		}
+		d.Child = childChoices(shown)
+	}
 	return web.Render(c, status, "consultation/engagement", "", web.View{Title: e.ProgramName + ": engagement", D: d, Form: f})
 }
 
@@ -277,44 +312,73 @@ func (h *EngagementHandler) change(c *fiber.Ctx, action, done string, run func(f
 }
 
 func engMoveInput(f *web.Form) MoveInput {
-	return MoveInput{ToStage: f.Get("to_stage"), MovedOn: f.Get("moved_on"), Reason: f.Get("reason")}
+	return MoveInput{ToStage: f.Get("to_stage"), MovedOn: f.Get("moved_on"), Reason: f.Get("reason"), ChildOutcome: f.Get("child_outcome")}
 }
 
-// CloseData is the page that asks to confirm closing an engagement.
+// CloseData is the page that asks to confirm closing an engagement; for a child and family
+// focus it asks where the child is now (required).
 type CloseData struct {
 	Base       string
 	Check      *AdvanceCheck
 	Unfinished []string
+	AsksChild  bool
+	Outcomes   []EngOption
+}
+
+// closePage is the page that confirms closing, with the form's values and messages.
+func (h *EngagementHandler) closePage(c *fiber.Ctx, status int, f *web.Form) error {
+	ctx := c.UserContext()
+	a, err := h.svc.CheckAdvance(ctx, c.Params("engagementID"), engMoveInput(f))
+	if st := web.FormError(f, err); st != 0 {
+		return h.page(c, st, f, "advance")
+	}
+	if err != nil {
+		return err
+	}
+	d := &CloseData{Base: engBase(c), Check: a, AsksChild: a.E.Focus == FocusChildFamily,
+		Outcomes: engOptions(ChildOutcomes, f.Get("child_outcome"))}
+	if d.Unfinished, err = h.svc.Unfinished(ctx, a.E); err != nil {
+		return err
+	}
+	return web.Render(c, status, "consultation/engagement_close", "", web.View{Title: "Close the engagement? " + a.E.ProgramName, D: d, Form: f})
 }
 
 // Advance moves the engagement forward. Closing it asks first: the form comes back as a page
-// that says what is unfinished, with the same values and a confirmation to send.
+// that says what is unfinished (and, for a child and family focus, asks where the child is
+// now), with the same values and a confirmation to send. A confirmation without the child's
+// outcome comes back to that page with the message.
 func (h *EngagementHandler) Advance(c *fiber.Ctx) error {
 	f := web.NewForm(c)
 	if st := f.Refused(); st != 0 {
 		return h.page(c, st, f, "advance")
 	}
 	if f.Get("to_stage") == StageClosed && f.Get("confirm") != "yes" {
-		ctx := c.UserContext()
-		a, err := h.svc.CheckAdvance(ctx, c.Params("engagementID"), engMoveInput(f))
+		return h.closePage(c, 200, f)
+	}
+	if f.Get("to_stage") == StageClosed {
+		_, err := h.svc.Advance(c.UserContext(), c.Params("engagementID"), engMoveInput(f))
 		if st := web.FormError(f, err); st != 0 {
+			if f.Error("child_outcome") != "" {
+				return h.closePage(c, st, f)
+			}
 			return h.page(c, st, f, "advance")
 		}
 		if err != nil {
 			return err
 		}
-		d := &CloseData{Base: engBase(c), Check: a}
-		if d.Unfinished, err = h.svc.Unfinished(ctx, a.E); err != nil {
-			return err
-		}
-		return web.Render(c, 200, "consultation/engagement_close", "", web.View{Title: "Close the engagement? " + a.E.ProgramName, D: d, Form: f})
+		web.Flash(c, "The engagement is closed.")
+		return web.Redirect(c, engBase(c)+"/engagements/"+c.Params("engagementID"))
 	}
-	done := "The engagement moved forward."
-	if f.Get("to_stage") == StageClosed {
-		done = "The engagement is closed."
-	}
-	return h.change(c, "advance", done, func(f *web.Form) error {
+	return h.change(c, "advance", "The engagement moved forward.", func(f *web.Form) error {
 		_, err := h.svc.Advance(c.UserContext(), c.Params("engagementID"), engMoveInput(f))
+		return err
+	})
+}
+
+// ChildDetails records a child and family focus's optional details.
+func (h *EngagementHandler) ChildDetails(c *fiber.Ctx) error {
+	return h.change(c, "child", "The child’s details are saved.", func(f *web.Form) error {
+		_, err := h.svc.SetChildDetails(c.UserContext(), c.Params("engagementID"), childDetailsInput(f))
 		return err
 	})
 }

@@ -33,6 +33,14 @@ type engagementSeed struct {
 	// (months ago) with one; plus one mini-training.
 	eiMeetings bool
 	gapMonth   int
+	// child: a child focus's optional details (and, closed, where the child went).
+	child childSeed
+}
+
+// childSeed is a child focus's details for the equity view of child outcomes (issue 12):
+// race or ethnicity, sex, dual-language learner, IEP/IFSP, and the outcome of a closed one.
+type childSeed struct {
+	race, sex, dll, iep, outcome string
 }
 
 type sessionSeed struct {
@@ -57,7 +65,8 @@ var engagementSeeds = []engagementSeed{
 	// A child and family with the Southside doulas: initials and an age band only.
 	{slug: "illinois", consultant: SharedConsultantEmail, program: "Southside Community Doula Program", focus: consultation.FocusChildFamily,
 		initials: "DR", ageBand: "0–1 years", stage: consultation.StageNeedsDiscussion, openedMonthsAgo: 1, sessions: []sessionSeed{
-			{20, 45, "in_person", "family_engagement", ""}}},
+			{20, 45, "in_person", "family_engagement", ""}},
+		child: childSeed{race: "hispanic_latino", sex: "male", dll: "yes"}},
 	// Ohio: Daniel Kim with the Franklin County EI team, meeting with the team twice a month.
 	{slug: "ohio", consultant: "consultant@ohio.example", program: "Franklin County Help Me Grow Early Intervention Team",
 		focus: consultation.FocusProgram, stage: consultation.StagePreAssessment, openedMonthsAgo: 8, eiMeetings: true, gapMonth: 2},
@@ -108,6 +117,13 @@ func seedEngagements(ctx context.Context, db *bun.DB, acc *accounts.Service, t *
 			return err
 		}
 		if n > 0 {
+			// Seeded before the child's details existed: fill them in, never over what a person
+			// recorded since.
+			if es.focus == consultation.FocusChildFamily {
+				if err := seedChildDetails(ctx, tx, p.ID, programID, es); err != nil {
+					return err
+				}
+			}
 			continue
 		}
 		opened := today.AddDate(0, -es.openedMonthsAgo, 0)
@@ -129,7 +145,11 @@ func seedEngagements(ctx context.Context, db *bun.DB, acc *accounts.Service, t *
 		e := &consultation.Engagement{ID: database.NewID(), AssignmentID: a.ID, ProfileID: p.ID, ProgramID: programID, Focus: es.focus,
 			SiteID: siteID, FocusLabel: es.label, ChildInitials: es.initials, ChildAgeBand: es.ageBand, Stage: es.stage,
 			Kind: consultation.KindConsultation, OpenedOn: day(opened), DefaultParticipants: database.Counts{}, CreatedBy: u.ID,
-			CreatedAt: now, UpdatedAt: now}
+			CreatedAt: now, UpdatedAt: now, ChildRaceEthnicity: es.child.race, ChildSex: es.child.sex, ChildDLL: es.child.dll,
+			ChildIEPIFSP: es.child.iep}
+		if es.stage == consultation.StageClosed {
+			e.ChildOutcome = es.child.outcome
+		}
 		// The moves: evenly over the months since it opened, up to the stage reached.
 		target := consultation.StageIndex(es.stage)
 		var moves []*consultation.Move
@@ -198,6 +218,26 @@ func seedEngagements(ctx context.Context, db *bun.DB, acc *accounts.Service, t *
 		}
 	}
 	return nil
+}
+
+// seedChildDetails gives an existing demo child focus its details (and, closed, its outcome)
+// when none is recorded yet.
+func seedChildDetails(ctx context.Context, tx database.Tenant, profileID, programID string, es engagementSeed) error {
+	c := es.child
+	q := tx.Update((*consultation.Engagement)(nil)).
+		Set("child_race_ethnicity = ?", c.race).Set("child_sex = ?", c.sex).Set("child_dll = ?", c.dll).Set("child_iep_ifsp = ?", c.iep).
+		Where("e.profile_id = ? AND e.program_id = ? AND e.focus = ? AND e.child_initials = ?", profileID, programID, es.focus, es.initials).
+		Where("e.child_race_ethnicity = '' AND e.child_sex = '' AND e.child_dll = '' AND e.child_iep_ifsp = ''")
+	if _, err := q.Exec(ctx); err != nil {
+		return err
+	}
+	if c.outcome == "" {
+		return nil
+	}
+	_, err := tx.Update((*consultation.Engagement)(nil)).Set("child_outcome = ?", c.outcome).
+		Where("e.profile_id = ? AND e.program_id = ? AND e.focus = ? AND e.child_initials = ?", profileID, programID, es.focus, es.initials).
+		Where("e.stage = ? AND e.child_outcome = ''", consultation.StageClosed).Exec(ctx)
+	return err
 }
 
 func engSeedNotFound(err error) error {

@@ -256,13 +256,22 @@ func TestConsultationCycle(t *testing.T) {
 	// ---- Sustainability, then closed, after a confirmation that finds nothing unfinished.
 	advance(consultation.StageSustainability)
 	maria.post(engURL+"/advance", url.Values{"to_stage": {consultation.StageClosed}, "moved_on": {today}, "reason": {"Cycle: closed"}}).
-		mustStatus(t, http.StatusOK).mustContain(t, "Close the engagement?", "Nothing is left unfinished", `name="confirm" value="yes"`)
+		mustStatus(t, http.StatusOK).mustContain(t, "Close the engagement?", "Nothing is left unfinished", `name="confirm" value="yes"`,
+		"Where is the child now?", "Stayed in the setting", "Expelled or suspended")
 	if env.count("engagements", "id = ? AND stage = ?", engID, consultation.StageClosed) != 0 {
 		t.Fatal("the engagement closed without its confirmation")
 	}
+	// A child and family engagement closes only with where the child is now (issue 12).
 	maria.post(engURL+"/advance", url.Values{"to_stage": {consultation.StageClosed}, "moved_on": {today}, "reason": {"Cycle: closed"},
-		"confirm": {"yes"}}).mustStatus(t, http.StatusSeeOther)
+		"confirm": {"yes"}}).mustStatus(t, http.StatusUnprocessableEntity).
+		mustContain(t, "Close the engagement?", "Say where the child is now", `id="child_outcome-error"`)
+	if env.count("engagements", "id = ? AND stage = ?", engID, consultation.StageClosed) != 0 {
+		t.Fatal("the engagement closed without where the child is now")
+	}
+	maria.post(engURL+"/advance", url.Values{"to_stage": {consultation.StageClosed}, "moved_on": {today}, "reason": {"Cycle: closed"},
+		"confirm": {"yes"}, "child_outcome": {consultation.OutcomeStayed}}).mustStatus(t, http.StatusSeeOther)
 	at(consultation.StageClosed, "Cycle: closed")
+	maria.get(engURL).mustContain(t, "Where the child is now", "Stayed in the setting")
 	if strings.Contains(maria.get(engURL).body, "(skipped)") {
 		t.Fatal("a cycle walked stage by stage shows a skipped stage")
 	}
@@ -367,6 +376,9 @@ func TestConsultationCycle(t *testing.T) {
 		}
 	}
 	fe := funder.get(engURL).mustStatus(t, http.StatusOK).mustContain(t, "A child and family", "Closed")
+	if strings.Contains(fe.body, "Where the child is now") || strings.Contains(fe.body, "Stayed in the setting") {
+		t.Fatal("the funder reads where one child went")
+	}
 	if strings.Contains(fe.body, "Cycle: ") {
 		t.Fatal("the funder reads what the consultant typed about the engagement's moves")
 	}

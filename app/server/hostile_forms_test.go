@@ -48,6 +48,10 @@ var routeFields = map[string][]string{
 	"POST /t/:slug/engagements/:engagementID/continued-support": {"moved_on"},
 	"POST /t/:slug/engagements/:engagementID/coaching":          {"started_on"},
 	"POST /t/:slug/engagements/:engagementID/back":              {"to_stage", "moved_on", "reason"},
+	// Issue 12, part 4: the child's details show only on a child and family engagement; the
+	// equity view's file.
+	"POST /t/:slug/engagements/:engagementID/child-details": {"child_race_ethnicity", "child_sex", "child_dll", "child_iep_ifsp"},
+	"POST /t/:slug/reports/child-outcomes/runs":             {"format", "calendar", "fy"},
 	// A locked session shows the unlock form; the links' pages need a live link.
 	"POST /t/:slug/sessions/:sessionID/unlock":              {"reason"},
 	"POST /signup/confirm/:token":                           {"password", "confirm"},

@@ -172,6 +172,8 @@ func (a *App) Routes() []web.Route {
 		r("POST", "/t/:slug/engagements/:engagementID/coaching", tenant("engagements", "update"), a.engagementsH.StartCoaching),
 		r("POST", "/t/:slug/engagements/:engagementID/continued-support", tenant("engagements", "update"), a.engagementsH.ContinueSupport),
 		r("POST", "/t/:slug/engagements/:engagementID/reopen", tenant("engagements", "update"), a.engagementsH.Reopen),
+		// Issue 12, part 4: a child and family focus's optional details (app/consultation).
+		r("POST", "/t/:slug/engagements/:engagementID/child-details", tenant("engagements", "update"), a.engagementsH.ChildDetails),
 		r("GET", "/t/:slug/caseload", tenant("caseload", "read"), a.engagementsH.Caseload),
 		r("GET", "/t/:slug/ei-expectations", tenant("ei_expectations", "read"), a.engagementsH.EIExpectations),
 
@@ -270,6 +272,9 @@ func (a *App) Routes() []web.Route {
 		r("POST", "/t/:slug/reports/funders/:funderID/runs", tenant("reports", "create"), a.FunderReports.StartFunderRun),
 		r("GET", "/t/:slug/reports/sessions", tenant("reports", "read"), a.SessionsExport.SessionsPage),
 		r("POST", "/t/:slug/reports/sessions/runs", tenant("reports", "create"), a.SessionsExport.StartSessionsRun),
+		// Issue 12, part 4: child outcomes and the equity view (app/reports), its file a run.
+		r("GET", "/t/:slug/reports/child-outcomes", tenant("reports", "read"), a.equityH.Page),
+		r("POST", "/t/:slug/reports/child-outcomes/runs", tenant("reports", "create"), a.equityH.RequestFile),
 
 		// The platform console.
 		r("GET", "/admin", platform("tenants", "read"), plat.TenantsPage),

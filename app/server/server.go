@@ -112,6 +112,8 @@ type App struct {
 	reportsIndexH *reports.Index
 	// app/reports: the NCPC report (issue 12, section 2)
 	ncpcH *reports.NCPCHandler
+	// app/reports (issue 12, part 4): child outcomes and the equity view
+	equityH *reports.EquityHandler
 
 	m *metrics
 
@@ -264,6 +266,9 @@ func New(cfg *config.Config, log *slog.Logger, db *bun.DB, rdb redis.UniversalCl
 	funderDeps := reports.Deps{DB: db, Audit: a.Audit, Runs: a.Runs, Tenants: a.Tenants.Store()}
 	a.FunderReports = reports.NewFunderReports(funderDeps)
 	a.SessionsExport = reports.NewSessionsExport(funderDeps, a.FunderReports)
+	// app/reports (issue 12, part 4): the equity view of child outcomes; its file is a kind of
+	// run ("child_outcomes", kept 30 days, for the person who asked), registered by the handler.
+	a.equityH = reports.NewEquityHandler(reports.Deps{DB: db, Audit: a.Audit, Runs: a.Runs, Tenants: a.Tenants.Store()})
 	return a, nil
 }
 
