@@ -36,6 +36,9 @@ type Series struct {
 	Values  []float64
 	Text    []string
 	Targets []float64
+	// TableOnly series are columns of the table without bars (a count beside a mean, whose
+	// scale is not the bars').
+	TableOnly bool
 }
 
 // Chart is one chart and its table.
@@ -111,12 +114,34 @@ type drawing struct {
 // Max is the largest value (and target) of the chart.
 func (c Chart) Max() float64 {
 	m := 0.0
-	for _, s := range c.Series {
+	for _, s := range c.drawn() {
 		for _, v := range s.Values {
 			m = math.Max(m, v)
 		}
 		for _, v := range s.Targets {
 			m = math.Max(m, v)
+		}
+	}
+	return m
+}
+
+// drawn are the series drawn as bars.
+func (c Chart) drawn() []Series {
+	var out []Series
+	for _, s := range c.Series {
+		if !s.TableOnly {
+			out = append(out, s)
+		}
+	}
+	return out
+}
+
+// Min is the smallest value of the chart (0 when none is negative).
+func (c Chart) Min() float64 {
+	m := 0.0
+	for _, s := range c.drawn() {
+		for _, v := range s.Values {
+			m = math.Min(m, v)
 		}
 	}
 	return m
@@ -183,31 +208,45 @@ func (d *drawing) layoutBars(top float64) {
 	d.H = barsHeight
 	plotH := float64(barsHeight - padTop - padBottom)
 	plotW := float64(width - padLeft - padRight)
-	base := float64(barsHeight - padBottom)
+	// A negative value (a change for the worse) hangs below the zero line.
+	low := 0.0
+	if m := c.Min(); m < 0 {
+		low = -niceMax(-m)
+		if c.Max() <= 0 {
+			top = 0
+		}
+	}
+	span := top - low
+	base := padTop + plotH*top/span
 	for i := 0; i <= 4; i++ {
-		v := top * float64(i) / 4
-		y := base - plotH*float64(i)/4
+		v := low + span*float64(i)/4
+		y := padTop + plotH - plotH*float64(i)/4
 		d.Ticks = append(d.Ticks, Tick{X1: padLeft, Y1: y, X2: width - padRight, Y2: y, Label: Number(v), LX: padLeft - 6, LY: y + 4})
 	}
-	d.Axis = Line{X1: padLeft, Y1: base, X2: width - padRight, Y2: base}
+	d.Axis = Line{X1: padLeft, Y1: base, X2: width - padRight, Y2: base} // the zero line
 	n := max(len(c.Categories), 1)
 	band := plotW / float64(n)
-	k := max(len(c.Series), 1)
+	drawn := c.drawn()
+	k := max(len(drawn), 1)
 	barW := band * 0.8 / float64(k)
 	for i, cat := range c.Categories {
 		x0 := padLeft + band*float64(i) + band*0.1
-		for j, s := range c.Series {
-			h := s.value(i) / top * plotH
+		for j, s := range drawn {
+			h := s.value(i) / span * plotH
 			x := x0 + barW*float64(j)
-			d.Bars = append(d.Bars, Rect{X: x, Y: base - h, W: barW, H: h, Class: seriesClass(j),
-				Label: s.text(i), LX: x + barW/2, LY: base - h - 4, LAnchor: "middle"})
+			r := Rect{X: x, Y: base - h, W: barW, H: h, Class: seriesClass(j),
+				Label: s.text(i), LX: x + barW/2, LY: base - h - 4, LAnchor: "middle"}
+			if h < 0 {
+				r.Y, r.H, r.LY = base, -h, base-h+14
+			}
+			d.Bars = append(d.Bars, r)
 		}
-		d.Texts = append(d.Texts, Text{X: padLeft + band*float64(i) + band/2, Y: base + 16, Anchor: "middle", Class: "hs-chart__label", Text: cat})
+		d.Texts = append(d.Texts, Text{X: padLeft + band*float64(i) + band/2, Y: padTop + plotH + 16, Anchor: "middle", Class: "hs-chart__label", Text: cat})
 	}
 	if c.Unit != "" {
 		d.Texts = append(d.Texts, Text{X: 4, Y: 14, Anchor: "start", Class: "hs-chart__unit", Text: c.Unit})
 	}
-	if len(c.Series) > 1 {
+	if len(drawn) > 1 {
 		d.legend(barsHeight - 8)
 	}
 }
@@ -252,7 +291,7 @@ func (d *drawing) layoutTarget(top float64) {
 // legend names the series beside a swatch of their colour.
 func (d *drawing) legend(y float64) {
 	x := float64(padLeft)
-	for j, s := range d.C.Series {
+	for j, s := range d.C.drawn() {
 		d.LegendSwatch = append(d.LegendSwatch, Rect{X: x, Y: y - 10, W: 12, H: 12, Class: seriesClass(j)})
 		d.Legend = append(d.Legend, Text{X: x + 16, Y: y, Anchor: "start", Class: "hs-chart__legend", Text: s.Name})
 		x += 24 + 8*float64(len([]rune(s.Name)))
@@ -337,4 +376,4 @@ func (c Chart) HTML() (template.HTML, error) {
 }
 
 // Empty reports whether every value is zero (a dashboard then says so in words instead).
-func (c Chart) Empty() bool { return c.Max() == 0 }
+func (c Chart) Empty() bool { return c.Max() == 0 && c.Min() == 0 }

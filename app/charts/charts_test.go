@@ -172,6 +172,25 @@ func TestGroupedBarsAndTargets(t *testing.T) {
 	}
 }
 
+// A negative value hangs below the zero line, as long as its size says.
+func TestNegativeBars(t *testing.T) {
+	c := charts.Chart{ID: "change", Title: "Mean change", Desc: "Post minus pre.", Categories: []string{"TPOT", "TPITOS"},
+		Series: []charts.Series{{Name: "Change", Values: []float64{1.5, -0.75}}}}
+	html, es := render(t, c)
+	bs := bars(es, "hs-chart__bar--s0")
+	up, down := bs[0], bs[1]
+	hu, hd := num(t, up.attrs["height"]), num(t, down.attrs["height"])
+	if hu <= 0 || hd <= 0 || math.Abs(hu/hd-2) > 0.05 {
+		t.Errorf("heights %v and %v, want 2:1", hu, hd)
+	}
+	if zero := num(t, up.attrs["y"]) + hu; math.Abs(num(t, down.attrs["y"])-zero) > 0.2 {
+		t.Errorf("the negative bar starts at %v, the zero line is at %v", down.attrs["y"], zero)
+	}
+	if !strings.Contains(html, `<td>-0.8</td>`) && !strings.Contains(html, `<td>-0.75</td>`) {
+		t.Errorf("the table lacks the negative value\n%s", html)
+	}
+}
+
 func TestChartNeedsAnID(t *testing.T) {
 	if _, err := (charts.Chart{Title: "x"}).HTML(); err == nil {
 		t.Error("a chart without an id rendered")

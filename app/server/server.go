@@ -31,6 +31,7 @@ import (
 	"github.com/holdspace/holdspace/app/mail"
 	"github.com/holdspace/holdspace/app/platform"
 	"github.com/holdspace/holdspace/app/programs"
+	"github.com/holdspace/holdspace/app/reports"
 	"github.com/holdspace/holdspace/app/runs"
 	"github.com/holdspace/holdspace/app/signup"
 	"github.com/holdspace/holdspace/app/storage"
@@ -242,6 +243,10 @@ func New(cfg *config.Config, log *slog.Logger, db *bun.DB, rdb redis.UniversalCl
 	// kept 30 days), registered by NewService.
 	a.Exports = exports.NewService(db, a.Audit, a.Runs)
 	a.exportsH = exports.NewHandler(a.Exports)
+	// app/reports: the dashboards (issue 12, section 5), each role's on its home page.
+	dashboards := reports.NewDashboards(reports.Deps{DB: db, Audit: a.Audit, Runs: a.Runs, Tenants: a.Tenants.Store()},
+		a.Engagements, a.Sessions, a.Credentials, a.Supervision)
+	a.tenantsH.SetDashboard(dashboards.Home)
 	return a, nil
 }
 
