@@ -286,7 +286,7 @@ func (b *builder) facilitiesPanel() error {
 		return err
 	}
 	c := &charts.Chart{Title: "Child care facilities reached", CategoryHead: "Fiscal year", Unit: "Facilities",
-		Desc: fmt.Sprintf("%d child care and Head Start facilities had at least one session in %s, against %d in %s.", now, b.y.Label(), before, b.y.Prev().Label()),
+		Desc:       fmt.Sprintf("%d child care and Head Start facilities had at least one session in %s, against %d in %s.", now, b.y.Label(), before, b.y.Prev().Label()),
 		Categories: []string{b.y.Prev().Label(), b.y.Label()},
 		Series:     []charts.Series{{Name: "Facilities", Values: []float64{float64(before), float64(now)}}}}
 	b.out.Figures = append(b.out.Figures, Figure{Label: "Child care facilities reached", Value: fmt.Sprint(now), Note: fmt.Sprintf("%d in %s", before, b.y.Prev().Label())})

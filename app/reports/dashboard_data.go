@@ -368,4 +368,3 @@ func (b *builder) goals() (map[string]int, error) {
 	}
 	return out, nil
 }
-
