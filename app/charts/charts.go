@@ -59,14 +59,14 @@ type Chart struct {
 
 // Geometry of the drawing, in SVG user units (the viewBox; CSS scales it to the width).
 const (
-	width      = 720
-	barsHeight = 280
+	width      = 560
+	barsHeight = 260
 	padTop     = 28
 	padBottom  = 40
 	padLeft    = 56
 	padRight   = 12
 	rowHeight  = 30
-	labelWidth = 200
+	labelWidth = 150
 )
 
 // Rect is one drawn bar.
@@ -147,19 +147,42 @@ func (c Chart) Min() float64 {
 	return m
 }
 
-// niceMax rounds m up to 1, 2, 2.5 or 5 times a power of ten, so the axis reads in round
-// numbers.
-func niceMax(m float64) float64 {
+// niceMax is the top of the value axis for values up to m: four steps of 1, 2, 2.5 or 5
+// times a power of ten, so the axis reads in round numbers. When every value is whole (counts)
+// a step is whole too: an axis of sessions never reads 0.25.
+func niceMax(m float64, whole bool) float64 {
 	if m <= 0 {
-		return 1
+		m = 1
 	}
-	p := math.Pow(10, math.Floor(math.Log10(m)))
+	raw := m / 4
+	p := math.Pow(10, math.Floor(math.Log10(raw)))
 	for _, f := range []float64{1, 2, 2.5, 5, 10} {
-		if f*p >= m {
-			return f * p
+		step := f * p
+		if whole && (step < 1 || step != math.Trunc(step)) {
+			continue
+		}
+		if step >= raw {
+			return 4 * step
 		}
 	}
-	return 10 * p
+	return 40 * p
+}
+
+// whole reports whether every value drawn is a whole number.
+func (c Chart) whole() bool {
+	for _, s := range c.drawn() {
+		for _, v := range s.Values {
+			if v != math.Trunc(v) {
+				return false
+			}
+		}
+		for _, v := range s.Targets {
+			if v != math.Trunc(v) {
+				return false
+			}
+		}
+	}
+	return true
 }
 
 // Number writes a value the way a table reads it: whole numbers without decimals, others with
@@ -193,7 +216,7 @@ func seriesClass(n int) string { return "hs-chart__bar hs-chart__bar--s" + strco
 
 func (c Chart) layout() drawing {
 	d := drawing{C: c, W: width}
-	top := niceMax(c.Max())
+	top := niceMax(c.Max(), c.whole())
 	if c.Kind == KindTarget {
 		d.layoutTarget(top)
 	} else {
@@ -211,7 +234,7 @@ func (d *drawing) layoutBars(top float64) {
 	// A negative value (a change for the worse) hangs below the zero line.
 	low := 0.0
 	if m := c.Min(); m < 0 {
-		low = -niceMax(-m)
+		low = -niceMax(-m, c.whole())
 		if c.Max() <= 0 {
 			top = 0
 		}

@@ -262,17 +262,21 @@ func (b *builder) stagesPanel() error {
 	s := charts.Series{Name: "Engagements"}
 	total := 0
 	for i, st := range consultation.Stages {
-		c.Categories = append(c.Categories, fmt.Sprint(i+1))
+		c.Categories = append(c.Categories, stageShort[i])
 		c.CategoryNames = append(c.CategoryNames, fmt.Sprintf("%d. %s", i+1, st.Label))
 		s.Values = append(s.Values, float64(counts[st.Value]))
 		total += counts[st.Value]
 	}
 	c.Series = []charts.Series{s}
-	c.Desc += fmt.Sprintf(" %d engagements in all; the bars are numbered in the cycle’s order (1 is initial contact, 9 closed).", total)
+	c.Desc += fmt.Sprintf(" %d engagements in all, the bars in the cycle’s order from initial contact to closed.", total)
 	return b.add(Panel{ID: "stages", Heading: "Engagements by stage",
-		How: "An engagement counts when it was open at some time in the year, at the stage it is at now. The stages are numbered in the cycle’s order: the table names them."},
+		How: "An engagement counts when it was open at some time in the year, at the stage it is at now; the bars follow the cycle’s order."},
 		c, "No engagement was open in "+b.y.Label()+".")
 }
+
+// stageShort are the stages' names under the bars (the table has them whole), in the order of
+// consultation.Stages.
+var stageShort = []string{"Contact", "Needs", "Pre", "Findings", "Plan", "Implement", "Post", "Sustain", "Closed"}
 
 // facilitiesPanel: child care and Head Start programs with a session in the year and the year
 // before.
