@@ -33,12 +33,15 @@ func (w *sessWorld) monthRows(t *testing.T) (rollup, recount string) {
 		sort.Strings(out)
 		return strings.Join(out, "\n")
 	}
-	return read(`SELECT program_id, profile_id, month, sessions, minutes FROM session_months WHERE tenant_id = ?`),
+	return read(`SELECT program_id, profile_id, month, sessions, minutes FROM session_months WHERE tenant_id = ?`) + "\n" +
+			read(`SELECT program_id, 'all-', month, sessions, minutes FROM program_months WHERE tenant_id = ?`),
 		read(`SELECT program_id, profile_id, substr(held_on, 1, 7), COUNT(*), SUM(minutes) FROM consultation_sessions
-			WHERE tenant_id = ? GROUP BY program_id, profile_id, substr(held_on, 1, 7)`)
+			WHERE tenant_id = ? GROUP BY program_id, profile_id, substr(held_on, 1, 7)`) + "\n" +
+			read(`SELECT program_id, 'all-', substr(held_on, 1, 7), COUNT(*), SUM(minutes) FROM consultation_sessions
+			WHERE tenant_id = ? GROUP BY program_id, substr(held_on, 1, 7)`)
 }
 
-// TestSessionRollups: the monthly rollups equal a recount of the sessions after the seed, after
+// TestSessionRollups: the monthly rollups (per program and consultant, and per program) equal a recount of the sessions after the seed, after
 // sessions are recorded, and after edits that change a session's minutes and move it to
 // another month (its old month's row goes when it empties).
 func TestSessionRollups(t *testing.T) {

@@ -1319,6 +1319,18 @@ type SessionMonth struct {
 	Minutes   int    `bun:"minutes"`
 }
 
+// ProgramMonth is one row of the rollups per program (program_months): the program's sessions
+// in one month, whoever held them (the dashboards of a whole tenant, a funder or a program).
+type ProgramMonth struct {
+	bun.BaseModel `bun:"table:program_months,alias:pm"`
+	database.TenantScoped
+
+	ProgramID string `bun:"program_id,pk"`
+	Month     string `bun:"month,pk"`
+	Sessions  int    `bun:"sessions"`
+	Minutes   int    `bun:"minutes"`
+}
+
 // countSessionMonth moves the rollups for a session recorded (old nil) or edited (old is the
 // session before, now is after; its program and consultant do not change): the session leaves
 // its old month and joins its new one. Call it inside the transaction that writes the session.
@@ -1326,6 +1338,13 @@ func countSessionMonth(ctx context.Context, t database.Tenant, old, now *Session
 	add := func(x *Session, sign int) error {
 		m := &SessionMonth{ProgramID: x.ProgramID, ProfileID: x.ProfileID, Month: x.HeldOn[:7], Sessions: sign, Minutes: sign * x.Minutes}
 		_, err := t.Insert(m).On("CONFLICT (tenant_id, program_id, profile_id, month) DO UPDATE").
+			Set("sessions = ?TableAlias.sessions + EXCLUDED.sessions").
+			Set("minutes = ?TableAlias.minutes + EXCLUDED.minutes").Exec(ctx)
+		if err != nil {
+			return err
+		}
+		p := &ProgramMonth{ProgramID: m.ProgramID, Month: m.Month, Sessions: m.Sessions, Minutes: m.Minutes}
+		_, err = t.Insert(p).On("CONFLICT (tenant_id, program_id, month) DO UPDATE").
 			Set("sessions = ?TableAlias.sessions + EXCLUDED.sessions").
 			Set("minutes = ?TableAlias.minutes + EXCLUDED.minutes").Exec(ctx)
 		return err
@@ -1341,6 +1360,10 @@ func countSessionMonth(ctx context.Context, t database.Tenant, old, now *Session
 	if old != nil && old.HeldOn[:7] != now.HeldOn[:7] {
 		_, err := t.Delete((*SessionMonth)(nil)).Where("sm.program_id = ? AND sm.profile_id = ? AND sm.month = ? AND sm.sessions = 0",
 			old.ProgramID, old.ProfileID, old.HeldOn[:7]).Exec(ctx)
+		if err != nil {
+			return err
+		}
+		_, err = t.Delete((*ProgramMonth)(nil)).Where("pm.program_id = ? AND pm.month = ? AND pm.sessions = 0", old.ProgramID, old.HeldOn[:7]).Exec(ctx)
 		return err
 	}
 	return nil
@@ -1357,10 +1380,19 @@ func RecountSessionMonths(ctx context.Context, db *bun.DB) error {
 		if _, err := t.Delete((*SessionMonth)(nil)).Where("1 = 1").Exec(ctx); err != nil {
 			return err
 		}
+		if _, err := t.Delete((*ProgramMonth)(nil)).Where("1 = 1").Exec(ctx); err != nil {
+			return err
+		}
 		_, err = database.Conn(ctx, db).ExecContext(ctx, `INSERT INTO session_months (tenant_id, program_id, profile_id, month, sessions, minutes)
 			SELECT tenant_id, program_id, profile_id, substr(held_on, 1, 7), COUNT(*), SUM(minutes)
 			FROM consultation_sessions WHERE tenant_id = ?
 			GROUP BY tenant_id, program_id, profile_id, substr(held_on, 1, 7)`, t.ID)
+		if err != nil {
+			return err
+		}
+		_, err = database.Conn(ctx, db).ExecContext(ctx, `INSERT INTO program_months (tenant_id, program_id, month, sessions, minutes)
+			SELECT tenant_id, program_id, month, SUM(sessions), SUM(minutes) FROM session_months WHERE tenant_id = ?
+			GROUP BY tenant_id, program_id, month`, t.ID)
 		return err
 	})
 }

@@ -161,25 +161,17 @@ func (b *builder) portfolio() error {
 		b.out.Heading = "The programs you fund"
 		b.out.Intro = "Consultation with the programs your organisation funds, counted on the fiscal year you choose. Other programs are not counted."
 	}
-	if err := b.monthsPanel("months", "Sessions and hours by month", "Each session counts in the month it was held; hours are the sessions’ minutes."); err != nil {
-		return err
+	for _, panel := range []func() error{
+		func() error {
+			return b.monthsPanel("months", "Sessions and hours by month", "Each session counts in the month it was held; hours are the sessions’ minutes.")
+		},
+		b.stagesPanel, b.facilitiesPanel, b.prePostPanel, b.staffingPanel, b.supervisionTotalPanel, b.outcomesPanel,
+	} {
+		if err := panel(); err != nil {
+			return err
+		}
 	}
-	if err := b.stagesPanel(); err != nil {
-		return err
-	}
-	if err := b.facilitiesPanel(); err != nil {
-		return err
-	}
-	if err := b.prePostPanel(); err != nil {
-		return err
-	}
-	if err := b.staffingPanel(); err != nil {
-		return err
-	}
-	if err := b.supervisionTotalPanel(); err != nil {
-		return err
-	}
-	return b.outcomesPanel()
+	return nil
 }
 
 // consultant is a consultant's dashboard: their month, their flags and follow-ups.

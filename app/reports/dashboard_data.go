@@ -28,6 +28,16 @@ type monthRow struct {
 	Minutes  int    `bun:"minutes"`
 }
 
+// rollup is the monthly rollup table the person's dashboard reads: per program for those who
+// see whole programs (tenant admin, funder, program), per program and consultant for those who
+// see some consultants' work (consultant, supervisor).
+func (b *builder) rollup() string {
+	if b.sc.Role == authz.Consultant || b.sc.Role == authz.Supervisor {
+		return "session_months"
+	}
+	return "program_months"
+}
+
 // monthly reads the rollups of the months from..to (YYYY-MM) the person may see, by month.
 func (b *builder) monthly(from, to string) (map[string]monthRow, error) {
 	t, err := database.For(b.ctx, b.d.DB)
@@ -35,7 +45,7 @@ func (b *builder) monthly(from, to string) (map[string]monthRow, error) {
 		return nil, err
 	}
 	var rows []monthRow
-	q := t.SelectFrom("session_months", "sm").
+	q := t.SelectFrom(b.rollup(), "sm").
 		ColumnExpr("sm.month, SUM(sm.sessions) AS sessions, SUM(sm.minutes) AS minutes").
 		Where("sm.month BETWEEN ? AND ?", from, to).GroupExpr("sm.month")
 	if err := consultation.Visible(q, b.sc, "sm").Scan(b.ctx, &rows); err != nil {
@@ -79,7 +89,7 @@ func (b *builder) facilities(y Year) (int, error) {
 	}
 	m := y.Months()
 	var n int
-	q := t.SelectFrom("session_months", "sm").ColumnExpr("COUNT(DISTINCT sm.program_id)").
+	q := t.SelectFrom(b.rollup(), "sm").ColumnExpr("COUNT(DISTINCT sm.program_id)").
 		Join("JOIN organisations AS o ON o.tenant_id = sm.tenant_id AND o.id = sm.program_id").
 		Where("o.program_kind IN (?)", bun.In(FacilityKinds)).
 		Where("sm.month BETWEEN ? AND ?", m[0].Key, m[11].Key).Where("sm.sessions > 0")
