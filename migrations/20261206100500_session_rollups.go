@@ -53,6 +53,9 @@ func init() {
 			SELECT tenant_id, program_id, month, SUM(sessions), SUM(minutes)
 			FROM session_months
 			GROUP BY tenant_id, program_id, month`)
+		if db.Dialect().Name() == dialect.PG {
+			stmts = append(stmts, `ANALYZE session_months`, `ANALYZE program_months`)
+		}
 		return execAll(ctx, db, stmts)
 	}, func(ctx context.Context, db *bun.DB) error {
 		return execAll(ctx, db, []string{`DROP TABLE program_months`, `DROP TABLE session_months`})

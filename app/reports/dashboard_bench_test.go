@@ -63,6 +63,16 @@ func BenchmarkDashboards(b *testing.B) {
 		b.Fatal(err)
 	}
 	b.Logf("volume tenant: %d sessions", v.Sessions)
+	// Fresh planner statistics of what the dashboards read (the test server runs without
+	// autovacuum, and other benchmarks add rows to this schema: assessments, fundings).
+	// ANALYZE changes no row.
+	for _, table := range []string{"engagements", "assessments", "assessment_scores", "instruments", "instrument_subscales", "fundings",
+		"organisations", "consultant_profiles", "consultant_credentials", "supervision_assignments", "supervision_records",
+		"supervision_attendees", "session_followups", "qi_plans", "qi_goals", "session_months", "program_months"} {
+		if _, err := db.ExecContext(ctx, "ANALYZE "+table); err != nil {
+			b.Fatal(err)
+		}
+	}
 
 	log := audit.New(db)
 	keys, _ := sealed.New(sealed.NewKey())
@@ -106,11 +116,17 @@ func BenchmarkDashboards(b *testing.B) {
 			}
 			b.Logf("%s: %d panels, %s", r.name, len(dash.Panels), figures(dash))
 			b.Run(r.name, func(b *testing.B) {
+				// The fastest build as well as the mean: on a machine shared with other work the
+				// mean measures the neighbours too.
+				fastest := time.Duration(1 << 62)
 				for b.Loop() {
+					start := time.Now()
 					if _, err := d.For(r.ctx, t, y, "/t/volume/"); err != nil {
 						b.Fatal(err)
 					}
+					fastest = min(fastest, time.Since(start))
 				}
+				b.ReportMetric(float64(fastest.Microseconds())/1000, "fastest-ms")
 			})
 		}
 		return rollback
