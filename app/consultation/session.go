@@ -1383,16 +1383,36 @@ func RecountSessionMonths(ctx context.Context, db *bun.DB) error {
 		if _, err := t.Delete((*ProgramMonth)(nil)).Where("1 = 1").Exec(ctx); err != nil {
 			return err
 		}
-		_, err = database.Conn(ctx, db).ExecContext(ctx, `INSERT INTO session_months (tenant_id, program_id, profile_id, month, sessions, minutes)
-			SELECT tenant_id, program_id, profile_id, substr(held_on, 1, 7), COUNT(*), SUM(minutes)
-			FROM consultation_sessions WHERE tenant_id = ?
-			GROUP BY tenant_id, program_id, profile_id, substr(held_on, 1, 7)`, t.ID)
-		if err != nil {
+		var rows []*SessionMonth
+		if err := t.Select((*Session)(nil)).
+			ColumnExpr("s.program_id, s.profile_id, substr(s.held_on, 1, 7) AS month, COUNT(*) AS sessions, SUM(s.minutes) AS minutes").
+			GroupExpr("s.program_id, s.profile_id, substr(s.held_on, 1, 7)").Scan(ctx, &rows); err != nil {
 			return err
 		}
-		_, err = database.Conn(ctx, db).ExecContext(ctx, `INSERT INTO program_months (tenant_id, program_id, month, sessions, minutes)
-			SELECT tenant_id, program_id, month, SUM(sessions), SUM(minutes) FROM session_months WHERE tenant_id = ?
-			GROUP BY tenant_id, program_id, month`, t.ID)
-		return err
+		byProgram := map[[2]string]*ProgramMonth{}
+		var programs []*ProgramMonth
+		for _, r := range rows {
+			k := [2]string{r.ProgramID, r.Month}
+			p := byProgram[k]
+			if p == nil {
+				p = &ProgramMonth{ProgramID: r.ProgramID, Month: r.Month}
+				byProgram[k] = p
+				programs = append(programs, p)
+			}
+			p.Sessions += r.Sessions
+			p.Minutes += r.Minutes
+		}
+		const batch = 1000
+		for i := 0; i < len(rows); i += batch {
+			if _, err := database.InsertMany(t, rows[i:min(i+batch, len(rows))]).Exec(ctx); err != nil {
+				return err
+			}
+		}
+		for i := 0; i < len(programs); i += batch {
+			if _, err := database.InsertMany(t, programs[i:min(i+batch, len(programs))]).Exec(ctx); err != nil {
+				return err
+			}
+		}
+		return nil
 	})
 }
