@@ -679,6 +679,9 @@ func (s *Sessions) Record(ctx context.Context, engagementID string, in SessionIn
 		if n, _ := res.RowsAffected(); n != 1 {
 			return apperr.NotFound("engagement")
 		}
+		if err := countSessionMonth(ctx, t, nil, x); err != nil { // the dashboards' rollups
+			return err
+		}
 		return s.audit.Record(ctx, "session.create", "consultation_session", x.ID,
 			fmt.Sprintf("%s, %d minutes, %s, %s", x.HeldOn, x.Minutes, ServiceLabel(x.Service), e.ProgramName))
 	})
@@ -967,6 +970,10 @@ func (s *Sessions) Update(ctx context.Context, id string, in SessionInput) (*Ses
 			Set("notes_sealed = ?", n.NotesSealed).Set("summary = ?", n.Summary).Set("updated_at = ?", now).
 			Where("s.id = ?", x.ID).Exec(ctx)
 		if err != nil {
+			return err
+		}
+		moved := &Session{ProgramID: x.ProgramID, ProfileID: x.ProfileID, HeldOn: n.HeldOn, Minutes: n.Minutes}
+		if err := countSessionMonth(ctx, t, x, moved); err != nil { // the dashboards' rollups
 			return err
 		}
 		work, err := s.saveWork(ctx, x, old, p, sx.resources)
@@ -1294,3 +1301,118 @@ func (s *Session) ParticipantList() []ParticipantCount {
 
 // KindLabel is the kind of service referred to, in words.
 func (r Referral) KindLabel() string { return ReferralKindLabel(r.Kind) }
+
+// == Dashboards (issue 12): the monthly session rollups. ==
+
+// SessionMonth is one row of the monthly rollups (session_months): a program's sessions with
+// one consultant in one month (YYYY-MM) and their minutes. The dashboards read a year from it
+// instead of from every session; countSessionMonth keeps it in the transaction that records or
+// edits a session.
+type SessionMonth struct {
+	bun.BaseModel `bun:"table:session_months,alias:sm"`
+	database.TenantScoped
+
+	ProgramID string `bun:"program_id,pk"`
+	ProfileID string `bun:"profile_id,pk"`
+	Month     string `bun:"month,pk"`
+	Sessions  int    `bun:"sessions"`
+	Minutes   int    `bun:"minutes"`
+}
+
+// ProgramMonth is one row of the rollups per program (program_months): the program's sessions
+// in one month, whoever held them (the dashboards of a whole tenant, a funder or a program).
+type ProgramMonth struct {
+	bun.BaseModel `bun:"table:program_months,alias:pm"`
+	database.TenantScoped
+
+	ProgramID string `bun:"program_id,pk"`
+	Month     string `bun:"month,pk"`
+	Sessions  int    `bun:"sessions"`
+	Minutes   int    `bun:"minutes"`
+}
+
+// countSessionMonth moves the rollups for a session recorded (old nil) or edited (old is the
+// session before, now is after; its program and consultant do not change): the session leaves
+// its old month and joins its new one. Call it inside the transaction that writes the session.
+func countSessionMonth(ctx context.Context, t database.Tenant, old, now *Session) error {
+	add := func(x *Session, sign int) error {
+		m := &SessionMonth{ProgramID: x.ProgramID, ProfileID: x.ProfileID, Month: x.HeldOn[:7], Sessions: sign, Minutes: sign * x.Minutes}
+		_, err := t.Insert(m).On("CONFLICT (tenant_id, program_id, profile_id, month) DO UPDATE").
+			Set("sessions = ?TableAlias.sessions + EXCLUDED.sessions").
+			Set("minutes = ?TableAlias.minutes + EXCLUDED.minutes").Exec(ctx)
+		if err != nil {
+			return err
+		}
+		p := &ProgramMonth{ProgramID: m.ProgramID, Month: m.Month, Sessions: m.Sessions, Minutes: m.Minutes}
+		_, err = t.Insert(p).On("CONFLICT (tenant_id, program_id, month) DO UPDATE").
+			Set("sessions = ?TableAlias.sessions + EXCLUDED.sessions").
+			Set("minutes = ?TableAlias.minutes + EXCLUDED.minutes").Exec(ctx)
+		return err
+	}
+	if old != nil {
+		if err := add(old, -1); err != nil {
+			return err
+		}
+	}
+	if err := add(now, 1); err != nil {
+		return err
+	}
+	if old != nil && old.HeldOn[:7] != now.HeldOn[:7] {
+		_, err := t.Delete((*SessionMonth)(nil)).Where("sm.program_id = ? AND sm.profile_id = ? AND sm.month = ? AND sm.sessions = 0",
+			old.ProgramID, old.ProfileID, old.HeldOn[:7]).Exec(ctx)
+		if err != nil {
+			return err
+		}
+		_, err = t.Delete((*ProgramMonth)(nil)).Where("pm.program_id = ? AND pm.month = ? AND pm.sessions = 0", old.ProgramID, old.HeldOn[:7]).Exec(ctx)
+		return err
+	}
+	return nil
+}
+
+// RecountSessionMonths rebuilds the rollups of the tenant in ctx from its sessions, for
+// sessions written in bulk without Record (the demo's and the volume benchmark's seeds).
+func RecountSessionMonths(ctx context.Context, db *bun.DB) error {
+	return database.InTx(ctx, db, func(ctx context.Context) error {
+		t, err := database.For(ctx, db)
+		if err != nil {
+			return err
+		}
+		if _, err := t.Delete((*SessionMonth)(nil)).Where("1 = 1").Exec(ctx); err != nil {
+			return err
+		}
+		if _, err := t.Delete((*ProgramMonth)(nil)).Where("1 = 1").Exec(ctx); err != nil {
+			return err
+		}
+		var rows []*SessionMonth
+		if err := t.Select((*Session)(nil)).
+			ColumnExpr("s.program_id, s.profile_id, substr(s.held_on, 1, 7) AS month, COUNT(*) AS sessions, SUM(s.minutes) AS minutes").
+			GroupExpr("s.program_id, s.profile_id, substr(s.held_on, 1, 7)").Scan(ctx, &rows); err != nil {
+			return err
+		}
+		byProgram := map[[2]string]*ProgramMonth{}
+		var programs []*ProgramMonth
+		for _, r := range rows {
+			k := [2]string{r.ProgramID, r.Month}
+			p := byProgram[k]
+			if p == nil {
+				p = &ProgramMonth{ProgramID: r.ProgramID, Month: r.Month}
+				byProgram[k] = p
+				programs = append(programs, p)
+			}
+			p.Sessions += r.Sessions
+			p.Minutes += r.Minutes
+		}
+		const batch = 1000
+		for i := 0; i < len(rows); i += batch {
+			if _, err := database.InsertMany(t, rows[i:min(i+batch, len(rows))]).Exec(ctx); err != nil {
+				return err
+			}
+		}
+		for i := 0; i < len(programs); i += batch {
+			if _, err := database.InsertMany(t, programs[i:min(i+batch, len(programs))]).Exec(ctx); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+}

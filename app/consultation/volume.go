@@ -107,6 +107,12 @@ func SeedVolume(ctx context.Context, db *bun.DB, opt VolumeOptions) (*Volume, er
 			say("  %d of %d consultants have their %d sessions", c+1, opt.Consultants, perConsultant)
 		}
 	}
+	if v.Created > 0 {
+		// The dashboards' monthly rollups of the sessions just added (issue 12).
+		if err := RecountSessionMonths(ctx, db); err != nil {
+			return nil, err
+		}
+	}
 	t, err := database.For(ctx, db)
 	if err != nil {
 		return nil, err
@@ -124,7 +130,7 @@ func SeedVolume(ctx context.Context, db *bun.DB, opt VolumeOptions) (*Volume, er
 	if v.Created > 0 && strings.Contains(db.Dialect().Name().String(), "pg") {
 		// Fresh statistics for the planner, and a vacuum so the visibility map is set after
 		// the bulk insert (else the first reads of each page pay for it).
-		for _, table := range []string{"consultation_sessions", "engagements", "consultant_profiles", "consultant_assignments", "organisations", "users", "memberships"} {
+		for _, table := range []string{"consultation_sessions", "engagements", "consultant_profiles", "consultant_assignments", "organisations", "users", "memberships", "session_months", "program_months"} {
 			if _, err := db.ExecContext(ctx, "VACUUM ANALYZE "+table); err != nil {
 				return nil, err
 			}

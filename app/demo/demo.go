@@ -19,6 +19,7 @@ import (
 	"github.com/holdspace/holdspace/app/audit"
 	"github.com/holdspace/holdspace/app/authz"
 	"github.com/holdspace/holdspace/app/consultants"
+	"github.com/holdspace/holdspace/app/consultation"
 	"github.com/holdspace/holdspace/app/database"
 	"github.com/holdspace/holdspace/app/money"
 	"github.com/holdspace/holdspace/app/programs"
@@ -277,6 +278,10 @@ func Seed(ctx context.Context, db *bun.DB, acc *accounts.Service, ten *tenants.S
 			}
 			if err := seedParticipants(tctx, db); err != nil {
 				return fmt.Errorf("participants of %s: %w", ts.slug, err)
+			}
+			// Dashboards (issue 12): the monthly rollups of the sessions seeded above.
+			if err := consultation.RecountSessionMonths(tctx, db); err != nil {
+				return fmt.Errorf("session rollups of %s: %w", ts.slug, err)
 			}
 		}
 		return nil

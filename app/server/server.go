@@ -269,6 +269,10 @@ func New(cfg *config.Config, log *slog.Logger, db *bun.DB, rdb redis.UniversalCl
 	// app/reports (issue 12, part 4): the equity view of child outcomes; its file is a kind of
 	// run ("child_outcomes", kept 30 days, for the person who asked), registered by the handler.
 	a.equityH = reports.NewEquityHandler(reports.Deps{DB: db, Audit: a.Audit, Runs: a.Runs, Tenants: a.Tenants.Store()})
+	// app/reports: the dashboards (issue 12, section 5), each role's on its home page.
+	dashboards := reports.NewDashboards(reports.Deps{DB: db, Audit: a.Audit, Runs: a.Runs, Tenants: a.Tenants.Store()},
+		a.Engagements, a.Sessions, a.Credentials, a.Supervision)
+	a.tenantsH.SetDashboard(dashboards.Home)
 	return a, nil
 }
 

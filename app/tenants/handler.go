@@ -21,7 +21,14 @@ type Handler struct {
 	// fundersOffer words what the funders page offers a tenant to start from (app/programs
 	// knows it; this package cannot import that one).
 	fundersOffer func(*Tenant) string
+	// dashboard is the role's dashboard on the home page (app/reports builds it; this package
+	// cannot import that one).
+	dashboard func(c *fiber.Ctx) (any, error)
 }
+
+// SetDashboard tells the home page how to build the signed-in person's dashboard; what it
+// returns is given to the template "reports/_dashboard" (nil: no dashboard).
+func (h *Handler) SetDashboard(f func(c *fiber.Ctx) (any, error)) { h.dashboard = f }
 
 // SetFundersOffer tells the onboarding checklist how to word the funders step.
 func (h *Handler) SetFundersOffer(f func(*Tenant) string) { h.fundersOffer = f }
@@ -72,6 +79,8 @@ type HomeData struct {
 	Checklist    *Checklist
 	// Every role: what other domains ask the person to act on (a consultant's new assignments).
 	Notices []Notice
+	// Every role: the dashboard (SetDashboard), nil without one.
+	Dashboard any
 }
 
 // Home is the tenant home page; what it shows depends on the role.
@@ -133,6 +142,11 @@ func (h *Handler) Home(c *fiber.Ctx) error {
 	}
 	if d.Notices, err = h.homeNotices(ctx); err != nil {
 		return err
+	}
+	if h.dashboard != nil {
+		if d.Dashboard, err = h.dashboard(c); err != nil {
+			return err
+		}
 	}
 	return web.Render(c, fiber.StatusOK, "tenants/home", "", web.View{Title: t.Name, D: d})
 }
