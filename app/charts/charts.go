@@ -358,6 +358,8 @@ func (d *drawing) table() {
 	}
 }
 
+// A zero value has no label over its (empty) bar: the table reads it, and a page of charts
+// stays light for the browser and for screen readers.
 var figure = template.Must(template.New("chart").Funcs(template.FuncMap{
 	"n": func(v float64) string { return strconv.FormatFloat(v, 'f', 1, 64) },
 }).Parse(strings.TrimSpace(`
@@ -369,8 +371,8 @@ var figure = template.Must(template.New("chart").Funcs(template.FuncMap{
 <text class="hs-chart__tick" x="{{n .LX}}" y="{{n .LY}}" text-anchor="{{if eq $.C.Kind "target"}}middle{{else}}end{{end}}">{{.Label}}</text>
 {{end}}<line class="hs-chart__axis" x1="{{n .Axis.X1}}" y1="{{n .Axis.Y1}}" x2="{{n .Axis.X2}}" y2="{{n .Axis.Y2}}"/>
 {{range .Bars}}<rect class="{{.Class}}" x="{{n .X}}" y="{{n .Y}}" width="{{n .W}}" height="{{n .H}}"/>
-<text class="hs-chart__value" x="{{n .LX}}" y="{{n .LY}}" text-anchor="{{.LAnchor}}">{{.Label}}</text>
-{{end}}{{range .Targets}}<line class="hs-chart__target" x1="{{n .X1}}" y1="{{n .Y1}}" x2="{{n .X2}}" y2="{{n .Y2}}"/>
+{{if ne .Label "0"}}<text class="hs-chart__value" x="{{n .LX}}" y="{{n .LY}}" text-anchor="{{.LAnchor}}">{{.Label}}</text>
+{{end}}{{end}}{{range .Targets}}<line class="hs-chart__target" x1="{{n .X1}}" y1="{{n .Y1}}" x2="{{n .X2}}" y2="{{n .Y2}}"/>
 {{end}}{{range .Texts}}<text class="{{.Class}}" x="{{n .X}}" y="{{n .Y}}" text-anchor="{{.Anchor}}">{{.Text}}</text>
 {{end}}{{range .LegendSwatch}}<rect class="{{.Class}}" x="{{n .X}}" y="{{n .Y}}" width="{{n .W}}" height="{{n .H}}"/>
 {{end}}{{range .Legend}}<text class="{{.Class}}" x="{{n .X}}" y="{{n .Y}}" text-anchor="{{.Anchor}}">{{.Text}}</text>
