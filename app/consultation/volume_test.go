@@ -2,10 +2,6 @@ package consultation_test
 
 import (
 	"context"
-	"net/url"
-	"os"
-	"path/filepath"
-	"strconv"
 	"testing"
 	"time"
 
@@ -13,9 +9,9 @@ import (
 
 	"github.com/holdspace/holdspace/app/audit"
 	"github.com/holdspace/holdspace/app/consultation"
+	"github.com/holdspace/holdspace/app/consultation/volumebench"
 	"github.com/holdspace/holdspace/app/database"
 	"github.com/holdspace/holdspace/app/sealed"
-	"github.com/holdspace/holdspace/migrations"
 )
 
 // The speed benchmark (issue 5): with a consultant holding 5,000 sessions and a tenant holding
@@ -31,68 +27,10 @@ import (
 // set: then it runs on a SQLite file in the temp folder.
 // Plain "go test" never runs benchmarks.
 
-var benchVolume struct {
-	db *bun.DB
-	v  *consultation.Volume
-}
-
 func benchSetup(b *testing.B) (*bun.DB, *consultation.Volume) {
 	b.Helper()
-	if benchVolume.v != nil {
-		return benchVolume.db, benchVolume.v
-	}
-	ctx := context.Background()
-	dsn := os.Getenv("HOLDSPACE_BENCH_DATABASE_URL")
-	if dsn == "" {
-		dsn = os.Getenv("HOLDSPACE_TEST_DATABASE_URL")
-	}
-	if dsn != "" {
-		admin, err := database.Open(ctx, dsn)
-		if err != nil {
-			b.Fatal(err)
-		}
-		if _, err := admin.ExecContext(ctx, "CREATE SCHEMA IF NOT EXISTS holdspace_bench"); err != nil {
-			b.Fatal(err)
-		}
-		admin.Close()
-		u, err := url.Parse(dsn)
-		if err != nil {
-			b.Fatal(err)
-		}
-		q := u.Query()
-		q.Set("search_path", "holdspace_bench")
-		u.RawQuery = q.Encode()
-		dsn = u.String()
-	} else {
-		// The target is PostgreSQL's; seeding a million rows into SQLite takes minutes, so a
-		// plain "make bench" leaves it out unless asked for.
-		if os.Getenv("HOLDSPACE_BENCH_SESSIONS") == "" {
-			b.Skip("set HOLDSPACE_BENCH_DATABASE_URL (PostgreSQL, the target's engine) or HOLDSPACE_BENCH_SESSIONS for a SQLite run")
-		}
-		dsn = filepath.Join(os.TempDir(), "holdspace-bench.db")
-	}
-	db, err := database.Open(ctx, dsn)
-	if err != nil {
-		b.Fatal(err)
-	}
-	if _, err := migrations.Up(ctx, db); err != nil {
-		b.Fatal(err)
-	}
-	opt := consultation.VolumeOptions{}
-	if n, err := strconv.Atoi(os.Getenv("HOLDSPACE_BENCH_SESSIONS")); err == nil && n > 0 {
-		opt.Sessions = n
-	}
-	start := time.Now()
-	v, err := consultation.SeedVolume(ctx, db, opt)
-	if err != nil {
-		b.Fatal(err)
-	}
-	if v.Created > 0 {
-		b.Logf("seeded %d sessions in %s", v.Created, time.Since(start).Round(time.Second))
-	}
-	b.Logf("tenant holds %d sessions; the consultant %d (%s)", v.Sessions, v.ConsultantSessions, db.Dialect().Name())
-	benchVolume.db, benchVolume.v = db, v
-	return db, v
+	d := volumebench.Open(b)
+	return d.DB, d.V
 }
 
 func benchContext(v *consultation.Volume) context.Context {

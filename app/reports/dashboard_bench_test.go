@@ -4,8 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"net/url"
-	"os"
 	"testing"
 	"time"
 
@@ -14,13 +12,13 @@ import (
 	"github.com/holdspace/holdspace/app/audit"
 	"github.com/holdspace/holdspace/app/authz"
 	"github.com/holdspace/holdspace/app/consultation"
+	"github.com/holdspace/holdspace/app/consultation/volumebench"
 	"github.com/holdspace/holdspace/app/credentials"
 	"github.com/holdspace/holdspace/app/database"
 	"github.com/holdspace/holdspace/app/reports"
 	"github.com/holdspace/holdspace/app/sealed"
 	"github.com/holdspace/holdspace/app/supervision"
 	"github.com/holdspace/holdspace/app/tenants"
-	"github.com/holdspace/holdspace/migrations"
 )
 
 // BenchmarkDashboards builds each role's dashboard (the data, the charts and their tables) on
@@ -36,33 +34,8 @@ import (
 // the benchmark rolls back, so the schema is left as it was found.
 func BenchmarkDashboards(b *testing.B) {
 	ctx := context.Background()
-	dsn := os.Getenv("HOLDSPACE_BENCH_DATABASE_URL")
-	if dsn == "" {
-		dsn = os.Getenv("HOLDSPACE_TEST_DATABASE_URL")
-	}
-	if dsn == "" {
-		b.Skip("set HOLDSPACE_BENCH_DATABASE_URL: the target is PostgreSQL's, with the volume tenant of schema holdspace_bench")
-	}
-	u, err := url.Parse(dsn)
-	if err != nil {
-		b.Fatal(err)
-	}
-	q := u.Query()
-	q.Set("search_path", "holdspace_bench")
-	u.RawQuery = q.Encode()
-	db, err := database.Open(ctx, u.String())
-	if err != nil {
-		b.Fatal(err)
-	}
-	defer db.Close()
-	if _, err := migrations.Up(ctx, db); err != nil {
-		b.Fatal(err)
-	}
-	v, err := consultation.SeedVolume(ctx, db, consultation.VolumeOptions{})
-	if err != nil {
-		b.Fatal(err)
-	}
-	b.Logf("volume tenant: %d sessions", v.Sessions)
+	vb := volumebench.Open(b)
+	db, v := vb.DB, vb.V
 	// Fresh planner statistics of what the dashboards read (the test server runs without
 	// autovacuum, and other benchmarks add rows to this schema: assessments, fundings).
 	// ANALYZE changes no row.

@@ -3,10 +3,6 @@ package reports_test
 import (
 	"context"
 	"io"
-	"net/url"
-	"os"
-	"path/filepath"
-	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -16,10 +12,10 @@ import (
 	"github.com/holdspace/holdspace/app/audit"
 	"github.com/holdspace/holdspace/app/authz"
 	"github.com/holdspace/holdspace/app/consultation"
+	"github.com/holdspace/holdspace/app/consultation/volumebench"
 	"github.com/holdspace/holdspace/app/database"
 	"github.com/holdspace/holdspace/app/reports"
 	"github.com/holdspace/holdspace/app/tenants"
-	"github.com/holdspace/holdspace/migrations"
 )
 
 // ncpcBench is the volume tenant (consultation.SeedVolume, 1,000,000 sessions over five years
@@ -37,48 +33,8 @@ func ncpcBenchSetup(b *testing.B) (*bun.DB, *consultation.Volume) {
 		return ncpcBench.db, ncpcBench.v
 	}
 	ctx := context.Background()
-	dsn := os.Getenv("HOLDSPACE_BENCH_DATABASE_URL")
-	if dsn == "" {
-		dsn = os.Getenv("HOLDSPACE_TEST_DATABASE_URL")
-	}
-	if dsn != "" {
-		admin, err := database.Open(ctx, dsn)
-		if err != nil {
-			b.Fatal(err)
-		}
-		if _, err := admin.ExecContext(ctx, "CREATE SCHEMA IF NOT EXISTS holdspace_bench"); err != nil {
-			b.Fatal(err)
-		}
-		admin.Close()
-		u, err := url.Parse(dsn)
-		if err != nil {
-			b.Fatal(err)
-		}
-		q := u.Query()
-		q.Set("search_path", "holdspace_bench")
-		u.RawQuery = q.Encode()
-		dsn = u.String()
-	} else {
-		if os.Getenv("HOLDSPACE_BENCH_SESSIONS") == "" {
-			b.Skip("set HOLDSPACE_BENCH_DATABASE_URL (PostgreSQL, the target's engine) or HOLDSPACE_BENCH_SESSIONS for a SQLite run")
-		}
-		dsn = filepath.Join(os.TempDir(), "holdspace-bench.db")
-	}
-	db, err := database.Open(ctx, dsn)
-	if err != nil {
-		b.Fatal(err)
-	}
-	if _, err := migrations.Up(ctx, db); err != nil {
-		b.Fatal(err)
-	}
-	opt := consultation.VolumeOptions{}
-	if n, err := strconv.Atoi(os.Getenv("HOLDSPACE_BENCH_SESSIONS")); err == nil && n > 0 {
-		opt.Sessions = n
-	}
-	v, err := consultation.SeedVolume(ctx, db, opt)
-	if err != nil {
-		b.Fatal(err)
-	}
+	d := volumebench.Open(b)
+	db, v := d.DB, d.V
 	if err := seedNCPCBench(ctx, db, v); err != nil {
 		b.Fatal(err)
 	}

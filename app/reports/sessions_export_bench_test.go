@@ -4,7 +4,6 @@ import (
 	"bufio"
 	"context"
 	"io"
-	"net/url"
 	"os"
 	"os/exec"
 	"strconv"
@@ -18,10 +17,10 @@ import (
 	"github.com/holdspace/holdspace/app/audit"
 	"github.com/holdspace/holdspace/app/authz"
 	"github.com/holdspace/holdspace/app/consultation"
+	"github.com/holdspace/holdspace/app/consultation/volumebench"
 	"github.com/holdspace/holdspace/app/database"
 	"github.com/holdspace/holdspace/app/programs"
 	"github.com/holdspace/holdspace/app/tenants"
-	"github.com/holdspace/holdspace/migrations"
 )
 
 // The sessions export and the funder report on the volume tenant (1,000,000 sessions, dated
@@ -50,45 +49,16 @@ func benchSetup(b *testing.B) (*bun.DB, *consultation.Volume, string) {
 		return benchVol.db, benchVol.v, benchVol.funder
 	}
 	ctx := context.Background()
-	dsn := os.Getenv("HOLDSPACE_BENCH_DATABASE_URL")
-	if dsn == "" {
-		dsn = os.Getenv("HOLDSPACE_TEST_DATABASE_URL")
+	d := volumebench.Open(b)
+	if d.DSN == "" {
+		b.Skip("the sessions export's targets are PostgreSQL's (psql \\copy is the baseline): set HOLDSPACE_BENCH_DATABASE_URL")
 	}
-	if dsn == "" {
-		b.Skip("set HOLDSPACE_BENCH_DATABASE_URL (PostgreSQL, the target's engine)")
-	}
-	admin, err := database.Open(ctx, dsn)
-	if err != nil {
-		b.Fatal(err)
-	}
-	if _, err := admin.ExecContext(ctx, "CREATE SCHEMA IF NOT EXISTS holdspace_bench"); err != nil {
-		b.Fatal(err)
-	}
-	admin.Close()
-	benchVol.dsn = dsn
-	u, err := url.Parse(dsn)
-	if err != nil {
-		b.Fatal(err)
-	}
-	q := u.Query()
-	q.Set("search_path", "holdspace_bench")
-	u.RawQuery = q.Encode()
-	db, err := database.Open(ctx, u.String())
-	if err != nil {
-		b.Fatal(err)
-	}
-	if _, err := migrations.Up(ctx, db); err != nil {
-		b.Fatal(err)
-	}
-	v, err := consultation.SeedVolume(ctx, db, consultation.VolumeOptions{})
-	if err != nil {
-		b.Fatal(err)
-	}
+	db, v := d.DB, d.V
+	benchVol.dsn = d.DSN
 	funder, err := benchFunding(ctx, db, v.TenantID)
 	if err != nil {
 		b.Fatal(err)
 	}
-	b.Logf("tenant holds %d sessions", v.Sessions)
 	benchVol.db, benchVol.v, benchVol.funder = db, v, funder
 	return db, v, funder
 }
