@@ -91,7 +91,8 @@ func SeedNCPC(ctx context.Context, db *bun.DB, acc *accounts.Service, ten *tenan
 		if err := seedNCPCEngagements(ctx, db, acc, store); err != nil {
 			return fmt.Errorf("the NCPC demo's engagements: %w", err)
 		}
-		return nil
+		// Its sessions went in directly: the monthly rollups the dashboards read are recounted.
+		return consultation.RecountSessionMonths(ctx, db)
 	})
 }
 

@@ -7,6 +7,7 @@ import (
 	"net/http"
 	"net/url"
 	"regexp"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -129,6 +130,13 @@ func TestNCPCDemo(t *testing.T) {
 
 	admin := env.client(t)
 	admin.signIn("admin@nc-piedmont.example")
+	// The demo's sessions went in directly: the dashboard's monthly rollups count them too.
+	inYear := env.count("consultation_sessions", "tenant_id = ? AND held_on BETWEEN '2025-07-01' AND '2026-06-30'", env.tenantID("nc-piedmont"))
+	if inYear == 0 {
+		t.Fatal("the NCPC demo has no session in FY 2025–26")
+	}
+	admin.get("/t/nc-piedmont/?calendar=state&fy=2026").mustStatus(t, http.StatusOK).mustContain(t,
+		`<span class="hs-dashboard__figure-label">Sessions in FY 2025–26</span> <strong class="hs-dashboard__figure-value">`+strconv.Itoa(inYear)+`</strong>`)
 	page := admin.get("/t/nc-piedmont/reports/ncpc?calendar=state&fy=2026").mustStatus(t, http.StatusOK)
 	body := html.UnescapeString(page.body)
 	for _, want := range []string{"FY 2025–26", "Little Acorns Child Care Center", "Sunrise Early Learning Center",
