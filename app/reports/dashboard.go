@@ -392,11 +392,19 @@ func (b *builder) outcomesPanel() error {
 	if err != nil {
 		return err
 	}
-	c := &charts.Chart{Title: "Child outcomes, " + b.y.Label(), CategoryHead: "Where the child is", Unit: "Children",
+	// Horizontal bars: the outcomes' names are too long to stand side by side under columns.
+	c := &charts.Chart{Kind: charts.KindTarget, Title: "Child outcomes, " + b.y.Label(), CategoryHead: "Where the child is", Unit: "Children",
 		Desc: "Where the child is when a child-and-family focused engagement closes. A count under 10 reads “" + FewerText + "” and has no bar."}
 	s := charts.Series{Name: "Children"}
+	short := map[string]string{consultation.OutcomeStayed: "Stayed", consultation.OutcomeMoved: "Moved",
+		consultation.OutcomeRemoved: "Removed", consultation.OutcomeExpelled: "Expelled/suspended"}
 	for _, r := range o.Rows {
-		c.Categories = append(c.Categories, r.Label)
+		label := r.Label
+		if v, ok := short[r.Value]; ok {
+			label = v
+		}
+		c.Categories = append(c.Categories, label) // the axis: short; the table: the whole words
+		c.CategoryNames = append(c.CategoryNames, r.Label)
 		s.Values = append(s.Values, float64(r.Count.Value()))
 		s.Text = append(s.Text, r.Count.String())
 	}

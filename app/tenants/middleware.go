@@ -34,12 +34,12 @@ func Nav(slug string) []web.NavItem {
 		{Label: "Registry", Href: base + "/registry", Perm: authz.Perm{Obj: "registry", Act: "read"}, Group: "Workforce"},
 		{Label: "Requests", Href: base + "/requests", Perm: authz.Perm{Obj: "requests", Act: "read"}, Group: "Workforce"},
 		{Label: "Consultants", Href: base + "/consultants", Perm: authz.Perm{Obj: "my_consultants", Act: "menu"}},
-		{Label: "Budget amendments", Href: base + "/amendments", Perm: authz.Perm{Obj: "amendments", Act: "menu"}},
+		{Label: "Budget amendments", Href: base + "/amendments", Perm: authz.Perm{Obj: "amendments", Act: "menu"}, Group: "Budget amendments"},
 		{Label: "Supervision", Href: base + "/supervision", Perm: authz.Perm{Obj: "supervision", Act: "read"}, Group: "Workforce"},
 		{Label: "My supervision", Href: base + "/supervision/mine", Perm: authz.Perm{Obj: "supervision_own", Act: "read"}, Group: "You"},
 		{Label: "Staffing", Href: base + "/staffing", Perm: authz.Perm{Obj: "staffing", Act: "read"}, Group: "Workforce"},
 		{Label: "Credentials", Href: base + "/credentials", Perm: authz.Perm{Obj: "credentials", Act: "update"}, Group: "You"},
-		{Label: "Amendment inbox", Href: base + "/amendments/inbox", Perm: authz.Perm{Obj: "amendments_inbox", Act: "menu"}}, // Budget amendments: decisions
+		{Label: "Amendment inbox", Href: base + "/amendments/inbox", Perm: authz.Perm{Obj: "amendments_inbox", Act: "menu"}, Group: "Budget amendments"}, // Budget amendments: decisions
 		// Issue 12: the reports page (tenant admins and funders).
 		{Label: "Reports", Href: base + "/reports", Perm: authz.Perm{Obj: "reports", Act: "menu"}},
 		{Label: "People", Href: base + "/people", Perm: authz.Perm{Obj: "people", Act: "read"}, Group: "Administration"},
