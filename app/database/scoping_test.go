@@ -53,6 +53,7 @@ var outsideHelper = map[string]string{
 	"app/audit/store.go:Log.Record":                              "platform-wide events (tenant_id ''), when ctx has no tenant",
 	"app/mail/mail.go:*":                                         "the outbox: a message's tenant comes from its own row and the task's payload (jobs restores the scope); tenant_id '' for mail before a tenant exists",
 	"app/consultation/volume.go:*":                               "benchdata: seeds the volume tenant (in its scope) and ANALYZEs",
+	"app/consultation/volumebench/volumebench.go:open":           "benchmarks only: creates the holdspace_bench schema before the volume is seeded",
 
 	// Work across tenants on purpose, on the named path (database.AcrossTenants).
 	"app/runs/service.go:Service.Expire":                "across tenants: runs:expire",
