@@ -57,6 +57,9 @@ type Config struct {
 	// without a token, on a second listener meant to be reachable only from inside.
 	MetricsToken string
 	MetricsAddr  string
+
+	// Stripe is billing (app/billing): not set up without STRIPE_SECRET_KEY.
+	Stripe Stripe
 }
 
 // Error is a configuration error naming the variable.
@@ -209,6 +212,9 @@ func Load(getenv func(string) string, embedded bool) (*Config, error) {
 		return nil, &Error{"LOG_LEVEL", "must be debug, info, warn or error"}
 	}
 	if err := loadMetrics(getenv, c); err != nil {
+		return nil, err
+	}
+	if err := loadStripe(getenv, c); err != nil {
 		return nil, err
 	}
 	return c, nil

@@ -30,6 +30,7 @@ var outsideHelper = map[string]string{
 	"app/tenants/store.go:Store.TenantByID":                      "tenants",
 	"app/tenants/store.go:Store.CreateTenant":                    "tenants",
 	"app/tenants/store.go:Store.TouchTenant":                     "tenants",
+	"app/tenants/store.go:Store.SetAccess":                       "tenants (the tenant's access, which app/billing decides, by its id)",
 	"app/tenants/life.go:Service.changeTenant":                   "tenants (the platform console's changes to a tenant)",
 	"app/tenants/people.go:Store.lockTenant":                     "tenants (the tenant's own row, locked by its id)",
 	"app/tenants/settings.go:Store.updateSettings":               "tenants (the tenant's own settings, by its id)",

@@ -21,6 +21,7 @@ import (
 	"github.com/holdspace/holdspace/app/apperr"
 	"github.com/holdspace/holdspace/app/authz"
 	"github.com/holdspace/holdspace/app/database"
+	"github.com/holdspace/holdspace/app/tenants"
 	"github.com/holdspace/holdspace/app/web"
 	"github.com/holdspace/holdspace/static"
 )
@@ -74,21 +75,39 @@ func (a *App) web(immutable bool) (*fiber.App, error) {
 	app.Use(web.CheckQuery()) // a query value that cannot be kept is refused before any handler reads it
 	session := a.accountsH.Middleware(a.Tenants.Store().CountTenantsOf)
 	csrf := web.CSRF(a.Cfg.SecretKey)
+	// Webhooks (web.Webhook in the route table) are a machine's signed calls: no session, no
+	// CSRF token. The set comes from the table, not from a list of paths kept by hand.
+	webhooks := map[string]bool{}
+	for _, r := range routes {
+		if r.Access.Kind == web.AccessWebhook {
+			webhooks[r.Method+" "+r.Path] = true
+		}
+	}
+	bare := func(c *fiber.Ctx) bool {
+		// Static files and probes need neither a session nor a CSRF token; nor do webhooks.
+		p := c.Path()
+		return strings.HasPrefix(p, "/static/") || p == "/healthz" || p == "/readyz" || p == "/metrics" ||
+			webhooks[c.Method()+" "+p]
+	}
 	app.Use(func(c *fiber.Ctx) error {
-		// Static files and probes need neither a session nor a CSRF token.
-		if p := c.Path(); strings.HasPrefix(p, "/static/") || p == "/healthz" || p == "/readyz" || p == "/metrics" {
+		if bare(c) {
 			return c.Next()
 		}
 		return session(c)
 	})
 	app.Use(func(c *fiber.Ctx) error {
-		if p := c.Path(); strings.HasPrefix(p, "/static/") || p == "/healthz" || p == "/readyz" || p == "/metrics" {
+		if bare(c) {
 			return c.Next()
 		}
 		return csrf(c)
 	})
 	for _, r := range routes {
 		handlers := append([]fiber.Handler{routeLabel(r.Path)}, a.gate(r.Access)...)
+		// A read-only tenant (a lapsed subscription, an ended trial): every write route of the
+		// table answers with one page that says why, whatever its handler.
+		if r.Writes() && (r.Access.Kind == web.AccessTenant || r.Access.Kind == web.AccessTenantPublic) {
+			handlers = append(handlers, tenants.RefuseWhenReadOnly)
+		}
 		app.Add(r.Method, r.Path, append(handlers, r.Handler)...)
 	}
 	app.Use(func(c *fiber.Ctx) error { return fiber.ErrNotFound })
@@ -99,7 +118,7 @@ func (a *App) web(immutable bool) (*fiber.App, error) {
 func (a *App) checkRoutes(routes []web.Route) error {
 	for _, r := range routes {
 		switch r.Access.Kind {
-		case web.AccessPublic, web.AccessSignedIn, web.AccessTenantPublic:
+		case web.AccessPublic, web.AccessSignedIn, web.AccessTenantPublic, web.AccessWebhook:
 		case web.AccessTenant, web.AccessPlatform:
 			if !a.Authz.Known(r.Access.Perm) {
 				return fmt.Errorf("route %s %s: no role in policies/roles.csv holds %s", r.Method, r.Path, r.Access.Perm)
@@ -158,6 +177,7 @@ func (a *App) platformGate(perm authz.Perm) fiber.Handler {
 		c.SetUserContext(database.AcrossTenants(c.UserContext(), why))
 		web.SetNav(c, []web.NavItem{
 			{Label: "Tenants", Href: "/admin"},
+			{Label: "Billing", Href: "/admin/billing"},
 			{Label: "Mail outbox", Href: "/admin/outbox"},
 			{Label: "Audit log", Href: "/admin/audit"},
 		})

@@ -94,10 +94,10 @@ func (a *App) Routes() []web.Route {
 		r("GET", "/t/:slug/imports/template/people", tenant("imports", "read"), a.importsH.Template),
 		r("GET", "/t/:slug/imports/:importID", tenant("imports", "read"), a.importsH.Show),
 		// Issue 12 (report runs): the problems file is a run; asking for it goes to the run's page.
-		r("POST", "/t/:slug/imports/:importID/problems", tenant("imports", "read"), a.importsH.Problems),
+		r("POST", "/t/:slug/imports/:importID/problems", tenant("imports", "read"), a.importsH.Problems).AsRead(),
 		r("POST", "/t/:slug/imports/:importID/confirm", tenant("imports", "create"), a.importsH.Confirm),
 		r("GET", "/t/:slug/exports", tenant("exports", "read"), a.exportsH.Page),
-		r("POST", "/t/:slug/exports", tenant("exports", "create"), a.exportsH.Request),
+		r("POST", "/t/:slug/exports", tenant("exports", "create"), a.exportsH.Request).AsRead(),
 
 		// Consultant workforce (app/consultants).
 		// Public consultant search and requests for a consultant (search team).
@@ -263,18 +263,27 @@ func (a *App) Routes() []web.Route {
 		r("POST", "/t/:slug/reports/ncpc/setup", tenant("reports_setup", "update"), a.ncpcH.SaveSetup),
 		r("GET", "/t/:slug/reports/ncpc", tenant("reports", "read"), a.ncpcH.Page),
 		r("GET", "/t/:slug/reports/ncpc/list", tenant("reports", "read"), a.ncpcH.List),
-		r("POST", "/t/:slug/reports/ncpc/runs", tenant("reports", "create"), a.ncpcH.StartRun),
+		r("POST", "/t/:slug/reports/ncpc/runs", tenant("reports", "create"), a.ncpcH.StartRun).AsRead(),
 
 		// Funders' reports and the de-identified sessions export (app/reports, issue 12 section 3).
 		// A funder's people open only their own funder's report; files are runs of app/runs.
 		r("GET", "/t/:slug/reports/funders", tenant("reports", "read"), a.FunderReports.FundersPage),
 		r("GET", "/t/:slug/reports/funders/:funderID", tenant("reports", "read"), a.FunderReports.FunderPage),
-		r("POST", "/t/:slug/reports/funders/:funderID/runs", tenant("reports", "create"), a.FunderReports.StartFunderRun),
+		r("POST", "/t/:slug/reports/funders/:funderID/runs", tenant("reports", "create"), a.FunderReports.StartFunderRun).AsRead(),
 		r("GET", "/t/:slug/reports/sessions", tenant("reports", "read"), a.SessionsExport.SessionsPage),
-		r("POST", "/t/:slug/reports/sessions/runs", tenant("reports", "create"), a.SessionsExport.StartSessionsRun),
+		r("POST", "/t/:slug/reports/sessions/runs", tenant("reports", "create"), a.SessionsExport.StartSessionsRun).AsRead(),
 		// Issue 12, part 4: child outcomes and the equity view (app/reports), its file a run.
 		r("GET", "/t/:slug/reports/child-outcomes", tenant("reports", "read"), a.equityH.Page),
-		r("POST", "/t/:slug/reports/child-outcomes/runs", tenant("reports", "create"), a.equityH.RequestFile),
+		r("POST", "/t/:slug/reports/child-outcomes/runs", tenant("reports", "create"), a.equityH.RequestFile).AsRead(),
+
+		// Subscriptions and billing (app/billing, issue 13): the tenant admin's billing page. Going
+		// to pay is not a write: a read-only tenant's admin can still pay (AsRead).
+		r("GET", "/t/:slug/billing", tenant("billing", "read"), a.billingH.Page),
+		r("POST", "/t/:slug/billing/checkout", tenant("billing", "update"), a.billingH.Checkout).AsRead(),
+		r("POST", "/t/:slug/billing/portal", tenant("billing", "update"), a.billingH.Portal).AsRead(),
+		r("POST", "/t/:slug/billing/invoicing", tenant("billing", "update"), a.billingH.Invoicing).AsRead(),
+		// Stripe's events: a signed machine call, no session and no CSRF (web.Webhook).
+		r("POST", "/webhooks/stripe", web.Webhook, a.webhookH.Receive),
 
 		// The platform console.
 		r("GET", "/admin", platform("tenants", "read"), plat.TenantsPage),
@@ -293,5 +302,12 @@ func (a *App) Routes() []web.Route {
 		r("POST", "/admin/tenants/:tenantID/restore", platform("tenants", "delete"), plat.RestoreTenant),
 		r("POST", "/admin/tenants/:tenantID/support", platform("support", "create"), plat.StartSupport),
 		r("POST", "/admin/tenants/:tenantID/support/end", platform("support", "create"), plat.EndSupport),
+		// Billing in the console (app/billing, issue 13): revenue, one tenant's subscription and
+		// invoices, comps and contracts paid outside Stripe.
+		r("GET", "/admin/billing", platform("billing", "read"), a.consoleH.Revenue),
+		r("GET", "/admin/tenants/:tenantID/billing", platform("billing", "read"), a.consoleH.TenantBilling),
+		r("POST", "/admin/tenants/:tenantID/billing/comp", platform("billing", "update"), a.consoleH.Comp),
+		r("POST", "/admin/tenants/:tenantID/billing/comp/end", platform("billing", "update"), a.consoleH.EndComp),
+		r("POST", "/admin/tenants/:tenantID/billing/contracts", platform("billing", "update"), a.consoleH.RecordContract),
 	}
 }

@@ -20,6 +20,7 @@ import (
 	"github.com/holdspace/holdspace/app/amendments"
 	"github.com/holdspace/holdspace/app/audit"
 	"github.com/holdspace/holdspace/app/authz"
+	"github.com/holdspace/holdspace/app/billing"
 	"github.com/holdspace/holdspace/app/config"
 	"github.com/holdspace/holdspace/app/consultants"
 	"github.com/holdspace/holdspace/app/consultation"
@@ -114,6 +115,11 @@ type App struct {
 	ncpcH *reports.NCPCHandler
 	// app/reports (issue 12, part 4): child outcomes and the equity view
 	equityH *reports.EquityHandler
+	// app/billing (issue 13): subscriptions, Stripe's webhooks, the console's revenue view
+	Billing  *billing.Service
+	billingH *billing.Handler
+	webhookH *billing.WebhookHandler
+	consoleH *billing.ConsoleHandler
 
 	m *metrics
 
@@ -273,6 +279,15 @@ func New(cfg *config.Config, log *slog.Logger, db *bun.DB, rdb redis.UniversalCl
 	dashboards := reports.NewDashboards(reports.Deps{DB: db, Audit: a.Audit, Runs: a.Runs, Tenants: a.Tenants.Store()},
 		a.Engagements, a.Sessions, a.Credentials, a.Supervision)
 	a.tenantsH.SetDashboard(dashboards.Home)
+	// app/billing (issue 13): it decides each tenant's access (a trial's change decides it
+	// again) and syncs seats when people change.
+	a.Billing = billing.New(billing.Deps{DB: db, Audit: a.Audit, Mail: a.Mail, Queue: a.Queue, Tenants: a.Tenants.Store(),
+		Cfg: cfg.Stripe, BaseURL: cfg.BaseURL, Log: log})
+	a.billingH = billing.NewHandler(a.Billing)
+	a.webhookH = billing.NewWebhookHandler(a.Billing)
+	a.consoleH = billing.NewConsoleHandler(a.Billing)
+	a.Tenants.OnLifeChanged(a.Billing.Refresh)
+	a.Tenants.OnMembersChanged(a.Billing.SeatsChanged)
 	return a, nil
 }
 
@@ -308,6 +323,9 @@ func (a *App) Jobs() (*jobs.Mux, []jobs.Periodic) {
 	// and escalations).
 	a.Amendments.Register(mux)
 	periodic = append(periodic, amendments.Periodic()...)
+	// app/billing: the seat sync, Stripe's events and their nightly reconcile, dunning.
+	a.Billing.Register(mux)
+	periodic = append(periodic, billing.Periodic()...)
 	return mux, periodic
 }
 

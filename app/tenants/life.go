@@ -194,9 +194,12 @@ func (s *Service) ExtendTrial(ctx context.Context, tenantID, days, date string) 
 			}
 			to = from.AddDate(0, 0, n)
 		}
+		if t.AccessUntil != nil && t.TrialEndsAt != nil && t.AccessUntil.Equal(*t.TrialEndsAt) {
+			t.AccessUntil = &to // the trial was what limited it (app/billing refines it, below)
+		}
 		t.TrialEndsAt = &to
 		return "tenant.trial_extend", fmt.Sprintf("trial ends %s (was %s)", to.Format("2006-01-02"), was), nil
-	}, "trial_ends_at")
+	}, "trial_ends_at", "access_until")
 }
 
 // DeleteTenant deletes the tenant: at once nobody can open it, and after the grace period the
@@ -256,7 +259,15 @@ func (s *Service) changeTenant(ctx context.Context, tenantID string, change func
 		if _, err := database.Conn(ctx, s.db).NewUpdate().Model(t).Column(append(cols, "updated_at")...).WherePK().Exec(ctx); err != nil {
 			return err
 		}
-		return s.audit.Record(inTenant(ctx, t), action, "tenant", t.ID, detail)
+		if err := s.audit.Record(inTenant(ctx, t), action, "tenant", t.ID, detail); err != nil {
+			return err
+		}
+		for _, f := range s.lifeChanged {
+			if err := f(ctx, t.ID); err != nil {
+				return err
+			}
+		}
+		return nil
 	})
 	return t, err
 }

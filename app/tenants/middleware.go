@@ -14,6 +14,9 @@ import (
 // tenant has an Early Intervention program.
 const navEIExpectations = "ei_expectations"
 
+// billingRead is the billing page's permission: its holders see the payment banners.
+var billingRead = authz.Perm{Obj: "billing", Act: "read"}
+
 // Nav is every link a tenant page can offer; each person sees those their role permits.
 func Nav(slug string) []web.NavItem {
 	base := "/t/" + slug
@@ -47,6 +50,8 @@ func Nav(slug string) []web.NavItem {
 		{Label: "Exports", Href: base + "/exports", Perm: authz.Perm{Obj: "exports", Act: "read"}, Secondary: true},
 		{Label: "Audit log", Href: base + "/audit", Perm: authz.Perm{Obj: "audit", Act: "read"}, Secondary: true},
 		{Label: "Settings", Href: base + "/settings", Perm: authz.Perm{Obj: "settings", Act: "read"}, Group: "Administration"},
+		// Issue 13: the subscription, seats and invoices (tenant admins).
+		{Label: "Billing", Href: base + "/billing", Perm: billingRead, Group: "Administration"},
 	}
 }
 
@@ -100,7 +105,14 @@ func (h *Handler) Member(perm authz.Perm) fiber.Handler {
 		if role == "" {
 			return apperr.NotFound("page")
 		}
-		web.SetTenant(c, &web.TenantInfo{ID: t.ID, Slug: t.Slug, Name: t.Name, Status: t.Status, Support: support}, database.Scope{
+		info := &web.TenantInfo{ID: t.ID, Slug: t.Slug, Name: t.Name, Status: t.Status, Support: support, ReadOnly: t.ReadOnly(database.Now())}
+		if h.authz.Allowed(id.UserID, t.ID, billingRead) {
+			info.BillingURL = "/t/" + t.Slug + "/billing"
+			if t.Status == StatusPastDue && info.ReadOnly == "" {
+				info.PayBy = t.AccessUntil
+			}
+		}
+		web.SetTenant(c, info, database.Scope{
 			TenantID: t.ID, TenantSlug: t.Slug, UserID: id.UserID, Role: role, OrganisationID: orgID})
 		if t.Suspended() {
 			return suspendedPage(c, t)
@@ -147,6 +159,23 @@ func suspendedPage(c *fiber.Ctx, t *Tenant) error {
 		web.View{Title: t.Name + " is suspended", D: t})
 }
 
+// RefuseWhenReadOnly stands before every write route (the server's gate, from the route
+// table): while the tenant is read-only it answers with one page that says why and, to those
+// who may pay, links to billing (423 Locked); nothing is written. Reads, reports and exports
+// go on.
+func RefuseWhenReadOnly(c *fiber.Ctx) error {
+	t := web.TenantOf(c)
+	if t == nil || t.ReadOnly == "" {
+		return c.Next()
+	}
+	if web.IsHTMX(c) {
+		c.Set(web.HXRetarget, "#main-content")
+		c.Set(web.HXReswap, "innerHTML")
+	}
+	return web.Render(c, fiber.StatusLocked, "tenants/read_only", "tenants/_read_only",
+		web.View{Title: t.Name + " is read-only", D: t})
+}
+
 // Public resolves the tenant of the URL for pages anyone may open (an invitation link): the
 // tenant scope is set, without a person. A deleted tenant is 404; a suspended one says so.
 func (h *Handler) Public() fiber.Handler {
@@ -158,7 +187,7 @@ func (h *Handler) Public() fiber.Handler {
 		if t.Deleted() {
 			return apperr.NotFound("page")
 		}
-		web.SetTenant(c, &web.TenantInfo{ID: t.ID, Slug: t.Slug, Name: t.Name, Status: t.Status},
+		web.SetTenant(c, &web.TenantInfo{ID: t.ID, Slug: t.Slug, Name: t.Name, Status: t.Status, ReadOnly: t.ReadOnly(database.Now())},
 			database.Scope{TenantID: t.ID, TenantSlug: t.Slug})
 		if t.Suspended() {
 			return suspendedPage(c, t)

@@ -17,6 +17,11 @@ const (
 	StatusActive    = "active"
 	StatusPastDue   = "past_due"
 	StatusSuspended = "suspended"
+	// Set by app/billing from the subscription: cancelled, free use (comped) and a contract paid
+	// outside Stripe.
+	StatusCanceled = "canceled"
+	StatusComped   = "comped"
+	StatusContract = "contract"
 )
 
 // Tenant kinds.
@@ -55,6 +60,24 @@ type Tenant struct {
 	SuspendedAt *time.Time `bun:"suspended_at"`
 	DeletedAt   *time.Time `bun:"deleted_at"`
 	PurgeAfter  *time.Time `bun:"purge_after"`
+
+	// Access: until when the tenant's people may change its records (nil: no limit), and the
+	// sentence they read once it has passed. app/billing keeps both from the trial, the
+	// subscription, a comp and contracts (SetAccess); a new tenant's is its trial's end.
+	AccessUntil  *time.Time `bun:"access_until"`
+	AccessReason string     `bun:"access_reason"`
+}
+
+// ReadOnly is why the tenant is read-only at now, or "" while its people may write. Reads,
+// reports and exports still work, and its admins can pay; nothing is deleted.
+func (t *Tenant) ReadOnly(now time.Time) string {
+	if t.AccessUntil == nil || now.Before(*t.AccessUntil) {
+		return ""
+	}
+	if t.AccessReason != "" {
+		return t.AccessReason
+	}
+	return "The trial ended on " + t.AccessUntil.Format("January 2, 2006") + "."
 }
 
 // KindLabel is the plain name of the tenant's kind.

@@ -24,6 +24,33 @@ type Service struct {
 	audit    *audit.Log
 	mailer   *mail.Mailer
 	baseURL  string
+
+	// lifeChanged run in the transaction of a change to the tenant's life (a trial extended,
+	// a suspension lifted): app/billing decides the tenant's access again.
+	lifeChanged []func(ctx context.Context, tenantID string) error
+	// membersChanged run after a commit that changed who is an active member in which role:
+	// app/billing queues the seat sync.
+	membersChanged []func(ctx context.Context, tenantID string)
+}
+
+// OnLifeChanged adds f to what runs in the transaction of a change to a tenant's life.
+func (s *Service) OnLifeChanged(f func(ctx context.Context, tenantID string) error) {
+	s.lifeChanged = append(s.lifeChanged, f)
+}
+
+// OnMembersChanged adds f to what runs after a change of active members or roles commits.
+func (s *Service) OnMembersChanged(f func(ctx context.Context, tenantID string)) {
+	s.membersChanged = append(s.membersChanged, f)
+}
+
+// MembersChanged tells the hooks, once ctx's transaction commits (at once outside one), that
+// tenantID's active members or their roles changed.
+func (s *Service) MembersChanged(ctx context.Context, tenantID string) {
+	database.AfterCommit(ctx, func(ctx context.Context) {
+		for _, f := range s.membersChanged {
+			f(ctx, tenantID)
+		}
+	})
 }
 
 // NewService returns the service.

@@ -58,10 +58,36 @@ func (s *Store) CreateTenant(ctx context.Context, t *Tenant) error {
 		t.ID = database.NewID()
 	}
 	t.CreatedAt, t.UpdatedAt = now, now
+	if t.AccessUntil == nil && t.TrialEndsAt != nil && t.Status == StatusTrial {
+		t.AccessUntil = t.TrialEndsAt // until billing says otherwise, the trial decides
+	}
 	_, err := database.Conn(ctx, s.db).NewInsert().Model(t).Exec(ctx)
 	if database.IsUniqueViolation(err) {
 		return apperr.Errorf(apperr.ECONFLICT, "The address /t/%s is already taken.", t.Slug)
 	}
+	return err
+}
+
+// Access is what app/billing decides for a tenant: its status and plan as the platform console
+// and the layout show them, and until when its people may write (nil: no limit).
+type Access struct {
+	Status, Plan string
+	Until        *time.Time
+	Reason       string
+}
+
+// SetAccess records the tenant's access (app/billing, in its transaction). A suspended tenant
+// keeps the status "suspended" until it is reactivated.
+func (s *Store) SetAccess(ctx context.Context, tenantID string, a Access) error {
+	q := database.Conn(ctx, s.db).NewUpdate().Table("tenants").
+		Set("access_until = ?", a.Until).Set("access_reason = ?", a.Reason).Set("updated_at = ?", database.Now())
+	if a.Status != "" {
+		q = q.Set("status = CASE WHEN suspended_at IS NULL THEN ? ELSE status END", a.Status)
+	}
+	if a.Plan != "" {
+		q = q.Set("plan = ?", a.Plan)
+	}
+	_, err := q.Where("id = ?", tenantID).Exec(ctx)
 	return err
 }
 

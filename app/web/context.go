@@ -29,6 +29,13 @@ type TenantInfo struct {
 	// Support is set while a platform admin works in the tenant through support access; the
 	// layout shows a banner on every page.
 	Support *SupportInfo
+	// ReadOnly is why the tenant is read-only (a lapsed subscription, an ended trial), or "".
+	// Write routes answer with one page that says so (the server's gate); the layout shows a
+	// banner. PayBy is when a tenant whose payment failed becomes read-only (the banner of
+	// those who may pay). BillingURL is the billing page, for people who may open it.
+	ReadOnly   string
+	PayBy      *time.Time
+	BillingURL string
 }
 
 // SupportInfo is a live support access, for the banner.

@@ -17,6 +17,9 @@ const (
 	AccessTenantPublic                   // anyone; the tenant comes from the URL (invitation links)
 	AccessTenant                         // a member of the URL's tenant whose role grants Perm
 	AccessPlatform                       // a platform admin whose role grants Perm
+	// AccessWebhook is a machine's call (Stripe's): no session and no CSRF token; the handler
+	// checks a signature instead, limits the body and stores the event before it answers.
+	AccessWebhook
 )
 
 // Access is a route's gate and, inside a tenant or the platform console, the permission.
@@ -30,6 +33,7 @@ var (
 	Public       = Access{Kind: AccessPublic}
 	SignedIn     = Access{Kind: AccessSignedIn}
 	TenantPublic = Access{Kind: AccessTenantPublic}
+	Webhook      = Access{Kind: AccessWebhook}
 )
 
 // Tenant needs membership of the URL's tenant and a role that may do act on obj.
@@ -55,6 +59,8 @@ func (a Access) Describe() string {
 		return "tenant " + a.Perm.String()
 	case AccessPlatform:
 		return "platform " + a.Perm.String()
+	case AccessWebhook:
+		return "webhook (signed)"
 	}
 	return "NONE"
 }
@@ -65,6 +71,19 @@ type Route struct {
 	Path    string
 	Access  Access
 	Handler fiber.Handler
+	// Read marks a POST that does not change the tenant's records: asking for a report or an
+	// export, or going to pay. A read-only tenant (a lapsed subscription) may still use it.
+	Read bool
+}
+
+// AsRead marks a POST as one a read-only tenant may still use (see Writes).
+func (r Route) AsRead() Route { r.Read = true; return r }
+
+// Writes reports whether the route changes the tenant's records: every method but GET and
+// HEAD, unless marked AsRead. A read-only tenant's write routes answer with one page that says
+// why (the server's gate, from this table), whatever the handler.
+func (r Route) Writes() bool {
+	return r.Method != fiber.MethodGet && r.Method != fiber.MethodHead && !r.Read
 }
 
 // NewRoute is a line of the route table.
