@@ -3,11 +3,13 @@ package server
 import (
 	"context"
 	"net/http"
+	"net/http/httptest"
 	"net/url"
 	"regexp"
 	"strings"
 	"testing"
 
+	"github.com/holdspace/holdspace/app/authz"
 	"github.com/holdspace/holdspace/app/database"
 	"github.com/holdspace/holdspace/app/database/dbtest"
 	"github.com/holdspace/holdspace/app/tenants"
@@ -86,7 +88,7 @@ func isolationMatrix(t *testing.T, filterOff bool) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	tables = append(tables, "users", "tenants")
+	tables = append(tables, "users", "tenants", "stripe_events")
 
 	insider := env.client(t)
 	insider.signIn("admin@illinois.example")
@@ -110,21 +112,101 @@ func isolationMatrix(t *testing.T, filterOff bool) {
 		return out
 	}
 
+	// Tenant A's people, one per demo role, for the routes only some roles may use.
+	members := map[string]*client{}
+	memberOf := func(t *testing.T, role, email string) *client {
+		c, ok := members[role]
+		if !ok {
+			c = env.client(t)
+			c.signIn(email)
+			members[role] = c
+		}
+		c.t = t
+		return c
+	}
+	for _, dr := range demoRoles {
+		memberOf(t, dr.role, dr.email) // signing in is audited: before anything is counted
+	}
+
 	tested := 0
 	for _, r := range env.app.Routes() {
 		switch r.Access.Kind {
 		case web.AccessTenant, web.AccessTenantPublic:
 		case web.AccessPlatform:
 			t.Run("platform "+r.Method+" "+r.Path, func(t *testing.T) {
-				outsider := newOutsider(t)
 				path := a.fill(t, r.Path)
+				outsider := newOutsider(t) // signing in is audited: before the count
+				before := countRows()
 				if got := send(outsider, r.Method, path).status; got != http.StatusNotFound {
 					t.Fatalf("a tenant admin got %d for %s, want 404", got, path)
 				}
+				// Nobody but a platform admin finds the console: every role of a tenant.
+				for _, dr := range demoRoles {
+					if got := send(memberOf(t, dr.role, dr.email), r.Method, path).status; got != http.StatusNotFound {
+						t.Fatalf("%s (%s) got %d for %s %s, want 404", dr.email, dr.role, got, r.Method, path)
+					}
+				}
+				if after := countRows(); !sameCounts(before, after) {
+					t.Fatalf("refused, yet wrote: %s", diffCounts(before, after))
+				}
 			})
 			continue
-		default:
+		case web.AccessWebhook:
+			// A machine's signed call, outside any tenant: without Stripe's signature it writes
+			// nothing, whoever sends it; it needs no session and no CSRF token (so it is never
+			// refused as an expired form), and carries no tenant in its address.
+			t.Run("webhook "+r.Method+" "+r.Path, func(t *testing.T) {
+				if strings.Contains(r.Path, ":") {
+					t.Fatalf("webhook route %s names a parameter: a webhook finds its tenant in the signed event, never in the URL", r.Path)
+				}
+				before := countRows()
+				for _, who := range []*client{env.client(t), memberOf(t, "tenant_admin", "admin@illinois.example")} {
+					req := httptest.NewRequest(r.Method, r.Path, strings.NewReader(`{"id":"evt_isolation","type":"customer.subscription.deleted"}`))
+					req.Header.Set("Content-Type", "application/json")
+					res := who.do(req)
+					if res.status < 300 {
+						t.Fatalf("an unsigned %s %s answered %d, want it refused (400)", r.Method, r.Path, res.status)
+					}
+					if strings.Contains(res.body, "did not come from Holdspace") {
+						t.Fatalf("%s %s asked for a CSRF token: a webhook has none (web.Webhook)", r.Method, r.Path)
+					}
+				}
+				if after := countRows(); !sameCounts(before, after) {
+					t.Fatalf("an unsigned webhook wrote: %s", diffCounts(before, after))
+				}
+			})
 			continue
+		case web.AccessPublic, web.AccessSignedIn:
+			// Outside any tenant: no tenant's records in the address (the signed-in pages list
+			// only the person's own tenants; TestRoleChecks, the accounts tests).
+			continue
+		default:
+			t.Fatalf("route %s %s: access kind %d is unknown to the isolation matrix: say how it is isolated", r.Method, r.Path, r.Access.Kind)
+		}
+		// Routes of a permission only some roles hold: every demo role of tenant A without it
+		// is refused (403, or 404 where the role may not know the page exists), and writes
+		// nothing. Billing is the tenant admin's alone.
+		if r.Access.Kind == web.AccessTenant {
+			t.Run("roles "+r.Method+" "+r.Path, func(t *testing.T) {
+				path := a.fill(t, r.Path)
+				before := countRows()
+				for _, dr := range demoRoles {
+					grants := env.app.Authz.RoleGrants(dr.role, r.Access.Perm)
+					if r.Access.Perm.Obj == "billing" && grants != (dr.role == authz.TenantAdmin) {
+						t.Fatalf("%s: role %s holds it = %v; billing is the tenant admin's only", r.Access.Perm, dr.role, grants)
+					}
+					if grants {
+						continue
+					}
+					got := send(memberOf(t, dr.role, dr.email), r.Method, path).status
+					if got != http.StatusForbidden && got != http.StatusNotFound {
+						t.Fatalf("%s (%s, without %s) got %d for %s %s, want 403 or 404", dr.email, dr.role, r.Access.Perm, got, r.Method, path)
+					}
+				}
+				if after := countRows(); !sameCounts(before, after) {
+					t.Fatalf("refused, yet wrote: %s", diffCounts(before, after))
+				}
+			})
 		}
 		tested++
 		t.Run(r.Method+" "+r.Path, func(t *testing.T) {
