@@ -85,8 +85,18 @@ func TestPolicyTable(t *testing.T) {
 		{authz.TenantAdmin, authz.Perm{Obj: "outbox", Act: "read"}, false},
 		{authz.Funder, authz.Perm{Obj: "organisations", Act: "read"}, true},
 		{authz.PlatformAdmin, authz.Perm{Obj: "home", Act: "read"}, false},
+		// Billing (issue 13) is the tenant admin's and the platform admin's only.
+		{authz.TenantAdmin, authz.Perm{Obj: "billing", Act: "read"}, true},
+		{authz.TenantAdmin, authz.Perm{Obj: "billing", Act: "update"}, true},
+		{authz.PlatformAdmin, authz.Perm{Obj: "billing", Act: "read"}, true},
+		{authz.PlatformAdmin, authz.Perm{Obj: "billing", Act: "update"}, true},
 	} {
 		table = append(table, r)
+	}
+	for _, role := range []string{authz.Funder, authz.Program, authz.Consultant, authz.Supervisor} {
+		for _, act := range []string{"read", "update"} {
+			table = append(table, row{role, authz.Perm{Obj: "billing", Act: act}, false})
+		}
 	}
 
 	for _, r := range table {
