@@ -102,8 +102,8 @@ func TestReadOnlyTenant(t *testing.T) {
 
 	routes := env.app.Routes()
 
-	// Every read route (GET, tenant access) still answers, as a role that may open it; the
-	// banner says why on the pages. The forms on the pages are kept for the AsRead POSTs.
+	// Every read route (GET, tenant access) still answers, as every role that may open it;
+	// the banner says why on the pages. The forms on the pages are kept for the AsRead POSTs.
 	forms := map[string][]hostileForm{}
 	var gets int
 	t.Run("ReadRoutesAnswer", func(t *testing.T) {
@@ -111,30 +111,44 @@ func TestReadOnlyTenant(t *testing.T) {
 			if r.Method != http.MethodGet || !tenantRoute(r) {
 				continue
 			}
-			role, c := roleFor(r)
-			if c == nil {
+			type who struct {
+				role string
+				c    *client
+			}
+			var people []who
+			if r.Access.Kind == web.AccessTenantPublic {
+				people = append(people, who{"anyone", anon})
+			}
+			for _, dr := range demoRoles {
+				if r.Access.Kind == web.AccessTenant && env.app.Authz.RoleGrants(dr.role, r.Access.Perm) {
+					people = append(people, who{dr.role, clients[dr.role]})
+				}
+			}
+			if len(people) == 0 {
 				t.Errorf("GET %s: no demo role holds %s", r.Path, r.Access.Perm)
 				continue
 			}
-			c.t = t
 			path := fx.fill(t, r.Path)
-			res := c.get(path)
-			gets++
-			switch {
-			case res.status == http.StatusLocked || strings.Contains(res.body, "Nothing was saved"):
-				t.Errorf("GET %s as %s: refused as read-only (%d)", path, role, res.status)
-			case res.status == standIn:
-				t.Logf("GET %s as %s: 501, the skeleton's stand-in", path, role)
-			case res.status >= 500:
-				t.Errorf("GET %s as %s: %d\n%s", path, role, res.status, truncateBody(res.body))
-			}
-			if res.status == http.StatusOK && strings.HasPrefix(res.header.Get("Content-Type"), "text/html") {
-				posts, _ := formsOf(path, res.body)
-				forms[role] = append(forms[role], posts...)
+			for _, p := range people {
+				p.c.t = t
+				res := p.c.get(path)
+				gets++
+				switch {
+				case res.status == http.StatusLocked || strings.Contains(res.body, "Nothing was saved"):
+					t.Errorf("GET %s as %s: refused as read-only (%d)", path, p.role, res.status)
+				case res.status == standIn:
+					t.Logf("GET %s as %s: 501, the skeleton's stand-in", path, p.role)
+				case res.status >= 500:
+					t.Errorf("GET %s as %s: %d\n%s", path, p.role, res.status, truncateBody(res.body))
+				}
+				if res.status == http.StatusOK && strings.HasPrefix(res.header.Get("Content-Type"), "text/html") {
+					posts, _ := formsOf(path, res.body)
+					forms[p.role] = append(forms[p.role], posts...)
+				}
 			}
 		}
-		if gets < 30 {
-			t.Fatalf("only %d read routes opened: is the route table read?", gets)
+		if gets < 100 {
+			t.Fatalf("only %d pages opened: is the route table read?", gets)
 		}
 	})
 
@@ -214,7 +228,7 @@ func TestReadOnlyTenant(t *testing.T) {
 		if refused < 50 {
 			t.Fatalf("only %d write routes refused: is the route table read?", refused)
 		}
-		t.Logf("%d read routes answered, %d write routes refused", gets, refused)
+		t.Logf("%d pages of read routes answered (each as every role that may open it), %d write routes refused", gets, refused)
 	})
 
 	t.Run("HTMXWriteGetsThePageInMain", func(t *testing.T) {
@@ -280,6 +294,7 @@ func TestReadOnlyTenant(t *testing.T) {
 		if through == 0 {
 			t.Fatal("no report or export request of a read-only tenant went through to its run")
 		}
+		t.Logf("%d report and export requests went through to their runs", through)
 	})
 
 	// Paying makes the tenant writable at once: an active subscription, applied as the webhook
@@ -307,4 +322,51 @@ func TestReadOnlyTenant(t *testing.T) {
 			t.Fatal("a write after paying wrote nothing")
 		}
 	})
+}
+
+// TestReadOnlyTrialEndedThenExtended: a trial that ended makes the tenant read-only with the
+// trial's sentence; the platform console still works on it (its routes are not the tenant's),
+// and extending the trial there makes the tenant writable at once (tenants' OnLifeChanged hook,
+// wired to billing's Refresh by the server).
+func TestReadOnlyTrialEndedThenExtended(t *testing.T) {
+	env := newTestEnv(t)
+	slug := "ohio"
+	id := env.tenantID(slug)
+	ended := time.Now().UTC().AddDate(0, 0, -3).Truncate(time.Second)
+	if _, err := env.raw().NewUpdate().Table("tenants").Set("trial_ends_at = ?", ended).Set("status = ?", tenants.StatusTrial).
+		Where("id = ?", id).Exec(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	if err := env.app.Billing.Refresh(context.Background(), id); err != nil {
+		t.Fatal(err)
+	}
+	admin := env.client(t)
+	admin.signIn("admin@ohio.example")
+	home := html.UnescapeString(admin.get("/t/"+slug+"/").mustStatus(t, http.StatusOK).body)
+	sentence := "The trial ended on " + ended.Format("January 2, 2006") + "."
+	if !strings.Contains(home, "is read-only.") || !strings.Contains(home, sentence) {
+		t.Fatalf("the home page of a tenant whose trial ended does not say %q\n%s", sentence, truncateBody(home))
+	}
+	invite := url.Values{"email": {"after.trial@example.org"}, "name": {"After Trial"}, "role": {"supervisor"}}
+	admin.post("/t/"+slug+"/people/invitations", invite).mustStatus(t, http.StatusLocked).mustContain(t, "is read-only")
+
+	platform := env.client(t)
+	platform.signIn(platformEmail)
+	platform.get("/admin/tenants/" + id)
+	res := platform.post("/admin/tenants/"+id+"/trial", url.Values{"days": {"14"}})
+	if res.status != http.StatusSeeOther && res.status != http.StatusOK {
+		t.Fatalf("the platform admin extending a read-only tenant's trial: %d\n%s", res.status, truncateBody(res.body))
+	}
+	tn, err := env.app.Tenants.Store().TenantByID(context.Background(), id)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if tn.AccessUntil == nil || !tn.AccessUntil.After(time.Now().AddDate(0, 0, 13)) || tn.ReadOnly(time.Now()) != "" {
+		t.Fatalf("after the extension: access until %v, read-only %q; want two weeks from now, writable", tn.AccessUntil, tn.ReadOnly(time.Now()))
+	}
+	admin.get("/t/" + slug + "/people")
+	res = admin.post("/t/"+slug+"/people/invitations", invite)
+	if res.status == http.StatusLocked || res.status >= 400 {
+		t.Fatalf("a write after the trial was extended: %d\n%s", res.status, truncateBody(res.body))
+	}
 }
