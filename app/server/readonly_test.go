@@ -25,6 +25,7 @@ var readOnlyPOSTs = map[string]string{
 	"POST /t/:slug/reports/funders/:funderID/runs": "asks for a funder's report file (a run); changes no record",
 	"POST /t/:slug/reports/sessions/runs":          "asks for the de-identified sessions export (a run)",
 	"POST /t/:slug/reports/child-outcomes/runs":    "asks for the child outcomes file (a run)",
+	"POST /t/:slug/amendments/preview":             "the new amendment's live preview (htmx): it saves nothing",
 	"POST /t/:slug/billing/checkout":               "going to pay by card is how a read-only tenant becomes writable",
 	"POST /t/:slug/billing/portal":                 "the customer portal: the payment method and invoices",
 	"POST /t/:slug/billing/invoicing":              "paying by invoice (public sector) is paying too",
@@ -207,10 +208,25 @@ func TestReadOnlyTenant(t *testing.T) {
 				continue
 			}
 			refused++
-			for _, want := range []string{"is read-only", "Nothing was saved", readOnlyReason} {
+			wants := []string{"is read-only", "Nothing was saved", readOnlyReason}
+			if role == "" {
+				// A member of the public (an invitation link, a consultant request) reads that the
+				// organisation cannot take it now: not its billing, nor who should pay.
+				wants = []string{"is read-only", "Nothing was sent", "contact"}
+				if strings.Contains(body, readOnlyReason) || strings.Contains(body, "administrator can pay") {
+					t.Errorf("%s: the public's refusal tells them about the tenant's payments", what)
+				}
+			}
+			for _, want := range wants {
 				if !strings.Contains(body, want) {
 					t.Errorf("%s: the refusal does not say %q\n%s", what, want, truncateBody(body))
 				}
+			}
+			if role == "" {
+				if after := countAll(t, env, tables); !sameCounts(before, after) {
+					t.Errorf("%s: refused, yet wrote: %s", what, diffCounts(before, after))
+				}
+				continue
 			}
 			if role == "tenant_admin" {
 				if !strings.Contains(body, `href="`+billingURL+`"`) {

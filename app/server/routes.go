@@ -238,7 +238,7 @@ func (a *App) Routes() []web.Route {
 		r("GET", "/t/:slug/amendments", tenant("amendments", "read"), a.amendmentsH.ListPage),
 		r("GET", "/t/:slug/amendments/new", tenant("amendments", "create"), a.amendmentsH.NewRequestPage),
 		r("POST", "/t/:slug/amendments", tenant("amendments", "create"), a.amendmentsH.CreateRequest),
-		r("POST", "/t/:slug/amendments/preview", tenant("amendments", "create"), a.amendmentsH.PreviewRequest),
+		r("POST", "/t/:slug/amendments/preview", tenant("amendments", "create"), a.amendmentsH.PreviewRequest).AsRead(), // saves nothing: the live preview
 		r("GET", "/t/:slug/amendments/:amendmentID/edit", tenant("amendments", "update"), a.amendmentsH.EditRequestPage),
 		r("POST", "/t/:slug/amendments/:amendmentID/edit", tenant("amendments", "update"), a.amendmentsH.UpdateRequest),
 		r("POST", "/t/:slug/amendments/:amendmentID/attachments", tenant("amendments", "update"), a.amendmentsH.UploadAttachment),

@@ -172,8 +172,16 @@ func RefuseWhenReadOnly(c *fiber.Ctx) error {
 		c.Set(web.HXRetarget, "#main-content")
 		c.Set(web.HXReswap, "innerHTML")
 	}
+	// A member of the public (a consultant request, an invitation link) reads that the
+	// organisation cannot take it now, not that their administrator should pay.
 	return web.Render(c, fiber.StatusLocked, "tenants/read_only", "tenants/_read_only",
-		web.View{Title: t.Name + " is read-only", D: t})
+		web.View{Title: t.Name + " is read-only", D: readOnlyView{TenantInfo: t, Public: web.ScopeOf(c).Role == ""}})
+}
+
+// readOnlyView is the read-only page's data.
+type readOnlyView struct {
+	*web.TenantInfo
+	Public bool
 }
 
 // Public resolves the tenant of the URL for pages anyone may open (an invitation link): the
@@ -187,8 +195,12 @@ func (h *Handler) Public() fiber.Handler {
 		if t.Deleted() {
 			return apperr.NotFound("page")
 		}
-		web.SetTenant(c, &web.TenantInfo{ID: t.ID, Slug: t.Slug, Name: t.Name, Status: t.Status, ReadOnly: t.ReadOnly(database.Now())},
-			database.Scope{TenantID: t.ID, TenantSlug: t.Slug})
+		info := &web.TenantInfo{ID: t.ID, Slug: t.Slug, Name: t.Name, Status: t.Status}
+		if t.ReadOnly(database.Now()) != "" {
+			// The public reads that it cannot be done now, not why (the tenant's payments).
+			info.ReadOnly = t.Name + " cannot take requests or new people on Holdspace at the moment."
+		}
+		web.SetTenant(c, info, database.Scope{TenantID: t.ID, TenantSlug: t.Slug})
 		if t.Suspended() {
 			return suspendedPage(c, t)
 		}
