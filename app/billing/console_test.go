@@ -8,6 +8,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/redis/go-redis/v9"
 	"github.com/stripe/stripe-go/v76"
 	"github.com/uptrace/bun"
 
@@ -30,6 +31,8 @@ type consoleEnv struct {
 	store *tenants.Store
 	acc   *accounts.Service
 	audit *audit.Log
+	rdb   redis.UniversalClient
+	queue string // the asynq queue of the test's tasks
 }
 
 func newConsoleEnv(t *testing.T) *consoleEnv {
@@ -45,7 +48,7 @@ func newConsoleEnv(t *testing.T) *consoleEnv {
 	log := audit.New(db)
 	mailer := mail.New(db, queue, nil, "Holdspace <no-reply@holdspace.test>")
 	quiet := slog.New(slog.NewTextHandler(io.Discard, nil))
-	e := &consoleEnv{db: db, store: tenants.NewStore(db), audit: log,
+	e := &consoleEnv{db: db, store: tenants.NewStore(db), audit: log, rdb: rdb, queue: prefix + jobs.DefaultQueue,
 		acc: accounts.New(db, log, mailer, accounts.NewLimiter(rdb, prefix), "http://holdspace.test", quiet),
 		now: time.Now().UTC().Truncate(time.Second)}
 	e.s = New(Deps{DB: db, Audit: log, Mail: mailer, Queue: queue, Tenants: e.store, BaseURL: "http://holdspace.test/",

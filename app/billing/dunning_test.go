@@ -7,6 +7,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/hibiken/asynq"
+
 	"github.com/holdspace/holdspace/app/authz"
 	"github.com/holdspace/holdspace/app/database"
 	"github.com/holdspace/holdspace/app/database/dbtest"
@@ -173,6 +175,16 @@ func TestDunningAll(t *testing.T) {
 	}
 	if err := e.s.DunningAll(context.Background()); err != nil {
 		t.Fatal(err)
+	}
+	tasks, err := asynq.NewInspectorFromRedisClient(e.rdb).ListPendingTasks(e.queue)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(tasks) != 1 || tasks[0].Type != TaskDunning || !strings.Contains(string(tasks[0].Payload), `"tenant_id":"`+pd.ID+`"`) {
+		for _, ti := range tasks {
+			t.Logf("queued %s %s", ti.Type, ti.Payload)
+		}
+		t.Errorf("%d tasks queued, want one %s for %s", len(tasks), TaskDunning, pd.ID)
 	}
 	if len(dunningPeriodic()) != 1 || dunningPeriodic()[0].Type != TaskDunningAll {
 		t.Errorf("periodic %v", dunningPeriodic())
