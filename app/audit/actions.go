@@ -70,6 +70,10 @@ var actionWords = map[string]string{
 	"amendment_process.update": "Budget amendment process changed", "amendment_process.template": "Budget amendment process set from a template",
 	"amendment_rules.update": "Budget amendment rules changed",
 
+	// Billing in the platform console (app/billing, issue 13): comps, contracts paid outside Stripe.
+	"billing.comp": "Free use (comp) granted", "billing.comp_end": "Free use (comp) ended",
+	"billing.contract": "Contract paid outside Stripe recorded",
+
 	// Work that read or wrote more than one tenant on purpose (database.AuditAcross).
 	"platform.across_tenants": "Work across tenants",
 }

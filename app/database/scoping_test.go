@@ -63,6 +63,8 @@ var outsideHelper = map[string]string{
 	"app/audit/store.go:Log.ListAll":                    "across tenants: the platform console (its gate)",
 	"app/platform/platform.go:Handler.tenantRows":       "across tenants: the platform console (its gate)",
 	"app/tenants/purge.go:*":                            "across tenants: tenants:purge, every table of one deleted tenant",
+	"app/billing/console.go:Service.Overview":           "across tenants: the platform console's revenue view (its gate; refused off the cross-tenant path)",
+	"app/billing/dunning.go:Service.pastDueTenants":     "across tenants: billing:dunning_all, the ids of tenants past due (tenants); each then emailed in its own scope",
 }
 
 // TestQueriesGoThroughTheScopingHelper reads every non-test Go file under app/ (but the

@@ -50,7 +50,7 @@ func NewHandler(db *bun.DB, mailer *mail.Mailer, ten *tenants.Service, log *audi
 
 // Statuses a tenant can be in, for the filter. "deleted" lists the deleted tenants waiting for
 // their purge (the other choices leave them out).
-var Statuses = []string{"trial", "active", "past_due", "suspended", StatusDeleted}
+var Statuses = []string{"trial", "active", "past_due", "canceled", "comped", "contract", "suspended", StatusDeleted}
 
 // StatusDeleted is the filter of deleted tenants.
 const StatusDeleted = "deleted"

@@ -78,6 +78,11 @@ var routeFields = map[string][]string{
 	// Issue 12 (report runs: imports): the problems file's button shows only for an import
 	// with problems; the fixture import is valid (409, "no problems to download").
 	"POST /t/:slug/imports/:importID/problems": {},
+	// Billing in the console (issue 13): the tenant's billing page shows the comp and contract
+	// forms; ending a comp shows only while the tenant has one.
+	"POST /admin/tenants/:tenantID/billing/comp":      {"until", "reason"},
+	"POST /admin/tenants/:tenantID/billing/comp/end":  {},
+	"POST /admin/tenants/:tenantID/billing/contracts": {"po_number", "starts_on", "ends_on", "amount", "note"},
 }
 
 // routeRole is who posts a route when the first role holding its permission is not the one
