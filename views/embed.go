@@ -6,5 +6,5 @@ import "embed"
 
 // FS holds every template.
 //
-//go:embed all:layouts all:errors all:accounts all:tenants all:audit all:platform all:signup all:programs all:imports all:exports all:consultants all:supervision all:credentials all:consultation all:amendments all:runs all:reports
+//go:embed all:layouts all:errors all:accounts all:tenants all:audit all:platform all:signup all:programs all:imports all:exports all:consultants all:supervision all:credentials all:consultation all:amendments all:runs all:reports all:billing
 var FS embed.FS
