@@ -286,7 +286,9 @@ func (h *Handler) pageData(c *fiber.Ctx, checkoutForm, invoiceForm *web.Form) (*
 	return d, nil
 }
 
-func newForm() *web.Form { return &web.Form{Values: map[string][]string{}, Errors: map[string]string{}} }
+func newForm() *web.Form {
+	return &web.Form{Values: map[string][]string{}, Errors: map[string]string{}}
+}
 
 // safeURL keeps a link from Stripe only when it is https (or http, for stripe-mock).
 func safeURL(u string) string {

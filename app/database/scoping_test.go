@@ -63,6 +63,7 @@ var outsideHelper = map[string]string{
 	"app/audit/store.go:Log.ListAll":                    "across tenants: the platform console (its gate)",
 	"app/platform/platform.go:Handler.tenantRows":       "across tenants: the platform console (its gate)",
 	"app/tenants/purge.go:*":                            "across tenants: tenants:purge, every table of one deleted tenant",
+	"app/billing/seats.go:Service.subscribedTenants":    "across tenants: billing:seats_all (ids of tenants with a live subscription; each syncs in its own scope)",
 }
 
 // TestQueriesGoThroughTheScopingHelper reads every non-test Go file under app/ (but the
