@@ -12,8 +12,10 @@ import (
 
 	"github.com/stripe/stripe-go/v76"
 
+	"github.com/holdspace/holdspace/app/billing"
 	"github.com/holdspace/holdspace/app/billing/stripetest"
 	"github.com/holdspace/holdspace/app/config"
+	"github.com/holdspace/holdspace/app/database"
 )
 
 // newBillingEnv is the application with billing set up on stripe-mock.
@@ -178,6 +180,14 @@ func TestBillingCheckout(t *testing.T) {
 	admin.signIn("admin@nc-piedmont.example")
 	admin.get("/t/nc-piedmont/billing").mustStatus(t, http.StatusOK)
 
+	// The portal before there is anything to manage: a clear message, nothing written.
+	before := env.countBilling("nc-piedmont")
+	admin.post("/t/nc-piedmont/billing/portal", nil).mustStatus(t, http.StatusConflict).
+		mustRead(t, "There is nothing to manage yet", "Pay by card")
+	if after := env.countBilling("nc-piedmont"); after != before {
+		t.Errorf("the portal without a customer wrote: %v → %v", before, after)
+	}
+
 	r := admin.post("/t/nc-piedmont/billing/checkout", url.Values{"plan": {"partnership"}, "interval": {"month"}}).mustStatus(t, http.StatusSeeOther)
 	if loc := r.header.Get("Location"); !strings.HasPrefix(loc, "https://checkout.stripe.com/") {
 		t.Fatalf("checkout redirects to %q, want stripe-mock's Checkout page", loc)
@@ -196,7 +206,7 @@ func TestBillingCheckout(t *testing.T) {
 		mustStatus(t, http.StatusUnprocessableEntity).mustRead(t, "Choose a plan from the list.", "Pay by card")
 
 	// Paying by invoice: each bad field named, the values kept, nothing written.
-	before := env.countBilling("nc-piedmont")
+	before = env.countBilling("nc-piedmont")
 	admin.post("/t/nc-piedmont/billing/invoicing", url.Values{"plan": {"statewide"}, "interval": {"year"}, "po_number": {""},
 		"billing_email": {"accounts payable"}, "net_days": {"365"}}).mustStatus(t, http.StatusUnprocessableEntity).
 		mustRead(t, "Enter the purchase order (PO) number", "Enter a whole number of days from 1 to 120").
@@ -240,4 +250,35 @@ func TestBillingNotSetUp(t *testing.T) {
 	if after := env.countBilling("illinois"); after != before {
 		t.Errorf("refused pay routes wrote: %v → %v", before, after)
 	}
+
+	// The trial ends: the page says read-only, and why.
+	id := env.tenantID("illinois")
+	ended := time.Now().UTC().AddDate(0, 0, -2).Truncate(time.Second)
+	if _, err := env.raw().NewUpdate().Table("tenants").Set("trial_ends_at = ?", ended).Where("id = ?", id).Exec(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	if err := env.app.Billing.Refresh(context.Background(), id); err != nil {
+		t.Fatal(err)
+	}
+	admin.get("/t/illinois/billing").mustStatus(t, http.StatusOK).
+		mustRead(t, "Status Read-only: The trial ended on "+ended.Format("January 2, 2006")+".", "Trial Ended on "+ended.Format("Jan 2, 2006"))
+
+	// A comp, with billing not set up: free use, until when and why.
+	ctx := env.scoped("illinois")
+	db, err := database.For(ctx, env.app.DB)
+	if err != nil {
+		t.Fatal(err)
+	}
+	until := time.Now().UTC().AddDate(0, 2, 0).Truncate(24 * time.Hour)
+	now := time.Now().UTC()
+	if _, err := db.Insert(&billing.Account{CompUntil: &until, CompReason: "Pilot county", Currency: "usd", NetDays: 30,
+		CreatedAt: now, UpdatedAt: now}).Exec(ctx); err != nil {
+		t.Fatal(err)
+	}
+	if err := env.app.Billing.Refresh(context.Background(), id); err != nil {
+		t.Fatal(err)
+	}
+	admin.get("/t/illinois/billing").mustStatus(t, http.StatusOK).
+		mustRead(t, "Status Free use (comped)", "Free use Free use until "+until.Format("January 2, 2006")+": Pilot county.").
+		mustNotRead(t, "Read-only")
 }
