@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"github.com/hibiken/asynq"
+	"github.com/redis/go-redis/v9"
 	"github.com/uptrace/bun"
 
 	"github.com/holdspace/holdspace/app/accounts"
@@ -75,6 +76,8 @@ type env struct {
 	store  *tenants.Store
 	acc    *accounts.Service
 	insp   *asynq.Inspector
+	rdb    redis.UniversalClient
+	jobs   *jobs.Queue
 	queue  string
 	now    time.Time
 	nowMu  sync.Mutex
@@ -97,7 +100,7 @@ func newEnv(t *testing.T) *env {
 	log := audit.New(db)
 	mailer := mail.New(db, queue, nil, "x@y.z")
 	e := &env{db: db, owner: dbtest.Owner(t, db), cnt: stripetest.NewCounter(), store: tenants.NewStore(db), insp: insp, queue: qname,
-		now: time.Date(2026, 12, 6, 15, 0, 0, 0, time.UTC), config: stripetest.Config(t)}
+		now: time.Date(2026, 12, 6, 15, 0, 0, 0, time.UTC), config: stripetest.Config(t), rdb: rdb, jobs: queue}
 	e.acc = accounts.New(db, log, mailer, accounts.NewLimiter(rdb, prefix), "http://holdspace.test", slog.New(slog.DiscardHandler))
 	e.rec = &recorder{next: e.cnt.Client.Transport, calls: map[string][]url.Values{}}
 	hc := &http.Client{Timeout: 30 * time.Second, Transport: e.rec}
@@ -519,5 +522,43 @@ func TestSeatsChangedDebounced(t *testing.T) {
 	}
 	if len(pending) != 1 || pending[0].ID != billing.TaskSeats+":"+tenantID(other) {
 		t.Errorf("pending %v, want the subscribed tenant's seat sync", pending)
+	}
+}
+
+// TestSeatTasks: the daily task, run by a worker, queues the seat sync of each live
+// subscription, which sets the quantity in the tenant's scope.
+func TestSeatTasks(t *testing.T) {
+	e := newEnv(t)
+	m := jobs.NewMux()
+	e.svc.Register(m)
+	var periodic bool
+	for _, p := range billing.Periodic() {
+		periodic = periodic || p.Type == billing.TaskSeatsAll
+	}
+	if !periodic {
+		t.Fatalf("no periodic %s in %v", billing.TaskSeatsAll, billing.Periodic())
+	}
+	ctx := e.tenant(t, e.now.Add(10*24*time.Hour), 0, 2)
+	e.subscribe(t, ctx, "si_worker", 1)
+	srv := jobs.NewServerWith(e.rdb, slog.New(slog.DiscardHandler), jobs.ServerOptions{Concurrency: 2, Queue: e.queue})
+	if err := srv.Start(m.Handler()); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(srv.Shutdown)
+	if err := e.jobs.Enqueue(context.Background(), billing.TaskSeatsAll, jobs.Tenant{}); err != nil {
+		t.Fatal(err)
+	}
+	deadline := time.Now().Add(20 * time.Second)
+	for {
+		if a := e.account(t, ctx); a.SeatsPaid == 2 && a.SeatsSyncedAt != nil {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("the seat sync did not run: %d quantity updates", e.cnt.Calls("POST /v1/subscription_items/si_worker"))
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+	if n := e.cnt.Calls("POST /v1/subscription_items/si_worker"); n != 1 {
+		t.Errorf("%d quantity updates, want 1", n)
 	}
 }
