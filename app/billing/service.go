@@ -36,6 +36,8 @@ type Deps struct {
 type Service struct {
 	d  Deps
 	sc *client.API // nil while billing is not set up (no STRIPE_SECRET_KEY)
+	// prices are the plans' Stripe prices, read once per process (the billing page).
+	prices priceCache
 }
 
 // New returns billing. Without a Stripe secret key it still decides access (the trial, comps

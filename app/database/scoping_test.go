@@ -65,6 +65,7 @@ var outsideHelper = map[string]string{
 	"app/tenants/purge.go:*":                            "across tenants: tenants:purge, every table of one deleted tenant",
 	"app/billing/console.go:Service.Overview":           "across tenants: the platform console's revenue view (its gate; refused off the cross-tenant path)",
 	"app/billing/dunning.go:Service.pastDueTenants":     "across tenants: billing:dunning_all, the ids of tenants past due (tenants); each then emailed in its own scope",
+	"app/billing/seats.go:Service.subscribedTenants":    "across tenants: billing:seats_all (ids of tenants with a live subscription; each syncs in its own scope)",
 }
 
 // TestQueriesGoThroughTheScopingHelper reads every non-test Go file under app/ (but the

@@ -83,6 +83,11 @@ var routeFields = map[string][]string{
 	"POST /admin/tenants/:tenantID/billing/comp":      {"until", "reason"},
 	"POST /admin/tenants/:tenantID/billing/comp/end":  {},
 	"POST /admin/tenants/:tenantID/billing/contracts": {"po_number", "starts_on", "ends_on", "amount", "note"},
+	// Issue 13 (billing): the pay forms and the portal's button show only when billing is set
+	// up and the tenant can pay (the demo's installation has no Stripe keys: 409, not set up).
+	"POST /t/:slug/billing/checkout":  {"plan", "interval"},
+	"POST /t/:slug/billing/invoicing": {"plan", "interval", "po_number", "billing_email", "net_days", "tax_exempt"},
+	"POST /t/:slug/billing/portal":    {},
 }
 
 // routeRole is who posts a route when the first role holding its permission is not the one

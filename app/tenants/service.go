@@ -236,6 +236,7 @@ func (s *Service) AddMember(ctx context.Context, userID, role, orgID string) (*M
 		if m, err = s.store.AddMember(ctx, userID, role, orgID); err != nil {
 			return err
 		}
+		s.MembersChanged(ctx, m.TenantID) // an active consultant is a paid seat
 		return s.audit.Record(ctx, "membership.create", "membership", m.ID, userID+" as "+role)
 	})
 	return m, err
