@@ -376,3 +376,25 @@ func TestOverviewRevenue(t *testing.T) {
 		t.Errorf("failed payments: %+v", o.Failed)
 	}
 }
+
+// TestContractMonths: a term is counted in whole months whatever day it starts on.
+func TestContractMonths(t *testing.T) {
+	for _, c := range []struct {
+		from, to string
+		want     int
+	}{
+		{"2026-07-01", "2027-06-30", 12},
+		{"2026-11-06", "2027-11-05", 12},
+		{"2026-01-15", "2026-01-31", 1},
+		{"2026-01-01", "2026-03-31", 3},
+		{"2027-01-01", "2026-01-01", 1},
+	} {
+		k := &Contract{StartsOn: c.from, EndsOn: c.to, Amount: 2_400_000}
+		if got := k.Months(); got != c.want {
+			t.Errorf("%s to %s: %d months, want %d", c.from, c.to, got, c.want)
+		}
+	}
+	if got := (&Contract{StartsOn: "2026-11-06", EndsOn: "2027-11-05", Amount: 2_400_000}).MonthlyRevenue(); got != 200_000 {
+		t.Errorf("a $24,000 year from November 6: %s a month, want $2,000.00", got)
+	}
+}

@@ -165,7 +165,7 @@ func (c *Contract) Months() int {
 		return 1
 	}
 	m := (e.Year()-s.Year())*12 + int(e.Month()-s.Month())
-	if e.Day() >= s.Day()-1 {
+	if e.Day() >= s.Day() { // a term ending the day before its start day is whole months
 		m++
 	}
 	if m < 1 {
