@@ -55,14 +55,20 @@ var outsideHelper = map[string]string{
 	"app/mail/mail.go:*":                                         "the outbox: a message's tenant comes from its own row and the task's payload (jobs restores the scope); tenant_id '' for mail before a tenant exists",
 	"app/consultation/volume.go:*":                               "benchdata: seeds the volume tenant (in its scope) and ANALYZEs",
 	"app/consultation/volumebench/volumebench.go:open":           "benchmarks only: creates the holdspace_bench schema before the volume is seeded",
+	"app/billing/webhook.go:Service.storeEvent":                  "stripe_events (a platform table): a signed Stripe event, stored before the tenant is known",
+	"app/billing/events.go:Service.loadEvent":                    "stripe_events (a platform table): the stored event the worker handles",
+	"app/billing/events.go:Service.markEvent":                    "stripe_events (a platform table): the event processed, for which tenant, how",
+	"app/billing/reconcile.go:Service.unprocessedEvents":         "stripe_events (a platform table): stored events left unprocessed, queued again",
 
 	// Work across tenants on purpose, on the named path (database.AcrossTenants).
-	"app/runs/service.go:Service.Expire":                "across tenants: runs:expire",
-	"app/consultants/cleanup.go:Requests.DeleteExpired": "across tenants: consultants:cleanup_requests",
-	"app/amendments/tasks.go:Service.dueAcross":         "across tenants: amendments:sweep (ids of steps coming due; each then read in its tenant's scope)",
-	"app/audit/store.go:Log.ListAll":                    "across tenants: the platform console (its gate)",
-	"app/platform/platform.go:Handler.tenantRows":       "across tenants: the platform console (its gate)",
-	"app/tenants/purge.go:*":                            "across tenants: tenants:purge, every table of one deleted tenant",
+	"app/runs/service.go:Service.Expire":                  "across tenants: runs:expire",
+	"app/consultants/cleanup.go:Requests.DeleteExpired":   "across tenants: consultants:cleanup_requests",
+	"app/amendments/tasks.go:Service.dueAcross":           "across tenants: amendments:sweep (ids of steps coming due; each then read in its tenant's scope)",
+	"app/audit/store.go:Log.ListAll":                      "across tenants: the platform console (its gate)",
+	"app/platform/platform.go:Handler.tenantRows":         "across tenants: the platform console (its gate)",
+	"app/tenants/purge.go:*":                              "across tenants: tenants:purge, every table of one deleted tenant",
+	"app/billing/events.go:Service.tenantByCustomer":      "across tenants: billing.event (the tenant whose account has an event's Stripe customer)",
+	"app/billing/reconcile.go:Service.subscribedAccounts": "across tenants: billing.reconcile (the live subscriptions, each then applied in its tenant's scope)",
 }
 
 // TestQueriesGoThroughTheScopingHelper reads every non-test Go file under app/ (but the
