@@ -310,4 +310,3 @@ func lineDiff(want, got string) string {
 	}
 	return b.String()
 }
-
