@@ -83,7 +83,7 @@ func newWhEnv(tb testing.TB, cfg config.Stripe, hc *stripetest.Counter) *whEnv {
 		d.HTTPClient = hc.Client
 	}
 	e.svc = New(d)
-	e.app = fiber.New(fiber.Config{Immutable: true, BodyLimit: 16 << 20})
+	e.app = fiber.New(fiber.Config{Immutable: true, BodyLimit: 16 << 20, DisableStartupMessage: true})
 	e.app.Post("/webhooks/stripe", NewWebhookHandler(e.svc).Receive)
 	return e
 }
