@@ -41,7 +41,7 @@ type benchEnv struct {
 	client *http.Client
 }
 
-func newBenchEnv(b *testing.B) *benchEnv {
+func newBenchEnv(b testing.TB) *benchEnv {
 	b.Helper()
 	e := &benchEnv{whEnv: newWhEnv(b, whOffline(), nil)}
 	for n := 0; n < benchTenants; n++ {
@@ -99,7 +99,7 @@ func benchEvent(run string, i int) (string, []byte) {
 }
 
 // post delivers body signed now and returns how long the answer took.
-func (e *benchEnv) post(b *testing.B, body []byte) time.Duration {
+func (e *benchEnv) post(b testing.TB, body []byte) time.Duration {
 	req, err := http.NewRequest("POST", e.url, bytes.NewReader(body))
 	if err != nil {
 		b.Fatal(err)
@@ -121,7 +121,7 @@ func (e *benchEnv) post(b *testing.B, body []byte) time.Duration {
 }
 
 // unprocessed counts the stored events not yet processed (done: the processed ones).
-func (e *benchEnv) unprocessed(b *testing.B, done ...bool) int {
+func (e *benchEnv) unprocessed(b testing.TB, done ...bool) int {
 	where := "se.processed_at IS NULL"
 	if len(done) > 0 {
 		where = "se.processed_at IS NOT NULL"

@@ -310,3 +310,33 @@ func lineDiff(want, got string) string {
 	}
 	return b.String()
 }
+
+// TestWorkerHandlesDeliveries: through the program's path, a delivery is stored, queued, and
+// handled by an asynq worker running the registered task: the tenant's account and access
+// follow, and the event is marked applied.
+func TestWorkerHandlesDeliveries(t *testing.T) {
+	e := newBenchEnv(t)
+	ctx := context.Background()
+	tenant := whTenantID(1000)
+	_, body := benchEvent("worker", 0) // a subscription of 1 seat, active, for tenant 1000
+	e.post(t, body)
+	deadline := time.Now().Add(20 * time.Second)
+	for e.unprocessed(t) > 0 {
+		if time.Now().After(deadline) {
+			t.Fatal("the event was not processed within 20 s")
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+	rows := e.events(t)
+	if len(rows) != 1 || rows[0].Outcome != OutcomeApplied || rows[0].ForTenant != tenant {
+		t.Fatalf("the event: %+v", rows)
+	}
+	a, err := e.svc.Account(scoped(tenant))
+	if err != nil || a.Status != SubActive || a.SeatsPaid != 1 || a.PlanCode != "partnership" {
+		t.Fatalf("the account: %+v %v", a, err)
+	}
+	tn, _ := e.store.TenantByID(ctx, tenant)
+	if tn.Status != tenants.StatusActive || tn.AccessUntil != nil {
+		t.Fatalf("the tenant is %s until %v, want active with no limit", tn.Status, tn.AccessUntil)
+	}
+}
