@@ -11,6 +11,8 @@ import (
 
 	"github.com/holdspace/holdspace/app/billing/stripetest"
 	"github.com/holdspace/holdspace/app/config"
+	"github.com/holdspace/holdspace/app/database/dbtest"
+	"github.com/holdspace/holdspace/app/jobs"
 	"github.com/holdspace/holdspace/app/tenants"
 )
 
@@ -338,5 +340,49 @@ func TestWorkerHandlesDeliveries(t *testing.T) {
 	tn, _ := e.store.TenantByID(ctx, tenant)
 	if tn.Status != tenants.StatusActive || tn.AccessUntil != nil {
 		t.Fatalf("the tenant is %s until %v, want active with no limit", tn.Status, tn.AccessUntil)
+	}
+}
+
+// TestWebhookWhenQueueOrDatabaseFails: stored but not queued (Redis down) is still 200, and the
+// reconcile queues it once it has waited StaleAfter; not stored (the database down) is 500, so
+// that Stripe sends it again.
+func TestWebhookWhenQueueOrDatabaseFails(t *testing.T) {
+	e := newWhEnv(t, whOffline(), nil)
+	down, err := jobs.Connect(context.Background(), dbtest.Redis(t))
+	if err != nil {
+		t.Fatal(err)
+	}
+	down.Close()
+	good := e.svc.d.Queue
+	e.svc.d.Queue = jobs.NewNamedQueue(down, e.queue)
+	now := time.Now().UTC()
+	e.setClock(now)
+	body := stripetest.Event("evt_noqueue", "customer.created", now.Unix(), map[string]any{"id": "cus_1"})
+	e.deliver(t, body)
+	if rows := e.events(t); len(rows) != 1 || rows[0].ID != "evt_noqueue" {
+		t.Fatalf("stored %+v, want evt_noqueue", rows)
+	}
+	if n := e.queued(t); n != 0 {
+		t.Fatalf("queued %d tasks with Redis down", n)
+	}
+	e.svc.d.Queue = good
+	sc := e.svc.sc
+	e.svc.sc = nil // the reconcile's first step only: this Stripe answers nothing
+	if got, err := e.svc.Reconcile(context.Background()); err != nil || got.Requeued != 0 {
+		t.Fatalf("a reconcile at once: %+v %v, want nothing queued (the event is fresh)", got, err)
+	}
+	e.setClock(now.Add(StaleAfter + time.Second))
+	if got, err := e.svc.Reconcile(context.Background()); err != nil || got.Requeued != 1 {
+		t.Fatalf("a reconcile later: %+v %v, want the event queued", got, err)
+	}
+	if n := e.queued(t); n != 1 {
+		t.Fatalf("queued %d tasks, want 1", n)
+	}
+
+	e.svc.sc = sc
+	e.db.Close()
+	other := stripetest.Event("evt_nodb", "customer.created", now.Unix(), map[string]any{"id": "cus_2"})
+	if code, text := e.post(t, other, stripetest.Sign(other, e.secret, time.Now())); code != 500 || text != "The event could not be stored; send it again." {
+		t.Fatalf("with the database down: %d %q, want 500", code, text)
 	}
 }
