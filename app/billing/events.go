@@ -43,6 +43,7 @@ const (
 	OutcomeApplied  = "applied"
 	OutcomeOlder    = "older than what we hold"
 	OutcomeNoTenant = "no tenant"
+	OutcomeKnown    = "already recorded"
 	outcomeIgnored  = "ignored: "
 )
 
@@ -99,9 +100,13 @@ func (s *Service) ProcessEvent(ctx context.Context, id string) (string, error) {
 		if err != nil {
 			return err
 		}
-		outcome = OutcomeOlder
-		if changed {
+		switch {
+		case changed:
 			outcome = OutcomeApplied
+		case string(ev.Type) == EventCheckoutCompleted:
+			outcome = OutcomeKnown // it only fills what the account lacks
+		default:
+			outcome = OutcomeOlder
 		}
 		switch string(ev.Type) {
 		case EventInvoiceFailed, EventInvoicePaid:
