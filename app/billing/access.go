@@ -101,7 +101,9 @@ func Decide(f Facts) tenants.Access {
 	if out.Status == "" {
 		out.Status = best.status
 	}
-	if a != nil && a.PlanCode != "" && a.Subscribed() {
+	// The account's plan, whatever its status: the plan of the newest subscription event,
+	// so the same whatever order the events came in (a cancelled tenant keeps its last plan).
+	if a != nil && a.PlanCode != "" {
 		out.Plan = a.PlanCode
 	}
 	return out
