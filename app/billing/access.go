@@ -37,7 +37,8 @@ func day(t time.Time) string { return t.UTC().Format("January 2, 2006") }
 //   - a subscription that is active (or in Stripe's trial): no end;
 //   - a subscription past due (or unpaid): the grace days after the first failed payment;
 //   - a cancelled subscription: the end of the period paid for;
-//   - the trial: its end (30 days from sign-up, or as a platform admin extended it);
+//   - the trial, until the tenant subscribes: its end (30 days from sign-up, or as a platform
+//     admin extended it);
 //   - a comp: the end of its last day; a contract paid outside Stripe: the end of its term.
 //
 // The tenant may write until the latest of them; after that it is read-only, and its people
@@ -46,7 +47,9 @@ func day(t time.Time) string { return t.UTC().Format("January 2, 2006") }
 func Decide(f Facts) tenants.Access {
 	var gs []grant
 	a := f.Account
-	if f.TrialEndsAt != nil {
+	// The trial counts until the tenant subscribes: a subscription (even one whose payment
+	// then fails) replaces it, so a failed payment's grace is 14 days, not the trial's rest.
+	if f.TrialEndsAt != nil && (a == nil || !a.subscribedOnce()) {
 		gs = append(gs, grant{tenants.StatusTrial, f.TrialEndsAt, "The trial ended on " + day(*f.TrialEndsAt) + "."})
 	}
 	if a != nil {

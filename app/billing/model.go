@@ -90,6 +90,12 @@ func (a *Account) Subscribed() bool {
 	return false
 }
 
+// subscribedOnce reports whether the tenant has had a subscription that started (not one whose
+// first payment never went through).
+func (a *Account) subscribedOnce() bool {
+	return a.StripeSubscriptionID != "" && a.Status != "" && a.Status != SubIncomplete && a.Status != SubIncompleteExpired
+}
+
 // Price is the seat price per interval.
 func (a *Account) Price() money.Cents { return money.Cents(a.UnitAmount) }
 

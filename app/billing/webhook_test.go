@@ -216,10 +216,10 @@ func TestDeliveryOrderDoesNotMatter(t *testing.T) {
 			"A payment failed on "+day(t1Failed)+" and is still unpaid: the 14 days of grace ended on "+day(t1Failed.AddDate(0, 0, 14))+"."),
 		fmt.Sprintf("tenant %s status=active plan=partnership until=- reason=\"\"", whTenantID(2)),
 		fmt.Sprintf("tenant %s status=active plan=statewide until=- reason=\"\"", whTenantID(3)),
-		// Unpaid, but its grace (from the first failure) ended before its trial did: the trial
-		// is what its people read.
-		fmt.Sprintf("tenant %s status=past_due plan=partnership until=%s reason=%q", whTenantID(4), whT0.AddDate(0, 0, 30).Format(time.RFC3339),
-			"The trial ended on "+day(whT0.AddDate(0, 0, 30))+"."),
+		// Unpaid after Stripe's trial: once subscribed, the trial no longer counts; the grace
+		// from the first failure is what its people read.
+		fmt.Sprintf("tenant %s status=past_due plan=partnership until=%s reason=%q", whTenantID(4), t4Failed.AddDate(0, 0, 14).Format(time.RFC3339),
+			"A payment failed on "+day(t4Failed)+" and is still unpaid: the 14 days of grace ended on "+day(t4Failed.AddDate(0, 0, 14))+"."),
 		fmt.Sprintf("first_failed=%s", t4Failed.Format(time.RFC3339)),
 		fmt.Sprintf("account %s cus=cus_0 sub=sub_0 item=si_0 plan=partnership price=price_partnershipMonthly interval=month unit=4500 usd status=canceled seats=6", whTenantID(0)),
 		fmt.Sprintf("account %s cus=cus_2 sub=sub_2 item=si_2 plan=partnership price=price_partnershipMonthly interval=month unit=4500 usd status=active seats=4", whTenantID(2)),

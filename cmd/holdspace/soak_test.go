@@ -5,7 +5,7 @@
 // random every few seconds and starts it again, while this process keeps giving it every kind
 // of task the code registers: mail (delivered over SMTP to a fake server that counts
 // deliveries by Message-ID), imports (and their problems files), exports, report runs (under
-// both names of the build task) and the sweeps. When the time is up the last
+// both names of the build task), billing (Stripe events, dunning, seats) and the sweeps. When the time is up the last
 // worker is left to drain, then it prints, per kind, what was asked, what was lost and what
 // happened twice, and fails on any loss, on any repeat other than mail in flight at a kill,
 // and on a task type that no kind covers (add one below when you add a task).
@@ -505,7 +505,7 @@ func sumCount(count map[string]int, rows []mail.Email) int {
 func (s *soak) kinds() []soakKind {
 	ohio := func() context.Context { return s.scoped("ohio") }
 	fy := tenants.FiscalYear(time.Now(), 7)
-	return []soakKind{
+	return append([]soakKind{
 		{
 			name: "mail", types: []string{mail.TaskSend},
 			produce: func(ctx context.Context, round int) error {
@@ -909,7 +909,7 @@ func (s *soak) kinds() []soakKind {
 		s.amendmentKind("amendment step opened", amendments.TaskStepOpened, amendments.StatusSubmitted, 1_000_000, 30, "opened:1:0"),
 		s.amendmentKind("amendment apply", amendments.TaskApply, amendments.StatusApproved, 2_000_000, 30, "applied-mail"),
 		s.amendmentKind("amendment sweep", amendments.TaskSweep, amendments.StatusSubmitted, 3_000_000, -10, "overdue:1:0"),
-	}
+	}, s.billingKinds()...)
 }
 
 // soakAmendments counts the amendments the soak writes (their numbers are a kind's base + n).
