@@ -2,6 +2,7 @@ package billing
 
 import (
 	"context"
+	"fmt"
 	"time"
 
 	"github.com/stripe/stripe-go/v76"
@@ -16,9 +17,25 @@ import (
 // thousand times shuffled end in the state of the newest; then the tenant's access is decided
 // again (Refresh), in the same transaction.
 
-// newer is the guard, as SQL on the columns at and id: true when (at, id) is newer.
+// newer is the guard, as SQL on the columns at and id: true when (at, key) is newer.
 func newer(atCol, idCol string) string {
 	return "(" + atCol + " < ? OR (" + atCol + " = ? AND " + idCol + " < ?))"
+}
+
+// Stripe's times are whole seconds, and one action often sends several events in the same
+// second (a subscription created incomplete and made active; an invoice finalized and paid).
+// Between two events of the same second the one further along the object's life wins, and
+// only then the event id (random, but the same whatever the order): the key stored in the
+// guard's id column is the status's rank, then the event id.
+var (
+	subRank = map[string]int{SubIncomplete: 0, SubIncompleteExpired: 1, SubTrialing: 2, SubActive: 3, SubPaused: 4,
+		SubPastDue: 5, SubUnpaid: 6, SubCanceled: 7}
+	invoiceRank = map[string]int{"draft": 0, "open": 1, "uncollectible": 2, "void": 3, "paid": 4}
+)
+
+// tieKey is the guard's key of an event about an object in status (rank from ranks).
+func tieKey(ranks map[string]int, status, eventID string) string {
+	return fmt.Sprintf("%d/%s", ranks[status], eventID)
 }
 
 // ApplySubscription records sub on the account of ctx's tenant if (at, eventID) is newer than
@@ -28,6 +45,7 @@ func (s *Service) ApplySubscription(ctx context.Context, sub *stripe.Subscriptio
 		return false, apperr.Errorf(apperr.EINVALID, "The subscription has no id.")
 	}
 	var changed bool
+	eventID = tieKey(subRank, string(sub.Status), eventID)
 	err := s.inTenantTx(ctx, func(ctx context.Context, db database.Tenant) error {
 		a := &Account{StripeSubscriptionID: sub.ID, Status: string(sub.Status), CancelAtPeriodEnd: sub.CancelAtPeriodEnd,
 			CollectionMethod: string(sub.CollectionMethod), SubEventAt: at, SubEventID: eventID, UpdatedAt: s.now()}
@@ -85,6 +103,7 @@ func (s *Service) ApplyInvoice(ctx context.Context, inv *stripe.Invoice, at int6
 		return false, apperr.Errorf(apperr.EINVALID, "The invoice has no id.")
 	}
 	var changed bool
+	eventID = tieKey(invoiceRank, string(inv.Status), eventID)
 	err := s.inTenantTx(ctx, func(ctx context.Context, db database.Tenant) error {
 		row := &Invoice{ID: inv.ID, Number: inv.Number, Status: string(inv.Status), AmountDue: inv.AmountDue,
 			AmountPaid: inv.AmountPaid, AmountRemaining: inv.AmountRemaining, Currency: string(inv.Currency),

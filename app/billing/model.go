@@ -59,7 +59,7 @@ type Account struct {
 	// The guard: the (created, id) of the newest subscription event applied. An event that is
 	// not newer changes nothing, so delivery order and duplicates do not matter.
 	SubEventAt int64  `bun:"sub_event_at"`
-	SubEventID string `bun:"sub_event_id"`
+	SubEventID string `bun:"sub_event_id"` // the status's rank, then the event id (apply.go, tieKey)
 
 	// Paying by invoice.
 	PONumber     string `bun:"po_number"`

@@ -165,7 +165,7 @@ func TestEventsIgnoredOrWithoutTenant(t *testing.T) {
 		t.Fatal(err)
 	}
 	if a.StripeCustomerID != "cus_alive" || a.StripeSubscriptionID != "sub_cus_alive" || a.Status != SubActive || a.SeatsPaid != 2 ||
-		a.PlanCode != "partnership" || a.SubEventID != "evt_bycustomer" {
+		a.PlanCode != "partnership" || a.SubEventID != "3/evt_bycustomer" {
 		t.Fatalf("the account: %+v", a)
 	}
 	if n, _ := e.owner.NewSelect().Table("billing_accounts").Where("tenant_id = ?", gone.ID).Count(ctx); n != 0 {
@@ -384,5 +384,22 @@ func TestWebhookWhenQueueOrDatabaseFails(t *testing.T) {
 	other := stripetest.Event("evt_nodb", "customer.created", now.Unix(), map[string]any{"id": "cus_2"})
 	if code, text := e.post(t, other, stripetest.Sign(other, e.secret, time.Now())); code != 500 || text != "The event could not be stored; send it again." {
 		t.Fatalf("with the database down: %d %q, want 500", code, text)
+	}
+}
+
+// TestSameSecondFurtherAlongWins: two events of the same second about one object: the one
+// further along its life wins, whichever arrives first and whatever their ids.
+func TestSameSecondFurtherAlongWins(t *testing.T) {
+	for _, c := range []struct {
+		ranks      map[string]int
+		early, far string
+	}{
+		{subRank, SubIncomplete, SubActive}, {subRank, SubActive, SubCanceled}, {subRank, SubActive, SubPastDue},
+		{invoiceRank, "draft", "open"}, {invoiceRank, "open", "paid"},
+	} {
+		// The earlier status with the larger id still loses.
+		if !(tieKey(c.ranks, c.early, "evt_zzzz") < tieKey(c.ranks, c.far, "evt_aaaa")) {
+			t.Errorf("%s then %s in the same second: %s does not win", c.early, c.far, c.far)
+		}
 	}
 }
