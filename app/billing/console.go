@@ -36,6 +36,9 @@ type StatusCount struct {
 	Count  int
 }
 
+// Label is the status for a person.
+func (c StatusCount) Label() string { return tenants.StatusLabel(c.Status) }
+
 // TrialEnding is a tenant whose trial ends soon.
 type TrialEnding struct {
 	ID          string    `bun:"id"`

@@ -206,3 +206,45 @@ func endOfDay(t time.Time) time.Time {
 	y, m, d := t.UTC().Date()
 	return time.Date(y, m, d+1, 0, 0, 0, 0, time.UTC)
 }
+
+// StatusLabel is the subscription's status (Stripe's) for a person.
+func (a *Account) StatusLabel() string {
+	switch a.Status {
+	case "":
+		return "No subscription"
+	case SubTrialing:
+		return "In Stripe's trial"
+	case SubActive:
+		return "Active"
+	case SubPastDue:
+		return "Past due"
+	case SubUnpaid:
+		return "Unpaid"
+	case SubCanceled:
+		return "Cancelled"
+	case SubIncomplete:
+		return "Waiting for the first payment"
+	case SubIncompleteExpired:
+		return "The first payment was never made"
+	case SubPaused:
+		return "Paused"
+	}
+	return a.Status
+}
+
+// StatusLabel is the invoice's status for a person.
+func (i *Invoice) StatusLabel() string {
+	switch i.Status {
+	case "draft":
+		return "Draft"
+	case "open":
+		return "Open (to pay)"
+	case "paid":
+		return "Paid"
+	case "void":
+		return "Void"
+	case "uncollectible":
+		return "Uncollectible"
+	}
+	return i.Status
+}

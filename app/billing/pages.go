@@ -80,40 +80,12 @@ type PlanOffer struct {
 // statusWords names a tenant's status for a person.
 func statusWords(status string) string {
 	switch status {
-	case tenants.StatusTrial:
-		return "Trial"
-	case tenants.StatusActive:
-		return "Active"
 	case tenants.StatusPastDue:
 		return "Past due: a payment failed and is still unpaid"
-	case tenants.StatusCanceled:
-		return "Cancelled"
-	case tenants.StatusComped:
-		return "Free use (comped)"
-	case tenants.StatusContract:
-		return "Paid by contract"
-	case tenants.StatusSuspended:
-		return "Suspended"
 	case "":
 		return "No subscription"
 	}
-	return status
-}
-
-func invoiceStatusWords(s string) string {
-	switch s {
-	case "draft":
-		return "Draft"
-	case "open":
-		return "Open (to pay)"
-	case "paid":
-		return "Paid"
-	case "void":
-		return "Void"
-	case "uncollectible":
-		return "Uncollectible"
-	}
-	return s
+	return tenants.StatusLabel(status)
 }
 
 // Page is the billing page.
@@ -206,7 +178,7 @@ func (h *Handler) pageData(c *fiber.Ctx, checkoutForm, invoiceForm *web.Form) (*
 		return nil, err
 	}
 	for _, i := range invs {
-		r := InvoiceRow{Number: i.Number, Status: invoiceStatusWords(i.Status), Amount: i.Total().String(), Date: i.CreatedAt,
+		r := InvoiceRow{Number: i.Number, Status: i.StatusLabel(), Amount: i.Total().String(), Date: i.CreatedAt,
 			HostedURL: safeURL(i.HostedURL), PDFURL: safeURL(i.PDFURL), PONumber: i.PONumber}
 		if r.Number == "" {
 			r.Number = "(draft)"

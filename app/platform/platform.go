@@ -35,6 +35,9 @@ type TenantRow struct {
 	PurgeAfter   *time.Time `bun:"purge_after"`
 }
 
+// StatusLabel is the tenant's status for a person.
+func (r TenantRow) StatusLabel() string { return tenants.StatusLabel(r.Status) }
+
 // Handler serves the console.
 type Handler struct {
 	db     *bun.DB
@@ -51,6 +54,21 @@ func NewHandler(db *bun.DB, mailer *mail.Mailer, ten *tenants.Service, log *audi
 // Statuses a tenant can be in, for the filter. "deleted" lists the deleted tenants waiting for
 // their purge (the other choices leave them out).
 var Statuses = []string{"trial", "active", "past_due", "canceled", "comped", "contract", "suspended", StatusDeleted}
+
+// statusChoice is one choice of the status filter.
+type statusChoice struct{ Value, Label string }
+
+func statusChoices() []statusChoice {
+	out := make([]statusChoice, 0, len(Statuses))
+	for _, st := range Statuses {
+		label := tenants.StatusLabel(st)
+		if st == StatusDeleted {
+			label = "Deleted, waiting for the purge"
+		}
+		out = append(out, statusChoice{st, label})
+	}
+	return out
+}
 
 // StatusDeleted is the filter of deleted tenants.
 const StatusDeleted = "deleted"
@@ -96,8 +114,8 @@ func (h *Handler) TenantsPage(c *fiber.Ctx) error {
 			Tenants  []TenantRow
 			Q        string
 			Status   string
-			Statuses []string
-		}{rows, c.Query("q"), c.Query("status"), Statuses}})
+			Statuses []statusChoice
+		}{rows, c.Query("q"), c.Query("status"), statusChoices()}})
 }
 
 // OutboxPage lists the latest messages.

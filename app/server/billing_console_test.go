@@ -68,7 +68,7 @@ func TestBillingConsole(t *testing.T) {
 	body := html.UnescapeString(r.body)
 	for _, want := range []string{
 		"Monthly recurring revenue", "$170.00", "2 subscriptions and 0 contracts",
-		"Tenants by status", "past_due", "comped", "contract", "read-only now",
+		"Tenants by status", "Past due", "Free use (comped)", "Paid by contract", "read-only now",
 		"Trials ending in the next 7 days", "Piedmont Partnership for Children", soon.Format("Jan 2, 2006"),
 		"Failed payments", "Illinois I/ECMHC in Home Visiting", "INV-in_il", "$50.00", failed.Format("Jan 2, 2006"),
 		failed.AddDate(0, 0, 14).Format("Jan 2, 2006"),
@@ -90,7 +90,7 @@ func TestBillingConsole(t *testing.T) {
 	pc.get("/admin/tenants/"+il).mustStatus(t, http.StatusOK).mustContain(t, `href="`+page+`"`)
 	pc.get("/admin").mustStatus(t, http.StatusOK).mustContain(t, `href="`+page+`"`)
 	pc.get("/admin?status=comped").mustStatus(t, http.StatusOK).mustContain(t, `<option value="comped" selected>`)
-	r = pc.get(page).mustStatus(t, http.StatusOK).mustContain(t, "Billing of Illinois", "past_due", "Seats paid", "INV-in_il", "$50.00",
+	r = pc.get(page).mustStatus(t, http.StatusOK).mustContain(t, "Billing of Illinois", "Past due", "Seats paid", "INV-in_il", "$50.00",
 		"has no free use", "No contract is recorded")
 	if leak := goSyntaxLeak(r.body); leak != "" {
 		t.Errorf("the tenant's billing shows %q: %s", leak, around(r.body, leak))

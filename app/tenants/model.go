@@ -80,6 +80,30 @@ func (t *Tenant) ReadOnly(now time.Time) string {
 	return "The trial ended on " + t.AccessUntil.Format("January 2, 2006") + "."
 }
 
+// StatusLabel names a tenant status for a person.
+func StatusLabel(status string) string {
+	switch status {
+	case StatusTrial:
+		return "Trial"
+	case StatusActive:
+		return "Active"
+	case StatusPastDue:
+		return "Past due"
+	case StatusCanceled:
+		return "Cancelled"
+	case StatusComped:
+		return "Free use (comped)"
+	case StatusContract:
+		return "Paid by contract"
+	case StatusSuspended:
+		return "Suspended"
+	}
+	return status
+}
+
+// StatusLabel is the tenant's status for a person.
+func (t *Tenant) StatusLabel() string { return StatusLabel(t.Status) }
+
 // KindLabel is the plain name of the tenant's kind.
 func (t *Tenant) KindLabel() string {
 	if t.Kind == KindLocalPartnership {
