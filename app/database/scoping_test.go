@@ -70,12 +70,6 @@ var outsideHelper = map[string]string{
 	"app/billing/console.go:Service.Overview":             "across tenants: the platform console's revenue view (its gate; refused off the cross-tenant path)",
 	"app/billing/dunning.go:Service.pastDueTenants":       "across tenants: billing:dunning_all, the ids of tenants past due (tenants); each then emailed in its own scope",
 	"app/billing/seats.go:Service.subscribedTenants":      "across tenants: billing:seats_all (ids of tenants with a live subscription; each syncs in its own scope)",
-	"app/runs/service.go:Service.Expire":                  "across tenants: runs:expire",
-	"app/consultants/cleanup.go:Requests.DeleteExpired":   "across tenants: consultants:cleanup_requests",
-	"app/amendments/tasks.go:Service.dueAcross":           "across tenants: amendments:sweep (ids of steps coming due; each then read in its tenant's scope)",
-	"app/audit/store.go:Log.ListAll":                      "across tenants: the platform console (its gate)",
-	"app/platform/platform.go:Handler.tenantRows":         "across tenants: the platform console (its gate)",
-	"app/tenants/purge.go:*":                              "across tenants: tenants:purge, every table of one deleted tenant",
 	"app/billing/events.go:Service.tenantByCustomer":      "across tenants: billing.event (the tenant whose account has an event's Stripe customer)",
 	"app/billing/reconcile.go:Service.subscribedAccounts": "across tenants: billing.reconcile (the live subscriptions, each then applied in its tenant's scope)",
 }
