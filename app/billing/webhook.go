@@ -11,6 +11,7 @@ import (
 	"github.com/stripe/stripe-go/v76/webhook"
 
 	"github.com/holdspace/holdspace/app/database"
+	"github.com/holdspace/holdspace/app/web"
 )
 
 // MaxWebhookBody is the largest event POST /webhooks/stripe reads (Stripe's events are a few
@@ -35,8 +36,8 @@ func (h *WebhookHandler) Receive(c *fiber.Ctx) error {
 		return c.Status(fiber.StatusNotFound).SendString("Billing is not set up.")
 	}
 	// The raw body: the signature is over these bytes (c.Body would decode a Content-Encoding).
-	body := c.Request().Body()
-	if c.Request().Header.ContentLength() > MaxWebhookBody || len(body) > MaxWebhookBody {
+	body, ok := web.RawBody(c, MaxWebhookBody)
+	if !ok {
 		return c.Status(fiber.StatusRequestEntityTooLarge).SendString("The event is too large.")
 	}
 	// IgnoreAPIVersionMismatch: the endpoint's API version may differ from the library's

@@ -192,3 +192,14 @@ func CheckQuery() fiber.Handler {
 		return c.Next()
 	}
 }
+
+// RawBody is a webhook's body exactly as sent (its signature covers these bytes, so nothing is
+// decoded), or ok false when it is longer than limit bytes, by its Content-Length or its
+// length. It is the one reader of a body that is not a form.
+func RawBody(c *fiber.Ctx, limit int) (body []byte, ok bool) {
+	body = c.Request().Body()
+	if c.Request().Header.ContentLength() > limit || len(body) > limit {
+		return nil, false
+	}
+	return body, true
+}
