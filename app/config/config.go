@@ -57,6 +57,10 @@ type Config struct {
 	// without a token, on a second listener meant to be reachable only from inside.
 	MetricsToken string
 	MetricsAddr  string
+	// ServerTiming (SERVER_TIMING=true) adds a Server-Timing header to every response: the
+	// SQL statements the request ran, their time, and the whole request's time in the server.
+	// Off by default (it tells anyone how much work a page is); the load harness turns it on.
+	ServerTiming bool
 
 	// Stripe is billing (app/billing): not set up without STRIPE_SECRET_KEY.
 	Stripe Stripe
@@ -243,6 +247,13 @@ func trustedProxies(v string) ([]string, error) {
 // loadMetrics reads METRICS_TOKEN and METRICS_ADDR.
 func loadMetrics(getenv func(string) string, c *Config) error {
 	c.MetricsToken = getenv("METRICS_TOKEN")
+	switch v := getenv("SERVER_TIMING"); v {
+	case "", "false", "0":
+	case "true", "1":
+		c.ServerTiming = true
+	default:
+		return &Error{"SERVER_TIMING", "must be true or false"}
+	}
 	if c.MetricsToken != "" && len(c.MetricsToken) < 32 {
 		return &Error{"METRICS_TOKEN", "is too short: it needs at least 32 characters (for example the output of openssl rand -hex 32)"}
 	}

@@ -44,6 +44,7 @@ func Open(ctx context.Context, dsn string) (*bun.DB, error) {
 		sqldb := sql.OpenDB(poolConnector{Connector: stdlib.GetPoolConnector(pool), pool: pool})
 		sqldb.SetMaxIdleConns(0) // the pgx pool keeps the idle connections
 		db := bun.NewDB(sqldb, pgdialect.New())
+		db.AddQueryHook(statsHook{})
 		if err := db.PingContext(ctx); err != nil {
 			db.Close()
 			return nil, fmt.Errorf("connect to postgres: %w", err)
@@ -75,6 +76,7 @@ func Open(ctx context.Context, dsn string) (*bun.DB, error) {
 		return nil, fmt.Errorf("open sqlite: %w", err)
 	}
 	db := bun.NewDB(sqldb, sqlitedialect.New())
+	db.AddQueryHook(statsHook{})
 	if err := db.PingContext(ctx); err != nil {
 		db.Close()
 		return nil, fmt.Errorf("open sqlite %s: %w", dsn, err)

@@ -291,8 +291,11 @@ const noRoute = "none"
 // observe logs every request (with its id, tenant and person) and counts it.
 func (a *App) observe() fiber.Handler {
 	m := a.metrics()
+	timing := a.Cfg.ServerTiming
 	return func(c *fiber.Ctx) error {
 		start := time.Now()
+		ctx, stats := database.WithStats(c.UserContext())
+		c.SetUserContext(ctx)
 		err := c.Next()
 		if err != nil {
 			if herr := c.App().ErrorHandler(c, err); herr != nil {
@@ -300,6 +303,12 @@ func (a *App) observe() fiber.Handler {
 			}
 		}
 		status := c.Response().StatusCode()
+		elapsed := time.Since(start)
+		if timing {
+			// The response is still buffered here, so the header goes out with it.
+			c.Set("Server-Timing", fmt.Sprintf(`db;desc="%d statements";dur=%.3f, app;dur=%.3f`,
+				stats.Statements(), ms(stats.Duration()), ms(elapsed)))
+		}
 		// Not c.Route().Path: that is the last middleware's prefix ("/") for an unknown
 		// address, which would count 404s as the home page.
 		route, _ := c.Locals(routeKey{}).(string)
@@ -307,9 +316,10 @@ func (a *App) observe() fiber.Handler {
 			route = noRoute
 		}
 		m.requests.WithLabelValues(c.Method(), route, fmt.Sprint(status)).Inc()
-		m.duration.WithLabelValues(c.Method(), route).Observe(time.Since(start).Seconds())
+		m.duration.WithLabelValues(c.Method(), route).Observe(elapsed.Seconds())
 		attrs := []any{"method", c.Method(), "path", c.Path(), "status", status,
-			"duration_ms", float64(time.Since(start).Microseconds()) / 1000, "request_id", c.Locals("requestid")}
+			"duration_ms", ms(elapsed), "statements", stats.Statements(), "sql_ms", ms(stats.Duration()),
+			"request_id", c.Locals("requestid")}
 		if t := web.TenantOf(c); t != nil {
 			attrs = append(attrs, "tenant", t.Slug)
 		}
@@ -324,3 +334,6 @@ func (a *App) observe() fiber.Handler {
 		return nil
 	}
 }
+
+// ms is d in milliseconds, to the microsecond.
+func ms(d time.Duration) float64 { return float64(d.Microseconds()) / 1000 }

@@ -10,6 +10,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/holdspace/holdspace/app/config"
 	"github.com/holdspace/holdspace/app/demo"
 )
 
@@ -168,3 +169,27 @@ func TestMetricsHandlerNeedsNoToken(t *testing.T) {
 
 // testMetricsToken is METRICS_TOKEN in these tests.
 const testMetricsToken = "test-metrics-token-0123456789abcdef"
+
+// TestServerTiming: with SERVER_TIMING on, a page says how many SQL statements it ran, their
+// time and the server's, which the load harness reads; off (the default), it says nothing.
+func TestServerTiming(t *testing.T) {
+	on := newTestEnvWith(t, func(c *config.Config) { c.ServerTiming = true })
+	r := on.signedIn(t, "admin@illinois.example").get("/t/illinois/engagements").mustStatus(t, http.StatusOK)
+	st := r.header.Get("Server-Timing")
+	m := regexp.MustCompile(`^db;desc="(\d+) statements";dur=([0-9.]+), app;dur=([0-9.]+)$`).FindStringSubmatch(st)
+	if m == nil {
+		t.Fatalf("Server-Timing is %q", st)
+	}
+	if n, _ := strconv.Atoi(m[1]); n < 2 {
+		t.Errorf("the engagements page ran %d statements, by the header; it reads the tenant, the person and the list at least", n)
+	}
+	db, _ := strconv.ParseFloat(m[2], 64)
+	app, _ := strconv.ParseFloat(m[3], 64)
+	if db <= 0 || app < db {
+		t.Errorf("SQL time %v ms, server time %v ms: want 0 < SQL <= server", db, app)
+	}
+	off := newTestEnv(t)
+	if st := off.signedIn(t, "admin@illinois.example").get("/t/illinois/engagements").header.Get("Server-Timing"); st != "" {
+		t.Errorf("Server-Timing without SERVER_TIMING: %q", st)
+	}
+}
