@@ -70,6 +70,7 @@ func (a *App) web(immutable bool) (*fiber.App, error) {
 	app.Use(recover.New(recover.Config{EnableStackTrace: true}))
 	app.Use(requestid.New())
 	app.Use(a.observe())
+	app.Use(web.Compress()) // inside observe, so the server time it reports includes compressing
 	app.Use(web.SecurityHeaders())
 	app.Use(web.NoStoreSignedIn())
 	app.Use(web.CheckQuery()) // a query value that cannot be kept is refused before any handler reads it

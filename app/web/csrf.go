@@ -53,7 +53,11 @@ func CSRF(secret []byte) fiber.Handler {
 			}
 		}
 		want := sign(binding)
-		c.Locals(localCSRF, want)
+		masked, err := maskToken(want)
+		if err != nil {
+			return err
+		}
+		c.Locals(localCSRF, masked)
 		switch c.Method() {
 		case fiber.MethodGet, fiber.MethodHead, fiber.MethodOptions:
 			return c.Next()
@@ -62,10 +66,42 @@ func CSRF(secret []byte) fiber.Handler {
 		if got == "" {
 			got = c.FormValue(CSRFField)
 		}
-		if !hmac.Equal([]byte(got), []byte(want)) {
+		if !hmac.Equal([]byte(unmaskToken(got)), []byte(want)) {
 			return &apperr.Error{Code: apperr.EFORBIDDEN,
 				Message: "This form has expired or did not come from Holdspace. Go back, reload the page and try again."}
 		}
 		return c.Next()
 	}
+}
+
+// maskToken hides the token behind a fresh random mask: mask, then token XOR mask, in base64.
+// Every response then carries different bytes for the same token, so a compressed page's size
+// tells nothing about it (BREACH; pages are compressed, see Compress).
+func maskToken(token string) (string, error) {
+	raw, err := base64.RawURLEncoding.DecodeString(token)
+	if err != nil {
+		return "", err
+	}
+	out := make([]byte, 2*len(raw))
+	if _, err := rand.Read(out[:len(raw)]); err != nil {
+		return "", err
+	}
+	for i, b := range raw {
+		out[len(raw)+i] = b ^ out[i]
+	}
+	return base64.RawURLEncoding.EncodeToString(out), nil
+}
+
+// unmaskToken is the token a masked one hides ("" if it is not one).
+func unmaskToken(masked string) string {
+	b, err := base64.RawURLEncoding.DecodeString(masked)
+	if err != nil || len(b) == 0 || len(b)%2 != 0 {
+		return ""
+	}
+	n := len(b) / 2
+	raw := make([]byte, n)
+	for i := range raw {
+		raw[i] = b[n+i] ^ b[i]
+	}
+	return base64.RawURLEncoding.EncodeToString(raw)
 }
