@@ -11,7 +11,6 @@ import (
 
 	"github.com/gofiber/fiber/v2"
 	"github.com/gofiber/fiber/v2/middleware/adaptor"
-	"github.com/gofiber/fiber/v2/middleware/filesystem"
 	"github.com/gofiber/fiber/v2/middleware/recover"
 	"github.com/gofiber/fiber/v2/middleware/requestid"
 	"github.com/prometheus/client_golang/prometheus"
@@ -186,10 +185,8 @@ func (a *App) platformGate(perm authz.Perm) fiber.Handler {
 	}
 }
 
-func serveStatic(c *fiber.Ctx) error {
-	c.Set("Cache-Control", "public, max-age=3600")
-	return filesystem.SendFile(c, http.FS(static.FS), strings.TrimPrefix(c.Path(), "/static/"))
-}
+// serveStatic serves static/ (embedded in the program), each file compressed once.
+var serveStatic = web.StaticFiles(static.FS, "/static/")
 
 func (a *App) healthz(c *fiber.Ctx) error { return c.SendString("ok") }
 

@@ -2,7 +2,6 @@ package web
 
 import (
 	"bytes"
-	"strings"
 
 	"github.com/gofiber/fiber/v2"
 	"github.com/valyala/fasthttp"
@@ -39,13 +38,9 @@ func Compress() fiber.Handler {
 		if len(resp.Header.Peek(fiber.HeaderContentDisposition)) > 0 {
 			return nil
 		}
-		if resp.IsBodyStream() {
-			// A streamed body is a download (an export), except the static files, which
-			// are sent from their file: those are compressed as they stream.
-			if !strings.HasPrefix(c.Path(), "/static/") {
-				return nil
-			}
-		} else if len(resp.Body()) < MinCompress {
+		// A streamed body is a download (an export); static files come compressed already
+		// (StaticFiles), and fasthttp leaves a body with a Content-Encoding alone.
+		if resp.IsBodyStream() || len(resp.Body()) < MinCompress {
 			return nil
 		}
 		ct := resp.Header.ContentType()

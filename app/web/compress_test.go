@@ -5,9 +5,11 @@ import (
 	"compress/gzip"
 	"fmt"
 	"io"
+	"net/http"
 	"net/http/httptest"
 	"strings"
 	"testing"
+	"testing/fstest"
 
 	"github.com/gofiber/fiber/v2"
 	"github.com/valyala/fasthttp"
@@ -158,6 +160,56 @@ func TestCSRFTokenMaskedPerResponse(t *testing.T) {
 	for _, tok := range []string{string(bad), "", "x", a[:len(a)-2]} {
 		if s := post(tok); s == 200 {
 			t.Errorf("token %q accepted", tok)
+		}
+	}
+}
+
+// Static files are compressed once and sent as the browser accepts, with an ETag that makes a
+// second visit a 304.
+func TestStaticFiles(t *testing.T) {
+	css := strings.Repeat(".usa-button{color:#005ea2}\n", 400)
+	fsys := fstest.MapFS{"css/site.css": {Data: []byte(css)}, "img/x.png": {Data: []byte("\x89PNG")}}
+	app := fiber.New()
+	app.Get("/static/*", StaticFiles(fsys, "/static/"))
+	get := func(path string, headers ...string) (*http.Response, string) {
+		req := httptest.NewRequest("GET", path, nil)
+		for i := 0; i+1 < len(headers); i += 2 {
+			req.Header.Set(headers[i], headers[i+1])
+		}
+		res, err := app.Test(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		b, _ := io.ReadAll(res.Body)
+		return res, string(b)
+	}
+	res, body := get("/static/css/site.css")
+	if res.StatusCode != 200 || body != css || !strings.HasPrefix(res.Header.Get("Content-Type"), "text/css") || res.Header.Get("Cache-Control") != "public, max-age=3600" {
+		t.Fatalf("plain: %d %q %q, %d bytes", res.StatusCode, res.Header.Get("Content-Type"), res.Header.Get("Cache-Control"), len(body))
+	}
+	res, body = get("/static/css/site.css", "Accept-Encoding", "gzip")
+	zr, err := gzip.NewReader(strings.NewReader(body))
+	if err != nil || res.Header.Get("Content-Encoding") != "gzip" {
+		t.Fatalf("gzip: %q %v", res.Header.Get("Content-Encoding"), err)
+	}
+	if got, _ := io.ReadAll(zr); string(got) != css {
+		t.Fatal("gzip: the file read back differs")
+	}
+	res, body = get("/static/css/site.css", "Accept-Encoding", "gzip, br")
+	r := &fasthttp.Response{}
+	r.SetBodyString(body)
+	if got, err := r.BodyUnbrotli(); res.Header.Get("Content-Encoding") != "br" || err != nil || string(got) != css {
+		t.Fatalf("br: %q %v", res.Header.Get("Content-Encoding"), err)
+	}
+	if res, _ = get("/static/css/site.css", "If-None-Match", res.Header.Get("ETag")); res.StatusCode != http.StatusNotModified {
+		t.Errorf("with its ETag: %d, want 304", res.StatusCode)
+	}
+	if res, body = get("/static/img/x.png", "Accept-Encoding", "gzip, br"); res.Header.Get("Content-Encoding") != "" || body != "\x89PNG" {
+		t.Errorf("a small image: %q", res.Header.Get("Content-Encoding"))
+	}
+	for _, p := range []string{"/static/nope.css", "/static/../web.go", "/static/css/../../x"} {
+		if res, _ := get(p); res.StatusCode != http.StatusNotFound {
+			t.Errorf("%s: %d, want 404", p, res.StatusCode)
 		}
 	}
 }
