@@ -605,7 +605,7 @@ func (l *loader) volumeAudit(ctx context.Context, want int, adminID, adminEmail 
 			return err
 		}
 		l.added += len(rows)
-		if to%20000 == 0 || to == want {
+		if to/20000 != from/20000 || to == want {
 			l.say("  %d of %d audit events in the volume tenant", to, want)
 		}
 	}

@@ -2,6 +2,7 @@ package demo_test
 
 import (
 	"context"
+	"html"
 	"io"
 	"log/slog"
 	"net/http"
@@ -10,6 +11,7 @@ import (
 	"regexp"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/gofiber/fiber/v2"
 	"github.com/uptrace/bun"
@@ -21,6 +23,7 @@ import (
 	"github.com/holdspace/holdspace/app/demo"
 	"github.com/holdspace/holdspace/app/jobs"
 	"github.com/holdspace/holdspace/app/server"
+	"github.com/holdspace/holdspace/app/tenants"
 )
 
 // loadTables are the tables SeedLoad writes, counted before and after a second run.
@@ -79,6 +82,16 @@ func TestSeedLoad(t *testing.T) {
 		}
 	}
 
+	var small []tenants.Tenant
+	if err := owner.NewSelect().Model(&small).Where("slug LIKE 'small-%'").Scan(ctx); err != nil {
+		t.Fatal(err)
+	}
+	for _, ten := range small {
+		if ro := ten.ReadOnly(time.Now()); ro != "" || ten.Status != tenants.StatusActive {
+			t.Errorf("%s is %s, read-only %q: want active and writable", ten.Slug, ten.Status, ro)
+		}
+	}
+
 	web := newWeb(t, db)
 	names := map[string]string{v.Slug: "Volume benchmark"}
 	for i := 1; i <= opt.SmallTenants; i++ {
@@ -97,6 +110,21 @@ func TestSeedLoad(t *testing.T) {
 				}
 				if !strings.Contains(body, name) {
 					t.Errorf("%s's home page does not name the tenant %q", email, name)
+				}
+				// Every page of the person's menu opens.
+				opened := 0
+				for _, m := range hrefAttr.FindAllStringSubmatch(menuRegion.FindString(body), -1) {
+					link := html.UnescapeString(m[1])
+					if !strings.HasPrefix(link, "/t/"+slug) {
+						continue
+					}
+					opened++
+					if status, page := c.get(link); status != http.StatusOK {
+						t.Errorf("%s opens %s: status %d\n%s", email, link, status, page)
+					}
+				}
+				if opened < 3 {
+					t.Errorf("%s's menu has %d of the tenant's pages, want the role's pages", email, opened)
 				}
 			})
 		}
@@ -140,6 +168,11 @@ type browser struct {
 	cookies map[string]string
 	csrf    string
 }
+
+var (
+	menuRegion = regexp.MustCompile(`(?s)<nav aria-label="Primary navigation".*?</nav>`)
+	hrefAttr   = regexp.MustCompile(`href="([^"]+)"`)
+)
 
 var csrfMeta = regexp.MustCompile(`<meta name="csrf-token" content="([^"]*)">`)
 
