@@ -54,6 +54,7 @@ var outsideHelper = map[string]string{
 	"app/audit/store.go:Log.Record":                              "platform-wide events (tenant_id ''), when ctx has no tenant",
 	"app/mail/mail.go:*":                                         "the outbox: a message's tenant comes from its own row and the task's payload (jobs restores the scope); tenant_id '' for mail before a tenant exists",
 	"app/consultation/volume.go:*":                               "benchdata: seeds the volume tenant (in its scope) and ANALYZEs",
+	"app/demo/load.go:*":                                         "benchdata: the load harness's people and small tenants (users and tenants are the platform's tables; the small tenants are written 100 at a time across tenants on the named path database.AcrossTenants(\"demo.load\")), and VACUUM ANALYZE",
 	"app/consultation/volumebench/volumebench.go:open":           "benchmarks only: creates the holdspace_bench schema before the volume is seeded",
 	"app/billing/webhook.go:Service.storeEvent":                  "stripe_events (a platform table): a signed Stripe event, stored before the tenant is known",
 	"app/billing/events.go:Service.loadEvent":                    "stripe_events (a platform table): the stored event the worker handles",
