@@ -78,6 +78,19 @@ func (s *Sessions) consultantProfileID(ctx context.Context) (string, error) {
 	return id, err
 }
 
+// superviseeProfileIDs are the profiles of the consultants the supervisor in ctx supervises.
+func (s *Sessions) superviseeProfileIDs(ctx context.Context) ([]string, error) {
+	sc, t, err := database.Scoped(ctx, s.db)
+	if err != nil {
+		return nil, err
+	}
+	var ids []string
+	err = t.SelectFrom("consultant_profiles", "cp").Column("cp.id").
+		Join("JOIN supervision_assignments AS sa ON sa.tenant_id = cp.tenant_id AND sa.consultant_id = cp.user_id").
+		Where("sa.supervisor_id = ?", sc.UserID).OrderExpr("cp.id").Scan(ctx, &ids)
+	return ids, err
+}
+
 // listQuery is the sessions the person in ctx may see, filtered, newest first. For a
 // consultant it also names their profile outright, so the planner walks the
 // (tenant_id, profile_id, held_on, id) index backwards and stops after a page.
@@ -94,12 +107,26 @@ func (s *Sessions) listQuery(ctx context.Context, model any, f SessionFilter) (*
 		return nil, err
 	}
 	q := Visible(t.Select(model), sc, "s")
-	if sc.Role == authz.Consultant {
+	switch sc.Role {
+	case authz.Consultant:
 		pid, err := s.consultantProfileID(ctx)
 		if err != nil {
 			return nil, err
 		}
 		q = q.Where("s.profile_id = ?", pid)
+	case authz.Supervisor:
+		// The supervisees' profiles named outright, as for a consultant: with a subquery the
+		// planner walks the tenant's sessions newest first hoping to meet one of theirs, and
+		// with none (or few) it reads all million.
+		ids, err := s.superviseeProfileIDs(ctx)
+		if err != nil {
+			return nil, err
+		}
+		if len(ids) == 0 {
+			q = q.Where("1 = 0")
+		} else {
+			q = q.Where("s.profile_id IN (?)", bun.In(ids))
+		}
 	}
 	if database.IsID(f.ProgramID) {
 		q = q.Where("s.program_id = ?", f.ProgramID)
@@ -123,6 +150,19 @@ func (s *Sessions) listQuery(ctx context.Context, model any, f SessionFilter) (*
 	return q.OrderExpr("s.held_on DESC, s.id DESC"), nil
 }
 
+// pageQuery is a page of the list (f.Limit set), with the program's and the consultant's names.
+func (s *Sessions) pageQuery(ctx context.Context, list *[]Session, f SessionFilter) (*bun.SelectQuery, error) {
+	q, err := s.listQuery(ctx, list, f)
+	if err != nil {
+		return nil, err
+	}
+	return q.ColumnExpr("s.id, s.engagement_id, s.profile_id, s.program_id, s.held_on, s.minutes, s.mode, s.service, s.training_topic, s.participants, s.topics, s.summary, s.unlocked_until, s.created_at").
+		ColumnExpr("o.name AS program_name, cp.display_name AS consultant_name").
+		Join("JOIN organisations AS o ON o.tenant_id = s.tenant_id AND o.id = s.program_id").
+		Join("JOIN consultant_profiles AS cp ON cp.tenant_id = s.tenant_id AND cp.id = s.profile_id").
+		Limit(int64(f.Limit + 1)), nil
+}
+
 // List returns a page of the sessions the person in ctx may see (a consultant: their own; a
 // supervisor: their supervisees'; a program: its own; a tenant admin: all), newest first.
 // The notes are never read here.
@@ -131,16 +171,11 @@ func (s *Sessions) List(ctx context.Context, f SessionFilter) (*SessionPage, err
 		f.Limit = SessionPageSize
 	}
 	var list []Session
-	q, err := s.listQuery(ctx, &list, f)
+	q, err := s.pageQuery(ctx, &list, f)
 	if err != nil {
 		return nil, err
 	}
-	err = q.ColumnExpr("s.id, s.engagement_id, s.profile_id, s.program_id, s.held_on, s.minutes, s.mode, s.service, s.training_topic, s.participants, s.topics, s.summary, s.unlocked_until, s.created_at").
-		ColumnExpr("o.name AS program_name, cp.display_name AS consultant_name").
-		Join("JOIN organisations AS o ON o.tenant_id = s.tenant_id AND o.id = s.program_id").
-		Join("JOIN consultant_profiles AS cp ON cp.tenant_id = s.tenant_id AND cp.id = s.profile_id").
-		Limit(int64(f.Limit + 1)).Scan(ctx)
-	if err != nil {
+	if err := q.Scan(ctx); err != nil {
 		return nil, err
 	}
 	p := &SessionPage{Sessions: list}
@@ -161,9 +196,11 @@ func (s *Sessions) ListPrograms(ctx context.Context) ([]Choice, error) {
 		ID   string `bun:"id"`
 		Name string `bun:"name"`
 	}
-	q := t.Select((*Engagement)(nil)).ColumnExpr("DISTINCT o.id, o.name").
-		Join("JOIN organisations AS o ON o.tenant_id = e.tenant_id AND o.id = e.program_id")
-	if err := Visible(q, sc, "e").OrderExpr("o.name").Scan(ctx, &rows); err != nil {
+	// The tenant's programs that have an engagement the person sees: one probe of the
+	// engagements' program index per program, not a DISTINCT over every engagement.
+	visible := Visible(t.Select((*Engagement)(nil)).ColumnExpr("1").Where("e.program_id = o.id"), sc, "e")
+	q := t.SelectFrom("organisations", "o").ColumnExpr("o.id, o.name").Where("EXISTS (?)", visible)
+	if err := q.OrderExpr("o.name, o.id").Scan(ctx, &rows); err != nil {
 		return nil, err
 	}
 	out := make([]Choice, len(rows))
