@@ -4,7 +4,7 @@ import (
 	"context"
 	"html/template"
 	"net/url"
-	"strconv"
+	"strings"
 	"time"
 
 	"github.com/uptrace/bun"
@@ -25,7 +25,12 @@ type CaseloadFilter struct {
 	Kind      string
 	Flagged   bool
 	Open      bool // leave closed engagements out
-	Page      int  // from 1
+	// After is the keyset cursor of the page: the last row of the previous page
+	// ("last_contact_on~id", the date empty for an engagement without a contact yet).
+	After string
+	// Page (from 1) pages by offset, for callers that walk a few pages in code (a dashboard's
+	// flagged engagements); the pages people follow carry After. Ignored when After is set.
+	Page int
 }
 
 // ParseCaseloadFilter reads a filter from a query string; unknown values are dropped.
@@ -46,13 +51,32 @@ func ParseCaseloadFilter(v url.Values) CaseloadFilter {
 			f.Kind = k.Value
 		}
 	}
-	f.Page, _ = strconv.Atoi(v.Get("page"))
-	f.Page = max(f.Page, 1)
+	if _, _, ok := parseEngagementCursor(v.Get("after")); ok {
+		f.After = v.Get("after")
+	}
+	f.Page = 1
 	return f
 }
 
-// Query is the filter as a query string for page n.
-func (f CaseloadFilter) Query(n int) string {
+// EngagementCursor is the keyset position of an engagement in a list.
+func (e *Engagement) EngagementCursor() string { return e.LastContactOn + "~" + e.ID }
+
+func parseEngagementCursor(c string) (string, string, bool) {
+	day, id, ok := strings.Cut(c, "~")
+	if !ok || !database.IsID(id) {
+		return "", "", false
+	}
+	if day != "" {
+		if _, err := time.Parse(time.DateOnly, day); err != nil {
+			return "", "", false
+		}
+	}
+	return day, id, true
+}
+
+// Query is the filter as a query string for the page after the cursor after ("" for the
+// first page).
+func (f CaseloadFilter) Query(after string) string {
 	v := url.Values{}
 	set := func(k, s string) {
 		if s != "" {
@@ -69,9 +93,7 @@ func (f CaseloadFilter) Query(n int) string {
 	if f.Open {
 		v.Set("open", "1")
 	}
-	if n > 1 {
-		v.Set("page", strconv.Itoa(n))
-	}
+	set("after", after)
 	return v.Encode()
 }
 
@@ -80,17 +102,21 @@ type CaseloadPage struct {
 	Filter  CaseloadFilter
 	Rows    []EngagementRow
 	HasMore bool
+	Next    string // the cursor of the next page, when HasMore
 	Today   string
 }
 
-// PrevQuery and NextQuery are the neighbouring pages' query strings.
-func (p *CaseloadPage) PrevQuery() template.URL {
-	return template.URL(p.Filter.Query(p.Filter.Page - 1))
+// Later reports whether the page is not the first (it links back to the first).
+func (p *CaseloadPage) Later() bool { return p.Filter.After != "" }
+
+// FirstQuery is the first page's query string (the filter kept).
+func (p *CaseloadPage) FirstQuery() template.URL {
+	return template.URL(p.Filter.Query(""))
 }
 
 // NextQuery is the next page's query string.
 func (p *CaseloadPage) NextQuery() template.URL {
-	return template.URL(p.Filter.Query(p.Filter.Page + 1))
+	return template.URL(p.Filter.Query(p.Next))
 }
 
 func (f CaseloadFilter) apply(q *bun.SelectQuery, today string) *bun.SelectQuery {
@@ -116,7 +142,9 @@ func (f CaseloadFilter) apply(q *bun.SelectQuery, today string) *bun.SelectQuery
 }
 
 // List returns a page of the engagements the person in ctx may see (Visible), filtered, with
-// their dosage and flags: newest contact first, then by consultant and program.
+// their dosage and flags: newest contact first (those without a contact last), paged by the
+// keyset (last_contact_on, id) that the engagements' indexes end with, so a page reads a page
+// of rows whatever the tenant's size.
 func (s *Engagements) List(ctx context.Context, f CaseloadFilter) (*CaseloadPage, error) {
 	sc, t, err := database.Scoped(ctx, s.db)
 	if err != nil {
@@ -130,14 +158,19 @@ func (s *Engagements) List(ctx context.Context, f CaseloadFilter) (*CaseloadPage
 	f.Page = max(f.Page, 1)
 	var list []Engagement
 	q := Visible(t.Select(&list).Apply(engagementColumns), sc, "e")
-	q = f.apply(q, today).OrderExpr("u.name, o.name, e.opened_on DESC, e.id").
-		Limit(CaseloadPageSize + 1).Offset(int64((f.Page - 1) * CaseloadPageSize))
-	if err := q.Scan(ctx); err != nil {
+	q = f.apply(q, today)
+	if contact, id, ok := parseEngagementCursor(f.After); ok {
+		q = q.Where("(e.last_contact_on, e.id) < (?, ?)", contact, id)
+	} else if f.Page > 1 {
+		q = q.Offset(int64((f.Page - 1) * CaseloadPageSize))
+	}
+	if err := q.OrderExpr("e.last_contact_on DESC, e.id DESC").Limit(CaseloadPageSize + 1).Scan(ctx); err != nil {
 		return nil, err
 	}
 	p := &CaseloadPage{Filter: f, Today: today}
 	if len(list) > CaseloadPageSize {
 		p.HasMore, list = true, list[:CaseloadPageSize]
+		p.Next = list[CaseloadPageSize-1].EngagementCursor()
 	}
 	if p.Rows, err = withFlags(ctx, s.db, list, today); err != nil {
 		return nil, err
@@ -156,16 +189,18 @@ func (s *Engagements) FilterChoices(ctx context.Context) (consultantsList, progr
 	if err != nil {
 		return nil, nil, err
 	}
-	q := Visible(t.Select((*Engagement)(nil)).
-		ColumnExpr("DISTINCT e.profile_id AS id, u.name AS name").
-		Join("JOIN consultant_profiles AS cp ON cp.tenant_id = e.tenant_id AND cp.id = e.profile_id").
-		Join("JOIN users AS u ON u.id = cp.user_id"), sc, "e").OrderExpr("u.name")
+	// The tenant's consultants and programs that have an engagement the person sees: one
+	// probe of an engagements index per consultant or program (a few hundred), not a
+	// DISTINCT over every engagement.
+	byProfile := Visible(t.Select((*Engagement)(nil)).ColumnExpr("1").Where("e.profile_id = cp.id"), sc, "e")
+	q := t.SelectFrom("consultant_profiles", "cp").ColumnExpr("cp.id AS id, u.name AS name").
+		Join("JOIN users AS u ON u.id = cp.user_id").Where("EXISTS (?)", byProfile).OrderExpr("u.name, cp.id")
 	if err := q.Scan(ctx, &consultantsList); err != nil {
 		return nil, nil, err
 	}
-	q = Visible(t.Select((*Engagement)(nil)).
-		ColumnExpr("DISTINCT e.program_id AS id, o.name AS name").
-		Join("JOIN organisations AS o ON o.tenant_id = e.tenant_id AND o.id = e.program_id"), sc, "e").OrderExpr("o.name")
+	byProgram := Visible(t.Select((*Engagement)(nil)).ColumnExpr("1").Where("e.program_id = o.id"), sc, "e")
+	q = t.SelectFrom("organisations", "o").ColumnExpr("o.id AS id, o.name AS name").
+		Where("EXISTS (?)", byProgram).OrderExpr("o.name, o.id")
 	err = q.Scan(ctx, &programsList)
 	return consultantsList, programsList, err
 }
