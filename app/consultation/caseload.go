@@ -156,15 +156,20 @@ func (s *Engagements) List(ctx context.Context, f CaseloadFilter) (*CaseloadPage
 	}
 	today := day.Format(time.DateOnly)
 	f.Page = max(f.Page, 1)
-	var list []Engagement
-	q := Visible(t.Select(&list).Apply(engagementColumns), sc, "e")
-	q = f.apply(q, today)
+	// The page of engagements first, on the engagements alone (an index walked in order, then
+	// a stop), and the names joined to that page only: joined first, the planner may join and
+	// sort every engagement of the tenant when its estimates are off.
+	page := Visible(t.Select((*Engagement)(nil)).ColumnExpr("e.*"), sc, "e")
+	page = f.apply(page, today)
 	if contact, id, ok := parseEngagementCursor(f.After); ok {
-		q = q.Where("(e.last_contact_on, e.id) < (?, ?)", contact, id)
+		page = page.Where("(e.last_contact_on, e.id) < (?, ?)", contact, id)
 	} else if f.Page > 1 {
-		q = q.Offset(int64((f.Page - 1) * CaseloadPageSize))
+		page = page.Offset(int64((f.Page - 1) * CaseloadPageSize))
 	}
-	if err := q.OrderExpr("e.last_contact_on DESC, e.id DESC").Limit(CaseloadPageSize + 1).Scan(ctx); err != nil {
+	page = page.OrderExpr("e.last_contact_on DESC, e.id DESC").Limit(CaseloadPageSize + 1)
+	var list []Engagement
+	q := t.Select(&list).ModelTableExpr("(?) AS e", page).Apply(engagementColumns).OrderExpr("e.last_contact_on DESC, e.id DESC")
+	if err := q.Scan(ctx); err != nil {
 		return nil, err
 	}
 	p := &CaseloadPage{Filter: f, Today: today}
@@ -290,13 +295,27 @@ func (s *Engagements) RecentSessions(ctx context.Context, limit int) ([]RecentSe
 		return nil, err
 	}
 	var list []RecentSession
-	q := t.Select((*Session)(nil)).
+	ids, named, err := profilesInView(ctx, s.db)
+	if err != nil {
+		return nil, err
+	}
+	// Newest first, the latest recorded first on a day (ids are time-ordered): the order of the
+	// sessions' indexes, which the database walks and stops; the names are joined to that page.
+	page := t.Select((*Session)(nil)).Column("s.tenant_id", "s.id", "s.engagement_id", "s.profile_id", "s.program_id",
+		"s.held_on", "s.minutes", "s.mode", "s.service", "s.training_topic")
+	if named {
+		page = byProfiles(page, ids)
+	} else {
+		page = Visible(page, sc, "s")
+	}
+	page = page.OrderExpr("s.held_on DESC, s.id DESC").Limit(int64(limit))
+	err = t.Select((*Session)(nil)).ModelTableExpr("(?) AS s", page).
 		ColumnExpr("s.id, s.engagement_id, s.held_on, s.minutes, s.mode, s.service, s.training_topic").
 		ColumnExpr("o.name AS program_name, u.name AS consultant_name").
 		Join("JOIN organisations AS o ON o.tenant_id = s.tenant_id AND o.id = s.program_id").
 		Join("JOIN consultant_profiles AS cp ON cp.tenant_id = s.tenant_id AND cp.id = s.profile_id").
-		Join("JOIN users AS u ON u.id = cp.user_id")
-	err = Visible(q, sc, "s").OrderExpr("s.held_on DESC, s.created_at DESC").Limit(int64(limit)).Scan(ctx, &list)
+		Join("JOIN users AS u ON u.id = cp.user_id").
+		OrderExpr("s.held_on DESC, s.id DESC").Scan(ctx, &list)
 	return list, err
 }
 

@@ -2,8 +2,6 @@ package consultation
 
 import (
 	"context"
-	"database/sql"
-	"errors"
 	"io"
 	"strconv"
 	"strings"
@@ -63,32 +61,37 @@ func (f *SessionFilter) Problems() map[string]string {
 	return bad
 }
 
-// consultantProfileID is the profile of the consultant in ctx in this tenant ("" if none).
-func (s *Sessions) consultantProfileID(ctx context.Context) (string, error) {
-	sc, t, err := database.Scoped(ctx, s.db)
+// profilesInView are the consultant profiles whose sessions the person in ctx sees, named
+// outright (ok true) for a consultant (their own) and a supervisor (their supervisees'); ok is
+// false for the other roles, whom Visible narrows by program or not at all. A list of sessions
+// narrowed by these ids walks the (tenant_id, profile_id, held_on, id) index; narrowed by
+// Visible's subquery, the planner walks the tenant's sessions newest first hoping to meet one
+// of theirs, and with none (or few) it reads all million.
+func profilesInView(ctx context.Context, db *bun.DB) (ids []string, ok bool, err error) {
+	sc, t, err := database.Scoped(ctx, db)
 	if err != nil {
-		return "", err
+		return nil, false, err
 	}
-	var id string
-	err = t.SelectFrom("consultant_profiles", "cp").Column("cp.id").
-		Where("cp.user_id = ?", sc.UserID).Limit(1).Scan(ctx, &id)
-	if errors.Is(err, sql.ErrNoRows) {
-		return "", nil
+	q := t.SelectFrom("consultant_profiles", "cp").Column("cp.id")
+	switch sc.Role {
+	case authz.Consultant:
+		q = q.Where("cp.user_id = ?", sc.UserID)
+	case authz.Supervisor:
+		q = q.Join("JOIN supervision_assignments AS sa ON sa.tenant_id = cp.tenant_id AND sa.consultant_id = cp.user_id").
+			Where("sa.supervisor_id = ?", sc.UserID)
+	default:
+		return nil, false, nil
 	}
-	return id, err
+	err = q.OrderExpr("cp.id").Scan(ctx, &ids)
+	return ids, err == nil, err
 }
 
-// superviseeProfileIDs are the profiles of the consultants the supervisor in ctx supervises.
-func (s *Sessions) superviseeProfileIDs(ctx context.Context) ([]string, error) {
-	sc, t, err := database.Scoped(ctx, s.db)
-	if err != nil {
-		return nil, err
+// byProfiles narrows a sessions query (alias s) to the profiles named by profilesInView.
+func byProfiles(q *bun.SelectQuery, ids []string) *bun.SelectQuery {
+	if len(ids) == 0 {
+		return q.Where("1 = 0")
 	}
-	var ids []string
-	err = t.SelectFrom("consultant_profiles", "cp").Column("cp.id").
-		Join("JOIN supervision_assignments AS sa ON sa.tenant_id = cp.tenant_id AND sa.consultant_id = cp.user_id").
-		Where("sa.supervisor_id = ?", sc.UserID).OrderExpr("cp.id").Scan(ctx, &ids)
-	return ids, err
+	return q.Where("s.profile_id IN (?)", bun.In(ids))
 }
 
 // listQuery is the sessions the person in ctx may see, filtered, newest first. For a
@@ -106,27 +109,15 @@ func (s *Sessions) listQuery(ctx context.Context, model any, f SessionFilter) (*
 	if err != nil {
 		return nil, err
 	}
-	q := Visible(t.Select(model), sc, "s")
-	switch sc.Role {
-	case authz.Consultant:
-		pid, err := s.consultantProfileID(ctx)
-		if err != nil {
-			return nil, err
-		}
-		q = q.Where("s.profile_id = ?", pid)
-	case authz.Supervisor:
-		// The supervisees' profiles named outright, as for a consultant: with a subquery the
-		// planner walks the tenant's sessions newest first hoping to meet one of theirs, and
-		// with none (or few) it reads all million.
-		ids, err := s.superviseeProfileIDs(ctx)
-		if err != nil {
-			return nil, err
-		}
-		if len(ids) == 0 {
-			q = q.Where("1 = 0")
-		} else {
-			q = q.Where("s.profile_id IN (?)", bun.In(ids))
-		}
+	q := t.Select(model)
+	ids, named, err := profilesInView(ctx, s.db)
+	if err != nil {
+		return nil, err
+	}
+	if named {
+		q = byProfiles(q, ids) // exactly what Visible lets a consultant or a supervisor see
+	} else {
+		q = Visible(q, sc, "s")
 	}
 	if database.IsID(f.ProgramID) {
 		q = q.Where("s.program_id = ?", f.ProgramID)
@@ -151,16 +142,26 @@ func (s *Sessions) listQuery(ctx context.Context, model any, f SessionFilter) (*
 }
 
 // pageQuery is a page of the list (f.Limit set), with the program's and the consultant's names.
+// The page is taken from the sessions alone (an index walked in the list's order, then a stop)
+// and the names joined to that page only: joined first, the planner's estimate of the joins
+// can make it read and sort all of a consultant's (or the tenant's) sessions instead.
 func (s *Sessions) pageQuery(ctx context.Context, list *[]Session, f SessionFilter) (*bun.SelectQuery, error) {
-	q, err := s.listQuery(ctx, list, f)
+	page, err := s.listQuery(ctx, (*Session)(nil), f)
 	if err != nil {
 		return nil, err
 	}
-	return q.ColumnExpr("s.id, s.engagement_id, s.profile_id, s.program_id, s.held_on, s.minutes, s.mode, s.service, s.training_topic, s.participants, s.topics, s.summary, s.unlocked_until, s.created_at").
+	page = page.ColumnExpr("s.tenant_id, s.id, s.engagement_id, s.profile_id, s.program_id, s.held_on, s.minutes, s.mode, s.service, s.training_topic, s.participants, s.topics, s.summary, s.unlocked_until, s.created_at").
+		Limit(int64(f.Limit + 1))
+	t, err := database.For(ctx, s.db)
+	if err != nil {
+		return nil, err
+	}
+	return t.Select(list).ModelTableExpr("(?) AS s", page).
+		ColumnExpr("s.id, s.engagement_id, s.profile_id, s.program_id, s.held_on, s.minutes, s.mode, s.service, s.training_topic, s.participants, s.topics, s.summary, s.unlocked_until, s.created_at").
 		ColumnExpr("o.name AS program_name, cp.display_name AS consultant_name").
 		Join("JOIN organisations AS o ON o.tenant_id = s.tenant_id AND o.id = s.program_id").
 		Join("JOIN consultant_profiles AS cp ON cp.tenant_id = s.tenant_id AND cp.id = s.profile_id").
-		Limit(int64(f.Limit + 1)), nil
+		OrderExpr("s.held_on DESC, s.id DESC"), nil
 }
 
 // List returns a page of the sessions the person in ctx may see (a consultant: their own; a
