@@ -20,7 +20,8 @@ import (
 //   - service: the admin's filter by service (a tenant's own service may be rare).
 //
 // The engagements lists are newest contact first, ORDER BY last_contact_on DESC, id DESC, paged
-// by the keyset too, with an index for the whole tenant, a consultant's and a program's.
+// by the keyset too, with an index for the whole tenant, a consultant's and a program's; the
+// "flagged" filter reads the tenant's open follow-ups once, by (done_on, due_on).
 func init() {
 	Migrations.MustRegister(func(ctx context.Context, db *bun.DB) error {
 		stmts := []string{
@@ -34,6 +35,7 @@ func init() {
 			`CREATE INDEX engagements_contact ON engagements (tenant_id, last_contact_on, id)`,
 			`CREATE INDEX engagements_profile_contact ON engagements (tenant_id, profile_id, last_contact_on, id)`,
 			`CREATE INDEX engagements_program_contact ON engagements (tenant_id, program_id, last_contact_on, id)`,
+			`CREATE INDEX session_followups_open ON session_followups (tenant_id, done_on, due_on)`,
 		}
 		if db.Dialect().Name() == dialect.PG {
 			// Fresh statistics, for the planner to see the new indexes' order (PostgreSQL only:
@@ -44,6 +46,7 @@ func init() {
 		return execAll(ctx, db, stmts)
 	}, func(ctx context.Context, db *bun.DB) error {
 		return execAll(ctx, db, []string{
+			`DROP INDEX session_followups_open`,
 			`DROP INDEX engagements_program_contact`,
 			`DROP INDEX engagements_profile_contact`,
 			`DROP INDEX engagements_contact`,

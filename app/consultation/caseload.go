@@ -119,7 +119,7 @@ func (p *CaseloadPage) NextQuery() template.URL {
 	return template.URL(p.Filter.Query(p.Next))
 }
 
-func (f CaseloadFilter) apply(q *bun.SelectQuery, today string) *bun.SelectQuery {
+func (f CaseloadFilter) apply(q *bun.SelectQuery, tenantID, today string) *bun.SelectQuery {
 	if f.ProfileID != "" {
 		q = q.Where("e.profile_id = ?", f.ProfileID)
 	}
@@ -136,7 +136,7 @@ func (f CaseloadFilter) apply(q *bun.SelectQuery, today string) *bun.SelectQuery
 		q = q.Where("e.stage <> ?", StageClosed)
 	}
 	if f.Flagged {
-		q = FlaggedWhere(q, today)
+		q = FlaggedWhere(q, tenantID, today)
 	}
 	return q
 }
@@ -160,7 +160,7 @@ func (s *Engagements) List(ctx context.Context, f CaseloadFilter) (*CaseloadPage
 	// a stop), and the names joined to that page only: joined first, the planner may join and
 	// sort every engagement of the tenant when its estimates are off.
 	page := Visible(t.Select((*Engagement)(nil)).ColumnExpr("e.*"), sc, "e")
-	page = f.apply(page, today)
+	page = f.apply(page, t.ID, today)
 	if contact, id, ok := parseEngagementCursor(f.After); ok {
 		page = page.Where("(e.last_contact_on, e.id) < (?, ?)", contact, id)
 	} else if f.Page > 1 {
@@ -244,7 +244,7 @@ func (s *Engagements) StageCounts(ctx context.Context, f CaseloadFilter) ([]Stag
 	q := Visible(t.Select((*Engagement)(nil)).
 		ColumnExpr("e.program_id, o.name AS program_name, e.stage, COUNT(*) AS n").
 		Join("JOIN organisations AS o ON o.tenant_id = e.tenant_id AND o.id = e.program_id"), sc, "e")
-	q = f.apply(q, day.Format(time.DateOnly)).GroupExpr("e.program_id, o.name, e.stage").OrderExpr("o.name")
+	q = f.apply(q, t.ID, day.Format(time.DateOnly)).GroupExpr("e.program_id, o.name, e.stage").OrderExpr("o.name")
 	if err := q.Scan(ctx, &rows); err != nil {
 		return nil, err
 	}

@@ -5,6 +5,7 @@ import (
 	"net/http"
 	"net/url"
 	"testing"
+	"time"
 
 	"github.com/gofiber/fiber/v2"
 	"github.com/uptrace/bun"
@@ -90,14 +91,17 @@ func benchPage(b *testing.B, h fasthttp.RequestHandler, stats **database.Stats, 
 	}
 	size := len(fctx.Response.Body())
 	var statements int64
+	var sqlTime time.Duration
 	b.ReportAllocs()
 	b.ResetTimer()
 	for b.Loop() {
 		serve()
 		statements += (*stats).Statements()
+		sqlTime += (*stats).Duration()
 	}
 	b.ReportMetric(float64(statements)/float64(b.N), "stmts/op")
 	b.ReportMetric(float64(size), "bytes/page")
+	b.ReportMetric(float64(sqlTime.Microseconds())/float64(b.N), "sql-µs/op")
 }
 
 // benchFirst is the first of a column in the volume tenant, ordered.
