@@ -215,6 +215,14 @@ type StageCount struct {
 	ProgramID, ProgramName string
 	ByTAStage              map[string]int
 	Closed, Total          int
+	// Cells are the counts at each TA stage in order, with the stage's name (the table's cells).
+	Cells []StageCell
+}
+
+// StageCell is a count at a TA stage.
+type StageCell struct {
+	TAStage string
+	N       int
 }
 
 // TAStages are the TA stages in order.
@@ -225,14 +233,19 @@ func (c StageCount) Count(ta string) int { return c.ByTAStage[ta] }
 
 // StageCounts counts the engagements the person may see by program and TA stage: what a funder
 // sees of the programs it funds (no focus details), and a summary for everyone else.
-func (s *Engagements) StageCounts(ctx context.Context, f CaseloadFilter) ([]StageCount, error) {
+//
+// today is the tenant's date (the list's CaseloadPage.Today); "" reads it.
+func (s *Engagements) StageCounts(ctx context.Context, f CaseloadFilter, today string) ([]StageCount, error) {
 	sc, t, err := database.Scoped(ctx, s.db)
 	if err != nil {
 		return nil, err
 	}
-	day, _, err := s.Today(ctx)
-	if err != nil {
-		return nil, err
+	if today == "" {
+		day, _, err := s.Today(ctx)
+		if err != nil {
+			return nil, err
+		}
+		today = day.Format(time.DateOnly)
 	}
 	var rows []struct {
 		ProgramID   string `bun:"program_id"`
@@ -240,11 +253,13 @@ func (s *Engagements) StageCounts(ctx context.Context, f CaseloadFilter) ([]Stag
 		Stage       string `bun:"stage"`
 		N           int    `bun:"n"`
 	}
-	f.Page = 0
-	q := Visible(t.Select((*Engagement)(nil)).
-		ColumnExpr("e.program_id, o.name AS program_name, e.stage, COUNT(*) AS n").
-		Join("JOIN organisations AS o ON o.tenant_id = e.tenant_id AND o.id = e.program_id"), sc, "e")
-	q = f.apply(q, t.ID, day.Format(time.DateOnly)).GroupExpr("e.program_id, o.name, e.stage").OrderExpr("o.name")
+	f.Page, f.After = 0, ""
+	// Counted on the engagements alone (their (program_id, stage) index, in its order), and
+	// the programs' names joined to the counts: a row per program and stage, not per engagement.
+	counts := Visible(t.Select((*Engagement)(nil)).ColumnExpr("e.program_id, e.stage, COUNT(*) AS n"), sc, "e")
+	counts = f.apply(counts, t.ID, today).GroupExpr("e.program_id, e.stage")
+	q := t.SelectFrom("organisations", "o").ColumnExpr("c.program_id, o.name AS program_name, c.stage, c.n").
+		Join("JOIN (?) AS c ON c.program_id = o.id", counts).OrderExpr("o.name, c.program_id, c.stage")
 	if err := q.Scan(ctx, &rows); err != nil {
 		return nil, err
 	}
@@ -263,6 +278,12 @@ func (s *Engagements) StageCounts(ctx context.Context, f CaseloadFilter) ([]Stag
 			out[i].ByTAStage[StageOf(r.Stage).TAStage] += r.N
 		}
 		out[i].Total += r.N
+	}
+	for i := range out {
+		out[i].Cells = make([]StageCell, len(TAStages))
+		for j, ta := range TAStages {
+			out[i].Cells[j] = StageCell{ta, out[i].ByTAStage[ta]}
+		}
 	}
 	return out, nil
 }
