@@ -435,13 +435,13 @@ type EngagementListData struct {
 	// The consultants' and programs' <option>s, written once in Go: a tenant's two hundred
 	// consultants are two hundred options on every page of the list.
 	ConsultantOptions, ProgramOptions template.HTML
-	Stages      []EngOption
-	Kinds       []EngOption
-	CanStart    bool
-	IsCaseload  bool
-	FollowUps   []OverdueFollowUp
-	Sessions    []RecentSession
-	New         []NewAssignment // a consultant's new assignments (caseload)
+	Stages                            []EngOption
+	Kinds                             []EngOption
+	CanStart                          bool
+	IsCaseload                        bool
+	FollowUps                         []OverdueFollowUp
+	Sessions                          []RecentSession
+	New                               []NewAssignment // a consultant's new assignments (caseload)
 }
 
 // OverdueFollowUp is an overdue follow-up on the caseload.
