@@ -291,11 +291,16 @@ func (s *Engagements) StageCounts(ctx context.Context, f CaseloadFilter, today s
 // OverdueFollowUps lists the follow-ups past due and not done of the engagements the person may
 // see, oldest due first (at most limit).
 func (s *Engagements) OverdueFollowUps(ctx context.Context, limit int) ([]FollowUp, error) {
-	sc, t, err := database.Scoped(ctx, s.db)
+	day, _, err := s.Today(ctx)
 	if err != nil {
 		return nil, err
 	}
-	day, _, err := s.Today(ctx)
+	return s.OverdueFollowUpsOn(ctx, limit, day.Format(time.DateOnly))
+}
+
+// OverdueFollowUpsOn is OverdueFollowUps at today (the tenant's date), for a page that has it.
+func (s *Engagements) OverdueFollowUpsOn(ctx context.Context, limit int, today string) ([]FollowUp, error) {
+	sc, t, err := database.Scoped(ctx, s.db)
 	if err != nil {
 		return nil, err
 	}
@@ -303,7 +308,7 @@ func (s *Engagements) OverdueFollowUps(ctx context.Context, limit int) ([]Follow
 	q := t.Select(&list).ColumnExpr("fu.*, o.name AS program_name").
 		Join("JOIN engagements AS e ON e.tenant_id = fu.tenant_id AND e.id = fu.engagement_id").
 		Join("JOIN organisations AS o ON o.tenant_id = e.tenant_id AND o.id = e.program_id").
-		Where("fu.done_on = '' AND fu.due_on < ?", day.Format(time.DateOnly))
+		Where("fu.done_on = '' AND fu.due_on < ?", today)
 	err = Visible(q, sc, "e").OrderExpr("fu.due_on, fu.id").Limit(int64(limit)).Scan(ctx)
 	return list, err
 }

@@ -248,7 +248,7 @@ func (h *EngagementHandler) page(c *fiber.Ctx, status int, f *web.Form, action s
 			d.LastMove = m.MovedOn
 		}
 	}
-	if d.Dosage, d.Flags, err = h.svc.Fidelity(ctx, e); err != nil {
+	if d.Dosage, d.Flags, err = h.svc.FidelityOn(ctx, e, d.Today); err != nil {
 		return err
 	}
 	if d.ShowRecords {
@@ -530,7 +530,7 @@ func (h *EngagementHandler) Caseload(c *fiber.Ctx) error {
 	}
 	d.IsCaseload = true
 	if !web.WantsFragment(c) {
-		fus, err := h.svc.OverdueFollowUps(ctx, 50)
+		fus, err := h.svc.OverdueFollowUpsOn(ctx, 50, d.Page.Today)
 		if err != nil {
 			return err
 		}

@@ -219,7 +219,12 @@ func (s *Engagements) Fidelity(ctx context.Context, e *Engagement) (Dosage, Flag
 	if err != nil {
 		return Dosage{}, Flags{}, err
 	}
-	rows, err := withFlags(ctx, s.db, []Engagement{*e}, today.Format(time.DateOnly))
+	return s.FidelityOn(ctx, e, today.Format(time.DateOnly))
+}
+
+// FidelityOn is Fidelity at today (the tenant's date, YYYY-MM-DD), for a page that has it.
+func (s *Engagements) FidelityOn(ctx context.Context, e *Engagement, today string) (Dosage, Flags, error) {
+	rows, err := withFlags(ctx, s.db, []Engagement{*e}, today)
 	if err != nil {
 		return Dosage{}, Flags{}, err
 	}
