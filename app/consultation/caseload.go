@@ -159,7 +159,10 @@ func (s *Engagements) List(ctx context.Context, f CaseloadFilter) (*CaseloadPage
 	// The page of engagements first, on the engagements alone (an index walked in order, then
 	// a stop), and the names joined to that page only: joined first, the planner may join and
 	// sort every engagement of the tenant when its estimates are off.
-	page := Visible(t.Select((*Engagement)(nil)).ColumnExpr("e.*"), sc, "e")
+	page, err := s.visible(ctx, t.Select((*Engagement)(nil)).ColumnExpr("e.*"), sc, "e")
+	if err != nil {
+		return nil, err
+	}
 	page = f.apply(page, t.ID, today)
 	if contact, id, ok := parseEngagementCursor(f.After); ok {
 		page = page.Where("(e.last_contact_on, e.id) < (?, ?)", contact, id)
@@ -181,6 +184,20 @@ func (s *Engagements) List(ctx context.Context, f CaseloadFilter) (*CaseloadPage
 		return nil, err
 	}
 	return p, nil
+}
+
+// visible is Visible with a consultant's or a supervisor's profiles named outright (the same
+// rows), so the planner walks the engagements' (profile_id, last_contact_on, id) index instead
+// of every engagement of the tenant checked against a subquery.
+func (s *Engagements) visible(ctx context.Context, q *bun.SelectQuery, sc database.Scope, alias string) (*bun.SelectQuery, error) {
+	ids, named, err := profilesInView(ctx, s.db)
+	if err != nil || !named {
+		return Visible(q, sc, alias), err
+	}
+	if len(ids) == 0 {
+		return q.Where("1 = 0"), nil
+	}
+	return q.Where("? IN (?)", bun.Ident(alias+".profile_id"), bun.In(ids)), nil
 }
 
 // FilterChoice is a consultant or program a list can be filtered by.

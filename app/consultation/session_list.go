@@ -224,11 +224,20 @@ func (s *Sessions) OpenFollowUps(ctx context.Context, limit int) ([]FollowUp, er
 	if err != nil {
 		return nil, err
 	}
+	// The consultant's profile named outright: the follow-ups' (profile_id, done_on, due_on)
+	// index holds theirs in the order shown.
+	ids, _, err := profilesInView(ctx, s.db)
+	if err != nil {
+		return nil, err
+	}
+	if len(ids) == 0 {
+		return nil, nil
+	}
 	var list []FollowUp
 	q := t.Select(&list).ColumnExpr("fu.*, o.name AS program_name").
 		Join("JOIN engagements AS e ON e.tenant_id = fu.tenant_id AND e.id = fu.engagement_id").
 		Join("JOIN organisations AS o ON o.tenant_id = e.tenant_id AND o.id = e.program_id").
-		Where("fu.done_on = ''")
+		Where("fu.done_on = ''").Where("fu.profile_id IN (?)", bun.In(ids))
 	err = Visible(q, sc, "e").OrderExpr("fu.due_on, fu.id").Limit(int64(limit)).Scan(ctx)
 	return list, err
 }
