@@ -4,7 +4,7 @@ import (
 	"context"
 	"html/template"
 	"net/url"
-	"strconv"
+	"strings"
 	"time"
 
 	"github.com/uptrace/bun"
@@ -25,7 +25,12 @@ type CaseloadFilter struct {
 	Kind      string
 	Flagged   bool
 	Open      bool // leave closed engagements out
-	Page      int  // from 1
+	// After is the keyset cursor of the page: the last row of the previous page
+	// ("last_contact_on~id", the date empty for an engagement without a contact yet).
+	After string
+	// Page (from 1) pages by offset, for callers that walk a few pages in code (a dashboard's
+	// flagged engagements); the pages people follow carry After. Ignored when After is set.
+	Page int
 }
 
 // ParseCaseloadFilter reads a filter from a query string; unknown values are dropped.
@@ -46,13 +51,32 @@ func ParseCaseloadFilter(v url.Values) CaseloadFilter {
 			f.Kind = k.Value
 		}
 	}
-	f.Page, _ = strconv.Atoi(v.Get("page"))
-	f.Page = max(f.Page, 1)
+	if _, _, ok := parseEngagementCursor(v.Get("after")); ok {
+		f.After = v.Get("after")
+	}
+	f.Page = 1
 	return f
 }
 
-// Query is the filter as a query string for page n.
-func (f CaseloadFilter) Query(n int) string {
+// EngagementCursor is the keyset position of an engagement in a list.
+func (e *Engagement) EngagementCursor() string { return e.LastContactOn + "~" + e.ID }
+
+func parseEngagementCursor(c string) (string, string, bool) {
+	day, id, ok := strings.Cut(c, "~")
+	if !ok || !database.IsID(id) {
+		return "", "", false
+	}
+	if day != "" {
+		if _, err := time.Parse(time.DateOnly, day); err != nil {
+			return "", "", false
+		}
+	}
+	return day, id, true
+}
+
+// Query is the filter as a query string for the page after the cursor after ("" for the
+// first page).
+func (f CaseloadFilter) Query(after string) string {
 	v := url.Values{}
 	set := func(k, s string) {
 		if s != "" {
@@ -69,9 +93,7 @@ func (f CaseloadFilter) Query(n int) string {
 	if f.Open {
 		v.Set("open", "1")
 	}
-	if n > 1 {
-		v.Set("page", strconv.Itoa(n))
-	}
+	set("after", after)
 	return v.Encode()
 }
 
@@ -80,20 +102,24 @@ type CaseloadPage struct {
 	Filter  CaseloadFilter
 	Rows    []EngagementRow
 	HasMore bool
+	Next    string // the cursor of the next page, when HasMore
 	Today   string
 }
 
-// PrevQuery and NextQuery are the neighbouring pages' query strings.
-func (p *CaseloadPage) PrevQuery() template.URL {
-	return template.URL(p.Filter.Query(p.Filter.Page - 1))
+// Later reports whether the page is not the first (it links back to the first).
+func (p *CaseloadPage) Later() bool { return p.Filter.After != "" }
+
+// FirstQuery is the first page's query string (the filter kept).
+func (p *CaseloadPage) FirstQuery() template.URL {
+	return template.URL(p.Filter.Query(""))
 }
 
 // NextQuery is the next page's query string.
 func (p *CaseloadPage) NextQuery() template.URL {
-	return template.URL(p.Filter.Query(p.Filter.Page + 1))
+	return template.URL(p.Filter.Query(p.Next))
 }
 
-func (f CaseloadFilter) apply(q *bun.SelectQuery, today string) *bun.SelectQuery {
+func (f CaseloadFilter) apply(q *bun.SelectQuery, tenantID, today string) *bun.SelectQuery {
 	if f.ProfileID != "" {
 		q = q.Where("e.profile_id = ?", f.ProfileID)
 	}
@@ -110,13 +136,15 @@ func (f CaseloadFilter) apply(q *bun.SelectQuery, today string) *bun.SelectQuery
 		q = q.Where("e.stage <> ?", StageClosed)
 	}
 	if f.Flagged {
-		q = FlaggedWhere(q, today)
+		q = FlaggedWhere(q, tenantID, today)
 	}
 	return q
 }
 
 // List returns a page of the engagements the person in ctx may see (Visible), filtered, with
-// their dosage and flags: newest contact first, then by consultant and program.
+// their dosage and flags: newest contact first (those without a contact last), paged by the
+// keyset (last_contact_on, id) that the engagements' indexes end with, so a page reads a page
+// of rows whatever the tenant's size.
 func (s *Engagements) List(ctx context.Context, f CaseloadFilter) (*CaseloadPage, error) {
 	sc, t, err := database.Scoped(ctx, s.db)
 	if err != nil {
@@ -128,21 +156,48 @@ func (s *Engagements) List(ctx context.Context, f CaseloadFilter) (*CaseloadPage
 	}
 	today := day.Format(time.DateOnly)
 	f.Page = max(f.Page, 1)
+	// The page of engagements first, on the engagements alone (an index walked in order, then
+	// a stop), and the names joined to that page only: joined first, the planner may join and
+	// sort every engagement of the tenant when its estimates are off.
+	page, err := s.visible(ctx, t.Select((*Engagement)(nil)).ColumnExpr("e.*"), sc, "e")
+	if err != nil {
+		return nil, err
+	}
+	page = f.apply(page, t.ID, today)
+	if contact, id, ok := parseEngagementCursor(f.After); ok {
+		page = page.Where("(e.last_contact_on, e.id) < (?, ?)", contact, id)
+	} else if f.Page > 1 {
+		page = page.Offset(int64((f.Page - 1) * CaseloadPageSize))
+	}
+	page = page.OrderExpr("e.last_contact_on DESC, e.id DESC").Limit(CaseloadPageSize + 1)
 	var list []Engagement
-	q := Visible(t.Select(&list).Apply(engagementColumns), sc, "e")
-	q = f.apply(q, today).OrderExpr("u.name, o.name, e.opened_on DESC, e.id").
-		Limit(CaseloadPageSize + 1).Offset(int64((f.Page - 1) * CaseloadPageSize))
+	q := t.Select(&list).ModelTableExpr("(?) AS e", page).Apply(engagementColumns).OrderExpr("e.last_contact_on DESC, e.id DESC")
 	if err := q.Scan(ctx); err != nil {
 		return nil, err
 	}
 	p := &CaseloadPage{Filter: f, Today: today}
 	if len(list) > CaseloadPageSize {
 		p.HasMore, list = true, list[:CaseloadPageSize]
+		p.Next = list[CaseloadPageSize-1].EngagementCursor()
 	}
 	if p.Rows, err = withFlags(ctx, s.db, list, today); err != nil {
 		return nil, err
 	}
 	return p, nil
+}
+
+// visible is Visible with a consultant's or a supervisor's profiles named outright (the same
+// rows), so the planner walks the engagements' (profile_id, last_contact_on, id) index instead
+// of every engagement of the tenant checked against a subquery.
+func (s *Engagements) visible(ctx context.Context, q *bun.SelectQuery, sc database.Scope, alias string) (*bun.SelectQuery, error) {
+	ids, named, err := profilesInView(ctx, s.db)
+	if err != nil || !named {
+		return Visible(q, sc, alias), err
+	}
+	if len(ids) == 0 {
+		return q.Where("1 = 0"), nil
+	}
+	return q.Where("? IN (?)", bun.Ident(alias+".profile_id"), bun.In(ids)), nil
 }
 
 // FilterChoice is a consultant or program a list can be filtered by.
@@ -156,16 +211,18 @@ func (s *Engagements) FilterChoices(ctx context.Context) (consultantsList, progr
 	if err != nil {
 		return nil, nil, err
 	}
-	q := Visible(t.Select((*Engagement)(nil)).
-		ColumnExpr("DISTINCT e.profile_id AS id, u.name AS name").
-		Join("JOIN consultant_profiles AS cp ON cp.tenant_id = e.tenant_id AND cp.id = e.profile_id").
-		Join("JOIN users AS u ON u.id = cp.user_id"), sc, "e").OrderExpr("u.name")
+	// The tenant's consultants and programs that have an engagement the person sees: one
+	// probe of an engagements index per consultant or program (a few hundred), not a
+	// DISTINCT over every engagement.
+	byProfile := Visible(t.Select((*Engagement)(nil)).ColumnExpr("1").Where("e.profile_id = cp.id"), sc, "e")
+	q := t.SelectFrom("consultant_profiles", "cp").ColumnExpr("cp.id AS id, u.name AS name").
+		Join("JOIN users AS u ON u.id = cp.user_id").Where("EXISTS (?)", byProfile).OrderExpr("u.name, cp.id")
 	if err := q.Scan(ctx, &consultantsList); err != nil {
 		return nil, nil, err
 	}
-	q = Visible(t.Select((*Engagement)(nil)).
-		ColumnExpr("DISTINCT e.program_id AS id, o.name AS name").
-		Join("JOIN organisations AS o ON o.tenant_id = e.tenant_id AND o.id = e.program_id"), sc, "e").OrderExpr("o.name")
+	byProgram := Visible(t.Select((*Engagement)(nil)).ColumnExpr("1").Where("e.program_id = o.id"), sc, "e")
+	q = t.SelectFrom("organisations", "o").ColumnExpr("o.id AS id, o.name AS name").
+		Where("EXISTS (?)", byProgram).OrderExpr("o.name, o.id")
 	err = q.Scan(ctx, &programsList)
 	return consultantsList, programsList, err
 }
@@ -175,6 +232,14 @@ type StageCount struct {
 	ProgramID, ProgramName string
 	ByTAStage              map[string]int
 	Closed, Total          int
+	// Cells are the counts at each TA stage in order, with the stage's name (the table's cells).
+	Cells []StageCell
+}
+
+// StageCell is a count at a TA stage.
+type StageCell struct {
+	TAStage string
+	N       int
 }
 
 // TAStages are the TA stages in order.
@@ -185,14 +250,19 @@ func (c StageCount) Count(ta string) int { return c.ByTAStage[ta] }
 
 // StageCounts counts the engagements the person may see by program and TA stage: what a funder
 // sees of the programs it funds (no focus details), and a summary for everyone else.
-func (s *Engagements) StageCounts(ctx context.Context, f CaseloadFilter) ([]StageCount, error) {
+//
+// today is the tenant's date (the list's CaseloadPage.Today); "" reads it.
+func (s *Engagements) StageCounts(ctx context.Context, f CaseloadFilter, today string) ([]StageCount, error) {
 	sc, t, err := database.Scoped(ctx, s.db)
 	if err != nil {
 		return nil, err
 	}
-	day, _, err := s.Today(ctx)
-	if err != nil {
-		return nil, err
+	if today == "" {
+		day, _, err := s.Today(ctx)
+		if err != nil {
+			return nil, err
+		}
+		today = day.Format(time.DateOnly)
 	}
 	var rows []struct {
 		ProgramID   string `bun:"program_id"`
@@ -200,11 +270,13 @@ func (s *Engagements) StageCounts(ctx context.Context, f CaseloadFilter) ([]Stag
 		Stage       string `bun:"stage"`
 		N           int    `bun:"n"`
 	}
-	f.Page = 0
-	q := Visible(t.Select((*Engagement)(nil)).
-		ColumnExpr("e.program_id, o.name AS program_name, e.stage, COUNT(*) AS n").
-		Join("JOIN organisations AS o ON o.tenant_id = e.tenant_id AND o.id = e.program_id"), sc, "e")
-	q = f.apply(q, day.Format(time.DateOnly)).GroupExpr("e.program_id, o.name, e.stage").OrderExpr("o.name")
+	f.Page, f.After = 0, ""
+	// Counted on the engagements alone (their (program_id, stage) index, in its order), and
+	// the programs' names joined to the counts: a row per program and stage, not per engagement.
+	counts := Visible(t.Select((*Engagement)(nil)).ColumnExpr("e.program_id, e.stage, COUNT(*) AS n"), sc, "e")
+	counts = f.apply(counts, t.ID, today).GroupExpr("e.program_id, e.stage")
+	q := t.SelectFrom("organisations", "o").ColumnExpr("c.program_id, o.name AS program_name, c.stage, c.n").
+		Join("JOIN (?) AS c ON c.program_id = o.id", counts).OrderExpr("o.name, c.program_id, c.stage")
 	if err := q.Scan(ctx, &rows); err != nil {
 		return nil, err
 	}
@@ -224,17 +296,28 @@ func (s *Engagements) StageCounts(ctx context.Context, f CaseloadFilter) ([]Stag
 		}
 		out[i].Total += r.N
 	}
+	for i := range out {
+		out[i].Cells = make([]StageCell, len(TAStages))
+		for j, ta := range TAStages {
+			out[i].Cells[j] = StageCell{ta, out[i].ByTAStage[ta]}
+		}
+	}
 	return out, nil
 }
 
 // OverdueFollowUps lists the follow-ups past due and not done of the engagements the person may
 // see, oldest due first (at most limit).
 func (s *Engagements) OverdueFollowUps(ctx context.Context, limit int) ([]FollowUp, error) {
-	sc, t, err := database.Scoped(ctx, s.db)
+	day, _, err := s.Today(ctx)
 	if err != nil {
 		return nil, err
 	}
-	day, _, err := s.Today(ctx)
+	return s.OverdueFollowUpsOn(ctx, limit, day.Format(time.DateOnly))
+}
+
+// OverdueFollowUpsOn is OverdueFollowUps at today (the tenant's date), for a page that has it.
+func (s *Engagements) OverdueFollowUpsOn(ctx context.Context, limit int, today string) ([]FollowUp, error) {
+	sc, t, err := database.Scoped(ctx, s.db)
 	if err != nil {
 		return nil, err
 	}
@@ -242,7 +325,7 @@ func (s *Engagements) OverdueFollowUps(ctx context.Context, limit int) ([]Follow
 	q := t.Select(&list).ColumnExpr("fu.*, o.name AS program_name").
 		Join("JOIN engagements AS e ON e.tenant_id = fu.tenant_id AND e.id = fu.engagement_id").
 		Join("JOIN organisations AS o ON o.tenant_id = e.tenant_id AND o.id = e.program_id").
-		Where("fu.done_on = '' AND fu.due_on < ?", day.Format(time.DateOnly))
+		Where("fu.done_on = '' AND fu.due_on < ?", today)
 	err = Visible(q, sc, "e").OrderExpr("fu.due_on, fu.id").Limit(int64(limit)).Scan(ctx)
 	return list, err
 }
@@ -255,13 +338,27 @@ func (s *Engagements) RecentSessions(ctx context.Context, limit int) ([]RecentSe
 		return nil, err
 	}
 	var list []RecentSession
-	q := t.Select((*Session)(nil)).
+	ids, named, err := profilesInView(ctx, s.db)
+	if err != nil {
+		return nil, err
+	}
+	// Newest first, the latest recorded first on a day (ids are time-ordered): the order of the
+	// sessions' indexes, which the database walks and stops; the names are joined to that page.
+	page := t.Select((*Session)(nil)).Column("s.tenant_id", "s.id", "s.engagement_id", "s.profile_id", "s.program_id",
+		"s.held_on", "s.minutes", "s.mode", "s.service", "s.training_topic")
+	if named {
+		page = byProfiles(page, ids)
+	} else {
+		page = Visible(page, sc, "s")
+	}
+	page = page.OrderExpr("s.held_on DESC, s.id DESC").Limit(int64(limit))
+	err = t.Select((*Session)(nil)).ModelTableExpr("(?) AS s", page).
 		ColumnExpr("s.id, s.engagement_id, s.held_on, s.minutes, s.mode, s.service, s.training_topic").
 		ColumnExpr("o.name AS program_name, u.name AS consultant_name").
 		Join("JOIN organisations AS o ON o.tenant_id = s.tenant_id AND o.id = s.program_id").
 		Join("JOIN consultant_profiles AS cp ON cp.tenant_id = s.tenant_id AND cp.id = s.profile_id").
-		Join("JOIN users AS u ON u.id = cp.user_id")
-	err = Visible(q, sc, "s").OrderExpr("s.held_on DESC, s.created_at DESC").Limit(int64(limit)).Scan(ctx, &list)
+		Join("JOIN users AS u ON u.id = cp.user_id").
+		OrderExpr("s.held_on DESC, s.id DESC").Scan(ctx, &list)
 	return list, err
 }
 

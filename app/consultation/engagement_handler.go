@@ -1,8 +1,11 @@
 package consultation
 
 import (
+	"html"
+	"html/template"
 	"net/url"
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/gofiber/fiber/v2"
@@ -245,7 +248,7 @@ func (h *EngagementHandler) page(c *fiber.Ctx, status int, f *web.Form, action s
 			d.LastMove = m.MovedOn
 		}
 	}
-	if d.Dosage, d.Flags, err = h.svc.Fidelity(ctx, e); err != nil {
+	if d.Dosage, d.Flags, err = h.svc.FidelityOn(ctx, e, d.Today); err != nil {
 		return err
 	}
 	if d.ShowRecords {
@@ -429,13 +432,16 @@ type EngagementListData struct {
 	TAStages    []string
 	Consultants []EngOption
 	Programs    []EngOption
-	Stages      []EngOption
-	Kinds       []EngOption
-	CanStart    bool
-	IsCaseload  bool
-	FollowUps   []OverdueFollowUp
-	Sessions    []RecentSession
-	New         []NewAssignment // a consultant's new assignments (caseload)
+	// The consultants' and programs' <option>s, written once in Go: a tenant's two hundred
+	// consultants are two hundred options on every page of the list.
+	ConsultantOptions, ProgramOptions template.HTML
+	Stages                            []EngOption
+	Kinds                             []EngOption
+	CanStart                          bool
+	IsCaseload                        bool
+	FollowUps                         []OverdueFollowUp
+	Sessions                          []RecentSession
+	New                               []NewAssignment // a consultant's new assignments (caseload)
 }
 
 // OverdueFollowUp is an overdue follow-up on the caseload.
@@ -469,7 +475,25 @@ func (h *EngagementHandler) listData(c *fiber.Ctx, f CaseloadFilter, path string
 		d.Stages = append(d.Stages, EngOption{Value: s.Value, Label: s.Label, Selected: s.Value == f.Stage})
 	}
 	d.Kinds = engOptions(Kinds, f.Kind)
+	d.ConsultantOptions, d.ProgramOptions = optionsHTML(d.Consultants), optionsHTML(d.Programs)
 	return d, nil
+}
+
+// optionsHTML writes a select's options, each value and label escaped.
+func optionsHTML(opts []EngOption) template.HTML {
+	var b strings.Builder
+	for _, o := range opts {
+		b.WriteString(`<option value="`)
+		b.WriteString(html.EscapeString(o.Value))
+		b.WriteString(`"`)
+		if o.Selected {
+			b.WriteString(" selected")
+		}
+		b.WriteString(">")
+		b.WriteString(html.EscapeString(o.Label))
+		b.WriteString("</option>")
+	}
+	return template.HTML(b.String()) //nolint:gosec // every value and label is escaped above
 }
 
 // List is the engagements page: a tenant admin every engagement with filters, a program its
@@ -483,7 +507,7 @@ func (h *EngagementHandler) List(c *fiber.Ctx) error {
 		return err
 	}
 	if !web.WantsFragment(c) {
-		if d.Counts, err = h.svc.StageCounts(ctx, f); err != nil {
+		if d.Counts, err = h.svc.StageCounts(ctx, f, d.Page.Today); err != nil {
 			return err
 		}
 	}
@@ -506,7 +530,7 @@ func (h *EngagementHandler) Caseload(c *fiber.Ctx) error {
 	}
 	d.IsCaseload = true
 	if !web.WantsFragment(c) {
-		fus, err := h.svc.OverdueFollowUps(ctx, 50)
+		fus, err := h.svc.OverdueFollowUpsOn(ctx, 50, d.Page.Today)
 		if err != nil {
 			return err
 		}

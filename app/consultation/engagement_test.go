@@ -577,7 +577,7 @@ func TestEngagementListsByRole(t *testing.T) {
 	same("the other tenant's admin", ids(w.ctxOther(authz.TenantAdmin, w.admin), consultation.CaseloadFilter{}), zedE.ID)
 
 	// Funders see counts and stages, never the child's initials.
-	counts, err := w.svc.StageCounts(funder, consultation.CaseloadFilter{})
+	counts, err := w.svc.StageCounts(funder, consultation.CaseloadFilter{}, "")
 	if err != nil || len(counts) != 1 || counts[0].ProgramName != "Prairie Home Visiting" || counts[0].Count("Plan") != 1 ||
 		counts[0].Closed != 1 || counts[0].Total != 2 {
 		t.Fatalf("funder's counts: %+v %v", counts, err)

@@ -122,18 +122,20 @@ func engAddMonths(day string, n int) string {
 	return time.Date(first.Year(), first.Month(), min(t.Day(), last), 0, 0, 0, 0, time.UTC).Format(time.DateOnly)
 }
 
-// FlaggedWhere narrows an engagement query (alias e) to the flagged engagements at today: the
-// same rule as ComputeFlags, in SQL that runs on both engines.
-func FlaggedWhere(q *bun.SelectQuery, today string) *bun.SelectQuery {
+// FlaggedWhere narrows an engagement query (alias e) of the tenant to the flagged engagements
+// at today: the same rule as ComputeFlags, in SQL that runs on both engines. The plans and the
+// follow-ups are read once each, as sets (IN, not a correlated EXISTS per engagement), so a
+// list walking the engagements in order looks each one up in a hashed set.
+func FlaggedWhere(q *bun.SelectQuery, tenantID, today string) *bun.SelectQuery {
 	return q.WhereGroup(" AND ", func(q *bun.SelectQuery) *bun.SelectQuery {
 		return q.Where("(e.stage <> ? AND e.contacts < ?)", StageInitialContact, MinContacts).
 			WhereOr("(e.kind = ? AND e.stage <> ? AND e.coaching_started_on <> '' AND e.coaching_started_on < ?)",
 				KindCoaching, StageClosed, engAddMonths(today, -CoachingMaxMonths)).
-			WhereOr(`(EXISTS (SELECT 1 FROM qi_plans AS fqp WHERE fqp.tenant_id = e.tenant_id AND fqp.engagement_id = e.id AND fqp.ends_on < ?)
-				AND NOT EXISTS (SELECT 1 FROM assessments AS fa WHERE fa.tenant_id = e.tenant_id AND fa.engagement_id = e.id AND fa.phase = ?))`,
-				today, PhasePost).
-			WhereOr(`EXISTS (SELECT 1 FROM session_followups AS ffu WHERE ffu.tenant_id = e.tenant_id AND ffu.engagement_id = e.id
-				AND ffu.done_on = '' AND ffu.due_on < ?)`, today)
+			WhereOr(`e.id IN (SELECT fqp.engagement_id FROM qi_plans AS fqp WHERE fqp.tenant_id = ? AND fqp.ends_on < ?
+				AND NOT EXISTS (SELECT 1 FROM assessments AS fa WHERE fa.tenant_id = fqp.tenant_id AND fa.engagement_id = fqp.engagement_id AND fa.phase = ?))`,
+				tenantID, today, PhasePost).
+			WhereOr(`e.id IN (SELECT ffu.engagement_id FROM session_followups AS ffu WHERE ffu.tenant_id = ?
+				AND ffu.done_on = '' AND ffu.due_on < ?)`, tenantID, today)
 	})
 }
 
@@ -217,7 +219,12 @@ func (s *Engagements) Fidelity(ctx context.Context, e *Engagement) (Dosage, Flag
 	if err != nil {
 		return Dosage{}, Flags{}, err
 	}
-	rows, err := withFlags(ctx, s.db, []Engagement{*e}, today.Format(time.DateOnly))
+	return s.FidelityOn(ctx, e, today.Format(time.DateOnly))
+}
+
+// FidelityOn is Fidelity at today (the tenant's date, YYYY-MM-DD), for a page that has it.
+func (s *Engagements) FidelityOn(ctx context.Context, e *Engagement, today string) (Dosage, Flags, error) {
+	rows, err := withFlags(ctx, s.db, []Engagement{*e}, today)
 	if err != nil {
 		return Dosage{}, Flags{}, err
 	}

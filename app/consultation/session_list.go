@@ -2,8 +2,6 @@ package consultation
 
 import (
 	"context"
-	"database/sql"
-	"errors"
 	"io"
 	"strconv"
 	"strings"
@@ -63,19 +61,37 @@ func (f *SessionFilter) Problems() map[string]string {
 	return bad
 }
 
-// consultantProfileID is the profile of the consultant in ctx in this tenant ("" if none).
-func (s *Sessions) consultantProfileID(ctx context.Context) (string, error) {
-	sc, t, err := database.Scoped(ctx, s.db)
+// profilesInView are the consultant profiles whose sessions the person in ctx sees, named
+// outright (ok true) for a consultant (their own) and a supervisor (their supervisees'); ok is
+// false for the other roles, whom Visible narrows by program or not at all. A list of sessions
+// narrowed by these ids walks the (tenant_id, profile_id, held_on, id) index; narrowed by
+// Visible's subquery, the planner walks the tenant's sessions newest first hoping to meet one
+// of theirs, and with none (or few) it reads all million.
+func profilesInView(ctx context.Context, db *bun.DB) (ids []string, ok bool, err error) {
+	sc, t, err := database.Scoped(ctx, db)
 	if err != nil {
-		return "", err
+		return nil, false, err
 	}
-	var id string
-	err = t.SelectFrom("consultant_profiles", "cp").Column("cp.id").
-		Where("cp.user_id = ?", sc.UserID).Limit(1).Scan(ctx, &id)
-	if errors.Is(err, sql.ErrNoRows) {
-		return "", nil
+	q := t.SelectFrom("consultant_profiles", "cp").Column("cp.id")
+	switch sc.Role {
+	case authz.Consultant:
+		q = q.Where("cp.user_id = ?", sc.UserID)
+	case authz.Supervisor:
+		q = q.Join("JOIN supervision_assignments AS sa ON sa.tenant_id = cp.tenant_id AND sa.consultant_id = cp.user_id").
+			Where("sa.supervisor_id = ?", sc.UserID)
+	default:
+		return nil, false, nil
 	}
-	return id, err
+	err = q.OrderExpr("cp.id").Scan(ctx, &ids)
+	return ids, err == nil, err
+}
+
+// byProfiles narrows a sessions query (alias s) to the profiles named by profilesInView.
+func byProfiles(q *bun.SelectQuery, ids []string) *bun.SelectQuery {
+	if len(ids) == 0 {
+		return q.Where("1 = 0")
+	}
+	return q.Where("s.profile_id IN (?)", bun.In(ids))
 }
 
 // listQuery is the sessions the person in ctx may see, filtered, newest first. For a
@@ -93,13 +109,15 @@ func (s *Sessions) listQuery(ctx context.Context, model any, f SessionFilter) (*
 	if err != nil {
 		return nil, err
 	}
-	q := Visible(t.Select(model), sc, "s")
-	if sc.Role == authz.Consultant {
-		pid, err := s.consultantProfileID(ctx)
-		if err != nil {
-			return nil, err
-		}
-		q = q.Where("s.profile_id = ?", pid)
+	q := t.Select(model)
+	ids, named, err := profilesInView(ctx, s.db)
+	if err != nil {
+		return nil, err
+	}
+	if named {
+		q = byProfiles(q, ids) // exactly what Visible lets a consultant or a supervisor see
+	} else {
+		q = Visible(q, sc, "s")
 	}
 	if database.IsID(f.ProgramID) {
 		q = q.Where("s.program_id = ?", f.ProgramID)
@@ -123,6 +141,29 @@ func (s *Sessions) listQuery(ctx context.Context, model any, f SessionFilter) (*
 	return q.OrderExpr("s.held_on DESC, s.id DESC"), nil
 }
 
+// pageQuery is a page of the list (f.Limit set), with the program's and the consultant's names.
+// The page is taken from the sessions alone (an index walked in the list's order, then a stop)
+// and the names joined to that page only: joined first, the planner's estimate of the joins
+// can make it read and sort all of a consultant's (or the tenant's) sessions instead.
+func (s *Sessions) pageQuery(ctx context.Context, list *[]Session, f SessionFilter) (*bun.SelectQuery, error) {
+	page, err := s.listQuery(ctx, (*Session)(nil), f)
+	if err != nil {
+		return nil, err
+	}
+	page = page.ColumnExpr("s.tenant_id, s.id, s.engagement_id, s.profile_id, s.program_id, s.held_on, s.minutes, s.mode, s.service, s.training_topic, s.participants, s.topics, s.summary, s.unlocked_until, s.created_at").
+		Limit(int64(f.Limit + 1))
+	t, err := database.For(ctx, s.db)
+	if err != nil {
+		return nil, err
+	}
+	return t.Select(list).ModelTableExpr("(?) AS s", page).
+		ColumnExpr("s.id, s.engagement_id, s.profile_id, s.program_id, s.held_on, s.minutes, s.mode, s.service, s.training_topic, s.participants, s.topics, s.summary, s.unlocked_until, s.created_at").
+		ColumnExpr("o.name AS program_name, cp.display_name AS consultant_name").
+		Join("JOIN organisations AS o ON o.tenant_id = s.tenant_id AND o.id = s.program_id").
+		Join("JOIN consultant_profiles AS cp ON cp.tenant_id = s.tenant_id AND cp.id = s.profile_id").
+		OrderExpr("s.held_on DESC, s.id DESC"), nil
+}
+
 // List returns a page of the sessions the person in ctx may see (a consultant: their own; a
 // supervisor: their supervisees'; a program: its own; a tenant admin: all), newest first.
 // The notes are never read here.
@@ -131,16 +172,11 @@ func (s *Sessions) List(ctx context.Context, f SessionFilter) (*SessionPage, err
 		f.Limit = SessionPageSize
 	}
 	var list []Session
-	q, err := s.listQuery(ctx, &list, f)
+	q, err := s.pageQuery(ctx, &list, f)
 	if err != nil {
 		return nil, err
 	}
-	err = q.ColumnExpr("s.id, s.engagement_id, s.profile_id, s.program_id, s.held_on, s.minutes, s.mode, s.service, s.training_topic, s.participants, s.topics, s.summary, s.unlocked_until, s.created_at").
-		ColumnExpr("o.name AS program_name, cp.display_name AS consultant_name").
-		Join("JOIN organisations AS o ON o.tenant_id = s.tenant_id AND o.id = s.program_id").
-		Join("JOIN consultant_profiles AS cp ON cp.tenant_id = s.tenant_id AND cp.id = s.profile_id").
-		Limit(int64(f.Limit + 1)).Scan(ctx)
-	if err != nil {
+	if err := q.Scan(ctx); err != nil {
 		return nil, err
 	}
 	p := &SessionPage{Sessions: list}
@@ -161,9 +197,11 @@ func (s *Sessions) ListPrograms(ctx context.Context) ([]Choice, error) {
 		ID   string `bun:"id"`
 		Name string `bun:"name"`
 	}
-	q := t.Select((*Engagement)(nil)).ColumnExpr("DISTINCT o.id, o.name").
-		Join("JOIN organisations AS o ON o.tenant_id = e.tenant_id AND o.id = e.program_id")
-	if err := Visible(q, sc, "e").OrderExpr("o.name").Scan(ctx, &rows); err != nil {
+	// The tenant's programs that have an engagement the person sees: one probe of the
+	// engagements' program index per program, not a DISTINCT over every engagement.
+	visible := Visible(t.Select((*Engagement)(nil)).ColumnExpr("1").Where("e.program_id = o.id"), sc, "e")
+	q := t.SelectFrom("organisations", "o").ColumnExpr("o.id, o.name").Where("EXISTS (?)", visible)
+	if err := q.OrderExpr("o.name, o.id").Scan(ctx, &rows); err != nil {
 		return nil, err
 	}
 	out := make([]Choice, len(rows))
@@ -186,11 +224,20 @@ func (s *Sessions) OpenFollowUps(ctx context.Context, limit int) ([]FollowUp, er
 	if err != nil {
 		return nil, err
 	}
+	// The consultant's profile named outright: the follow-ups' (profile_id, done_on, due_on)
+	// index holds theirs in the order shown.
+	ids, _, err := profilesInView(ctx, s.db)
+	if err != nil {
+		return nil, err
+	}
+	if len(ids) == 0 {
+		return nil, nil
+	}
 	var list []FollowUp
 	q := t.Select(&list).ColumnExpr("fu.*, o.name AS program_name").
 		Join("JOIN engagements AS e ON e.tenant_id = fu.tenant_id AND e.id = fu.engagement_id").
 		Join("JOIN organisations AS o ON o.tenant_id = e.tenant_id AND o.id = e.program_id").
-		Where("fu.done_on = ''")
+		Where("fu.done_on = ''").Where("fu.profile_id IN (?)", bun.In(ids))
 	err = Visible(q, sc, "e").OrderExpr("fu.due_on, fu.id").Limit(int64(limit)).Scan(ctx)
 	return list, err
 }

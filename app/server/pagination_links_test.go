@@ -75,3 +75,81 @@ func TestSessionListNextLinkCarriesItsCursor(t *testing.T) {
 		t.Fatalf("following the link (%s) does not show the sessions after the cursor", link)
 	}
 }
+
+// The engagements list pages by its keyset (newest contact first): the "Next page" link carries
+// the cursor and the filter, the next page shows the engagements after it — none twice, none
+// missed — with a link back to the first page, and the htmx request gets the list alone.
+func TestEngagementListPagesByItsCursor(t *testing.T) {
+	env := newTestEnv(t)
+	ctx := env.scoped("illinois")
+	var e consultation.Engagement
+	if err := env.raw().NewSelect().Model(&e).Where("e.tenant_id = ?", env.tenantID("illinois")).
+		OrderExpr("e.id").Limit(1).Scan(ctx); err != nil {
+		t.Fatal(err)
+	}
+	var program int
+	if err := env.raw().NewSelect().TableExpr("engagements").ColumnExpr("COUNT(*)").
+		Where("tenant_id = ? AND program_id = ?", env.tenantID("illinois"), e.ProgramID).Scan(ctx, &program); err != nil {
+		t.Fatal(err)
+	}
+	added := map[string]bool{}
+	for i := 0; i < 30; i++ {
+		x := e
+		x.ID, x.LastContactOn, x.FirstContactOn, x.Contacts = database.NewID(), fmt.Sprintf("2001-02-%02d", i%28+1), "2001-01-01", 3
+		if _, err := env.raw().NewInsert().Model(&x).Exec(ctx); err != nil {
+			t.Fatal(err)
+		}
+		added[x.ID] = true
+	}
+	c := env.client(t)
+	c.signIn("admin@illinois.example")
+	rows := regexp.MustCompile(`href="/t/illinois/engagements/([0-9a-f-]{36})"`)
+	seen := map[string]bool{}
+	collect := func(body string) int {
+		n := 0
+		for _, m := range rows.FindAllStringSubmatch(body, -1) {
+			if seen[m[1]] {
+				t.Fatalf("engagement %s is on two pages", m[1])
+			}
+			seen[m[1]] = true
+			n++
+		}
+		return n
+	}
+	next := regexp.MustCompile(`href="(/t/illinois/engagements\?[^"]*)"[^>]*usa-pagination__next-page`)
+	path := "/t/illinois/engagements?program=" + e.ProgramID
+	first := c.get(path).mustStatus(t, http.StatusOK).mustContain(t, "Next page")
+	if strings.Contains(first.body, "First page") {
+		t.Fatal("the first page links to the first page")
+	}
+	if n := collect(first.body); n != consultation.CaseloadPageSize {
+		t.Fatalf("the first page shows %d engagements, want %d", n, consultation.CaseloadPageSize)
+	}
+	for page := 2; ; page++ {
+		m := next.FindStringSubmatch(first.body)
+		if m == nil {
+			break
+		}
+		link := strings.ReplaceAll(m[1], "&amp;", "&")
+		if !strings.Contains(link, "after=") || !strings.Contains(link, "program="+e.ProgramID) {
+			t.Fatalf("the next page link is %q, want the cursor and the filter in it", link)
+		}
+		frag := c.get(link, "HX-Request", "true").mustStatus(t, http.StatusOK)
+		if strings.Contains(frag.body, "<h1") || !strings.Contains(frag.body, `id="engagement-list"`) {
+			t.Fatalf("the htmx request for page %d got more than the list", page)
+		}
+		first = c.get(link).mustStatus(t, http.StatusOK).mustContain(t, "First page")
+		collect(first.body)
+		if page > 10 {
+			t.Fatal("the pages do not end")
+		}
+	}
+	if len(seen) != program+30 {
+		t.Fatalf("the pages showed %d engagements, want %d", len(seen), program+30)
+	}
+	for id := range added {
+		if !seen[id] {
+			t.Fatalf("engagement %s is on no page", id)
+		}
+	}
+}
