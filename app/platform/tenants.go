@@ -96,7 +96,7 @@ func (h *Handler) tenantDetail(c *fiber.Ctx) (*TenantDetail, error) {
 		return nil, err
 	}
 	if t.Suspended() {
-		ev, _, err := h.audit.ListAll(ctx, audit.Filter{Tenant: id, Action: "tenant.suspend"})
+		ev, _, err := h.audit.ListAll(ctx, audit.Filter{Tenant: id, Action: "tenant.suspend", Limit: 1})
 		if err != nil {
 			return nil, err
 		}
@@ -104,7 +104,7 @@ func (h *Handler) tenantDetail(c *fiber.Ctx) (*TenantDetail, error) {
 			d.SuspendReason = ev[0].Detail
 		}
 	}
-	if d.Events, _, err = h.audit.ListAll(ctx, audit.Filter{Tenant: id}); err != nil {
+	if d.Events, _, err = h.audit.ListAll(ctx, audit.Filter{Tenant: id, Limit: 10}); err != nil {
 		return nil, err
 	}
 	if len(d.Events) > 10 {

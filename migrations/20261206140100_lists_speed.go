@@ -1,0 +1,29 @@
+package migrations
+
+import (
+	"context"
+
+	"github.com/uptrace/bun"
+)
+
+// Lists read by keyset at a state's scale (issue 14): each index serves its list's filter and
+// order, so a page is an index range scan that stops after a page, at any depth.
+//
+//   - audit_events (tenant_id, created_at, id): the tenant's log, newest first, the cursor
+//     created_at~id; it supersedes (tenant_id, created_at). (created_at, id): the platform's
+//     log of every tenant.
+func init() {
+	Migrations.MustRegister(func(ctx context.Context, db *bun.DB) error {
+		return execAll(ctx, db, []string{
+			`CREATE INDEX audit_events_tenant_time_id ON audit_events (tenant_id, created_at, id)`,
+			`DROP INDEX audit_events_tenant_time`,
+			`CREATE INDEX audit_events_time_id ON audit_events (created_at, id)`,
+		})
+	}, func(ctx context.Context, db *bun.DB) error {
+		return execAll(ctx, db, []string{
+			`DROP INDEX audit_events_time_id`,
+			`CREATE INDEX audit_events_tenant_time ON audit_events (tenant_id, created_at)`,
+			`DROP INDEX audit_events_tenant_time_id`,
+		})
+	})
+}
