@@ -53,8 +53,8 @@ type Filter struct {
 	Action string // prefix, such as "invitation."
 	Actor  string // part of the actor's email
 	From   time.Time
-	To     time.Time // exclusive
-	Tenant string    // platform listing only: a tenant id
+	To     time.Time  // exclusive
+	Tenant string     // platform listing only: a tenant id
 	Keyset web.Keyset // where the page starts (the first page when empty)
 	Limit  int        // rows a page shows (PageSize when 0)
 }

@@ -115,7 +115,7 @@ func page(ctx context.Context, q *bun.SelectQuery, f Filter) (*EventPage, error)
 		limit = PageSize
 	}
 	var events []Event
-	err := q.OrderExpr("ae.created_at " + order + ", ae.id " + order).Limit(int64(limit + 1)).Scan(ctx, &events)
+	err := q.OrderExpr("ae.created_at "+order+", ae.id "+order).Limit(int64(limit+1)).Scan(ctx, &events)
 	if err != nil {
 		return nil, err
 	}
