@@ -113,3 +113,56 @@ func TestStaffingPagesByKeyset(t *testing.T) {
 		t.Fatalf("the next link of the filtered table does not keep the filter: %v", m)
 	}
 }
+
+// addMembers adds n supervisors to the tenant; a third of them share one name.
+func addMembers(t *testing.T, env *testEnv, slug string, n int) {
+	t.Helper()
+	now := database.Now()
+	for i := 0; i < n; i++ {
+		name := fmt.Sprintf("Pat Volume %03d", i)
+		if i%3 == 0 {
+			name = "Pat Same"
+		}
+		uid := database.NewID()
+		if _, err := env.raw().ExecContext(context.Background(), `INSERT INTO users (id, email, name, created_at, updated_at) VALUES (?, ?, ?, ?, ?)`,
+			uid, fmt.Sprintf("pat%03d.%s@volume.example", i, slug), name, now, now); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := env.raw().ExecContext(context.Background(), `INSERT INTO memberships (tenant_id, id, user_id, role, created_at, updated_at) VALUES (?, ?, ?, 'supervisor', ?, ?)`,
+			env.tenantID(slug), database.NewID(), uid, now, now); err != nil {
+			t.Fatal(err)
+		}
+	}
+}
+
+func TestPeoplePagesByKeyset(t *testing.T) {
+	env := timedEnv(t)
+	admin := env.signedIn(t, "admin@illinois.example")
+	admin.get("/t/illinois/people").mustStatus(t, http.StatusOK)
+	few := statementsOf(t, admin.get("/t/illinois/people").mustStatus(t, http.StatusOK))
+	addMembers(t, env, "illinois", 140)
+	if many := statementsOf(t, admin.get("/t/illinois/people").mustStatus(t, http.StatusOK)); many != few {
+		t.Fatalf("the people page runs %d statements with 140 more people, %d before", many, few)
+	}
+	row := regexp.MustCompile(`href="/t/illinois/people/([^"/]+)">`)
+	ids, pages := walkPages(t, admin, "/t/illinois/people", row)
+	if total := env.count("memberships", "tenant_id = ?", env.tenantID("illinois")); len(ids) != total || pages < 3 {
+		t.Fatalf("the people pages show %d people in %d pages, want all %d", len(ids), pages, total)
+	}
+	ids, _ = walkPages(t, admin, "/t/illinois/people?role=supervisor", row)
+	if total := env.count("memberships", "tenant_id = ? AND role = 'supervisor'", env.tenantID("illinois")); len(ids) != total {
+		t.Fatalf("the supervisors' pages show %d people, want all %d", len(ids), total)
+	}
+	// Back from the second page is the first page.
+	first := admin.get("/t/illinois/people").body
+	m := regexp.MustCompile(`href="([^"]*)"[^>]*usa-pagination__next-page`).FindStringSubmatch(first)
+	second := admin.get(html.UnescapeString(m[1])).body
+	p := regexp.MustCompile(`href="([^"]*)"[^>]*usa-pagination__previous-page`).FindStringSubmatch(second)
+	if p == nil {
+		t.Fatal("the second page has no link back")
+	}
+	back := admin.get(html.UnescapeString(p[1])).body
+	if a, b := row.FindAllString(back, -1), row.FindAllString(first, -1); strings.Join(a, "") != strings.Join(b, "") {
+		t.Fatalf("back from the second page shows %d people, not the first page's %d", len(a), len(b))
+	}
+}
