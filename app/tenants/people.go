@@ -82,7 +82,7 @@ func (s *Store) PeoplePage(ctx context.Context, f PeopleFilter, k web.Keyset, li
 		q = q.Where("(u.name, u.email, m.id) "+op+" (?, ?, ?)", keys[0], keys[1], keys[2])
 	}
 	var list []Member
-	if err := q.OrderExpr("u.name " + order + ", u.email " + order + ", m.id " + order).Limit(int64(limit + 1)).Scan(ctx, &list); err != nil {
+	if err := q.OrderExpr("u.name "+order+", u.email "+order+", m.id "+order).Limit(int64(limit+1)).Scan(ctx, &list); err != nil {
 		return nil, err
 	}
 	p := &PeoplePage{}
