@@ -770,6 +770,7 @@ type AssignmentFilter struct {
 	RequestID string
 	ProgramID string
 	FunderID  string // the programs this funder funds
+	Limit     int    // at most this many (0: all)
 }
 
 // Assignments lists the tenant's assignments matching f, by program then consultant.
@@ -799,6 +800,9 @@ func (m *Matching) Assignments(ctx context.Context, f AssignmentFilter) ([]Assig
 	}
 	if f.FunderID != "" {
 		q = q.Where("ca.program_id IN (SELECT f.program_id FROM fundings AS f WHERE f.tenant_id = ca.tenant_id AND f.funder_id = ?)", f.FunderID)
+	}
+	if f.Limit > 0 {
+		q = q.Limit(int64(f.Limit))
 	}
 	var list []AssignmentView
 	err = q.OrderExpr("o.name, cp.display_name, ca.started_on, ca.id").Scan(ctx, &list)

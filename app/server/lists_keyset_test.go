@@ -10,6 +10,7 @@ import (
 	"strconv"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/holdspace/holdspace/app/config"
 	"github.com/holdspace/holdspace/app/consultants"
@@ -164,5 +165,54 @@ func TestPeoplePagesByKeyset(t *testing.T) {
 	back := admin.get(html.UnescapeString(p[1])).body
 	if a, b := row.FindAllString(back, -1), row.FindAllString(first, -1); strings.Join(a, "") != strings.Join(b, "") {
 		t.Fatalf("back from the second page shows %d people, not the first page's %d", len(a), len(b))
+	}
+}
+
+func TestRequestQueuePagesByKeyset(t *testing.T) {
+	env := timedEnv(t)
+	admin := env.signedIn(t, "admin@illinois.example")
+	admin.get("/t/illinois/requests").mustStatus(t, http.StatusOK)
+	few := statementsOf(t, admin.get("/t/illinois/requests").mustStatus(t, http.StatusOK))
+	now := database.Now()
+	same := now.Add(-time.Hour)
+	for i := 0; i < 130; i++ {
+		status, at := consultants.RequestClosed, now.Add(-time.Duration(i)*time.Minute)
+		if i%3 == 0 {
+			status = consultants.RequestOpen
+		}
+		if i%5 == 0 {
+			at = same // equal times: the id orders them
+		}
+		r := &consultants.Request{ID: database.NewID(), OrganisationName: fmt.Sprintf("Volume Center %03d", i), County: "Cook",
+			Need: "Help", ContactName: "Pat", ContactEmail: "pat@volume.example", Status: status, ConfirmedAt: &at, CreatedAt: at, UpdatedAt: at}
+		r.TenantID = env.tenantID("illinois")
+		if _, err := env.raw().NewInsert().Model(r).Exec(context.Background()); err != nil {
+			t.Fatal(err)
+		}
+	}
+	first := admin.get("/t/illinois/requests").mustStatus(t, http.StatusOK)
+	if many := statementsOf(t, first); many != few {
+		t.Fatalf("the requests page runs %d statements with 130 more requests, %d before", many, few)
+	}
+	row := regexp.MustCompile(`<td data-label="Organisation"><a href="/t/illinois/requests/([^"/]+)">`)
+	ids, pages := walkPages(t, admin, "/t/illinois/requests", row)
+	if total := env.count("consultant_requests", "tenant_id = ? AND status <> 'unconfirmed'", env.tenantID("illinois")); len(ids) != total || pages < 3 {
+		t.Fatalf("the request pages show %d requests in %d pages, want all %d", len(ids), pages, total)
+	}
+	// Open ones first: no open request after a closed one.
+	var statuses []string
+	for _, id := range ids {
+		var s string
+		if err := env.raw().NewSelect().Table("consultant_requests").Column("status").Where("id = ?", id).Scan(context.Background(), &s); err != nil {
+			t.Fatal(err)
+		}
+		statuses = append(statuses, s)
+	}
+	if joined := strings.Join(statuses, ","); strings.Contains(joined, "closed,open") || strings.Contains(joined, "assigned,open") {
+		t.Fatalf("an open request comes after a decided one: %s", joined)
+	}
+	open, _ := walkPages(t, admin, "/t/illinois/requests?status=open", row)
+	if total := env.count("consultant_requests", "tenant_id = ? AND status = 'open'", env.tenantID("illinois")); len(open) != total {
+		t.Fatalf("the open requests' pages show %d, want all %d", len(open), total)
 	}
 }
