@@ -12,15 +12,19 @@ import (
 //   - audit_events (tenant_id, created_at, id): the tenant's log, newest first, the cursor
 //     created_at~id; it supersedes (tenant_id, created_at). (created_at, id): the platform's
 //     log of every tenant.
+//   - amendments (tenant_id, overdue, updated_at, id): the list's order (overdue first, then
+//     the most recently changed), its cursor one row comparison.
 func init() {
 	Migrations.MustRegister(func(ctx context.Context, db *bun.DB) error {
 		return execAll(ctx, db, []string{
 			`CREATE INDEX audit_events_tenant_time_id ON audit_events (tenant_id, created_at, id)`,
 			`DROP INDEX audit_events_tenant_time`,
 			`CREATE INDEX audit_events_time_id ON audit_events (created_at, id)`,
+			`CREATE INDEX amendments_list ON amendments (tenant_id, overdue, updated_at, id)`,
 		})
 	}, func(ctx context.Context, db *bun.DB) error {
 		return execAll(ctx, db, []string{
+			`DROP INDEX amendments_list`,
 			`DROP INDEX audit_events_time_id`,
 			`CREATE INDEX audit_events_tenant_time ON audit_events (tenant_id, created_at)`,
 			`DROP INDEX audit_events_tenant_time_id`,
