@@ -14,6 +14,8 @@ import (
 //     log of every tenant.
 //   - amendments (tenant_id, overdue, updated_at, id): the list's order (overdue first, then
 //     the most recently changed), its cursor one row comparison.
+//   - consultant_profiles (tenant_id, status, display_name, id): the registry's approved
+//     consultants by name.
 func init() {
 	Migrations.MustRegister(func(ctx context.Context, db *bun.DB) error {
 		return execAll(ctx, db, []string{
@@ -21,9 +23,11 @@ func init() {
 			`DROP INDEX audit_events_tenant_time`,
 			`CREATE INDEX audit_events_time_id ON audit_events (created_at, id)`,
 			`CREATE INDEX amendments_list ON amendments (tenant_id, overdue, updated_at, id)`,
+			`CREATE INDEX consultant_profiles_status_name ON consultant_profiles (tenant_id, status, display_name, id)`,
 		})
 	}, func(ctx context.Context, db *bun.DB) error {
 		return execAll(ctx, db, []string{
+			`DROP INDEX consultant_profiles_status_name`,
 			`DROP INDEX amendments_list`,
 			`DROP INDEX audit_events_time_id`,
 			`CREATE INDEX audit_events_tenant_time ON audit_events (tenant_id, created_at)`,

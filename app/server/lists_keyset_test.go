@@ -36,6 +36,11 @@ func statementsOf(t *testing.T, r *resp) int {
 // walkPages follows the pages' next links from first, collecting the first group of row's
 // matches on every page; it fails on a row shown twice.
 func walkPages(t *testing.T, c *client, first string, row *regexp.Regexp) (rows []string, pages int) {
+	return walkSection(t, c, first, row, "")
+}
+
+// walkSection is walkPages reading the rows only after the text from (a page's paged table).
+func walkSection(t *testing.T, c *client, first string, row *regexp.Regexp, from string) (rows []string, pages int) {
 	t.Helper()
 	next := regexp.MustCompile(`href="([^"]*)"[^>]*usa-pagination__next-page`)
 	seen := map[string]bool{}
@@ -44,7 +49,11 @@ func walkPages(t *testing.T, c *client, first string, row *regexp.Regexp) (rows 
 			t.Fatal("the next-page links do not end")
 		}
 		body := c.get(link).mustStatus(t, http.StatusOK).body
-		for _, m := range row.FindAllStringSubmatch(body, -1) {
+		part := body
+		if from != "" {
+			part = body[strings.Index(body, from):]
+		}
+		for _, m := range row.FindAllStringSubmatch(part, -1) {
 			if seen[m[1]] {
 				t.Fatalf("%s is shown twice (again on %s)", m[1], link)
 			}
@@ -68,7 +77,9 @@ func timedEnv(t *testing.T) *testEnv {
 
 // addProfiles adds n consultant profiles to the tenant (without users: the staffing table
 // lists profiles); every tenth shares one name, so the cursor's id must order them.
-func addProfiles(t *testing.T, env *testEnv, slug string, n int) {
+func addProfiles(t *testing.T, env *testEnv, slug string, n int) { addProfilesAs(t, env, slug, n, "draft") }
+
+func addProfilesAs(t *testing.T, env *testEnv, slug string, n int, status string) {
 	t.Helper()
 	now := database.Now()
 	for i := 0; i < n; i++ {
@@ -76,7 +87,7 @@ func addProfiles(t *testing.T, env *testEnv, slug string, n int) {
 		if i%10 == 0 {
 			name = "Zz Same Name"
 		}
-		p := &consultants.Profile{ID: database.NewID(), UserID: database.NewID(), DisplayName: name, Status: "draft",
+		p := &consultants.Profile{ID: database.NewID(), UserID: database.NewID(), DisplayName: name, Status: status,
 			Languages: database.StringList{}, Counties: database.StringList{}, Settings: database.StringList{},
 			Specialties: database.StringList{}, Modes: database.StringList{}, ReviewChecklist: database.StringList{},
 			CreatedAt: now, UpdatedAt: now}
@@ -214,5 +225,22 @@ func TestRequestQueuePagesByKeyset(t *testing.T) {
 	open, _ := walkPages(t, admin, "/t/illinois/requests?status=open", row)
 	if total := env.count("consultant_requests", "tenant_id = ? AND status = 'open'", env.tenantID("illinois")); len(open) != total {
 		t.Fatalf("the open requests' pages show %d, want all %d", len(open), total)
+	}
+}
+
+func TestRegistryApprovedPagesByKeyset(t *testing.T) {
+	env := timedEnv(t)
+	admin := env.signedIn(t, "admin@illinois.example")
+	admin.get("/t/illinois/registry").mustStatus(t, http.StatusOK)
+	few := statementsOf(t, admin.get("/t/illinois/registry").mustStatus(t, http.StatusOK))
+	addProfilesAs(t, env, "illinois", 120, "approved")
+	addProfilesAs(t, env, "illinois", 5, "submitted")
+	if many := statementsOf(t, admin.get("/t/illinois/registry").mustStatus(t, http.StatusOK)); many != few {
+		t.Fatalf("the registry runs %d statements with 125 more consultants, %d before", many, few)
+	}
+	row := regexp.MustCompile(`href="/t/illinois/registry/([^"/]+)">`)
+	ids, pages := walkSection(t, admin, "/t/illinois/registry", row, "<h2>Approved</h2>")
+	if total := env.count("consultant_profiles", "tenant_id = ? AND status = 'approved'", env.tenantID("illinois")); len(ids) != total || pages < 3 {
+		t.Fatalf("the registry's pages show %d approved consultants in %d pages, want all %d", len(ids), pages, total)
 	}
 }
