@@ -157,7 +157,7 @@ func (r *Registry) ApprovedPage(ctx context.Context, k web.Keyset, limit int) ([
 		q = q.Where("(cp.display_name, cp.id) "+op+" (?, ?)", keys[0], keys[1])
 	}
 	var list []Profile
-	if err := q.OrderExpr("cp.display_name " + order + ", cp.id " + order).Limit(int64(limit + 1)).Scan(ctx, &list); err != nil {
+	if err := q.OrderExpr("cp.display_name "+order+", cp.id "+order).Limit(int64(limit+1)).Scan(ctx, &list); err != nil {
 		return nil, "", "", err
 	}
 	page, next, prev := web.KeysetPage(k, 2, list, limit, ProfileCursor)

@@ -77,7 +77,9 @@ func timedEnv(t *testing.T) *testEnv {
 
 // addProfiles adds n consultant profiles to the tenant (without users: the staffing table
 // lists profiles); every tenth shares one name, so the cursor's id must order them.
-func addProfiles(t *testing.T, env *testEnv, slug string, n int) { addProfilesAs(t, env, slug, n, "draft") }
+func addProfiles(t *testing.T, env *testEnv, slug string, n int) {
+	addProfilesAs(t, env, slug, n, "draft")
+}
 
 func addProfilesAs(t *testing.T, env *testEnv, slug string, n int, status string) {
 	t.Helper()
