@@ -16,6 +16,7 @@ import (
 //     the most recently changed), its cursor one row comparison.
 //   - consultant_profiles (tenant_id, status, display_name, id): the registry's approved
 //     consultants by name.
+//   - tenants (name, id): the platform console's list of a thousand tenants and more, by name.
 func init() {
 	Migrations.MustRegister(func(ctx context.Context, db *bun.DB) error {
 		return execAll(ctx, db, []string{
@@ -24,9 +25,11 @@ func init() {
 			`CREATE INDEX audit_events_time_id ON audit_events (created_at, id)`,
 			`CREATE INDEX amendments_list ON amendments (tenant_id, overdue, updated_at, id)`,
 			`CREATE INDEX consultant_profiles_status_name ON consultant_profiles (tenant_id, status, display_name, id)`,
+			`CREATE INDEX tenants_name ON tenants (name, id)`,
 		})
 	}, func(ctx context.Context, db *bun.DB) error {
 		return execAll(ctx, db, []string{
+			`DROP INDEX tenants_name`,
 			`DROP INDEX consultant_profiles_status_name`,
 			`DROP INDEX amendments_list`,
 			`DROP INDEX audit_events_time_id`,

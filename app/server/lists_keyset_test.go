@@ -15,6 +15,7 @@ import (
 	"github.com/holdspace/holdspace/app/config"
 	"github.com/holdspace/holdspace/app/consultants"
 	"github.com/holdspace/holdspace/app/database"
+	"github.com/holdspace/holdspace/app/demo"
 )
 
 // Lists paged by keyset (issue 14): following the "next" links shows every row once (rows with
@@ -244,5 +245,36 @@ func TestRegistryApprovedPagesByKeyset(t *testing.T) {
 	ids, pages := walkSection(t, admin, "/t/illinois/registry", row, "<h2>Approved</h2>")
 	if total := env.count("consultant_profiles", "tenant_id = ? AND status = 'approved'", env.tenantID("illinois")); len(ids) != total || pages < 3 {
 		t.Fatalf("the registry's pages show %d approved consultants in %d pages, want all %d", len(ids), pages, total)
+	}
+}
+
+func TestConsoleTenantsPagesByKeyset(t *testing.T) {
+	env := timedEnv(t)
+	plat := env.signedIn(t, demo.PlatformAdminEmail)
+	plat.get("/admin").mustStatus(t, http.StatusOK)
+	few := statementsOf(t, plat.get("/admin").mustStatus(t, http.StatusOK))
+	now := database.Now()
+	for i := 0; i < 120; i++ {
+		name := fmt.Sprintf("Volume Agency %03d", i)
+		if i%4 == 0 {
+			name = "Volume Same Agency" // equal names: the id orders them
+		}
+		if _, err := env.raw().ExecContext(context.Background(), `INSERT INTO tenants (id, slug, name, kind, state, status, plan, time_zone, created_at, updated_at)
+			VALUES (?, ?, ?, 'state_system', 'IL', 'active', 'trial', 'America/Chicago', ?, ?)`,
+			database.NewID(), fmt.Sprintf("volume-%03d", i), name, now, now); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if many := statementsOf(t, plat.get("/admin").mustStatus(t, http.StatusOK)); many != few {
+		t.Fatalf("the console runs %d statements with 120 more tenants, %d before", many, few)
+	}
+	row := regexp.MustCompile(`<th scope="row" data-label="Tenant"><a class="usa-link" href="/admin/tenants/([^"/]+)">`)
+	ids, pages := walkPages(t, plat, "/admin", row)
+	if total := env.count("tenants", "deleted_at IS NULL"); len(ids) != total || pages < 3 {
+		t.Fatalf("the console's pages show %d tenants in %d pages, want all %d", len(ids), pages, total)
+	}
+	ids, _ = walkPages(t, plat, "/admin?q=volume", row)
+	if len(ids) != 120 {
+		t.Fatalf("the search's pages show %d tenants, want the 120 that match", len(ids))
 	}
 }
