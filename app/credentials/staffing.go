@@ -162,13 +162,16 @@ func (s *Service) Staffing(ctx context.Context, f Filter, now time.Time) (*Overv
 	if err != nil {
 		return nil, err
 	}
-	profiles, err := s.store.Profiles(ctx, users)
+	profiles, err := s.store.StaffingProfiles(ctx, users) // sorted below, in the table's order
 	if err != nil {
 		return nil, err
 	}
 	ids := make([]string, len(profiles))
 	for i, p := range profiles {
 		ids[i] = p.ID
+	}
+	if users == nil {
+		ids = nil // a tenant admin's: every credential of the tenant, without a list of ids
 	}
 	creds, err := s.store.CredentialsOf(ctx, ids)
 	if err != nil {
