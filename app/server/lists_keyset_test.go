@@ -278,3 +278,25 @@ func TestConsoleTenantsPagesByKeyset(t *testing.T) {
 		t.Fatalf("the search's pages show %d tenants, want the 120 that match", len(ids))
 	}
 }
+
+func TestPlatformAuditPagesByKeyset(t *testing.T) {
+	env := timedEnv(t)
+	for _, slug := range []string{"illinois", "ohio"} {
+		for i := 0; i < 40; i++ {
+			if err := env.app.Audit.Record(env.scoped(slug), "demo.event", "organisation", "", fmt.Sprintf("%s event %02d", slug, i)); err != nil {
+				t.Fatal(err)
+			}
+		}
+	}
+	plat := env.signedIn(t, demo.PlatformAdminEmail)
+	plat.get("/admin/audit?action=demo.event").mustStatus(t, http.StatusOK)
+	row := regexp.MustCompile(`<td data-label="Detail">([a-z]+ event \d+)</td>`)
+	ids, pages := walkPages(t, plat, "/admin/audit?action=demo.event", row)
+	if len(ids) != 80 || pages != 2 {
+		t.Fatalf("the platform's log shows %d events in %d pages, want 80 in 2", len(ids), pages)
+	}
+	ids, _ = walkPages(t, plat, "/admin/audit?action=demo.event&tenant="+env.tenantID("ohio"), row)
+	if len(ids) != 40 || !strings.HasPrefix(ids[0], "ohio") {
+		t.Fatalf("ohio's events: %d (%v)", len(ids), ids[:min(3, len(ids))])
+	}
+}

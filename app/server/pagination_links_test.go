@@ -67,6 +67,11 @@ func TestPaginationLinksCarryTheirQuery(t *testing.T) {
 			t.Fatalf("%s shown %d times across the pages, want once", d, seen[d])
 		}
 	}
+	// htmx asks for the list alone: the fragment has the events and the links, not the layout.
+	frag := c.get(pages[1], "HX-Request", "true").mustStatus(t, http.StatusOK).body
+	if strings.Contains(frag, "<html") || !strings.Contains(frag, `id="audit-events"`) || !next.MatchString(frag) {
+		t.Fatalf("the htmx fragment of the second page is not the list with its links:\n%s", frag)
+	}
 	// Back from the last page: the newer events are the second page's.
 	last := c.get(pages[2]).body
 	m := prev.FindStringSubmatch(last)
