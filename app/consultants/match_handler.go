@@ -173,11 +173,23 @@ func (h *MatchHandler) EndAssignment(c *fiber.Ctx) error {
 	return web.Redirect(c, regBase(c)+"/requests")
 }
 
+// MineData is the consultants page.
+type MineData struct {
+	*MyConsultants
+	Pager web.Pager // the pages of programs (funders and tenant admins)
+}
+
 func (h *MatchHandler) minePage(c *fiber.Ctx, status int, f *web.Form) error {
-	d, err := h.m.Mine(c.UserContext())
+	k := web.Keyset{}
+	if f == nil {
+		k = web.KeysetFrom(c)
+	}
+	m, err := h.m.MinePage(c.UserContext(), k)
 	if err != nil {
 		return err
 	}
+	d := &MineData{MyConsultants: m, Pager: web.NewPager(regBase(c)+"/consultants", nil, k, m.Next, m.Prev).
+		Words("Pages of programs", "", "Next programs", "Previous programs", "Back to the first programs")}
 	if f == nil {
 		f = &web.Form{Values: url.Values{}, Errors: map[string]string{}}
 		if d.Program != nil {

@@ -300,3 +300,25 @@ func TestPlatformAuditPagesByKeyset(t *testing.T) {
 		t.Fatalf("ohio's events: %d (%v)", len(ids), ids[:min(3, len(ids))])
 	}
 }
+
+func TestConsultantsPagePagesPrograms(t *testing.T) {
+	env := timedEnv(t)
+	admin := env.signedIn(t, "admin@illinois.example")
+	admin.get("/t/illinois/consultants").mustStatus(t, http.StatusOK)
+	few := statementsOf(t, admin.get("/t/illinois/consultants").mustStatus(t, http.StatusOK))
+	now := database.Now()
+	for i := 0; i < 60; i++ {
+		if _, err := env.raw().ExecContext(context.Background(), `INSERT INTO organisations (tenant_id, id, kind, name, created_at, updated_at) VALUES (?, ?, 'program', ?, ?, ?)`,
+			env.tenantID("illinois"), database.NewID(), fmt.Sprintf("Zz Volume Program %03d", i), now, now); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if many := statementsOf(t, admin.get("/t/illinois/consultants").mustStatus(t, http.StatusOK)); many != few {
+		t.Fatalf("the consultants page runs %d statements with 60 more programs, %d before", many, few)
+	}
+	row := regexp.MustCompile(`<h2>([^<]+?)(?: <span[^>]*>[^<]*</span>)?</h2>`)
+	names, pages := walkPages(t, admin, "/t/illinois/consultants", row)
+	if total := env.count("organisations", "tenant_id = ? AND kind = 'program'", env.tenantID("illinois")); len(names) != total || pages < 3 {
+		t.Fatalf("the consultants pages show %d programs in %d pages, want all %d", len(names), pages, total)
+	}
+}
