@@ -74,7 +74,7 @@ func (h *Handler) PlatformLog(c *fiber.Ctx) error {
 	f, q, problems := parseFilter(c)
 	p := Page{Filter: q, Base: c.Path(), Platform: true, Problems: problems}
 	if len(problems) == 0 {
-		ep, err := h.log.PageAll(c.UserContext(), f)
+		ep, err := h.log.ListAll(c.UserContext(), f)
 		if err != nil {
 			return err
 		}

@@ -46,16 +46,6 @@ func (l *Log) List(ctx context.Context, f Filter) ([]Event, bool, error) {
 	return p.Events, p.Next != "", nil
 }
 
-// ListAll returns a page of every tenant's events (or f.Tenant's), newest first, and whether
-// there are older ones, for platform admins.
-func (l *Log) ListAll(ctx context.Context, f Filter) ([]Event, bool, error) {
-	p, err := l.PageAll(ctx, f)
-	if err != nil {
-		return nil, false, err
-	}
-	return p.Events, p.Next != "", nil
-}
-
 // Page returns a page of the tenant's events, newest first, with the cursors around it.
 func (l *Log) Page(ctx context.Context, f Filter) (*EventPage, error) {
 	t, err := database.For(ctx, l.db)
@@ -65,8 +55,9 @@ func (l *Log) Page(ctx context.Context, f Filter) (*EventPage, error) {
 	return page(ctx, t.Select((*Event)(nil)), f)
 }
 
-// PageAll returns a page of every tenant's events (or f.Tenant's), for platform admins.
-func (l *Log) PageAll(ctx context.Context, f Filter) (*EventPage, error) {
+// ListAll returns a page of every tenant's events (or f.Tenant's), newest first, with the
+// cursors around it, for platform admins.
+func (l *Log) ListAll(ctx context.Context, f Filter) (*EventPage, error) {
 	q := l.db.NewSelect().Model((*Event)(nil))
 	if f.Tenant != "" {
 		q = q.Where("ae.tenant_id = ?", f.Tenant)

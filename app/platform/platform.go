@@ -84,9 +84,14 @@ func withCounts(q *bun.SelectQuery) *bun.SelectQuery {
 		ColumnExpr("(SELECT COUNT(*) FROM memberships AS m WHERE m.tenant_id = t.id AND m.active AND m.role = 'consultant') AS consultants")
 }
 
-// tenantRows selects tenants with their counts.
-func (h *Handler) tenantRows() *bun.SelectQuery {
-	return withCounts(h.db.NewSelect().TableExpr("tenants AS t").ColumnExpr(tenantColumns))
+// tenantRows selects tenants with their counts; with page, the tenants page chooses (its
+// filter, order and limit) and only they are counted.
+func (h *Handler) tenantRows(page func(*bun.SelectQuery) *bun.SelectQuery) *bun.SelectQuery {
+	q := h.db.NewSelect().TableExpr("tenants AS t").ColumnExpr(tenantColumns)
+	if page == nil {
+		return withCounts(q)
+	}
+	return withCounts(h.db.NewSelect().TableExpr("(?) AS t", page(q)).ColumnExpr("t.*"))
 }
 
 // TenantsPageSize is how many tenants a page of the console's list shows.
@@ -100,36 +105,36 @@ func (r *TenantRow) Cursor() string { return web.Cursor(r.Name, r.ID) }
 // tenants by design, so these queries are not tenant-scoped. One statement: the page's tenants
 // are chosen first (on the tenants_name index), and only they are counted.
 func (h *Handler) tenants(ctx context.Context, search, status string, k web.Keyset) ([]TenantRow, string, string, error) {
-	q := h.db.NewSelect().TableExpr("tenants AS t").ColumnExpr(tenantColumns)
-	if s := strings.TrimSpace(search); s != "" {
-		like := "%" + strings.ToLower(strings.ReplaceAll(s, "%", "")) + "%"
-		q = q.Where("(LOWER(t.name) LIKE ? OR t.slug LIKE ? OR LOWER(t.state) LIKE ?)", like, like, like)
-	}
-	switch status {
-	case StatusDeleted:
-		q = q.Where("t.deleted_at IS NOT NULL")
-	case "":
-		q = q.Where("t.deleted_at IS NULL")
-	default:
-		q = q.Where("t.deleted_at IS NULL AND t.status = ?", status)
-	}
 	keys, _, ok := k.Keys(2)
 	if !ok {
 		k = web.Keyset{}
 	}
 	op, order := k.Comparison(2, false)
-	if ok {
-		q = q.Where("(t.name, t.id) "+op+" (?, ?)", keys[0], keys[1])
-	}
 	orderBy := "t.name " + order + ", t.id " + order
-	q = q.OrderExpr(orderBy).Limit(TenantsPageSize + 1)
+	page := func(q *bun.SelectQuery) *bun.SelectQuery {
+		if s := strings.TrimSpace(search); s != "" {
+			like := "%" + strings.ToLower(strings.ReplaceAll(s, "%", "")) + "%"
+			q = q.Where("(LOWER(t.name) LIKE ? OR t.slug LIKE ? OR LOWER(t.state) LIKE ?)", like, like, like)
+		}
+		switch status {
+		case StatusDeleted:
+			q = q.Where("t.deleted_at IS NOT NULL")
+		case "":
+			q = q.Where("t.deleted_at IS NULL")
+		default:
+			q = q.Where("t.deleted_at IS NULL AND t.status = ?", status)
+		}
+		if ok {
+			q = q.Where("(t.name, t.id) "+op+" (?, ?)", keys[0], keys[1])
+		}
+		return q.OrderExpr(orderBy).Limit(TenantsPageSize + 1)
+	}
 	var rows []TenantRow
-	err := withCounts(h.db.NewSelect().TableExpr("(?) AS t", q).ColumnExpr("t.*")).OrderExpr(orderBy).Scan(ctx, &rows)
-	if err != nil {
+	if err := h.tenantRows(page).OrderExpr(orderBy).Scan(ctx, &rows); err != nil {
 		return nil, "", "", err
 	}
-	page, next, prev := web.KeysetPage(k, 2, rows, TenantsPageSize, (*TenantRow).Cursor)
-	return page, next, prev, nil
+	rows, next, prev := web.KeysetPage(k, 2, rows, TenantsPageSize, (*TenantRow).Cursor)
+	return rows, next, prev, nil
 }
 
 // TenantsData is the console's front page.
