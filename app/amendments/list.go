@@ -96,14 +96,9 @@ func (s *Service) List(ctx context.Context, f ListFilter) ([]Amendment, error) {
 		q = q.Where("am.funder_id = ?", f.FunderID)
 	}
 	if overdue, at, id, ok := parseListCursor(f.After); ok {
-		q = q.WhereGroup(" AND ", func(q *bunSelect) *bunSelect {
-			if overdue {
-				q = q.Where("am.overdue = ?", false).WhereOr("(am.overdue = ? AND (am.updated_at < ? OR (am.updated_at = ? AND am.id < ?)))", true, at, at, id)
-			} else {
-				q = q.Where("am.overdue = ? AND (am.updated_at < ? OR (am.updated_at = ? AND am.id < ?))", false, at, at, id)
-			}
-			return q
-		})
+		// One row comparison in the list's order (every key descending; false < true on both
+		// engines): the (tenant_id, overdue, updated_at, id) index walks it and stops.
+		q = q.Where("(am.overdue, am.updated_at, am.id) < (?, ?, ?)", overdue, at, id)
 	}
 	if err = q.OrderExpr("am.overdue DESC, am.updated_at DESC, am.id DESC").Limit(int64(f.Limit)).Scan(ctx); err != nil {
 		return nil, err

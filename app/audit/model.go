@@ -7,6 +7,8 @@ import (
 	"time"
 
 	"github.com/uptrace/bun"
+
+	"github.com/holdspace/holdspace/app/web"
 )
 
 // Event is one line of the audit log. Platform-wide events have TenantID "".
@@ -51,9 +53,10 @@ type Filter struct {
 	Action string // prefix, such as "invitation."
 	Actor  string // part of the actor's email
 	From   time.Time
-	To     time.Time // exclusive
-	Page   int       // from 1
-	Tenant string    // platform listing only: a tenant id
+	To     time.Time  // exclusive
+	Tenant string     // platform listing only: a tenant id
+	Keyset web.Keyset // where the page starts (the first page when empty)
+	Limit  int        // rows a page shows (PageSize when 0)
 }
 
 // PageSize is how many events a page shows.

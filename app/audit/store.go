@@ -3,10 +3,12 @@ package audit
 import (
 	"context"
 	"strings"
+	"time"
 
 	"github.com/uptrace/bun"
 
 	"github.com/holdspace/holdspace/app/database"
+	"github.com/holdspace/holdspace/app/web"
 )
 
 // Log writes and reads audit events.
@@ -35,17 +37,27 @@ func (l *Log) Record(ctx context.Context, action, recordType, recordID, detail s
 	return err
 }
 
-// List returns a page of the tenant's events, newest first, and whether there are more.
+// List returns a page of the tenant's events, newest first, and whether there are older ones.
 func (l *Log) List(ctx context.Context, f Filter) ([]Event, bool, error) {
-	t, err := database.For(ctx, l.db)
+	p, err := l.Page(ctx, f)
 	if err != nil {
 		return nil, false, err
+	}
+	return p.Events, p.Next != "", nil
+}
+
+// Page returns a page of the tenant's events, newest first, with the cursors around it.
+func (l *Log) Page(ctx context.Context, f Filter) (*EventPage, error) {
+	t, err := database.For(ctx, l.db)
+	if err != nil {
+		return nil, err
 	}
 	return page(ctx, t.Select((*Event)(nil)), f)
 }
 
-// ListAll returns a page of every tenant's events, for platform admins.
-func (l *Log) ListAll(ctx context.Context, f Filter) ([]Event, bool, error) {
+// ListAll returns a page of every tenant's events (or f.Tenant's), newest first, with the
+// cursors around it, for platform admins.
+func (l *Log) ListAll(ctx context.Context, f Filter) (*EventPage, error) {
 	q := l.db.NewSelect().Model((*Event)(nil))
 	if f.Tenant != "" {
 		q = q.Where("ae.tenant_id = ?", f.Tenant)
@@ -53,7 +65,20 @@ func (l *Log) ListAll(ctx context.Context, f Filter) ([]Event, bool, error) {
 	return page(ctx, q, f)
 }
 
-func page(ctx context.Context, q *bun.SelectQuery, f Filter) ([]Event, bool, error) {
+// EventPage is one page of events, newest first, and the cursors of the pages around it.
+type EventPage struct {
+	Events     []Event
+	Next, Prev string // older events, newer events ("" when there are none)
+}
+
+// Cursor is the event's keyset position in the log (created_at~id).
+func (e *Event) Cursor() string {
+	return web.Cursor(e.CreatedAt.UTC().Format(time.RFC3339Nano), e.ID)
+}
+
+// page reads one page by keyset: the rows just older (or, going back, newer) than the cursor,
+// on the (tenant_id, created_at, id) index, never counting or skipping rows.
+func page(ctx context.Context, q *bun.SelectQuery, f Filter) (*EventPage, error) {
 	if f.Action != "" {
 		q = q.Where("ae.action LIKE ?", strings.ReplaceAll(f.Action, "%", "")+"%")
 	}
@@ -66,17 +91,26 @@ func page(ctx context.Context, q *bun.SelectQuery, f Filter) ([]Event, bool, err
 	if !f.To.IsZero() {
 		q = q.Where("ae.created_at < ?", f.To)
 	}
-	if f.Page < 1 {
-		f.Page = 1
+	op, order := f.Keyset.Comparison(2, true)
+	if keys, _, ok := f.Keyset.Keys(2); ok {
+		at, err := time.Parse(time.RFC3339Nano, keys[0])
+		if err == nil && database.IsID(keys[1]) {
+			q = q.Where("(ae.created_at, ae.id) "+op+" (?, ?)", at.UTC(), keys[1])
+		} else {
+			f.Keyset = web.Keyset{}
+			op, order = f.Keyset.Comparison(2, true)
+		}
+	}
+	limit := f.Limit
+	if limit <= 0 {
+		limit = PageSize
 	}
 	var events []Event
-	err := q.OrderExpr("ae.created_at DESC, ae.id DESC").Limit(PageSize+1).Offset(int64((f.Page-1)*PageSize)).Scan(ctx, &events)
+	err := q.OrderExpr("ae.created_at "+order+", ae.id "+order).Limit(int64(limit+1)).Scan(ctx, &events)
 	if err != nil {
-		return nil, false, err
+		return nil, err
 	}
-	more := len(events) > PageSize
-	if more {
-		events = events[:PageSize]
-	}
-	return events, more, nil
+	p := &EventPage{}
+	p.Events, p.Next, p.Prev = web.KeysetPage(f.Keyset, 2, events, limit, (*Event).Cursor)
+	return p, nil
 }

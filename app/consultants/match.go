@@ -21,6 +21,7 @@ import (
 	mailer "github.com/holdspace/holdspace/app/mail"
 	"github.com/holdspace/holdspace/app/steps"
 	"github.com/holdspace/holdspace/app/tenants"
+	"github.com/holdspace/holdspace/app/web"
 )
 
 // Matching answers requests for a consultant: a tenant admin sees a request in full with the
@@ -769,7 +770,9 @@ type AssignmentFilter struct {
 	Status    string
 	RequestID string
 	ProgramID string
-	FunderID  string // the programs this funder funds
+	FunderID  string   // the programs this funder funds
+	Programs  []string // only these programs' (a page of the consultants page)
+	Limit     int      // at most this many (0: all)
 }
 
 // Assignments lists the tenant's assignments matching f, by program then consultant.
@@ -799,6 +802,15 @@ func (m *Matching) Assignments(ctx context.Context, f AssignmentFilter) ([]Assig
 	}
 	if f.FunderID != "" {
 		q = q.Where("ca.program_id IN (SELECT f.program_id FROM fundings AS f WHERE f.tenant_id = ca.tenant_id AND f.funder_id = ?)", f.FunderID)
+	}
+	if f.Programs != nil {
+		if len(f.Programs) == 0 {
+			return nil, nil
+		}
+		q = q.Where("ca.program_id IN (?)", bun.In(f.Programs))
+	}
+	if f.Limit > 0 {
+		q = q.Limit(int64(f.Limit))
 	}
 	var list []AssignmentView
 	err = q.OrderExpr("o.name, cp.display_name, ca.started_on, ca.id").Scan(ctx, &list)
@@ -1188,12 +1200,28 @@ type MyConsultants struct {
 	CanAsk    bool
 	Counties  []string
 	Languages []string
+	// Next and Prev are the cursors of the pages of programs around this one (a funder's and
+	// a tenant admin's page shows MinePrograms programs at a time, by name).
+	Next, Prev string
 }
 
-// Mine returns the consultants page for the person in ctx.
+// MinePrograms is how many programs a page of the consultants page shows.
+const MinePrograms = 25
+
+// programCursor is a program's keyset position on the consultants page (name~id).
+func programCursor(o *tenants.Organisation) string { return web.Cursor(o.Name, o.ID) }
+
+// Mine returns the consultants page for the person in ctx (its first page of programs).
+func (m *Matching) Mine(ctx context.Context) (*MyConsultants, error) {
+	return m.MinePage(ctx, web.Keyset{})
+}
+
+// MinePage returns the consultants page for the person in ctx: a program person's program,
+// or a page of the programs (by name, after or before the cursor of k) a funder funds or a
+// tenant admin has, with the active assignments of only those programs.
 //
 // Errors: EFORBIDDEN for consultants and supervisors.
-func (m *Matching) Mine(ctx context.Context) (*MyConsultants, error) {
+func (m *Matching) MinePage(ctx context.Context, k web.Keyset) (*MyConsultants, error) {
 	sc, t, err := database.Scoped(ctx, m.db)
 	if err != nil {
 		return nil, err
@@ -1208,22 +1236,31 @@ func (m *Matching) Mine(ctx context.Context) (*MyConsultants, error) {
 		}
 		programs, filter.ProgramID = []tenants.Organisation{*d.Program}, d.Program.ID
 		d.ShowEmail, d.CanAsk = true, true
-	case authz.Funder:
-		if !database.IsID(sc.OrganisationID) {
-			return nil, apperr.NotFound("funder")
+	case authz.Funder, authz.TenantAdmin:
+		q := t.Select(&programs).Where("o.kind = ?", tenants.OrgProgram)
+		if sc.Role == authz.Funder {
+			if !database.IsID(sc.OrganisationID) {
+				return nil, apperr.NotFound("funder")
+			}
+			q = q.Where("EXISTS (SELECT 1 FROM fundings AS f WHERE f.tenant_id = o.tenant_id AND f.program_id = o.id AND f.funder_id = ?)", sc.OrganisationID)
 		}
-		err = t.Select(&programs).Where("o.kind = ?", tenants.OrgProgram).
-			Where("EXISTS (SELECT 1 FROM fundings AS f WHERE f.tenant_id = o.tenant_id AND f.program_id = o.id AND f.funder_id = ?)", sc.OrganisationID).
-			OrderExpr("o.name").Scan(ctx)
-		if err != nil {
+		keys, _, ok := k.Keys(2)
+		if !ok || !database.IsID(keys[1]) {
+			ok, k = false, web.Keyset{}
+		}
+		op, order := k.Comparison(2, false)
+		if ok {
+			q = q.Where("(o.name, o.id) "+op+" (?, ?)", keys[0], keys[1])
+		}
+		if err := q.OrderExpr("o.name " + order + ", o.id " + order).Limit(MinePrograms + 1).Scan(ctx); err != nil {
 			return nil, err
 		}
-		filter.FunderID = sc.OrganisationID
-	case authz.TenantAdmin:
-		if programs, err = m.tenants.OrganisationsOfKind(ctx, tenants.OrgProgram); err != nil {
-			return nil, err
+		programs, d.Next, d.Prev = web.KeysetPage(k, 2, programs, MinePrograms, programCursor)
+		filter.Programs = make([]string, len(programs))
+		for i, p := range programs {
+			filter.Programs[i] = p.ID
 		}
-		d.ShowEmail = true
+		d.ShowEmail = sc.Role == authz.TenantAdmin
 	default:
 		return nil, apperr.Errorf(apperr.EFORBIDDEN, "Only program people, funders and administrators see this page.")
 	}

@@ -25,8 +25,15 @@ type QueueData struct {
 	Status      string
 	Statuses    []SearchOption
 	Items       []QueueItem
+	Pager       web.Pager
 	Assignments []AssignmentView
+	// MoreAssignments: more than QueueAssignments are active (the page points to the list
+	// of every program with its consultants).
+	MoreAssignments bool
 }
+
+// QueueAssignments is how many active assignments the requests page shows.
+const QueueAssignments = 100
 
 // QueuePage lists the tenant's confirmed requests (open ones first, filtered by ?status=) and
 // the active assignments.
@@ -39,12 +46,21 @@ func (h *MatchHandler) QueuePage(c *fiber.Ctx) error {
 			d.Status = s
 		}
 	}
-	var err error
-	if d.Items, err = h.requests.Queue(ctx, d.Status, 200); err != nil {
+	k := web.KeysetFrom(c)
+	p, err := h.requests.QueuePage(ctx, d.Status, k, QueuePageSize)
+	if err != nil {
 		return err
 	}
-	if d.Assignments, err = h.m.Assignments(ctx, AssignmentFilter{Status: AssignmentActive}); err != nil {
+	d.Items = p.Items
+	q := url.Values{}
+	q.Set("status", d.Status)
+	d.Pager = web.NewPager("/t/"+web.ScopeOf(c).TenantSlug+"/requests", q, k, p.Next, p.Prev).
+		Words("Request pages", "", "Older requests", "Newer requests", "Back to the first requests")
+	if d.Assignments, err = h.m.Assignments(ctx, AssignmentFilter{Status: AssignmentActive, Limit: QueueAssignments + 1}); err != nil {
 		return err
+	}
+	if len(d.Assignments) > QueueAssignments {
+		d.Assignments, d.MoreAssignments = d.Assignments[:QueueAssignments], true
 	}
 	return web.Render(c, fiber.StatusOK, "consultants/requests", "", web.View{Wide: true, Title: "Requests for a consultant", D: d})
 }
@@ -157,11 +173,23 @@ func (h *MatchHandler) EndAssignment(c *fiber.Ctx) error {
 	return web.Redirect(c, regBase(c)+"/requests")
 }
 
+// MineData is the consultants page.
+type MineData struct {
+	*MyConsultants
+	Pager web.Pager // the pages of programs (funders and tenant admins)
+}
+
 func (h *MatchHandler) minePage(c *fiber.Ctx, status int, f *web.Form) error {
-	d, err := h.m.Mine(c.UserContext())
+	k := web.Keyset{}
+	if f == nil {
+		k = web.KeysetFrom(c)
+	}
+	m, err := h.m.MinePage(c.UserContext(), k)
 	if err != nil {
 		return err
 	}
+	d := &MineData{MyConsultants: m, Pager: web.NewPager(regBase(c)+"/consultants", nil, k, m.Next, m.Prev).
+		Words("Pages of programs", "", "Next programs", "Previous programs", "Back to the first programs")}
 	if f == nil {
 		f = &web.Form{Values: url.Values{}, Errors: map[string]string{}}
 		if d.Program != nil {

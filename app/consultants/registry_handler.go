@@ -249,6 +249,8 @@ func (h *RegistryHandler) ReviewDocument(c *fiber.Ctx) error {
 // RegistryData is the registry page: the applications by status.
 type RegistryData struct {
 	Waiting, Returned, Approved []Profile
+	MoreWaiting, MoreReturned   bool      // more than RegistryQueueLimit
+	Pager                       web.Pager // the approved consultants' pages
 }
 
 // ReviewTable is one table of the registry page.
@@ -267,15 +269,19 @@ func (h *RegistryHandler) RegistryPage(c *fiber.Ctx) error {
 	ctx := c.UserContext()
 	d := &RegistryData{}
 	var err error
-	if d.Waiting, err = h.reg.Applications(ctx, StatusSubmitted); err != nil {
+	if d.Waiting, d.MoreWaiting, err = h.reg.ApplicationsQueue(ctx, StatusSubmitted, RegistryQueueLimit); err != nil {
 		return err
 	}
-	if d.Returned, err = h.reg.Applications(ctx, StatusReturned); err != nil {
+	if d.Returned, d.MoreReturned, err = h.reg.ApplicationsQueue(ctx, StatusReturned, RegistryQueueLimit); err != nil {
 		return err
 	}
-	if d.Approved, err = h.reg.Applications(ctx, StatusApproved); err != nil {
+	k := web.KeysetFrom(c)
+	var next, prev string
+	if d.Approved, next, prev, err = h.reg.ApprovedPage(ctx, k, RegistryPageSize); err != nil {
 		return err
 	}
+	d.Pager = web.NewPager(regBase(c)+"/registry", nil, k, next, prev).
+		Words("Approved consultants’ pages", "", "Next approved consultants", "Previous approved consultants", "Back to the first approved consultants")
 	return web.Render(c, fiber.StatusOK, "consultants/review_list", "", web.View{Title: "Consultant registry", D: d})
 }
 

@@ -18,6 +18,7 @@ import (
 	"github.com/holdspace/holdspace/app/database"
 	mailer "github.com/holdspace/holdspace/app/mail"
 	"github.com/holdspace/holdspace/app/steps"
+	"github.com/holdspace/holdspace/app/web"
 )
 
 // RequestLimits are how many public requests for a consultant a network and an email address
@@ -279,22 +280,74 @@ func RequestStatusLabel(status string) string {
 // StatusLabel is the request's status in plain words.
 func (r Request) StatusLabel() string { return RequestStatusLabel(r.Status) }
 
+// QueuePageSize is how many requests a page of the queue shows.
+const QueuePageSize = 50
+
+// QueuePage is one page of the queue and the cursors of the pages around it.
+type QueuePage struct {
+	Items      []QueueItem
+	Next, Prev string
+}
+
+// queueRank puts open requests first: the queue's order is (rank, created_at, id), all
+// descending, so one row comparison is its keyset.
+const queueRank = "(CASE WHEN cr.status = 'open' THEN 1 ELSE 0 END)"
+
+// Cursor is the request's keyset position in the queue (rank~created_at~id).
+func (r *QueueItem) Cursor() string {
+	rank := "0"
+	if r.Status == RequestOpen {
+		rank = "1"
+	}
+	return web.Cursor(rank, r.CreatedAt.UTC().Format(time.RFC3339Nano), r.ID)
+}
+
 // Queue returns the tenant's confirmed requests with the given status ("" for every one),
 // open ones first, then newest first (at most limit).
 func (s *Requests) Queue(ctx context.Context, status string, limit int) ([]QueueItem, error) {
+	p, err := s.QueuePage(ctx, status, web.Keyset{}, limit)
+	if err != nil {
+		return nil, err
+	}
+	return p.Items, nil
+}
+
+// QueuePage returns a page of the tenant's confirmed requests with the given status ("" for
+// every one), open ones first, then newest first, after (or before) the cursor of k: two
+// statements (the requests, the names of the consultants asked for), whatever the depth.
+func (s *Requests) QueuePage(ctx context.Context, status string, k web.Keyset, limit int) (*QueuePage, error) {
 	t, err := database.For(ctx, s.db)
 	if err != nil {
 		return nil, err
 	}
-	var rs []Request
-	q := t.Select(&rs).Where("cr.status <> ?", RequestUnconfirmed)
+	if limit <= 0 {
+		limit = QueuePageSize
+	}
+	var rs []QueueItem
+	q := t.Select((*Request)(nil)).Where("cr.status <> ?", RequestUnconfirmed)
 	if status != "" {
 		q = q.Where("cr.status = ?", status)
 	}
-	if err := q.OrderExpr("CASE WHEN cr.status = ? THEN 0 ELSE 1 END, cr.created_at DESC, cr.id", RequestOpen).
-		Limit(int64(limit)).Scan(ctx); err != nil {
+	if keys, _, ok := k.Keys(3); ok {
+		at, err := time.Parse(time.RFC3339Nano, keys[1])
+		if (keys[0] == "0" || keys[0] == "1") && err == nil && database.IsID(keys[2]) {
+			op, _ := k.Comparison(3, true)
+			rank := 0
+			if keys[0] == "1" {
+				rank = 1
+			}
+			q = q.Where("("+queueRank+", cr.created_at, cr.id) "+op+" (?, ?, ?)", rank, at.UTC(), keys[2])
+		} else {
+			k = web.Keyset{}
+		}
+	}
+	_, order := k.Comparison(3, true)
+	if err := q.OrderExpr(queueRank+" "+order+", cr.created_at "+order+", cr.id "+order).
+		Limit(int64(limit+1)).Scan(ctx, &rs); err != nil {
 		return nil, err
 	}
+	p := &QueuePage{}
+	rs, p.Next, p.Prev = web.KeysetPage(k, 3, rs, limit, (*QueueItem).Cursor)
 	var ids []string
 	for _, r := range rs {
 		if r.ProfileID != "" {
@@ -311,9 +364,9 @@ func (s *Requests) Queue(ctx context.Context, status string, limit int) ([]Queue
 			names[p.ID] = p.DisplayName
 		}
 	}
-	out := make([]QueueItem, len(rs))
-	for i, r := range rs {
-		out[i] = QueueItem{Request: r, ConsultantName: names[r.ProfileID]}
+	for i := range rs {
+		rs[i].ConsultantName = names[rs[i].ProfileID]
 	}
-	return out, nil
+	p.Items = rs
+	return p, nil
 }

@@ -4,6 +4,7 @@ import (
 	"io"
 	"net/url"
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/gofiber/fiber/v2"
@@ -351,18 +352,28 @@ func (h *Handler) Evidence(c *fiber.Ctx) error { return h.sendEvidence(c, "") }
 // StaffingData is the staffing page.
 type StaffingData struct {
 	*Overview
-	Base string
+	Base  string
+	Pager web.Pager
 }
 
 // StaffingPage is the table of consultants against requirements; the filter form swaps the
 // table in place (htmx) and works as a plain GET form too.
 func (h *Handler) StaffingPage(c *fiber.Ctx) error {
-	f := Filter{RequirementID: c.Query("requirement"), Lacking: c.Query("lacking") == "1"}
+	f := Filter{RequirementID: strings.Clone(c.Query("requirement")), Lacking: c.Query("lacking") == "1", Keyset: web.KeysetFrom(c)}
 	o, err := h.svc.Staffing(c.UserContext(), f, h.now())
 	if err != nil {
 		return err
 	}
-	d := &StaffingData{Overview: o, Base: base(c)}
+	q := url.Values{}
+	if o.Filter.RequirementID != "" {
+		q.Set("requirement", o.Filter.RequirementID)
+	}
+	if f.Lacking {
+		q.Set("lacking", "1")
+	}
+	d := &StaffingData{Overview: o, Base: base(c),
+		Pager: web.NewPager(base(c)+"/staffing", q, f.Keyset, o.Next, o.Prev).
+			Words("Staffing table pages", "staffing-table", "Next consultants", "Previous consultants", "Back to the first consultants")}
 	return web.Render(c, 200, "credentials/staffing", "credentials/_staffing_table", web.View{Wide: true, Title: "Staffing", D: d})
 }
 

@@ -2,6 +2,7 @@ package credentials
 
 import (
 	"context"
+	"sort"
 	"strings"
 	"time"
 	"unicode/utf8"
@@ -14,6 +15,7 @@ import (
 	"github.com/holdspace/holdspace/app/database"
 	"github.com/holdspace/holdspace/app/dates"
 	"github.com/holdspace/holdspace/app/supervision"
+	"github.com/holdspace/holdspace/app/web"
 )
 
 // visibleUsers is whose profiles the person in ctx sees on the staffing pages: nil for a
@@ -90,17 +92,32 @@ func (s *Service) subjects(ctx context.Context, profiles []consultants.Profile, 
 
 // Filter narrows the staffing table.
 type Filter struct {
-	RequirementID string // only this requirement's column
-	Lacking       bool   // only consultants lacking something (the chosen requirement, or any required one)
+	RequirementID string     // only this requirement's column
+	Lacking       bool       // only consultants lacking something (the chosen requirement, or any required one)
+	Keyset        web.Keyset // where the page starts, by consultant name then id
+	Limit         int        // consultants a page shows (StaffingPageSize when 0)
 }
+
+// StaffingPageSize is how many consultants a page of the staffing table shows.
+const StaffingPageSize = 50
 
 // Row is one consultant of the staffing table.
 type Row struct {
 	Profile  consultants.Profile
 	Statuses []Status
-	Lacking  int // required requirements not met
-	Pending  int // credentials waiting for verification
+	Cells    []Cell // what the table shows of each status (the page's rows only)
+	Lacking  int    // required requirements not met
+	Pending  int    // credentials waiting for verification
 }
+
+// Cell is one status as the staffing table shows it, worked out once in Go rather than by
+// method calls in the template for every cell.
+type Cell struct {
+	Tag, Text string
+}
+
+// Cursor is the row's keyset position in the table (display name~id).
+func (r *Row) Cursor() string { return web.Cursor(r.Profile.DisplayName, r.Profile.ID) }
 
 // Counts are the staffing page's headline figures, over every consultant the person sees.
 type Counts struct {
@@ -121,10 +138,14 @@ type Overview struct {
 	Today        string
 	Filter       Filter
 	IsAdmin      bool
+	Next, Prev   string // the cursors of the next and previous pages ("" when none)
 }
 
-// Staffing returns every consultant with a profile the person in ctx sees (a tenant admin
-// all of them, a supervisor their supervisees) against each requirement.
+// Staffing returns a page of the consultants with a profile the person in ctx sees (a tenant
+// admin all of them, a supervisor their supervisees) against each requirement, by name, and
+// the counts over all of them. Its statements are the same whatever the number of consultants
+// (profiles, their credentials, the supervision hours: one each); the counts need every
+// consultant's statuses, worked out in Go, but only a page of rows is rendered.
 func (s *Service) Staffing(ctx context.Context, f Filter, now time.Time) (*Overview, error) {
 	sc, err := database.ScopeFrom(ctx)
 	if err != nil {
@@ -141,13 +162,16 @@ func (s *Service) Staffing(ctx context.Context, f Filter, now time.Time) (*Overv
 	if err != nil {
 		return nil, err
 	}
-	profiles, err := s.store.Profiles(ctx, users)
+	profiles, err := s.store.StaffingProfiles(ctx, users) // sorted below, in the table's order
 	if err != nil {
 		return nil, err
 	}
 	ids := make([]string, len(profiles))
 	for i, p := range profiles {
 		ids[i] = p.ID
+	}
+	if users == nil {
+		ids = nil // a tenant admin's: every credential of the tenant, without a list of ids
 	}
 	creds, err := s.store.CredentialsOf(ctx, ids)
 	if err != nil {
@@ -172,6 +196,10 @@ func (s *Service) Staffing(ctx context.Context, f Filter, now time.Time) (*Overv
 	if col < 0 {
 		o.Filter.RequirementID = ""
 	}
+	sort.Slice(profiles, func(i, j int) bool {
+		return staffingLess(profiles[i].DisplayName, profiles[i].ID, profiles[j].DisplayName, profiles[j].ID)
+	})
+	var rows []Row
 	for _, p := range profiles {
 		row := Row{Profile: p, Statuses: Evaluate(o.All, byProfile[p.ID], subs[p.ID], o.Today)}
 		for _, st := range row.Statuses {
@@ -205,9 +233,66 @@ func (s *Service) Staffing(ctx context.Context, f Filter, now time.Time) (*Overv
 				continue
 			}
 		}
-		o.Rows = append(o.Rows, row)
+		rows = append(rows, row)
+	}
+	o.Rows, o.Next, o.Prev = staffingPage(rows, f)
+	for i := range o.Rows {
+		r := &o.Rows[i]
+		r.Cells = make([]Cell, len(r.Statuses))
+		for j, st := range r.Statuses {
+			r.Cells[j] = Cell{Tag: st.Tag(), Text: st.Text()}
+		}
 	}
 	return o, nil
+}
+
+// staffingPage cuts the rows (sorted by display name, id, as the profiles are read) to the
+// page after (or before) the cursor.
+func staffingPage(rows []Row, f Filter) ([]Row, string, string) {
+	limit := f.Limit
+	if limit <= 0 {
+		limit = StaffingPageSize
+	}
+	keys, backward, ok := f.Keyset.Keys(2)
+	if !ok {
+		f.Keyset = web.Keyset{}
+	}
+	var cut []Row
+	if !ok {
+		cut = rows
+		if len(cut) > limit+1 {
+			cut = cut[:limit+1]
+		}
+	} else if !backward {
+		i := sort.Search(len(rows), func(i int) bool { return keyAfter(&rows[i], keys) })
+		cut = rows[i:min(len(rows), i+limit+1)]
+	} else {
+		i := sort.Search(len(rows), func(i int) bool { return !keyBefore(&rows[i], keys) })
+		for j := i - 1; j >= 0 && len(cut) <= limit; j-- {
+			cut = append(cut, rows[j])
+		}
+	}
+	return web.KeysetPage(f.Keyset, 2, append([]Row(nil), cut...), limit, (*Row).Cursor)
+}
+
+// staffingLess is the table's order: by name regardless of case, then as written, then by id;
+// a total order that the page and its cursors share, whatever the database's collation.
+func staffingLess(aName, aID, bName, bID string) bool {
+	if al, bl := strings.ToLower(aName), strings.ToLower(bName); al != bl {
+		return al < bl
+	}
+	if aName != bName {
+		return aName < bName
+	}
+	return aID < bID
+}
+
+func keyAfter(r *Row, keys []string) bool {
+	return staffingLess(keys[0], keys[1], r.Profile.DisplayName, r.Profile.ID)
+}
+
+func keyBefore(r *Row, keys []string) bool {
+	return staffingLess(r.Profile.DisplayName, r.Profile.ID, keys[0], keys[1])
 }
 
 // Detail is one consultant's staffing page.

@@ -164,6 +164,25 @@ func (s *Store) Profiles(ctx context.Context, userIDs []string) ([]consultants.P
 	return list, err
 }
 
+// StaffingProfiles is Profiles with only what the staffing table needs of each (id, user,
+// name, hire date): not the bios and lists a registry page shows.
+func (s *Store) StaffingProfiles(ctx context.Context, userIDs []string) ([]consultants.Profile, error) {
+	t, err := database.For(ctx, s.db)
+	if err != nil {
+		return nil, err
+	}
+	var list []consultants.Profile
+	q := t.Select(&list).Column("cp.id", "cp.user_id", "cp.display_name", "cp.hired_on")
+	if userIDs != nil {
+		if len(userIDs) == 0 {
+			return nil, nil
+		}
+		q = q.Where("cp.user_id IN (?)", bun.In(userIDs))
+	}
+	err = q.Scan(ctx)
+	return list, err
+}
+
 // sent lists the thresholds already recorded for a subject's due date.
 func (s *Store) sent(ctx context.Context, subject, dueOn string) (map[int]bool, error) {
 	t, err := database.For(ctx, s.db)

@@ -5,6 +5,7 @@ package platform
 
 import (
 	"context"
+	"net/url"
 	"strings"
 	"time"
 
@@ -73,49 +74,90 @@ func statusChoices() []statusChoice {
 // StatusDeleted is the filter of deleted tenants.
 const StatusDeleted = "deleted"
 
-// tenantRows selects tenants with their counts.
-func (h *Handler) tenantRows() *bun.SelectQuery {
-	return h.db.NewSelect().TableExpr("tenants AS t").
-		ColumnExpr("t.id, t.slug, t.name, t.state, t.status, t.plan, t.created_at, t.last_active_at, t.trial_ends_at, t.deleted_at, t.purge_after").
-		ColumnExpr("(SELECT COUNT(*) FROM memberships AS m WHERE m.tenant_id = t.id AND m.active) AS people").
+// tenantColumns are a tenant row's own columns.
+const tenantColumns = "t.id, t.slug, t.name, t.state, t.status, t.plan, t.created_at, t.last_active_at, t.trial_ends_at, t.deleted_at, t.purge_after"
+
+// withCounts adds a tenant row's counts to q (over "t").
+func withCounts(q *bun.SelectQuery) *bun.SelectQuery {
+	return q.ColumnExpr("(SELECT COUNT(*) FROM memberships AS m WHERE m.tenant_id = t.id AND m.active) AS people").
 		ColumnExpr("(SELECT COUNT(*) FROM organisations AS o WHERE o.tenant_id = t.id AND o.kind = 'program') AS programs").
 		ColumnExpr("(SELECT COUNT(*) FROM memberships AS m WHERE m.tenant_id = t.id AND m.active AND m.role = 'consultant') AS consultants")
 }
 
-// Tenants lists every tenant with its counts; the platform console works across tenants by
-// design, so these queries are not tenant-scoped.
-func (h *Handler) tenants(ctx context.Context, search, status string) ([]TenantRow, error) {
+// tenantRows selects tenants with their counts; with page, the tenants page chooses (its
+// filter, order and limit) and only they are counted.
+func (h *Handler) tenantRows(page func(*bun.SelectQuery) *bun.SelectQuery) *bun.SelectQuery {
+	q := h.db.NewSelect().TableExpr("tenants AS t").ColumnExpr(tenantColumns)
+	if page == nil {
+		return withCounts(q)
+	}
+	return withCounts(h.db.NewSelect().TableExpr("(?) AS t", page(q)).ColumnExpr("t.*"))
+}
+
+// TenantsPageSize is how many tenants a page of the console's list shows.
+const TenantsPageSize = 50
+
+// Cursor is the row's keyset position in the console's list (name~id).
+func (r *TenantRow) Cursor() string { return web.Cursor(r.Name, r.ID) }
+
+// tenants lists a page of the tenants by (name, id), after (or before) the cursor of k, with
+// their counts, and the cursors of the pages around it; the platform console works across
+// tenants by design, so these queries are not tenant-scoped. One statement: the page's tenants
+// are chosen first (on the tenants_name index), and only they are counted.
+func (h *Handler) tenants(ctx context.Context, search, status string, k web.Keyset) ([]TenantRow, string, string, error) {
+	keys, _, ok := k.Keys(2)
+	if !ok {
+		k = web.Keyset{}
+	}
+	op, order := k.Comparison(2, false)
+	orderBy := "t.name " + order + ", t.id " + order
+	page := func(q *bun.SelectQuery) *bun.SelectQuery {
+		if s := strings.TrimSpace(search); s != "" {
+			like := "%" + strings.ToLower(strings.ReplaceAll(s, "%", "")) + "%"
+			q = q.Where("(LOWER(t.name) LIKE ? OR t.slug LIKE ? OR LOWER(t.state) LIKE ?)", like, like, like)
+		}
+		switch status {
+		case StatusDeleted:
+			q = q.Where("t.deleted_at IS NOT NULL")
+		case "":
+			q = q.Where("t.deleted_at IS NULL")
+		default:
+			q = q.Where("t.deleted_at IS NULL AND t.status = ?", status)
+		}
+		if ok {
+			q = q.Where("(t.name, t.id) "+op+" (?, ?)", keys[0], keys[1])
+		}
+		return q.OrderExpr(orderBy).Limit(TenantsPageSize + 1)
+	}
 	var rows []TenantRow
-	q := h.tenantRows()
-	if s := strings.TrimSpace(search); s != "" {
-		like := "%" + strings.ToLower(strings.ReplaceAll(s, "%", "")) + "%"
-		q = q.Where("(LOWER(t.name) LIKE ? OR t.slug LIKE ? OR LOWER(t.state) LIKE ?)", like, like, like)
+	if err := h.tenantRows(page).OrderExpr(orderBy).Scan(ctx, &rows); err != nil {
+		return nil, "", "", err
 	}
-	switch status {
-	case StatusDeleted:
-		q = q.Where("t.deleted_at IS NOT NULL")
-	case "":
-		q = q.Where("t.deleted_at IS NULL")
-	default:
-		q = q.Where("t.deleted_at IS NULL AND t.status = ?", status)
-	}
-	err := q.OrderExpr("t.name").Limit(500).Scan(ctx, &rows)
-	return rows, err
+	rows, next, prev := web.KeysetPage(k, 2, rows, TenantsPageSize, (*TenantRow).Cursor)
+	return rows, next, prev, nil
+}
+
+// TenantsData is the console's front page.
+type TenantsData struct {
+	Tenants  []TenantRow
+	Q        string
+	Status   string
+	Statuses []statusChoice
+	Pager    web.Pager
 }
 
 // TenantsPage is the console's front page.
 func (h *Handler) TenantsPage(c *fiber.Ctx) error {
-	rows, err := h.tenants(c.UserContext(), c.Query("q"), c.Query("status"))
+	d := &TenantsData{Q: strings.Clone(c.Query("q")), Status: strings.Clone(c.Query("status")), Statuses: statusChoices()}
+	k := web.KeysetFrom(c)
+	rows, next, prev, err := h.tenants(c.UserContext(), d.Q, d.Status, k)
 	if err != nil {
 		return err
 	}
-	return web.Render(c, fiber.StatusOK, "platform/tenants", "platform/_tenants", web.View{Wide: true, Title: "Tenants",
-		D: struct {
-			Tenants  []TenantRow
-			Q        string
-			Status   string
-			Statuses []statusChoice
-		}{rows, c.Query("q"), c.Query("status"), statusChoices()}})
+	d.Tenants = rows
+	d.Pager = web.NewPager("/admin", url.Values{"q": {d.Q}, "status": {d.Status}}, k, next, prev).
+		Words("Tenant pages", "tenant-list", "Next tenants", "Previous tenants", "Back to the first tenants")
+	return web.Render(c, fiber.StatusOK, "platform/tenants", "platform/_tenants", web.View{Wide: true, Title: "Tenants", D: d})
 }
 
 // OutboxPage lists the latest messages.

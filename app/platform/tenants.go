@@ -92,21 +92,23 @@ func (h *Handler) tenantDetail(c *fiber.Ctx) (*TenantDetail, error) {
 	if st, ok := tenants.StateByCode(t.State); ok {
 		d.StateName = st.Name
 	}
-	if err := h.tenantRows().Where("t.id = ?", id).Scan(ctx, &d.Row); err != nil {
+	if err := h.tenantRows(nil).Where("t.id = ?", id).Scan(ctx, &d.Row); err != nil {
 		return nil, err
 	}
 	if t.Suspended() {
-		ev, _, err := h.audit.ListAll(ctx, audit.Filter{Tenant: id, Action: "tenant.suspend"})
+		ev, err := h.audit.ListAll(ctx, audit.Filter{Tenant: id, Action: "tenant.suspend", Limit: 1})
 		if err != nil {
 			return nil, err
 		}
-		if len(ev) > 0 {
-			d.SuspendReason = ev[0].Detail
+		if len(ev.Events) > 0 {
+			d.SuspendReason = ev.Events[0].Detail
 		}
 	}
-	if d.Events, _, err = h.audit.ListAll(ctx, audit.Filter{Tenant: id}); err != nil {
+	ev, err := h.audit.ListAll(ctx, audit.Filter{Tenant: id, Limit: 10})
+	if err != nil {
 		return nil, err
 	}
+	d.Events = ev.Events
 	if len(d.Events) > 10 {
 		d.Events = d.Events[:10]
 	}

@@ -8,33 +8,81 @@ import (
 	"testing"
 	"time"
 
+	"github.com/uptrace/bun"
+
 	"github.com/holdspace/holdspace/app/consultation"
 	"github.com/holdspace/holdspace/app/database"
 )
 
 // A pagination link's query string must reach the server as a query string: html/template
-// percent-encodes a plain string after "?" ("page%3d2"), which the server reads as no page at
-// all. The link is followed as a person without JavaScript would.
+// percent-encodes a plain string after "?" ("after%3d..."), which the server reads as no
+// cursor at all. The links are followed as a person without JavaScript would: the filter is
+// kept, the older pages show older events, and across the pages (events recorded in the same
+// microsecond included) no event is shown twice or skipped; "Newer events" goes back.
 func TestPaginationLinksCarryTheirQuery(t *testing.T) {
 	env := newTestEnv(t)
 	ctx := env.scoped("illinois")
-	for i := 0; i < 60; i++ {
-		if err := env.app.Audit.Record(ctx, "demo.event", "organisation", "", fmt.Sprintf("event %d", i)); err != nil {
+	for i := 0; i < 120; i++ {
+		if err := env.app.Audit.Record(ctx, "demo.event", "organisation", "", fmt.Sprintf("event %03d", i)); err != nil {
 			t.Fatal(err)
 		}
 	}
+	// Ten events share one instant: the cursor's id orders them.
+	if _, err := env.raw().NewUpdate().Table("audit_events").Set("created_at = ?", time.Date(2026, 1, 2, 3, 4, 5, 0, time.UTC)).
+		Where("tenant_id = ? AND detail IN (?)", env.tenantID("illinois"), bun.In([]string{"event 040", "event 041", "event 042",
+			"event 043", "event 044", "event 045", "event 046", "event 047", "event 048", "event 049"})).Exec(ctx); err != nil {
+		t.Fatal(err)
+	}
 	c := env.client(t)
 	c.signIn("admin@illinois.example")
-	first := c.get("/t/illinois/audit?action=demo.event").mustStatus(t, http.StatusOK)
-	m := regexp.MustCompile(`href="(/t/illinois/audit\?[^"]*)"[^>]*usa-pagination__next-page`).FindStringSubmatch(first.body)
-	if m == nil {
-		t.Fatal("the audit log has no link to its next page")
+	next := regexp.MustCompile(`href="(/t/illinois/audit\?[^"]*)"[^>]*usa-pagination__next-page`)
+	prev := regexp.MustCompile(`href="(/t/illinois/audit\?[^"]*)"[^>]*usa-pagination__previous-page`)
+	detail := regexp.MustCompile(`<td data-label="Detail">(event \d+)</td>`)
+	seen := map[string]int{}
+	var pages []string
+	link := "/t/illinois/audit?action=demo.event"
+	for n := 1; link != ""; n++ {
+		if n > 10 {
+			t.Fatal("the older-events links do not end")
+		}
+		body := c.get(link).mustStatus(t, http.StatusOK).body
+		pages = append(pages, link)
+		for _, m := range detail.FindAllStringSubmatch(body, -1) {
+			seen[m[1]]++
+		}
+		m := next.FindStringSubmatch(body)
+		if m == nil {
+			break
+		}
+		link = strings.ReplaceAll(m[1], "&amp;", "&")
+		if !strings.Contains(link, "after=") || !strings.Contains(link, "action=demo.event") {
+			t.Fatalf("the older-events link is %q, want the cursor with the filter kept", link)
+		}
 	}
-	link := strings.ReplaceAll(m[1], "&amp;", "&")
-	if !strings.Contains(link, "page=2") || !strings.Contains(link, "action=demo.event") {
-		t.Fatalf("the next page link is %q, want page=2 with the filter kept", link)
+	if len(pages) != 3 {
+		t.Fatalf("120 events in %d pages, want 3 of at most 50", len(pages))
 	}
-	c.get(link).mustStatus(t, http.StatusOK).mustContain(t, "Page 2")
+	for i := 0; i < 120; i++ {
+		if d := fmt.Sprintf("event %03d", i); seen[d] != 1 {
+			t.Fatalf("%s shown %d times across the pages, want once", d, seen[d])
+		}
+	}
+	// htmx asks for the list alone: the fragment has the events and the links, not the layout.
+	frag := c.get(pages[1], "HX-Request", "true").mustStatus(t, http.StatusOK).body
+	if strings.Contains(frag, "<html") || !strings.Contains(frag, `id="audit-events"`) || !next.MatchString(frag) {
+		t.Fatalf("the htmx fragment of the second page is not the list with its links:\n%s", frag)
+	}
+	// Back from the last page: the newer events are the second page's.
+	last := c.get(pages[2]).body
+	m := prev.FindStringSubmatch(last)
+	if m == nil || !strings.Contains(last, "Back to the newest") {
+		t.Fatal("the last page has no link to newer events, or none back to the newest")
+	}
+	back := c.get(strings.ReplaceAll(m[1], "&amp;", "&")).mustStatus(t, http.StatusOK).body
+	second := c.get(pages[1]).body
+	if a, b := detail.FindAllString(back, -1), detail.FindAllString(second, -1); strings.Join(a, "") != strings.Join(b, "") {
+		t.Fatalf("newer events from the last page show %d events, not the second page's %d", len(a), len(b))
+	}
 }
 
 // The sessions list's "Older sessions" link carries its cursor, and following it shows the

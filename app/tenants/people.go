@@ -10,6 +10,7 @@ import (
 	"github.com/holdspace/holdspace/app/apperr"
 	"github.com/holdspace/holdspace/app/authz"
 	"github.com/holdspace/holdspace/app/database"
+	"github.com/holdspace/holdspace/app/web"
 )
 
 // People management: list and filter a tenant's people, change a person's role or
@@ -40,7 +41,57 @@ func (s *Store) People(ctx context.Context, f PeopleFilter) ([]Member, bool, err
 		return nil, false, err
 	}
 	var list []Member
-	q := t.Select((*Membership)(nil)).Apply(memberColumns)
+	q := peopleQuery(t.Select((*Membership)(nil)).Apply(memberColumns), f)
+	err = q.OrderExpr("u.name, u.email").Limit(PeopleLimit+1).Scan(ctx, &list)
+	more := len(list) > PeopleLimit
+	if more {
+		list = list[:PeopleLimit]
+	}
+	return list, more, err
+}
+
+// PeoplePageSize is how many people a page of the people list shows.
+const PeoplePageSize = 50
+
+// PeoplePage is one page of the people list and the cursors of the pages around it.
+type PeoplePage struct {
+	Members    []Member
+	Next, Prev string
+}
+
+// Cursor is the member's keyset position in the people list (name~email~id).
+func (m *Member) Cursor() string { return web.Cursor(m.Name, m.Email, m.ID) }
+
+// PeoplePage returns a page of the tenant's people by (name, email, id), narrowed by f,
+// after (or before) the cursor of k: one statement, whatever the page's depth.
+func (s *Store) PeoplePage(ctx context.Context, f PeopleFilter, k web.Keyset, limit int) (*PeoplePage, error) {
+	t, err := database.For(ctx, s.db)
+	if err != nil {
+		return nil, err
+	}
+	if limit <= 0 {
+		limit = PeoplePageSize
+	}
+	q := peopleQuery(t.Select((*Membership)(nil)).Apply(memberColumns), f)
+	keys, _, ok := k.Keys(3)
+	if ok && !database.IsID(keys[2]) {
+		ok, k = false, web.Keyset{}
+	}
+	op, order := k.Comparison(3, false)
+	if ok {
+		q = q.Where("(u.name, u.email, m.id) "+op+" (?, ?, ?)", keys[0], keys[1], keys[2])
+	}
+	var list []Member
+	if err := q.OrderExpr("u.name "+order+", u.email "+order+", m.id "+order).Limit(int64(limit+1)).Scan(ctx, &list); err != nil {
+		return nil, err
+	}
+	p := &PeoplePage{}
+	p.Members, p.Next, p.Prev = web.KeysetPage(k, 3, list, limit, (*Member).Cursor)
+	return p, nil
+}
+
+// peopleQuery narrows q (memberships with their people) by f.
+func peopleQuery(q *bun.SelectQuery, f PeopleFilter) *bun.SelectQuery {
 	if authz.IsTenantRole(f.Role) {
 		q = q.Where("m.role = ?", f.Role)
 	}
@@ -57,12 +108,7 @@ func (s *Store) People(ctx context.Context, f PeopleFilter) ([]Member, bool, err
 		like := "%" + strings.NewReplacer("%", "", "_", "").Replace(s) + "%"
 		q = q.Where("(LOWER(u.name) LIKE ? OR LOWER(u.email) LIKE ?)", like, like)
 	}
-	err = q.OrderExpr("u.name, u.email").Limit(PeopleLimit+1).Scan(ctx, &list)
-	more := len(list) > PeopleLimit
-	if more {
-		list = list[:PeopleLimit]
-	}
-	return list, more, err
+	return q
 }
 
 func memberColumns(q *bun.SelectQuery) *bun.SelectQuery {

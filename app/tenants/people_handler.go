@@ -2,6 +2,7 @@ package tenants
 
 import (
 	"net/url"
+	"strings"
 
 	"github.com/gofiber/fiber/v2"
 
@@ -13,7 +14,7 @@ import (
 // PeopleData is the people page: the filtered list, the invitations and the invitation form.
 type PeopleData struct {
 	Members     []Member
-	More        bool // more people match than the page shows
+	Pager       web.Pager // the links to the next and previous pages, filter kept
 	Filter      PeopleFilter
 	Query       string // the filter as a query string, for links back to the list
 	Invitations []Invitation
@@ -32,7 +33,8 @@ func (d *PeopleData) Statuses() []struct{ Value, Label string } {
 }
 
 func peopleFilter(c *fiber.Ctx) PeopleFilter {
-	return PeopleFilter{Role: c.Query("role"), OrganisationID: c.Query("organisation_id"), Status: c.Query("status"), Q: c.Query("q")}
+	return PeopleFilter{Role: strings.Clone(c.Query("role")), OrganisationID: strings.Clone(c.Query("organisation_id")),
+		Status: strings.Clone(c.Query("status")), Q: strings.Clone(c.Query("q"))}
 }
 
 func (f PeopleFilter) query() string {
@@ -45,13 +47,17 @@ func (f PeopleFilter) query() string {
 	return v.Encode()
 }
 
-func (h *Handler) peopleData(c *fiber.Ctx, f PeopleFilter) (*PeopleData, error) {
+func (h *Handler) peopleData(c *fiber.Ctx, f PeopleFilter, k web.Keyset) (*PeopleData, error) {
 	ctx := c.UserContext()
 	d := &PeopleData{Roles: authz.TenantRoles, Filter: f, Query: f.query()}
-	var err error
-	if d.Members, d.More, err = h.store.People(ctx, f); err != nil {
+	p, err := h.store.PeoplePage(ctx, f, k, PeoplePageSize)
+	if err != nil {
 		return nil, err
 	}
+	d.Members = p.Members
+	q, _ := url.ParseQuery(d.Query)
+	d.Pager = web.NewPager("/t/"+web.ScopeOf(c).TenantSlug+"/people", q, k, p.Next, p.Prev).
+		Words("People pages", "people-list", "Next people", "Previous people", "Back to the start")
 	if d.Invitations, err = h.store.Invitations(ctx); err != nil {
 		return nil, err
 	}
@@ -68,7 +74,7 @@ func (h *Handler) peopleData(c *fiber.Ctx, f PeopleFilter) (*PeopleData, error) 
 // email; the filter is in the URL, so a filtered list can be shared), the invitations, and the
 // invitation form. An htmx request for it gets only the list.
 func (h *Handler) PeoplePage(c *fiber.Ctx) error {
-	d, err := h.peopleData(c, peopleFilter(c))
+	d, err := h.peopleData(c, peopleFilter(c), web.KeysetFrom(c))
 	if err != nil {
 		return err
 	}
@@ -85,7 +91,7 @@ func (h *Handler) Invite(c *fiber.Ctx) error {
 			Role: f.Get("role"), OrganisationID: f.Get("organisation_id")})
 	}
 	if code := apperr.Code(err); code == apperr.EINVALID || code == apperr.ECONFLICT {
-		d, derr := h.peopleData(c, PeopleFilter{})
+		d, derr := h.peopleData(c, PeopleFilter{}, web.Keyset{})
 		if derr != nil {
 			return derr
 		}
@@ -106,7 +112,7 @@ func (h *Handler) Invite(c *fiber.Ctx) error {
 func (h *Handler) invitationAction(c *fiber.Ctx, act func() (*Invitation, error), done func(*Invitation) string) error {
 	inv, err := act()
 	if code := apperr.Code(err); code == apperr.ECONFLICT || code == apperr.EINVALID {
-		d, derr := h.peopleData(c, PeopleFilter{})
+		d, derr := h.peopleData(c, PeopleFilter{}, web.Keyset{})
 		if derr != nil {
 			return derr
 		}
