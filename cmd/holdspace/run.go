@@ -3,6 +3,7 @@ package main
 import (
 	"context"
 	"errors"
+	"flag"
 	"fmt"
 	"io"
 	"log/slog"
@@ -14,6 +15,7 @@ import (
 	"text/tabwriter"
 	"time"
 
+	"github.com/holdspace/holdspace/app/authz"
 	"github.com/holdspace/holdspace/app/config"
 	"github.com/holdspace/holdspace/app/consultation"
 	"github.com/holdspace/holdspace/app/database"
@@ -36,8 +38,13 @@ Commands (configured from the environment; see README.md):
   seed                  add the demo tenants and people (twice changes nothing)
   createadmin EMAIL     make EMAIL a platform admin and print a link to set the password
   routes                print the route table with each route's permission
-  benchdata             add the speed benchmark's data: a tenant "volume" holding 1,000,000
-                        sessions, 5,000 per consultant (twice changes nothing)
+  benchdata [flags]     add the speed benchmark's and load harness's data (twice changes
+                        nothing): a tenant "volume" holding 1,000,000 sessions, 5,000 per
+                        consultant, with a person of every role (password holdspace-load),
+                        audit events, requests and amendments; and 1,000 small tenants
+                        small-0001 … Flags: -small N (small tenants, 1000), -audit N (audit
+                        events in volume, 120000), -requests N (500), -amendments N (300),
+                        -volume=false (no volume tenant: only the small tenants)
   help                  this text
 `
 
@@ -59,6 +66,13 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout 
 	}
 	if cmd == "createadmin" && len(args) != 3 {
 		return errors.New("createadmin needs one EMAIL: holdspace createadmin admin@agency.gov")
+	}
+	var bench *benchFlags
+	if cmd == "benchdata" {
+		var err error
+		if bench, err = parseBenchFlags(args[2:], stdout); err != nil {
+			return err
+		}
 	}
 	if cmd == "migrate" && (len(args) != 3 || (args[2] != "up" && args[2] != "down" && args[2] != "status")) {
 		return errors.New("migrate needs one of up, down or status")
@@ -114,14 +128,7 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout 
 	case "routes":
 		return printRoutes(app, stdout)
 	case "benchdata":
-		fmt.Fprintln(stdout, "Adding the benchmark data (tenant \"volume\"); this takes a few minutes the first time.")
-		v, err := consultation.SeedVolume(ctx, app.DB, consultation.VolumeOptions{Progress: stdout})
-		if err != nil {
-			return err
-		}
-		fmt.Fprintf(stdout, "Tenant %q holds %d sessions (%d added now); the measured consultant holds %d.\n",
-			v.Slug, v.Sessions, v.Created, v.ConsultantSessions)
-		return nil
+		return benchdata(ctx, app, bench, stdout)
 	}
 	return nil
 }
@@ -359,4 +366,65 @@ func printRoutes(app *server.App, w io.Writer) error {
 		fmt.Fprintf(tw, "%s\t%s\t%s\n", r.Method, r.Path, r.Access.Describe())
 	}
 	return tw.Flush()
+}
+
+// benchFlags are benchdata's flags.
+type benchFlags struct {
+	volume bool
+	load   demo.LoadOptions
+}
+
+func parseBenchFlags(args []string, stdout io.Writer) (*benchFlags, error) {
+	fs := flag.NewFlagSet("benchdata", flag.ContinueOnError)
+	fs.SetOutput(stdout)
+	b := &benchFlags{}
+	fs.BoolVar(&b.volume, "volume", true, "add the volume tenant (1,000,000 sessions) and its people")
+	fs.IntVar(&b.load.SmallTenants, "small", 1000, "small tenants small-0001 …")
+	fs.IntVar(&b.load.AuditEvents, "audit", 120000, "audit events in the volume tenant")
+	fs.IntVar(&b.load.Requests, "requests", 500, "consultant requests in the volume tenant")
+	fs.IntVar(&b.load.Amendments, "amendments", 300, "budget amendments in the volume tenant")
+	if err := fs.Parse(args); err != nil {
+		return nil, err
+	}
+	if fs.NArg() > 0 {
+		return nil, fmt.Errorf("benchdata takes only flags, not %q", fs.Arg(0))
+	}
+	return b, nil
+}
+
+// benchdata adds the speed benchmark's volume tenant and the load harness's people and small
+// tenants (issue 14).
+func benchdata(ctx context.Context, app *server.App, b *benchFlags, stdout io.Writer) error {
+	start := time.Now()
+	var v *consultation.Volume
+	if b.volume {
+		fmt.Fprintln(stdout, "Adding the benchmark data (tenant \"volume\"); this takes a few minutes the first time.")
+		var err error
+		v, err = consultation.SeedVolume(ctx, app.DB, consultation.VolumeOptions{Progress: stdout})
+		if err != nil {
+			return err
+		}
+		fmt.Fprintf(stdout, "Tenant %q holds %d sessions (%d added now); the measured consultant holds %d.\n",
+			v.Slug, v.Sessions, v.Created, v.ConsultantSessions)
+	}
+	b.load.Progress = stdout
+	if err := demo.SeedLoad(ctx, app.DB, v, b.load); err != nil {
+		return err
+	}
+	fmt.Fprintf(stdout, "The load harness's data is in place (%s); every person's password is %s.\n",
+		time.Since(start).Round(time.Second), demo.LoadPassword)
+	slugs := []string{}
+	if v != nil {
+		slugs = append(slugs, v.Slug)
+	}
+	if b.load.SmallTenants > 0 {
+		slugs = append(slugs, demo.SmallSlug(1))
+	}
+	for _, slug := range slugs {
+		people := demo.LoadPeople(slug)
+		for _, role := range authz.TenantRoles {
+			fmt.Fprintf(stdout, "  %-44s %s in %s\n", people[role], authz.RoleLabel(role), slug)
+		}
+	}
+	return nil
 }
