@@ -90,3 +90,24 @@ func TestOverGoal(t *testing.T) {
 		t.Errorf("a slow page's reasons: %q", why)
 	}
 }
+
+func TestQuickFailsOnGrowthAndServerErrors(t *testing.T) {
+	small := []Row{
+		{Page: "/a", Role: "consultant", Status: 200, Statements: 8},
+		{Page: "/b", Role: "consultant", Status: 200, Statements: 8},
+		{Page: "/c", Role: "consultant", Status: 200, Statements: 8},
+		{Page: "/d", Role: "consultant", Status: 200, Statements: 8},
+	}
+	large := []Row{
+		{Page: "/a", Role: "consultant", Status: 200, Statements: 8},
+		{Page: "/b", Role: "consultant", Status: 200, Statements: 9},  // a next-page query
+		{Page: "/c", Role: "consultant", Status: 200, Statements: 14}, // one per row
+		{Page: "/d", Role: "consultant", Status: 500, Statements: 8},
+	}
+	var out bytes.Buffer
+	failures := printQuick(&out, small, large)
+	if len(failures) != 2 || !strings.Contains(failures[0], "/c") || !strings.Contains(failures[0], "N+1") ||
+		!strings.Contains(failures[1], "/d") || !strings.Contains(failures[1], "500") {
+		t.Errorf("failures: %q\n%s", failures, out.String())
+	}
+}

@@ -5,34 +5,16 @@ import (
 	"strings"
 
 	"github.com/holdspace/holdspace/app/authz"
+	"github.com/holdspace/holdspace/app/demo"
 )
 
-// The load people's password and who they are come from the load seed (app/demo, helper h3).
-// TODO(h3): switch to demo.LoadPassword and demo.LoadPeople once that branch lands; this local
-// table is the same contract.
-const loadPassword = "holdspace-load"
+// The load people and their password are the load seed's (demo.SeedLoad, run by
+// `holdspace benchdata`).
+const loadPassword = demo.LoadPassword
 
 // loadPeople is each tenant role's person in a load tenant: the volume tenant's, or a small
 // tenant's (small-0001 … small-1000).
-func loadPeople(slug string) map[string]string {
-	if slug == "volume" {
-		return map[string]string{
-			authz.TenantAdmin: "volume.admin@volume.example",
-			authz.Consultant:  "volume.consultant.001@volume.example",
-			authz.Supervisor:  "volume.supervisor@volume.example",
-			authz.Program:     "volume.program@volume.example",
-			authz.Funder:      "volume.funder@volume.example",
-		}
-	}
-	domain := slug + ".example"
-	return map[string]string{
-		authz.TenantAdmin: "admin@" + domain,
-		authz.Consultant:  "consultant@" + domain,
-		authz.Supervisor:  "supervisor@" + domain,
-		authz.Program:     "program@" + domain,
-		authz.Funder:      "funder@" + domain,
-	}
-}
+func loadPeople(slug string) map[string]string { return demo.LoadPeople(slug) }
 
 // roleOrder is the order of the table's rows for one page: the tenant admin first.
 var roleOrder = []string{authz.TenantAdmin, authz.Consultant, authz.Supervisor, authz.Program, authz.Funder, anonymous}

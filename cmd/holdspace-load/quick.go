@@ -12,9 +12,9 @@ import (
 	"strings"
 	"time"
 
-	"github.com/holdspace/holdspace/app/authz"
 	"github.com/holdspace/holdspace/app/consultation"
 	"github.com/holdspace/holdspace/app/database"
+	"github.com/holdspace/holdspace/app/demo"
 	"github.com/holdspace/holdspace/app/jobs"
 	"github.com/holdspace/holdspace/app/server"
 	"github.com/holdspace/holdspace/migrations"
@@ -30,14 +30,17 @@ import (
 type quickSize struct {
 	Name string
 	Opt  consultation.VolumeOptions
+	Load demo.LoadOptions
 }
 
 // quickSizes: the larger has twice the consultants, engagements each, programs and sessions
 // each, so every list a page shows (a consultant's engagements, an admin's consultants, a
 // supervisor's supervisees) is longer on it.
 var quickSizes = []quickSize{
-	{"small", consultation.VolumeOptions{Slug: "volume", Sessions: 2000, Consultants: 20, EngagementsEach: 3, Programs: 4}},
-	{"large", consultation.VolumeOptions{Slug: "volume", Sessions: 8000, Consultants: 40, EngagementsEach: 6, Programs: 8}},
+	{"small", consultation.VolumeOptions{Slug: "volume", Sessions: 2000, Consultants: 20, EngagementsEach: 3, Programs: 4},
+		demo.LoadOptions{AuditEvents: 60, Requests: 5, Amendments: 3}},
+	{"large", consultation.VolumeOptions{Slug: "volume", Sessions: 8000, Consultants: 40, EngagementsEach: 6, Programs: 8},
+		demo.LoadOptions{AuditEvents: 240, Requests: 20, Amendments: 12}},
 }
 
 // quickGrowth is how many statements more the large database may take before a page counts
@@ -90,13 +93,14 @@ func quickRun(ctx context.Context, o *options, size quickSize, progress io.Write
 	}
 	defer app.Close()
 	fmt.Fprintf(progress, "quick load, %s: seeding %d sessions for %d consultants\n", size.Name, size.Opt.Sessions, size.Opt.Consultants)
-	if _, err := consultation.SeedVolume(ctx, app.DB, size.Opt); err != nil {
+	v, err := consultation.SeedVolume(ctx, app.DB, size.Opt)
+	if err != nil {
 		return nil, fmt.Errorf("seed: %w", err)
 	}
-	people := loadPeople(size.Opt.Slug)
-	if err := seedQuickPeople(ctx, app, size.Opt, people); err != nil {
-		return nil, fmt.Errorf("seed people: %w", err)
+	if err := demo.SeedLoad(ctx, app.DB, v, size.Load); err != nil {
+		return nil, fmt.Errorf("seed the people: %w", err)
 	}
+	people := loadPeople(size.Opt.Slug)
 	base, stop, err := serveInProcess(app)
 	if err != nil {
 		return nil, err
@@ -171,74 +175,6 @@ func serveInProcess(app *server.App) (string, func(), error) {
 	}
 	go func() { _ = web.Listener(ln) }()
 	return "http://" + ln.Addr().String(), func() { _ = web.ShutdownWithTimeout(5 * time.Second) }, nil
-}
-
-// seedQuickPeople makes the volume tenant's people who sign in, with the load password.
-// TODO(h3): replace with demo.SeedLoad (tiny options) when that branch lands; until then the
-// funder is not made here, and the people are only what the pages need.
-func seedQuickPeople(ctx context.Context, app *server.App, opt consultation.VolumeOptions, people map[string]string) error {
-	db := app.DB
-	var tenantID, consultantID, programID string
-	if err := db.QueryRowContext(ctx, `SELECT id FROM tenants WHERE slug = ?`, opt.Slug).Scan(&tenantID); err != nil {
-		return err
-	}
-	if err := db.QueryRowContext(ctx, `SELECT id FROM users WHERE email = ?`, people[authz.Consultant]).Scan(&consultantID); err != nil {
-		return err
-	}
-	if err := app.Accounts.SetPassword(ctx, consultantID, loadPassword); err != nil {
-		return err
-	}
-	if err := db.QueryRowContext(ctx, `SELECT e.program_id FROM engagements e JOIN consultant_profiles p
-		ON p.tenant_id = e.tenant_id AND p.id = e.profile_id WHERE e.tenant_id = ? AND p.user_id = ? ORDER BY e.id LIMIT 1`,
-		tenantID, consultantID).Scan(&programID); err != nil {
-		return err
-	}
-	now := database.Now()
-	member := func(role, org string) (string, error) {
-		u, err := app.Accounts.CreateUser(ctx, people[role], authz.RoleLabel(role)+" (load)", loadPassword, false)
-		if err != nil {
-			return "", err
-		}
-		_, err = db.ExecContext(ctx, `INSERT INTO memberships (tenant_id, id, user_id, role, organisation_id, active, created_at, updated_at)
-			VALUES (?, ?, ?, ?, ?, ?, ?, ?)`, tenantID, database.NewID(), u.ID, role, org, true, now, now)
-		return u.ID, err
-	}
-	if _, err := member(authz.TenantAdmin, ""); err != nil {
-		return err
-	}
-	if _, err := member(authz.Program, programID); err != nil {
-		return err
-	}
-	supervisor, err := member(authz.Supervisor, "")
-	if err != nil {
-		return err
-	}
-	// The supervisor supervises a quarter of the consultants: more on the larger database.
-	rows, err := db.QueryContext(ctx, `SELECT user_id FROM memberships WHERE tenant_id = ? AND role = ? ORDER BY user_id`, tenantID, authz.Consultant)
-	if err != nil {
-		return err
-	}
-	var consultants []string
-	for rows.Next() {
-		var id string
-		if err := rows.Scan(&id); err != nil {
-			rows.Close()
-			return err
-		}
-		consultants = append(consultants, id)
-	}
-	rows.Close()
-	for i, c := range consultants {
-		if i%4 != 0 && c != consultantID {
-			continue
-		}
-		if _, err := db.ExecContext(ctx, `INSERT INTO supervision_assignments (tenant_id, id, supervisor_id, consultant_id, created_at)
-			VALUES (?, ?, ?, ?, ?)`, tenantID, database.NewID(), supervisor, c, now); err != nil {
-			return err
-		}
-	}
-	delete(people, authz.Funder)
-	return nil
 }
 
 // printQuick prints each page's statements on both databases and returns the failures: a 5xx
