@@ -42,6 +42,7 @@ type options struct {
 	Singles                                int
 	JSON                                   string
 	Quick                                  bool
+	Seed                                   string // auto, always or never
 }
 
 func defaultDatabase() string {
@@ -79,12 +80,16 @@ func parseFlags(args []string) (*options, error) {
 	fs.DurationVar(&o.Budget, "budget", 25*time.Minute, "no load starts after this much of the run (single requests still run)")
 	fs.IntVar(&o.Singles, "singles", 20, "sequential requests measured per page (after 3 warm-ups)")
 	fs.StringVar(&o.JSON, "json", "", "also write the table as JSON to this file")
+	fs.StringVar(&o.Seed, "seed", "auto", "auto: seed a schema (holdspace benchdata) only when its tenants are missing; always; never")
 	fs.BoolVar(&o.Quick, "quick", false, "CI mode: small data in a scratch database, no load; fails on an N+1 or a 5xx")
 	if err := fs.Parse(args); err != nil {
 		return nil, err
 	}
 	if o.Duration <= 0 || o.Duration > 30*time.Second {
 		return nil, errors.New("-duration must be between 0 and 30s")
+	}
+	if o.Seed != "auto" && o.Seed != "always" && o.Seed != "never" {
+		return nil, errors.New("-seed must be auto, always or never")
 	}
 	if o.Singles < 1 || o.Singles > 1000 {
 		return nil, errors.New("-singles must be between 1 and 1000")
@@ -179,6 +184,16 @@ func runFull(ctx context.Context, o *options, stdout, progress io.Writer) error 
 		return err
 	}
 	defer os.RemoveAll(dir)
+	bin := o.Server
+	if bin == "" {
+		fmt.Fprintln(progress, "building ./cmd/holdspace …")
+		if bin, err = buildServer(ctx, dir); err != nil {
+			return err
+		}
+	}
+	if err := seedSchemas(ctx, o, bin, dir, progress); err != nil {
+		return err
+	}
 	app, err := openApp(ctx, dsn, o.Redis, dir)
 	if err != nil {
 		return fmt.Errorf("open %s: %w", o.Schema, err)
@@ -201,13 +216,6 @@ func runFull(ctx context.Context, o *options, stdout, progress io.Writer) error 
 	pages := pagesOf(app.Routes(), app.Authz, roles, match)
 	fmt.Fprintf(progress, "%d pages for %s\n", len(pages), strings.Join(roles, ", "))
 
-	bin := o.Server
-	if bin == "" {
-		fmt.Fprintln(progress, "building ./cmd/holdspace …")
-		if bin, err = buildServer(ctx, dir); err != nil {
-			return err
-		}
-	}
 	srv, err := startServer(ctx, bin, dsn, o.Redis, dir, progress)
 	if err != nil {
 		return err
@@ -239,6 +247,22 @@ func runFull(ctx context.Context, o *options, stdout, progress io.Writer) error 
 		return rep.WriteJSON(o.JSON)
 	}
 	return nil
+}
+
+// seedSchemas seeds the run's schema (the volume tenant and the small ones) and the 10-tenant
+// one, when they lack the tenants the run drives (see ensureSeeded).
+func seedSchemas(ctx context.Context, o *options, bin, dir string, progress io.Writer) error {
+	slugs := []string{o.Tenant}
+	if o.SmallTenant != "" {
+		slugs = append(slugs, o.SmallTenant)
+	}
+	if err := ensureSeeded(ctx, o, bin, dir, o.Schema, slugs, nil, progress); err != nil {
+		return err
+	}
+	if o.SmallTenant == "" || o.CompareSchema == "" {
+		return nil
+	}
+	return ensureSeeded(ctx, o, bin, dir, o.CompareSchema, []string{o.SmallTenant}, []string{"-volume=false", "-small", "10"}, progress)
 }
 
 // tenantPages are the pages inside a tenant, for its people (not the console's, not a
