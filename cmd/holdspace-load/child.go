@@ -211,8 +211,11 @@ func cpuTicks(pid int) (int64, bool) {
 	return u + st, err1 == nil && err2 == nil
 }
 
-// Quiet waits (up to limit) until the server uses almost no CPU: requests the load generator
-// gave up on are still being served, and would slow the next measurement down.
+// Quiet waits (up to limit) until the server has finished the work a rate left behind:
+// requests the load generator gave up on are still being served, and would slow the next
+// measurement down. First until the process uses almost no CPU, then until /readyz (a
+// database ping, which queues behind those requests for a pooled connection) answers fast
+// twice in a row: a backlog in PostgreSQL leaves the web process idle but waiting.
 func (c *child) Quiet(limit time.Duration) {
 	const step = 250 * time.Millisecond
 	deadline := time.Now().Add(limit)
@@ -221,8 +224,23 @@ func (c *child) Quiet(limit time.Duration) {
 		time.Sleep(step)
 		now, ok2 := cpuTicks(c.cmd.Process.Pid)
 		if !ok2 || now-last <= 2 { // 2 ticks of 25 a core could give in 250 ms
-			return
+			break
 		}
 		last = now
+	}
+	client := &http.Client{Timeout: 5 * time.Second}
+	fast := 0
+	for fast < 2 && time.Now().Before(deadline) {
+		start := time.Now()
+		resp, err := client.Get(c.URL + "/readyz")
+		if err == nil {
+			resp.Body.Close()
+		}
+		if err == nil && resp.StatusCode == http.StatusOK && time.Since(start) < 20*time.Millisecond {
+			fast++
+		} else {
+			fast = 0
+		}
+		time.Sleep(100 * time.Millisecond)
 	}
 }

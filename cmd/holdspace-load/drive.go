@@ -96,6 +96,10 @@ func (d *drive) measure(ctx context.Context, b *browser, row Row, path string, h
 	single.Page, single.Role, single.Path = row.Page, row.Role, path
 	if err != nil {
 		single.Problem = err.Error()
+		if isTimeout(single.Problem) {
+			single.Problem = fmt.Sprintf("timed out (over %s)", d.Timeout)
+		}
+		fmt.Fprintf(d.Log, "  %-50s %-12s %s\n", row.Page, row.Role, single.Problem)
 		return single
 	}
 	fmt.Fprintf(d.Log, "  %-50s %-12s %3d  %3d statements  server %7.1f ms  SQL %7.1f ms\n",
