@@ -80,3 +80,24 @@ soak:
 soak-embedded:
 	SOAK_SECONDS=$(SOAK_SECONDS) SOAK_DRAIN_SECONDS=$(SOAK_DRAIN_SECONDS) \
 	go test -tags soak -run '^TestSoak$$' -count=1 -v -timeout 30m ./cmd/holdspace
+
+# The load harness (issue 14; README, "Speed and the load harness"): every page a role can
+# open, signed in as that role, against the real binary on PostgreSQL and Redis; single
+# requests, then LOAD_RATES req/s for LOAD_DURATION each; one table. A schema without its
+# tenants is seeded first (holdspace benchdata: a long while the first time, then kept).
+# load-quick is the CI mode: small data, no load, fails on an N+1 or a 5xx.
+.PHONY: load load-quick
+LOAD_SCHEMA ?= holdspace_bench
+LOAD_COMPARE_SCHEMA ?= holdspace_load10
+LOAD_RATES ?= 50,100,200
+LOAD_DURATION ?= 2s
+LOAD_FLAGS ?=
+
+load:
+	HOLDSPACE_TEST_DATABASE_URL='$(HOLDSPACE_TEST_DATABASE_URL)' \
+	HOLDSPACE_TEST_REDIS_URL='$(HOLDSPACE_TEST_REDIS_URL)' \
+		go run ./cmd/holdspace-load -schema $(LOAD_SCHEMA) -compare-schema $(LOAD_COMPARE_SCHEMA) \
+		-rates $(LOAD_RATES) -duration $(LOAD_DURATION) $(LOAD_FLAGS)
+
+load-quick:
+	go test -count=1 -run '^TestQuickLoad$$' -v ./cmd/holdspace-load

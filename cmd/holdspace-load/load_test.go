@@ -1,0 +1,113 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/holdspace/holdspace/app/authz"
+	"github.com/holdspace/holdspace/app/web"
+)
+
+// TestQuickLoad is make load-quick: every page for every role on a small and a larger
+// database; it fails on a 5xx, or a page whose statements grow with the rows it shows.
+func TestQuickLoad(t *testing.T) {
+	if testing.Short() {
+		t.Skip("seeds two databases")
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Minute)
+	defer cancel()
+	var out, progress bytes.Buffer
+	err := runQuick(ctx, &options{}, &out, &progress)
+	t.Log("\n" + out.String())
+	if err != nil {
+		t.Fatal(err)
+	}
+	// What a person reads: the table names the pages, the roles and the verdicts.
+	for _, want := range []string{"/t/:slug/sessions", "tenant_admin", "consultant", "supervisor", "ok"} {
+		if !strings.Contains(out.String(), want) {
+			t.Errorf("the quick table does not mention %q", want)
+		}
+	}
+}
+
+func TestParseServerTiming(t *testing.T) {
+	n, sqlMS, appMS, ok := parseServerTiming(`db;desc="12 statements";dur=3.250, app;dur=7.125`)
+	if !ok || n != 12 || sqlMS != 3.25 || appMS != 7.125 {
+		t.Fatalf("got %d %v %v %v", n, sqlMS, appMS, ok)
+	}
+	if _, _, _, ok := parseServerTiming(""); ok {
+		t.Fatal("an absent header parsed")
+	}
+}
+
+func TestPagesSkipFilesAndGiveEachRoleItsPages(t *testing.T) {
+	az, err := authz.New()
+	if err != nil {
+		t.Fatal(err)
+	}
+	routes := []web.Route{
+		{Method: "GET", Path: "/t/:slug/audit", Access: web.Tenant("audit", "read")},
+		{Method: "GET", Path: "/t/:slug/engagements", Access: web.Tenant("engagements", "read")},
+		{Method: "GET", Path: "/t/:slug/runs/:runID/download", Access: web.Tenant("runs", "read")},
+		{Method: "GET", Path: "/t/:slug/sessions.csv", Access: web.Tenant("sessions_csv", "read")},
+		{Method: "POST", Path: "/t/:slug/engagements", Access: web.Tenant("engagements", "create")},
+		{Method: "GET", Path: "/static/*", Access: web.Public},
+		{Method: "GET", Path: "/signin", Access: web.Public},
+	}
+	roles := []string{authz.TenantAdmin, authz.Consultant, anonymous}
+	pages := pagesOf(routes, az, roles, nil)
+	got := map[string]string{}
+	for _, p := range pages {
+		got[p.Name()] = strings.Join(p.Roles, ",")
+	}
+	want := map[string]string{
+		"/t/:slug/audit":           "tenant_admin",
+		"/t/:slug/audit?page=2000": "tenant_admin",
+		"/t/:slug/engagements":     "tenant_admin,consultant",
+		"/signin":                  "anonymous",
+	}
+	if len(got) != len(want) {
+		t.Errorf("pages: %v, want %v", got, want)
+	}
+	for k, v := range want {
+		if got[k] != v {
+			t.Errorf("%s: roles %q, want %q", k, got[k], v)
+		}
+	}
+}
+
+func TestOverGoal(t *testing.T) {
+	fast := Row{Status: 200, ServerMS: 3, SQLMS: 2, Rates: []RateResult{{Rate: 200, P50MS: 2, P99MS: 8}}}
+	if why := overGoal(fast); why != "" {
+		t.Errorf("a fast page is over the goal: %s", why)
+	}
+	slow := Row{Status: 200, ServerMS: 30, SQLMS: 10, Rates: []RateResult{{Rate: 200, Skipped: "fell behind at 50/s"}}}
+	why := overGoal(slow)
+	if !strings.Contains(why, "fell behind") || !strings.Contains(why, "3.0× SQL") {
+		t.Errorf("a slow page's reasons: %q", why)
+	}
+}
+
+func TestQuickFailsOnGrowthAndServerErrors(t *testing.T) {
+	small := []Row{
+		{Page: "/a", Role: "consultant", Status: 200, Statements: 8},
+		{Page: "/b", Role: "consultant", Status: 200, Statements: 8},
+		{Page: "/c", Role: "consultant", Status: 200, Statements: 8},
+		{Page: "/d", Role: "consultant", Status: 200, Statements: 8},
+	}
+	large := []Row{
+		{Page: "/a", Role: "consultant", Status: 200, Statements: 8},
+		{Page: "/b", Role: "consultant", Status: 200, Statements: 9},  // a next-page query
+		{Page: "/c", Role: "consultant", Status: 200, Statements: 14}, // one per row
+		{Page: "/d", Role: "consultant", Status: 500, Statements: 8},
+	}
+	var out bytes.Buffer
+	failures := printQuick(&out, small, large)
+	if len(failures) != 2 || !strings.Contains(failures[0], "/c") || !strings.Contains(failures[0], "N+1") ||
+		!strings.Contains(failures[1], "/d") || !strings.Contains(failures[1], "500") {
+		t.Errorf("failures: %q\n%s", failures, out.String())
+	}
+}

@@ -1,0 +1,145 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"net/http"
+	"sort"
+	"strings"
+	"time"
+
+	vegeta "github.com/tsenart/vegeta/v12/lib"
+)
+
+// Row is one page for one role: what a single request costs, then how it holds under load.
+type Row struct {
+	Page       string       `json:"page"`
+	Role       string       `json:"role"`
+	Path       string       `json:"path,omitempty"`
+	Status     int          `json:"status"`
+	Problem    string       `json:"problem,omitempty"` // no data, sign-in failed, an error
+	Statements int          `json:"statements"`
+	ServerMS   float64      `json:"server_ms"` // p50 of the server's own time (Server-Timing app)
+	SQLMS      float64      `json:"sql_ms"`    // p50 of the SQL's time (Server-Timing db)
+	ClientMS   float64      `json:"client_ms"` // p50 as the client saw it
+	Bytes      int          `json:"bytes"`
+	Encoding   string       `json:"encoding,omitempty"`
+	Rates      []RateResult `json:"rates,omitempty"`
+}
+
+// RateResult is a page at one fixed rate.
+type RateResult struct {
+	Rate     int     `json:"rate"`
+	Requests int     `json:"requests"`
+	P50MS    float64 `json:"p50_ms"`
+	P99MS    float64 `json:"p99_ms"`
+	Errors   int     `json:"errors"`   // answers other than 200, and failed requests
+	Timeouts int     `json:"timeouts"` // of the errors, those past the timeout
+	Skipped  string  `json:"skipped,omitempty"`
+}
+
+// Ratio is the server's time over its SQL's: how much of the page is not the database.
+func (r Row) Ratio() float64 {
+	if r.SQLMS <= 0 {
+		return 0
+	}
+	return r.ServerMS / r.SQLMS
+}
+
+// measureSingle sends warm requests, then n sequential ones, and keeps the medians. Statements
+// is the largest count seen: a page whose count varies shows its worst.
+func measureSingle(ctx context.Context, b *browser, path string, header map[string]string, warm, n int) (Row, error) {
+	var row Row
+	for i := 0; i < warm; i++ {
+		if _, err := b.request(ctx, path, header); err != nil {
+			return row, err
+		}
+	}
+	var app, sqlT, client []float64
+	for i := 0; i < n; i++ {
+		h, err := b.request(ctx, path, header)
+		if err != nil {
+			return row, err
+		}
+		row.Status, row.Bytes, row.Encoding = h.Status, h.Bytes, h.Encoding
+		row.Statements = max(row.Statements, h.Statements)
+		app, sqlT, client = append(app, h.App), append(sqlT, h.SQL), append(client, h.Client)
+	}
+	row.ServerMS, row.SQLMS, row.ClientMS = median(app), median(sqlT), median(client)
+	return row, nil
+}
+
+func median(xs []float64) float64 {
+	if len(xs) == 0 {
+		return 0
+	}
+	s := append([]float64(nil), xs...)
+	sort.Float64s(s)
+	return s[len(s)/2]
+}
+
+// loadPlan is the fixed-rate part of a run.
+type loadPlan struct {
+	Rates    []int
+	Duration time.Duration
+	Timeout  time.Duration
+	Deadline time.Time    // no load is started after it (the whole run stays bounded)
+	Quiet    func()       // waits for the server to finish the work a rate left behind
+	Say      func(string) // progress
+}
+
+// measureRates drives the page at each rate in turn, with the person's session cookie. A rate
+// the page could not keep up with (a tenth of requests failing, or a median over a second)
+// skips the higher ones: they would only queue more work and time out.
+func measureRates(b *browser, url string, header map[string]string, plan loadPlan) []RateResult {
+	var out []RateResult
+	behind := ""
+	for _, rate := range plan.Rates {
+		switch {
+		case behind != "":
+			out = append(out, RateResult{Rate: rate, Skipped: behind})
+			continue
+		case time.Now().After(plan.Deadline):
+			out = append(out, RateResult{Rate: rate, Skipped: "time budget spent"})
+			continue
+		}
+		r := attack(b, url, header, rate, plan.Duration, plan.Timeout)
+		out = append(out, r)
+		if plan.Quiet != nil {
+			plan.Quiet()
+		}
+		if r.Requests > 0 && (r.Errors*10 > r.Requests || r.P50MS > 1000) {
+			behind = fmt.Sprintf("fell behind at %d/s", rate)
+		}
+	}
+	return out
+}
+
+// attack is one fixed rate for a duration, with vegeta as a library.
+func attack(b *browser, url string, header map[string]string, rate int, d, timeout time.Duration) RateResult {
+	h := http.Header{"Cookie": {b.Cookie}, "Accept-Encoding": {acceptEncoding}}
+	for k, v := range header {
+		h.Set(k, v)
+	}
+	atk := vegeta.NewAttacker(vegeta.Timeout(timeout), vegeta.Redirects(vegeta.NoFollow), vegeta.KeepAlive(true))
+	targeter := vegeta.NewStaticTargeter(vegeta.Target{Method: "GET", URL: url, Header: h})
+	var m vegeta.Metrics
+	res := RateResult{Rate: rate}
+	for r := range atk.Attack(targeter, vegeta.Rate{Freq: rate, Per: time.Second}, d, "load") {
+		m.Add(r)
+		if r.Code != http.StatusOK || r.Error != "" {
+			res.Errors++
+			if isTimeout(r.Error) {
+				res.Timeouts++
+			}
+		}
+	}
+	m.Close()
+	res.Requests = int(m.Requests)
+	res.P50MS, res.P99MS = ms(m.Latencies.P50), ms(m.Latencies.P99)
+	return res
+}
+
+func isTimeout(e string) bool {
+	return strings.Contains(e, "Timeout") || strings.Contains(e, "deadline exceeded") || strings.Contains(e, "timeout")
+}

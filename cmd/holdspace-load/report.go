@@ -1,0 +1,236 @@
+package main
+
+import (
+	"encoding/json"
+	"fmt"
+	"io"
+	"os"
+	"strings"
+)
+
+// The goals of issue 14, on this machine.
+const (
+	goalP50MS      = 10.0
+	goalP99MS      = 50.0
+	goalGoalRate   = 200 // the rate the latency goals hold at
+	goalRatio      = 1.5 // server time over SQL time
+	goalSmallRatio = 1.2 // a small tenant's page over the same page on a 10-tenant database
+	goalRSSkB      = 150 * 1024
+	// ratioFloorMS: a page whose server time is under this is not held to the server/SQL ratio:
+	// the fixed cost of every request (session, CSRF, the layout) outweighs a few fast statements.
+	ratioFloorMS = 2.0
+)
+
+// Compare is a page for a small tenant's person on the full database and on the 10-tenant one.
+type Compare struct {
+	Page       string  `json:"page"`
+	Role       string  `json:"role"`
+	Statements int     `json:"statements"`
+	ServerMS   float64 `json:"server_ms"`    // on the database with every small tenant
+	ServerMS10 float64 `json:"server_ms_10"` // on the 10-tenant database
+	Problem    string  `json:"problem,omitempty"`
+}
+
+// Ratio is the full database's server time over the 10-tenant one's.
+func (c Compare) Ratio() float64 {
+	if c.ServerMS10 <= 0 {
+		return 0
+	}
+	return c.ServerMS / c.ServerMS10
+}
+
+// Report is a run's result, printed as a table and written as JSON.
+type Report struct {
+	Database  string    `json:"database"`
+	Tenant    string    `json:"tenant"`
+	Rates     []int     `json:"rates"`
+	Duration  string    `json:"duration"`
+	Rows      []Row     `json:"rows"`
+	Small     []Compare `json:"small,omitempty"`
+	SmallNote string    `json:"small_note,omitempty"`
+	MaxRSSkB  int64     `json:"max_rss_kb"`
+	HWMkB     int64     `json:"hwm_kb"`
+	Elapsed   string    `json:"elapsed"`
+	Over      []string  `json:"over_goal"`
+}
+
+// overGoal says which goals a row misses ("" when none, or when it was not measured).
+func overGoal(r Row) string {
+	if r.Status != 200 {
+		return ""
+	}
+	var why []string
+	for _, rr := range r.Rates {
+		if rr.Rate != goalGoalRate {
+			continue
+		}
+		switch {
+		case rr.Skipped != "":
+			why = append(why, fmt.Sprintf("not run at %d/s (%s)", rr.Rate, rr.Skipped))
+		case rr.P50MS >= goalP50MS || rr.P99MS >= goalP99MS:
+			why = append(why, fmt.Sprintf("p50 %.1f / p99 %.1f ms at %d/s", rr.P50MS, rr.P99MS, rr.Rate))
+		case rr.Errors > 0:
+			why = append(why, fmt.Sprintf("%d errors at %d/s", rr.Errors, rr.Rate))
+		}
+	}
+	if r.ServerMS >= ratioFloorMS && r.Ratio() > goalRatio {
+		why = append(why, fmt.Sprintf("server %.1f ms = %.1f× SQL", r.ServerMS, r.Ratio()))
+	}
+	return strings.Join(why, "; ")
+}
+
+// finish fills the list of pages over the goal.
+func (rep *Report) finish() {
+	rep.Over = nil
+	for _, r := range rep.Rows {
+		if why := overGoal(r); why != "" {
+			rep.Over = append(rep.Over, fmt.Sprintf("%s (%s): %s", r.Page, r.Role, why))
+		}
+	}
+	for _, c := range rep.Small {
+		if c.Ratio() > goalSmallRatio && c.ServerMS >= ratioFloorMS {
+			rep.Over = append(rep.Over, fmt.Sprintf("%s (%s, small tenant): %.2f× the 10-tenant time", c.Page, c.Role, c.Ratio()))
+		}
+	}
+	if rep.MaxRSSkB > goalRSSkB || rep.HWMkB > goalRSSkB {
+		rep.Over = append(rep.Over, fmt.Sprintf("web process memory: max RSS %d MB, high-water %d MB (goal under 150 MB)", rep.MaxRSSkB/1024, rep.HWMkB/1024))
+	}
+}
+
+// Print writes the report as plain text whose tables are Markdown.
+func (rep *Report) Print(w io.Writer) {
+	fmt.Fprintf(w, "Holdspace load: tenant %q on %s; single requests, then %s at %s req/s\n\n",
+		rep.Tenant, rep.Database, rep.Duration, joinInts(rep.Rates, ", "))
+	head := []string{"page", "role", "stmts", "server ms", "SQL ms", "srv/SQL", "single p50"}
+	for _, r := range rep.Rates {
+		head = append(head, fmt.Sprintf("p50/p99 @%d", r))
+	}
+	head = append(head, "bytes", "status")
+	t := newTable(head...)
+	for _, r := range rep.Rows {
+		t.add(rowCells(r, rep.Rates)...)
+	}
+	t.print(w)
+	if len(rep.Small) > 0 || rep.SmallNote != "" {
+		fmt.Fprintf(w, "\nA small tenant's people: the same pages on the database with every small tenant, and on a 10-tenant one (server ms, p50)\n\n")
+		if rep.SmallNote != "" {
+			fmt.Fprintf(w, "%s\n\n", rep.SmallNote)
+		}
+		s := newTable("page", "role", "stmts", "server ms", "server ms (10 tenants)", "ratio", "status")
+		for _, c := range rep.Small {
+			s.add(c.Page, c.Role, fmt.Sprint(c.Statements), f1(c.ServerMS), f1(c.ServerMS10), f2(c.Ratio()), orOK(c.Problem))
+		}
+		s.print(w)
+	}
+	fmt.Fprintf(w, "\nWeb process memory: max RSS %d MB (sampled every 100 ms), high-water mark %d MB.\n", rep.MaxRSSkB/1024, rep.HWMkB/1024)
+	fmt.Fprintf(w, "Run took %s.\n", rep.Elapsed)
+	fmt.Fprintf(w, "\nOver the goal (p50 < %.0f ms and p99 < %.0f ms at %d req/s; server ≤ %.1f× SQL where server ≥ %.0f ms; small tenant ≤ %.1f×; memory < 150 MB): %d\n",
+		goalP50MS, goalP99MS, goalGoalRate, goalRatio, ratioFloorMS, goalSmallRatio, len(rep.Over))
+	for _, o := range rep.Over {
+		fmt.Fprintf(w, "- %s\n", o)
+	}
+}
+
+func rowCells(r Row, rates []int) []string {
+	if r.Problem != "" && r.Status == 0 {
+		cells := []string{r.Page, r.Role, "", "", "", "", ""}
+		for range rates {
+			cells = append(cells, "")
+		}
+		return append(cells, "", r.Problem)
+	}
+	cells := []string{r.Page, r.Role, fmt.Sprint(r.Statements), f1(r.ServerMS), f1(r.SQLMS), f1(r.Ratio()), f1(r.ClientMS)}
+	for _, rate := range rates {
+		cells = append(cells, rateCell(r, rate))
+	}
+	bytes := fmt.Sprint(r.Bytes)
+	if r.Encoding != "" {
+		bytes += " " + r.Encoding
+	}
+	status := fmt.Sprint(r.Status)
+	if r.Problem != "" {
+		status += " " + r.Problem
+	}
+	return append(cells, bytes, status)
+}
+
+func rateCell(r Row, rate int) string {
+	for _, rr := range r.Rates {
+		if rr.Rate != rate {
+			continue
+		}
+		if rr.Skipped != "" {
+			return "—"
+		}
+		s := f1(rr.P50MS) + " / " + f1(rr.P99MS)
+		if rr.Errors > 0 {
+			s += fmt.Sprintf(" (%d err", rr.Errors)
+			if rr.Timeouts > 0 {
+				s += fmt.Sprintf(", %d timeouts", rr.Timeouts)
+			}
+			s += ")"
+		}
+		return s
+	}
+	return ""
+}
+
+// WriteJSON writes the report to path.
+func (rep *Report) WriteJSON(path string) error {
+	b, err := json.MarshalIndent(rep, "", "  ")
+	if err != nil {
+		return err
+	}
+	return os.WriteFile(path, append(b, '\n'), 0o644)
+}
+
+// table prints Markdown-compatible rows, padded to line up in plain text too.
+type table struct{ rows [][]string }
+
+func newTable(head ...string) *table { return &table{rows: [][]string{head}} }
+
+func (t *table) add(cells ...string) { t.rows = append(t.rows, cells) }
+
+func (t *table) print(w io.Writer) {
+	width := make([]int, len(t.rows[0]))
+	for _, r := range t.rows {
+		for i, c := range r {
+			width[i] = max(width[i], len([]rune(c)))
+		}
+	}
+	line := func(cells []string) {
+		var b strings.Builder
+		b.WriteString("|")
+		for i, c := range cells {
+			b.WriteString(" " + c + strings.Repeat(" ", width[i]-len([]rune(c))) + " |")
+		}
+		fmt.Fprintln(w, b.String())
+	}
+	line(t.rows[0])
+	sep := make([]string, len(width))
+	for i, n := range width {
+		sep[i] = strings.Repeat("-", n)
+	}
+	line(sep)
+	for _, r := range t.rows[1:] {
+		line(r)
+	}
+}
+
+func f1(x float64) string { return fmt.Sprintf("%.1f", x) }
+func f2(x float64) string { return fmt.Sprintf("%.2f", x) }
+
+func orOK(problem string) string {
+	if problem == "" {
+		return "ok"
+	}
+	return problem
+}
+
+func joinInts(xs []int, sep string) string {
+	s := make([]string, len(xs))
+	for i, x := range xs {
+		s[i] = fmt.Sprint(x)
+	}
+	return strings.Join(s, sep)
+}
