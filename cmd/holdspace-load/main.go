@@ -77,7 +77,7 @@ func parseFlags(args []string) (*options, error) {
 	fs.StringVar(&o.Rates, "rates", "50,100,200", "fixed rates in requests per second (empty: single requests only)")
 	fs.DurationVar(&o.Duration, "duration", 2*time.Second, "how long each rate runs (at most 30s)")
 	fs.DurationVar(&o.Timeout, "timeout", 2*time.Second, "a request's timeout under load")
-	fs.DurationVar(&o.Budget, "budget", 25*time.Minute, "no load starts after this much of the run (single requests still run)")
+	fs.DurationVar(&o.Budget, "budget", 40*time.Minute, "no load starts after this much of the run (single requests still run)")
 	fs.IntVar(&o.Singles, "singles", 20, "sequential requests measured per page (after 3 warm-ups)")
 	fs.StringVar(&o.JSON, "json", "", "also write the table as JSON to this file")
 	fs.StringVar(&o.Seed, "seed", "auto", "auto: seed a schema (holdspace benchdata) only when its tenants are missing; always; never")
