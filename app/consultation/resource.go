@@ -111,7 +111,10 @@ func (r *Resources) EnsureBuiltin(ctx context.Context) error {
 		if len(add) == 0 {
 			return nil
 		}
-		_, err = database.InsertMany(t, add).Exec(ctx)
+		// The first people to open an empty library at once all add the list: the ones
+		// after the first add nothing (the title is unique in a tenant), instead of failing
+		// on the unique index or deadlocking on it (seen under load).
+		_, err = database.InsertMany(t, add).On("CONFLICT DO NOTHING").Exec(ctx)
 		return err
 	})
 }

@@ -4,6 +4,7 @@ import (
 	"net/http"
 	"net/url"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -229,6 +230,37 @@ func TestResourceLibraryAndLists(t *testing.T) {
 		mustStatus(t, http.StatusUnprocessableEntity).mustContain(t, "https://", "Enter the topic.", "Choose who the resource is for.", `value="Calm transitions"`)
 	admin.post("/t/illinois/resources", url.Values{"title": {"Calm transitions"}, "url": {"https://example.org/calm"}, "topic": {"Challenging behaviors"},
 		"audience": {"families"}}).mustStatus(t, http.StatusSeeOther)
+	// The first people to open an empty library at once: every page answers, and the list is
+	// there once (it deadlocked under load when they raced).
+	for round := range 5 {
+		if _, err := env.raw().NewDelete().Table("resources").Where("tenant_id = ?", env.tenantID("nc-piedmont")).Exec(env.scoped("nc-piedmont")); err != nil {
+			t.Fatal(err)
+		}
+		var wg sync.WaitGroup
+		start := make(chan struct{})
+		errs := make(chan error, 16)
+		for range 16 {
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				<-start
+				errs <- env.app.Resources.EnsureBuiltin(env.scoped("nc-piedmont"))
+			}()
+		}
+		close(start)
+		wg.Wait()
+		close(errs)
+		for err := range errs {
+			if err != nil {
+				t.Fatalf("round %d: opening an empty library at once: %v", round, err)
+			}
+		}
+	}
+	raced := env.count("resources", "tenant_id = ?", env.tenantID("nc-piedmont"))
+	if err := env.app.Resources.EnsureBuiltin(env.scoped("nc-piedmont")); err != nil || raced == 0 ||
+		env.count("resources", "tenant_id = ?", env.tenantID("nc-piedmont")) != raced {
+		t.Fatalf("after the race the library holds %d entries, and seeding again changed it (%v)", raced, err)
+	}
 	// Seeding twice changes nothing.
 	n := env.count("resources", "tenant_id = ?", env.tenantID("illinois"))
 	if err := env.app.Resources.EnsureBuiltin(env.scoped("illinois")); err != nil || env.count("resources", "tenant_id = ?", env.tenantID("illinois")) != n {
