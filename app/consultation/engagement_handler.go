@@ -86,7 +86,8 @@ func childDetailsInput(f *web.Form) ChildDetailsInput {
 		DLL: f.Get("child_dll"), IEPIFSP: f.Get("child_iep_ifsp")}
 }
 
-func (h *EngagementHandler) newPage(c *fiber.Ctx, status int, f *web.Form) error {
+// autoPick chooses the only assignment there is on the empty form.
+func (h *EngagementHandler) newPage(c *fiber.Ctx, status int, f *web.Form, autoPick bool) error {
 	ctx, sc := c.UserContext(), web.ScopeOf(c)
 	if sc.Role != authz.Consultant && sc.Role != authz.TenantAdmin {
 		return apperr.Errorf(apperr.EFORBIDDEN, "Only consultants and tenant admins start engagements.")
@@ -101,10 +102,22 @@ func (h *EngagementHandler) newPage(c *fiber.Ctx, status int, f *web.Form) error
 	}
 	d := &NewEngagementData{Base: engBase(c), IsAdmin: sc.Role == authz.TenantAdmin,
 		Focuses: engOptions(Focuses, f.Get("focus")), Today: today.Format(time.DateOnly), Child: childChoices(f)}
+	if autoPick && len(as) == 1 && f.Get("assignment_id") == "" {
+		f.Values.Set("assignment_id", as[0].ID)
+	}
+	if autoPick && f.Get("opened_on") == "" {
+		f.Values.Set("opened_on", d.Today)
+	}
+	// A tenant admin chooses among every active assignment (2,000 in a state's tenant): the
+	// programs they name are far fewer, and the sites are asked for once per program.
 	var programs []string
+	seen := map[string]bool{}
 	for _, a := range as {
 		d.Assignments = append(d.Assignments, EngOption{Value: a.ID, Label: a.Label(d.IsAdmin), Selected: a.ID == f.Get("assignment_id")})
-		programs = append(programs, a.ProgramID)
+		if !seen[a.ProgramID] {
+			seen[a.ProgramID] = true
+			programs = append(programs, a.ProgramID)
+		}
 	}
 	sites, err := h.svc.Sites(ctx, programs)
 	if err != nil {
@@ -123,33 +136,23 @@ func (h *EngagementHandler) newPage(c *fiber.Ctx, status int, f *web.Form) error
 func (h *EngagementHandler) NewPage(c *fiber.Ctx) error {
 	f := &web.Form{Values: url.Values{}, Errors: map[string]string{}}
 	f.Values.Set("focus", FocusProgram)
-	today, _, err := h.svc.Today(c.UserContext())
-	if err != nil {
-		return err
-	}
-	f.Values.Set("opened_on", today.Format(time.DateOnly))
-	if as, err := h.svc.Assignments(c.UserContext()); err != nil {
-		return err
-	} else if len(as) == 1 {
-		f.Values.Set("assignment_id", as[0].ID)
-	}
 	if p := c.Query("assignment"); p != "" {
 		f.Values.Set("assignment_id", p)
 	}
-	return h.newPage(c, 200, f)
+	return h.newPage(c, 200, f, true)
 }
 
 // Start opens the engagement and shows it.
 func (h *EngagementHandler) Start(c *fiber.Ctx) error {
 	f := web.NewForm(c)
 	if st := f.Refused(); st != 0 {
-		return h.newPage(c, st, f)
+		return h.newPage(c, st, f, false)
 	}
 	e, err := h.svc.Start(c.UserContext(), StartInput{AssignmentID: f.Get("assignment_id"), Focus: f.Get("focus"),
 		SiteID: f.Get("site_id"), FocusLabel: f.Get("focus_label"), ChildInitials: f.Get("child_initials"),
 		ChildAgeBand: f.Get("child_age_band"), OpenedOn: f.Get("opened_on"), Child: childDetailsInput(f)})
 	if st := web.FormError(f, err); st != 0 {
-		return h.newPage(c, st, f)
+		return h.newPage(c, st, f, false)
 	}
 	if err != nil {
 		return err
