@@ -22,7 +22,7 @@ func TestHomeStatementsDoNotGrowWithRows(t *testing.T) {
 	before := map[string]int{}
 	for _, who := range people {
 		c := env.signedIn(t, who)
-		c.get("/t/" + slug + "/").mustStatus(t, http.StatusOK) // the first request of a sign-in does more
+		c.get("/t/"+slug+"/").mustStatus(t, http.StatusOK) // the first request of a sign-in does more
 		clients[who] = c
 		before[who] = statementsOf(t, c.get("/t/"+slug+"/").mustStatus(t, http.StatusOK))
 	}
@@ -56,7 +56,7 @@ func TestHomeStatementsDoNotGrowWithRows(t *testing.T) {
 	}
 
 	for _, who := range people {
-		r := clients[who].get("/t/" + slug + "/").mustStatus(t, http.StatusOK)
+		r := clients[who].get("/t/"+slug+"/").mustStatus(t, http.StatusOK)
 		r.mustContain(t, `id="dashboard"`)
 		if after := statementsOf(t, r); after > before[who] {
 			t.Errorf("%s: the home page runs %d statements with 130 more consultants and %d more sessions, %d before", who, after, added, before[who])
