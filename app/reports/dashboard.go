@@ -36,6 +36,7 @@ type Dashboards struct {
 	Sessions    *consultation.Sessions
 	Credentials *credentials.Service
 	Supervision *supervision.Service
+	staffing    staffingCache // the staffing panel's counts, a minute at most
 }
 
 // NewDashboards returns the dashboards over the domain services they reuse.
@@ -125,6 +126,8 @@ type builder struct {
 	out *Dashboard
 	// monthTarget is the tenant's monthly supervision target in minutes (supervisionHours).
 	monthTarget int
+	// The funder's consultants (funded): their profiles and users, read once.
+	fundedProfileIDs, fundedUserIDs map[string]bool
 }
 
 func (b *builder) base() string { return "/t/" + b.t.Slug }
@@ -273,11 +276,7 @@ var stageShort = []string{"Contact", "Needs", "Pre", "Findings", "Plan", "Implem
 // facilitiesPanel: child care and Head Start programs with a session in the year and the year
 // before.
 func (b *builder) facilitiesPanel() error {
-	now, err := b.facilities(b.y)
-	if err != nil {
-		return err
-	}
-	before, err := b.facilities(b.y.Prev())
+	now, before, err := b.facilities()
 	if err != nil {
 		return err
 	}
@@ -355,6 +354,7 @@ func (b *builder) staffingPanel() error {
 	if b.sc.Role == authz.Funder {
 		how = "The consultants with an engagement with a program you fund, against the tenant’s staffing requirements, today."
 	}
+	how += " Counted at most a minute ago."
 	return b.add(Panel{ID: "staffing", Heading: "Staffing compliance", How: how}, c, "No consultant has a profile yet.")
 }
 

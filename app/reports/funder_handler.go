@@ -55,6 +55,9 @@ type FunderPageData struct {
 	AllLink  bool   // a tenant admin goes back to the list of funders
 	Own      string // the funder's calendar in words
 	OtherCal bool   // shown on the calendar the funder does not budget by
+	// CountedAt is when the figures were counted (the tenant's time, "3:04 PM"): the page
+	// keeps a report for FunderReportMaxAge.
+	CountedAt string
 }
 
 // yearFor reads the year switch of a funder's report: the funder's own calendar and the
@@ -83,14 +86,15 @@ func (f *FunderReports) renderFunder(c *fiber.Ctx, calendar, fy string, form *we
 		return err
 	}
 	y := f.yearFor(c, ten, o, calendar, fy)
-	rep, err := f.Report(ctx, o.ID, y)
+	rep, at, err := f.cachedReport(ctx, o, y)
 	if err != nil {
 		return err
 	}
 	base := "/t/" + web.ScopeOf(c).TenantSlug + "/reports/funders/" + o.ID
 	own := YearOf(ten, rep.OwnCalendar, f.d.now())
 	d := FunderPageData{Report: rep, Switch: NewSwitch(ten, y, base, f.d.now()), Action: base + "/runs",
-		AllLink: web.ScopeOf(c).Role == authz.TenantAdmin, Own: own.CalendarLabel(), OtherCal: rep.OwnCalendar != y.Calendar}
+		AllLink: web.ScopeOf(c).Role == authz.TenantAdmin, Own: own.CalendarLabel(), OtherCal: rep.OwnCalendar != y.Calendar,
+		CountedAt: ten.Local(at).Format("3:04 PM")}
 	if form == nil {
 		form = &web.Form{Values: map[string][]string{"format": {"xlsx"}}, Errors: map[string]string{}}
 	}
