@@ -64,10 +64,10 @@ func TestPagesSkipFilesAndGiveEachRoleItsPages(t *testing.T) {
 		got[p.Name()] = strings.Join(p.Roles, ",")
 	}
 	want := map[string]string{
-		"/t/:slug/audit":           "tenant_admin",
-		"/t/:slug/audit?page=2000": "tenant_admin",
-		"/t/:slug/engagements":     "tenant_admin,consultant",
-		"/signin":                  "anonymous",
+		"/t/:slug/audit":             "tenant_admin",
+		"/t/:slug/audit, page 2,000": "tenant_admin",
+		"/t/:slug/engagements":       "tenant_admin,consultant",
+		"/signin":                    "anonymous",
 	}
 	if len(got) != len(want) {
 		t.Errorf("pages: %v, want %v", got, want)

@@ -12,7 +12,7 @@ import (
 // filled with ids), or a variant of one (a later page, an htmx fragment).
 type Page struct {
 	Pattern string            // the route's path, such as /t/:slug/sessions/:sessionID
-	Query   string            // added to the filled path (a variant: "page=200")
+	Query   string            // added to the filled path (a variant: "after={sessions.deep}", filled by deepQuery)
 	Header  map[string]string // sent with it (a variant: HX-Request)
 	Label   string            // how the table names it; Pattern when empty
 	Roles   []string          // who opens it
@@ -89,11 +89,11 @@ func opens(az *authz.Authorizer, a web.Access, path, role string) bool {
 func variants(pages []Page) []Page {
 	extra := map[string][]Page{
 		"/t/:slug/sessions": {
-			{Pattern: "/t/:slug/sessions", Query: "page=200", Label: "/t/:slug/sessions?page=200"},
+			{Pattern: "/t/:slug/sessions", Query: "after={sessions.deep}", Label: "/t/:slug/sessions, a later page"},
 			{Pattern: "/t/:slug/sessions", Header: map[string]string{web.HXRequest: "true"}, Label: "/t/:slug/sessions (htmx)"},
 		},
 		"/t/:slug/audit": {
-			{Pattern: "/t/:slug/audit", Query: "page=2000", Label: "/t/:slug/audit?page=2000"},
+			{Pattern: "/t/:slug/audit", Query: "after={audit.deep}", Label: "/t/:slug/audit, page 2,000"},
 		},
 	}
 	var out []Page

@@ -7,10 +7,12 @@ import (
 	"fmt"
 	"net/url"
 	"strings"
+	"time"
 
 	"github.com/uptrace/bun"
 
 	"github.com/holdspace/holdspace/app/authz"
+	"github.com/holdspace/holdspace/app/web"
 )
 
 // subject is one person driving pages, and the records their pages are filled with: ids read
@@ -124,9 +126,45 @@ func (f *finder) fill(ctx context.Context, s *subject, p Page) (string, error) {
 	}
 	path := strings.Join(parts, "/")
 	if p.Query != "" {
-		path += "?" + p.Query
+		q, err := f.deepQuery(ctx, p.Query)
+		if err != nil {
+			return "", err
+		}
+		path += "?" + q
 	}
 	return path, nil
+}
+
+// deepQuery fills a variant's query with the cursor of a row deep in a list, as a person
+// paging that far would have it: {sessions.deep} is the tenant's 500,000th session (newest
+// first; a consultant's list starts after it too, half way down their own), {audit.deep}
+// the 100,000th audit event, page 2,000 of 50.
+func (f *finder) deepQuery(ctx context.Context, q string) (string, error) {
+	deep := map[string]string{
+		"{sessions.deep}": `SELECT held_on || '~' || id FROM consultation_sessions WHERE tenant_id = ?
+			ORDER BY held_on DESC, id DESC LIMIT 1 OFFSET (SELECT COUNT(*) / 2 FROM consultation_sessions WHERE tenant_id = ?)`,
+		"{audit.deep}": `SELECT created_at, id FROM audit_events WHERE tenant_id = ?
+			ORDER BY created_at DESC, id DESC LIMIT 1 OFFSET (SELECT CASE WHEN COUNT(*) > 100000 THEN 99999 ELSE COUNT(*) / 2 END FROM audit_events WHERE tenant_id = ?)`,
+	}
+	for key, query := range deep {
+		if !strings.Contains(q, key) {
+			continue
+		}
+		var cursor string
+		if key == "{audit.deep}" {
+			var at time.Time
+			var id string
+			// bun reads the time as either database stores it (SQLite: text).
+			if err := f.db.NewRaw(query, f.tenantID, f.tenantID).Scan(ctx, &at, &id); err != nil {
+				return "", fmt.Errorf("%w for %s (%v)", errNoData, key, err)
+			}
+			cursor = web.Cursor(at.UTC().Format(time.RFC3339Nano), id)
+		} else if err := f.db.QueryRowContext(ctx, query, f.tenantID, f.tenantID).Scan(&cursor); err != nil {
+			return "", fmt.Errorf("%w for %s (%v)", errNoData, key, err)
+		}
+		q = strings.ReplaceAll(q, key, url.QueryEscape(cursor))
+	}
+	return q, nil
 }
 
 // param is one parameter's id for s, read once.
