@@ -71,7 +71,10 @@ func (h *Handler) Member(perm authz.Perm) fiber.Handler {
 			return apperr.Errorf(apperr.EUNAUTHORIZED, "Please sign in.")
 		}
 		ctx := c.UserContext()
-		t, err := h.store.TenantBySlug(ctx, c.Params("slug"))
+		// Under the person's row settings, as the session middleware's count of their tenants
+		// ran: the connection need not be switched between the two (the tenants table has no
+		// tenant_id, so the settings do not change what it shows).
+		t, err := h.store.TenantBySlug(database.WithPerson(ctx, id.UserID), c.Params("slug"))
 		if err != nil {
 			return err
 		}
@@ -106,7 +109,10 @@ func (h *Handler) Member(perm authz.Perm) fiber.Handler {
 			return apperr.NotFound("page")
 		}
 		info := &web.TenantInfo{ID: t.ID, Slug: t.Slug, Name: t.Name, Status: t.Status, Support: support, ReadOnly: t.ReadOnly(database.Now())}
-		if h.authz.Allowed(id.UserID, t.ID, billingRead) {
+		// The links and banners follow the role just synced (authz.RoleGrants: a map lookup,
+		// where Allowed walks casbin's matcher for each of the thirty links of the menu); the
+		// page's own permission below is still Allowed.
+		if h.authz.RoleGrants(role, billingRead) {
 			info.BillingURL = "/t/" + t.Slug + "/billing"
 			if t.Status == StatusPastDue && info.ReadOnly == "" {
 				info.PayBy = t.AccessUntil
@@ -119,7 +125,7 @@ func (h *Handler) Member(perm authz.Perm) fiber.Handler {
 		}
 		var nav []web.NavItem
 		for _, n := range Nav(t.Slug) {
-			if !h.authz.Allowed(id.UserID, t.ID, n.Perm) {
+			if !h.authz.RoleGrants(role, n.Perm) {
 				continue
 			}
 			// The EI expectations are offered where the tenant has Early Intervention teams.
