@@ -6,6 +6,7 @@ import (
 	"crypto/subtle"
 	"fmt"
 	"net/http"
+	"runtime"
 	"strings"
 	"time"
 
@@ -68,13 +69,6 @@ func (a *App) web(immutable bool) (*fiber.App, error) {
 	app.Use(web.CookieMode(a.Cfg.SecureCookies()))
 	app.Use(recover.New(recover.Config{EnableStackTrace: true}))
 	app.Use(requestid.New())
-	app.Use(a.observe())
-	app.Use(web.Compress()) // inside observe, so the server time it reports includes compressing
-	app.Use(web.SecurityHeaders())
-	app.Use(web.NoStoreSignedIn())
-	app.Use(web.CheckQuery()) // a query value that cannot be kept is refused before any handler reads it
-	session := a.accountsH.Middleware(a.Tenants.Store().CountTenantsOf)
-	csrf := web.CSRF(a.Cfg.SecretKey)
 	// Webhooks (web.Webhook in the route table) are a machine's signed calls: no session, no
 	// CSRF token. The set comes from the table, not from a list of paths kept by hand.
 	webhooks := map[string]bool{}
@@ -89,6 +83,20 @@ func (a *App) web(immutable bool) (*fiber.App, error) {
 		return strings.HasPrefix(p, "/static/") || p == "/healthz" || p == "/readyz" || p == "/metrics" ||
 			webhooks[c.Method()+" "+p]
 	}
+	app.Use(a.observe())
+	// Inside observe, so a request refused as busy is logged and counted; around everything
+	// else (compressing included), so what a request holds is bounded with it. Static files
+	// and probes pass: they hold nothing, and a probe must answer while pages queue.
+	app.Use(web.Limit(requestsInFlight(), requestQueue, requestWait, func(c *fiber.Ctx) bool {
+		p := c.Path()
+		return strings.HasPrefix(p, "/static/") || p == "/healthz" || p == "/readyz" || p == "/metrics"
+	}))
+	app.Use(web.Compress()) // inside observe, so the server time it reports includes compressing
+	app.Use(web.SecurityHeaders())
+	app.Use(web.NoStoreSignedIn())
+	app.Use(web.CheckQuery()) // a query value that cannot be kept is refused before any handler reads it
+	session := a.accountsH.Middleware(a.Tenants.Store().CountTenantsOf)
+	csrf := web.CSRF(a.Cfg.SecretKey)
 	app.Use(func(c *fiber.Ctx) error {
 		if bare(c) {
 			return c.Next()
@@ -113,6 +121,17 @@ func (a *App) web(immutable bool) (*fiber.App, error) {
 	app.Use(func(c *fiber.Ctx) error { return fiber.ErrNotFound })
 	return app, nil
 }
+
+// The bound on requests in flight (web.Limit). A page is mostly waiting on the database
+// (20 connections, database.Open), so a few per core keep the cores and the pool busy; more
+// only hold more memory and make every one of them slower. Past them, a request waits up to
+// requestWait with at most requestQueue others, then is told to come back (503, Retry-After).
+const (
+	requestQueue = 512
+	requestWait  = 2 * time.Second
+)
+
+func requestsInFlight() int { return max(8, 6*runtime.GOMAXPROCS(0)) }
 
 // checkRoutes refuses a route table with a route that has no permission.
 func (a *App) checkRoutes(routes []web.Route) error {

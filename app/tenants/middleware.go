@@ -1,6 +1,8 @@
 package tenants
 
 import (
+	"context"
+
 	"github.com/gofiber/fiber/v2"
 
 	"github.com/holdspace/holdspace/app/apperr"
@@ -71,7 +73,10 @@ func (h *Handler) Member(perm authz.Perm) fiber.Handler {
 			return apperr.Errorf(apperr.EUNAUTHORIZED, "Please sign in.")
 		}
 		ctx := c.UserContext()
-		t, err := h.store.TenantBySlug(ctx, c.Params("slug"))
+		// Under the person's row settings, as the session middleware's count of their tenants
+		// ran: the connection need not be switched between the two (the tenants table has no
+		// tenant_id, so the settings do not change what it shows).
+		t, err := h.store.TenantBySlug(database.WithPerson(ctx, id.UserID), c.Params("slug"))
 		if err != nil {
 			return err
 		}
@@ -80,10 +85,12 @@ func (h *Handler) Member(perm authz.Perm) fiber.Handler {
 		}
 		var role, orgID string
 		var support *web.SupportInfo
-		m, err := h.store.ActiveMembership(ctx, t.ID, id.UserID)
+		var ei *bool // whether the tenant serves Early Intervention, when the membership's query told
+		m, err := h.store.activeMembershipEI(ctx, t.ID, id.UserID)
 		switch apperr.Code(err) {
 		case "":
 			role, orgID = m.Role, m.OrganisationID
+			ei = &m.ServesEI
 		case apperr.ENOTFOUND:
 			if id.IsPlatformAdmin {
 				g, err := h.store.LiveSupportGrant(ctx, t.ID, id.UserID)
@@ -106,7 +113,10 @@ func (h *Handler) Member(perm authz.Perm) fiber.Handler {
 			return apperr.NotFound("page")
 		}
 		info := &web.TenantInfo{ID: t.ID, Slug: t.Slug, Name: t.Name, Status: t.Status, Support: support, ReadOnly: t.ReadOnly(database.Now())}
-		if h.authz.Allowed(id.UserID, t.ID, billingRead) {
+		// The links and banners follow the role just synced (authz.RoleGrants: a map lookup,
+		// where Allowed walks casbin's matcher for each of the thirty links of the menu); the
+		// page's own permission below is still Allowed.
+		if h.authz.RoleGrants(role, billingRead) {
 			info.BillingURL = "/t/" + t.Slug + "/billing"
 			if t.Status == StatusPastDue && info.ReadOnly == "" {
 				info.PayBy = t.AccessUntil
@@ -119,16 +129,19 @@ func (h *Handler) Member(perm authz.Perm) fiber.Handler {
 		}
 		var nav []web.NavItem
 		for _, n := range Nav(t.Slug) {
-			if !h.authz.Allowed(id.UserID, t.ID, n.Perm) {
+			if !h.authz.RoleGrants(role, n.Perm) {
 				continue
 			}
 			// The EI expectations are offered where the tenant has Early Intervention teams.
 			if n.Perm.Obj == navEIExpectations {
-				ei, err := h.store.ServesEarlyIntervention(c.UserContext())
-				if err != nil {
-					return err
+				if ei == nil { // support access: no membership row told
+					v, err := h.store.ServesEarlyIntervention(c.UserContext())
+					if err != nil {
+						return err
+					}
+					ei = &v
 				}
-				if !ei {
+				if !*ei {
 					continue
 				}
 			}
@@ -206,4 +219,27 @@ func (h *Handler) Public() fiber.Handler {
 		}
 		return c.Next()
 	}
+}
+
+// membershipEI is a membership with whether its tenant serves Early Intervention (the menu's
+// EI expectations link), read in one statement for the tenant middleware.
+type membershipEI struct {
+	Membership `bun:",extend"`
+	ServesEI   bool `bun:"serves_ei,scanonly"`
+}
+
+// activeMembershipEI is ActiveMembership, with whether the tenant has an Early Intervention
+// program (ServesEarlyIntervention) read by the same statement: every tenant page runs it.
+func (s *Store) activeMembershipEI(ctx context.Context, tenantID, userID string) (*membershipEI, error) {
+	m := new(membershipEI)
+	ctx = database.WithScope(ctx, database.Scope{TenantID: tenantID})
+	t, err := database.For(ctx, s.db)
+	if err != nil {
+		return nil, err
+	}
+	err = t.Select(m).ColumnExpr("m.*").
+		ColumnExpr("EXISTS (SELECT 1 FROM organisations AS o WHERE o.tenant_id = m.tenant_id AND o.kind = ? AND o.program_kind = ?) AS serves_ei",
+			OrgProgram, ProgramKindEarlyIntervention).
+		Where("m.user_id = ? AND m.active", userID).Scan(ctx)
+	return m, notFound(err, "membership")
 }
