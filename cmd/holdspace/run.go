@@ -98,6 +98,14 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout 
 	defer app.Close()
 	switch cmd {
 	case "serve":
+		// A soft memory limit, unless GOMEMLIMIT sets one: the collector works harder as the
+		// heap nears it instead of letting it double (GOGC) under a burst of large pages. With
+		// the bound on requests in flight (server: requestsInFlight) the web process stays
+		// under ~150 MB. Not for the embedded default, whose one process also builds the
+		// exports (a million-row XLSX needs more).
+		if os.Getenv("GOMEMLIMIT") == "" {
+			debug.SetMemoryLimit(defaultMemoryLimit)
+		}
 		return serve(ctx, app, stdout, nil)
 	case "worker":
 		return work(ctx, app)
@@ -213,12 +221,6 @@ const defaultMemoryLimit = 100 << 20
 
 // serve runs the web server until ctx ends, then lets in-flight requests finish.
 func serve(ctx context.Context, app *server.App, stdout io.Writer, ready func(url string)) error {
-	// A soft memory limit, unless GOMEMLIMIT sets one: the collector works harder as the heap
-	// nears it instead of letting it double (GOGC) under a burst of large pages. With the bound
-	// on requests in flight (server: requestsInFlight) the web process stays under ~150 MB.
-	if os.Getenv("GOMEMLIMIT") == "" {
-		debug.SetMemoryLimit(defaultMemoryLimit)
-	}
 	web, err := app.Web()
 	if err != nil {
 		return err
