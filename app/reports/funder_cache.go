@@ -87,7 +87,9 @@ func (f *FunderReports) cachedReport(ctx context.Context, o *tenants.Organisatio
 	e = &cachedReport{done: make(chan struct{}), at: now}
 	c.m[key] = e
 	c.mu.Unlock()
-	e.rep, e.err = f.report(ctx, o, y)
+	// Counted for everyone waiting on it, so not ended by this one request going away (a
+	// closed tab would hand every waiter its "context canceled").
+	e.rep, e.err = f.report(context.WithoutCancel(ctx), o, y)
 	close(e.done)
 	if e.err != nil {
 		c.mu.Lock()
