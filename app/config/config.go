@@ -61,6 +61,9 @@ type Config struct {
 	// SQL statements the request ran, their time, and the whole request's time in the server.
 	// Off by default (it tells anyone how much work a page is); the load harness turns it on.
 	ServerTiming bool
+	// Pprof (PPROF=true) adds Go's profiler, /debug/pprof/, to the METRICS_ADDR listener (and
+	// only there: it needs METRICS_ADDR). For finding where a page's time goes under load.
+	Pprof bool
 
 	// Stripe is billing (app/billing): not set up without STRIPE_SECRET_KEY.
 	Stripe Stripe
@@ -261,6 +264,16 @@ func loadMetrics(getenv func(string) string, c *Config) error {
 		return &Error{"METRICS_TOKEN", "must not contain spaces or line breaks"}
 	}
 	c.MetricsAddr = getenv("METRICS_ADDR")
+	switch v := getenv("PPROF"); v {
+	case "", "false", "0":
+	case "true", "1":
+		if c.MetricsAddr == "" {
+			return &Error{"PPROF", "needs METRICS_ADDR: the profiler is served only on that internal listener"}
+		}
+		c.Pprof = true
+	default:
+		return &Error{"PPROF", "must be true or false"}
+	}
 	if c.MetricsAddr != "" {
 		_, port, err := net.SplitHostPort(c.MetricsAddr)
 		n, perr := strconv.Atoi(port)

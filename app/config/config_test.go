@@ -231,6 +231,13 @@ func TestLoadMetrics(t *testing.T) {
 		if c.MetricsToken != strings.Repeat("m", 32) || c.MetricsAddr != "127.0.0.1:9091" {
 			t.Errorf("got token %q addr %q", c.MetricsToken, c.MetricsAddr)
 		}
+		if c.Pprof {
+			t.Error("the profiler is on without PPROF")
+		}
+		env["PPROF"] = "true"
+		if c, err = config.Load(getenv(env), false); err != nil || !c.Pprof {
+			t.Errorf("PPROF=true with METRICS_ADDR: got %v, %v", c, err)
+		}
 	})
 	for _, tc := range []struct {
 		name, variable, value, want string
@@ -241,6 +248,8 @@ func TestLoadMetrics(t *testing.T) {
 		{"ErrAddrPortZero", "METRICS_ADDR", "127.0.0.1:0", "HOST:PORT"},
 		{"ErrAddrPortWord", "METRICS_ADDR", "localhost:metrics", "HOST:PORT"},
 		{"ErrAddrWebPort", "METRICS_ADDR", "127.0.0.1:9090", "PORT 9090"}, // production() has PORT 9090
+		{"ErrPprofWithoutAddr", "PPROF", "true", "needs METRICS_ADDR"},
+		{"ErrPprofWord", "PPROF", "yes", "true or false"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			wantConfigError(t, tc.variable, tc.value, tc.want)

@@ -1205,11 +1205,22 @@ type MyConsultants struct {
 	Next, Prev string
 }
 
-// MinePrograms is how many programs a page of the consultants page shows.
-const MinePrograms = 25
+// MinePrograms is how many programs a page of the consultants page shows at most, and
+// MineRows how many consultants: a page stops before the program that would pass MineRows
+// (it always shows one program, however many consultants it has).
+const (
+	MinePrograms = 25
+	MineRows     = 100
+)
+
+// mineProgram is a program of the consultants page with how many consultants it has now.
+type mineProgram struct {
+	tenants.Organisation `bun:",extend"`
+	Active               int `bun:"active_consultants,scanonly"`
+}
 
 // programCursor is a program's keyset position on the consultants page (name~id).
-func programCursor(o *tenants.Organisation) string { return web.Cursor(o.Name, o.ID) }
+func programCursor(o *mineProgram) string { return web.Cursor(o.Name, o.ID) }
 
 // Mine returns the consultants page for the person in ctx (its first page of programs).
 func (m *Matching) Mine(ctx context.Context) (*MyConsultants, error) {
@@ -1228,6 +1239,7 @@ func (m *Matching) MinePage(ctx context.Context, k web.Keyset) (*MyConsultants, 
 	}
 	d := &MyConsultants{Role: sc.Role}
 	var programs []tenants.Organisation
+	var rows []mineProgram
 	filter := AssignmentFilter{Status: AssignmentActive}
 	switch sc.Role {
 	case authz.Program:
@@ -1237,7 +1249,9 @@ func (m *Matching) MinePage(ctx context.Context, k web.Keyset) (*MyConsultants, 
 		programs, filter.ProgramID = []tenants.Organisation{*d.Program}, d.Program.ID
 		d.ShowEmail, d.CanAsk = true, true
 	case authz.Funder, authz.TenantAdmin:
-		q := t.Select(&programs).Where("o.kind = ?", tenants.OrgProgram)
+		q := t.Select(&rows).ColumnExpr("o.*").
+			ColumnExpr("(SELECT count(*) FROM consultant_assignments AS ca WHERE ca.tenant_id = o.tenant_id AND ca.program_id = o.id AND ca.status = ?) AS active_consultants", AssignmentActive).
+			Where("o.kind = ?", tenants.OrgProgram)
 		if sc.Role == authz.Funder {
 			if !database.IsID(sc.OrganisationID) {
 				return nil, apperr.NotFound("funder")
@@ -1255,10 +1269,12 @@ func (m *Matching) MinePage(ctx context.Context, k web.Keyset) (*MyConsultants, 
 		if err := q.OrderExpr("o.name " + order + ", o.id " + order).Limit(MinePrograms + 1).Scan(ctx); err != nil {
 			return nil, err
 		}
-		programs, d.Next, d.Prev = web.KeysetPage(k, 2, programs, MinePrograms, programCursor)
-		filter.Programs = make([]string, len(programs))
-		for i, p := range programs {
-			filter.Programs[i] = p.ID
+		rows, limit := web.TrimToWeight(rows, MinePrograms, MineRows, func(p *mineProgram) int { return p.Active })
+		rows, d.Next, d.Prev = web.KeysetPage(k, 2, rows, limit, programCursor)
+		programs = make([]tenants.Organisation, len(rows))
+		filter.Programs = make([]string, len(rows))
+		for i, p := range rows {
+			programs[i], filter.Programs[i] = p.Organisation, p.ID
 		}
 		d.ShowEmail = sc.Role == authz.TenantAdmin
 	default:

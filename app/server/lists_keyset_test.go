@@ -316,9 +316,52 @@ func TestConsultantsPagePagesPrograms(t *testing.T) {
 	if many := statementsOf(t, admin.get("/t/illinois/consultants").mustStatus(t, http.StatusOK)); many != few {
 		t.Fatalf("the consultants page runs %d statements with 60 more programs, %d before", many, few)
 	}
+	// Three programs with 45 consultants each: a page stops before passing 100 consultants.
+	ctx := context.Background()
+	for i := 0; i < 3; i++ {
+		program := database.NewID()
+		if _, err := env.raw().ExecContext(ctx, `INSERT INTO organisations (tenant_id, id, kind, name, created_at, updated_at) VALUES (?, ?, 'program', ?, ?, ?)`,
+			env.tenantID("illinois"), program, fmt.Sprintf("Zz Busy Program %d", i), now, now); err != nil {
+			t.Fatal(err)
+		}
+		for j := 0; j < 45; j++ {
+			p := &consultants.Profile{ID: database.NewID(), UserID: database.NewID(), DisplayName: fmt.Sprintf("Busy Consultant %d-%02d", i, j),
+				Status: "approved", Languages: database.StringList{}, Counties: database.StringList{}, Settings: database.StringList{},
+				Specialties: database.StringList{}, Modes: database.StringList{}, ReviewChecklist: database.StringList{}, CreatedAt: now, UpdatedAt: now}
+			p.TenantID = env.tenantID("illinois")
+			a := &consultants.Assignment{ID: database.NewID(), ProfileID: p.ID, ProgramID: program, Status: consultants.AssignmentActive,
+				StartedOn: "2026-01-05", CreatedAt: now, UpdatedAt: now}
+			a.TenantID = p.TenantID
+			if _, err := env.raw().NewInsert().Model(p).Exec(ctx); err != nil {
+				t.Fatal(err)
+			}
+			if _, err := env.raw().NewInsert().Model(a).Exec(ctx); err != nil {
+				t.Fatal(err)
+			}
+		}
+	}
 	row := regexp.MustCompile(`<h2>([^<]+?)(?: <span[^>]*>[^<]*</span>)?</h2>`)
 	names, pages := walkPages(t, admin, "/t/illinois/consultants", row)
 	if total := env.count("organisations", "tenant_id = ? AND kind = 'program'", env.tenantID("illinois")); len(names) != total || pages < 3 {
 		t.Fatalf("the consultants pages show %d programs in %d pages, want all %d", len(names), pages, total)
+	}
+	// Every active consultant once, and no page past 100 consultants unless it holds one program.
+	consultant := regexp.MustCompile(`<td data-label="Consultant">([^<]+)</td>`)
+	next := regexp.MustCompile(`href="([^"]*)"[^>]*usa-pagination__next-page`)
+	shown := 0
+	for link, n := "/t/illinois/consultants", 0; link != "" && n < 100; n++ {
+		body := admin.get(link).mustStatus(t, http.StatusOK).body
+		rows, programs := len(consultant.FindAllString(body, -1)), len(row.FindAllString(body, -1))
+		if rows > consultants.MineRows && programs > 1 {
+			t.Errorf("%s shows %d consultants of %d programs: want at most %d", link, rows, programs, consultants.MineRows)
+		}
+		shown += rows
+		link = ""
+		if m := next.FindStringSubmatch(body); m != nil {
+			link = html.UnescapeString(m[1])
+		}
+	}
+	if want := env.count("consultant_assignments", "tenant_id = ? AND status = 'active'", env.tenantID("illinois")); shown != want || want < 135 {
+		t.Errorf("the pages show %d consultants, want every active one: %d", shown, want)
 	}
 }

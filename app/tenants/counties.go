@@ -8,6 +8,7 @@ import (
 	"sort"
 	"strings"
 	"sync"
+	"unicode"
 )
 
 // The counties (and county equivalents: parishes, boroughs, census areas, independent cities,
@@ -38,6 +39,7 @@ var censusChanges = []censusChange{
 var (
 	countiesOnce    sync.Once
 	countiesByState map[string][]string
+	countyByKey     map[string]map[string]string // state → CountyKey → name
 )
 
 // loadCounties reads the vendored Census list once. A file that does not parse is a build
@@ -49,6 +51,14 @@ func loadCounties() map[string][]string {
 			panic("tenants: the vendored county list: " + err.Error())
 		}
 		countiesByState = m
+		countyByKey = make(map[string]map[string]string, len(m))
+		for state, names := range m {
+			keys := make(map[string]string, len(names))
+			for _, name := range names {
+				keys[CountyKey(name)] = name
+			}
+			countyByKey[state] = keys
+		}
 	})
 	return countiesByState
 }
@@ -139,23 +149,36 @@ func MatchCounty(state, typed string) (string, bool) {
 	if key == "" {
 		return "", false
 	}
-	for _, c := range BuiltinCounties(state) {
-		if k := CountyKey(c); k == key || k+"county" == key {
-			return c, true
-		}
+	loadCounties()
+	keys := countyByKey[strings.ToUpper(strings.TrimSpace(state))]
+	if name, ok := keys[key]; ok {
+		return name, true
+	}
+	if base, ok := strings.CutSuffix(key, "county"); ok {
+		name, ok := keys[base]
+		return name, ok
 	}
 	return "", false
 }
 
 // CountyKey is how county lists are ordered: letters only, lower case.
 func CountyKey(name string) string {
-	var b strings.Builder
-	for _, r := range strings.ToLower(name) {
-		if r >= 'a' && r <= 'z' {
-			b.WriteRune(r)
+	b := make([]byte, 0, len(name))
+	for _, r := range name {
+		switch {
+		case r >= 'a' && r <= 'z':
+			b = append(b, byte(r))
+		case r >= 'A' && r <= 'Z':
+			b = append(b, byte(r-'A'+'a'))
+		case r > unicode.MaxASCII:
+			// strings.ToLower's rule for the rest: a letter whose lower case is a-z counts
+			// (the Kelvin sign is k).
+			if l := unicode.ToLower(r); l >= 'a' && l <= 'z' {
+				b = append(b, byte(l))
+			}
 		}
 	}
-	return b.String()
+	return string(b)
 }
 
 // SortCounties orders a free list of counties the way the built-in lists are ordered.

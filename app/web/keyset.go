@@ -115,6 +115,24 @@ func KeysetPage[T any](k Keyset, n int, rows []T, limit int, cursor func(*T) str
 	return rows, next, prev
 }
 
+// TrimToWeight cuts rows, read in the page's order with limit+1, for a page whose rows weigh
+// differently (a program and its consultants): it keeps rows while their weights add up to at
+// most budget (always the first), and returns them with the row after (so KeysetPage sees that
+// more follow) and the limit to give KeysetPage.
+func TrimToWeight[T any](rows []T, limit, budget int, weight func(*T) int) ([]T, int) {
+	sum := 0
+	for i := range rows {
+		if i == limit {
+			break
+		}
+		sum += weight(&rows[i])
+		if i > 0 && sum > budget {
+			return rows[:i+1], i
+		}
+	}
+	return rows, limit
+}
+
 // Pager is what a list's pagination links need: the page's path, the filter (kept in every
 // link) and the cursors of the next and previous pages.
 type Pager struct {

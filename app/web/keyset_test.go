@@ -126,3 +126,75 @@ func TestPagerKeepsTheFilter(t *testing.T) {
 		t.Fatalf("first link %q (first page: %v)", got, p.First)
 	}
 }
+
+// TestTrimToWeight: pages of rows that weigh differently (a program and its consultants) show
+// every row once, forward and backward, each page within the budget unless it holds one row.
+func TestTrimToWeight(t *testing.T) {
+	weights := []int{3, 40, 70, 1, 1, 250, 20, 20, 20, 20, 20, 0, 99, 2}
+	type row struct {
+		id string
+		w  int
+	}
+	var rows []row
+	for i, w := range weights {
+		rows = append(rows, row{fmt.Sprintf("id%02d", i), w})
+	}
+	const limit, budget = 4, 100
+	read := func(k Keyset) []row {
+		op, order := k.Comparison(1, false)
+		keys, _, ok := k.Keys(1)
+		var out []row
+		for _, r := range rows {
+			if !ok || op == ">" && r.id > keys[0] || op == "<" && r.id < keys[0] {
+				out = append(out, r)
+			}
+		}
+		if order == "DESC" {
+			for i, j := 0, len(out)-1; i < j; i, j = i+1, j-1 {
+				out[i], out[j] = out[j], out[i]
+			}
+		}
+		return out[:min(len(out), limit+1)]
+	}
+	cursor := func(r *row) string { return Cursor(r.id) }
+	walk := func(k Keyset, backward bool) (seen []string) {
+		for n := 0; n < 50; n++ {
+			got, lim := TrimToWeight(read(k), limit, budget, func(r *row) int { return r.w })
+			page, next, prev := KeysetPage(k, 1, got, lim, cursor)
+			sum := 0
+			var ids []string
+			for _, r := range page {
+				sum += r.w
+				ids = append(ids, r.id)
+			}
+			if len(page) == 0 || len(page) > limit || len(page) > 1 && sum > budget {
+				t.Fatalf("page %v weighs %d in %d rows: want 1 to %d rows within %d (or one row)", ids, sum, len(page), limit, budget)
+			}
+			if backward {
+				seen = append(ids, seen...)
+				if prev == "" {
+					return seen
+				}
+				k = Keyset{Before: prev}
+			} else {
+				seen = append(seen, ids...)
+				if next == "" {
+					return seen
+				}
+				k = Keyset{After: next}
+			}
+		}
+		t.Fatal("the pages never end")
+		return nil
+	}
+	var want []string
+	for _, r := range rows {
+		want = append(want, r.id)
+	}
+	if got := walk(Keyset{}, false); fmt.Sprint(got) != fmt.Sprint(want) {
+		t.Errorf("forward: %v, want %v", got, want)
+	}
+	if got := walk(Keyset{Before: "zz"}, true); fmt.Sprint(got) != fmt.Sprint(want) {
+		t.Errorf("backward: %v, want %v", got, want)
+	}
+}

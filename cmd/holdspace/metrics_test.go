@@ -143,6 +143,9 @@ func TestServeMetrics(t *testing.T) {
 	if code, _ := do("GET", internal+"/signin", nil); code != http.StatusNotFound {
 		t.Errorf("METRICS_ADDR /signin: %d, want 404", code)
 	}
+	if code, _ := do("GET", internal+"/debug/pprof/", nil); code != http.StatusNotFound {
+		t.Errorf("METRICS_ADDR /debug/pprof/ without PPROF: %d, want 404", code)
+	}
 
 	cancel()
 	select {
