@@ -36,12 +36,17 @@ type Dashboards struct {
 	Sessions    *consultation.Sessions
 	Credentials *credentials.Service
 	Supervision *supervision.Service
-	staffing    staffingCache // the staffing panel's counts, a minute at most
+	// PortfolioMaxAge is how old a tenant admin's or funder's dashboard may be: it adds up
+	// the whole tenant (or every funded program) in seven panels, 19 to 25 statements, so it is
+	// kept for this long per tenant, role, funder, year and day, and says when it was
+	// counted. 0 counts it every time (tests).
+	PortfolioMaxAge time.Duration
+	portfolios      recent[*Dashboard]
 }
 
 // NewDashboards returns the dashboards over the domain services they reuse.
 func NewDashboards(d Deps, e *consultation.Engagements, s *consultation.Sessions, c *credentials.Service, sup *supervision.Service) *Dashboards {
-	return &Dashboards{Deps: d, Engagements: e, Sessions: s, Credentials: c, Supervision: sup}
+	return &Dashboards{Deps: d, Engagements: e, Sessions: s, Credentials: c, Supervision: sup, PortfolioMaxAge: time.Minute}
 }
 
 // Figure is a headline number with its words.
@@ -73,6 +78,9 @@ type Dashboard struct {
 	Switch  Switch
 	Figures []Figure
 	Panels  []Panel
+	// CountedAt is when a portfolio dashboard was counted (the tenant's time, "3:04 PM"), for
+	// the page to say it may be up to PortfolioMaxAge old; empty for the others.
+	CountedAt string
 }
 
 // Home is the home page's hook (tenants.Handler.SetDashboard): the dashboard of the person
@@ -99,7 +107,23 @@ func (d *Dashboards) For(ctx context.Context, t *tenants.Tenant, y Year, action 
 	b := &builder{d: d, ctx: ctx, sc: sc, t: t, y: y, now: now, out: db}
 	switch sc.Role {
 	case authz.TenantAdmin, authz.Funder:
-		err = b.portfolio()
+		org := ""
+		if sc.Role == authz.Funder {
+			org = sc.OrganisationID
+		}
+		key := fmt.Sprintf("%s|%s|%s|%s|%d|%d|%s", sc.TenantID, sc.Role, org, y.Calendar, y.FY, y.StartMonth, t.Local(now).Format(time.DateOnly))
+		p, at, err := d.portfolios.get(ctx, key, d.PortfolioMaxAge, 256, func(ctx context.Context) (*Dashboard, error) {
+			p := &Dashboard{}
+			b := &builder{d: d, ctx: ctx, sc: sc, t: t, y: y, now: now, out: p}
+			return p, b.portfolio()
+		})
+		if err != nil {
+			return nil, err
+		}
+		// The panels are shared by everyone the entry serves: read, never changed.
+		db.Heading, db.Intro, db.Figures, db.Panels = p.Heading, p.Intro, p.Figures, p.Panels
+		db.CountedAt = t.Local(at).Format("3:04 PM")
+		return db, nil
 	case authz.Consultant:
 		err = b.consultant()
 	case authz.Supervisor:
@@ -354,7 +378,6 @@ func (b *builder) staffingPanel() error {
 	if b.sc.Role == authz.Funder {
 		how = "The consultants with an engagement with a program you fund, against the tenant’s staffing requirements, today."
 	}
-	how += " Counted at most a minute ago."
 	return b.add(Panel{ID: "staffing", Heading: "Staffing compliance", How: how}, c, "No consultant has a profile yet.")
 }
 

@@ -3,7 +3,6 @@ package reports
 import (
 	"context"
 	"sort"
-	"sync"
 	"time"
 
 	"github.com/uptrace/bun"
@@ -226,35 +225,12 @@ func (b *builder) staffing() (meet, lacking int, err error) {
 	return meet, lacking, nil
 }
 
-// StaffingMaxAge is how old the dashboards' staffing figure may be (issue 14): the staffing
-// rule reads every consultant's credentials and requirements (six statements, 15 to 30 ms in
-// the volume tenant), so its outcome is kept a minute per tenant and day; the panel says so.
-const StaffingMaxAge = time.Minute
-
-// staffingCache is the staffing rule's outcome per tenant: profile → lacks a requirement.
-type staffingCache struct {
-	mu sync.Mutex
-	m  map[string]staffingEntry
-}
-
-type staffingEntry struct {
-	at      time.Time
-	lacking map[string]bool
-}
-
 // staffingRows is every consultant profile of the tenant of sc, with whether it lacks a
 // required credential on now's day, by app/credentials' staffing rule in the tenant admin's
-// role (the staffing page is theirs), at most StaffingMaxAge old.
+// role (the staffing page is theirs). It reads every consultant's credentials and
+// requirements (six statements, 15 to 30 ms in the volume tenant): the portfolio dashboards
+// that show it are kept a minute (PortfolioMaxAge).
 func (d *Dashboards) staffingRows(ctx context.Context, sc database.Scope, now time.Time) (map[string]bool, error) {
-	key := sc.TenantID + "|" + now.Format(time.DateOnly)
-	c := &d.staffing
-	c.mu.Lock()
-	e, ok := c.m[key]
-	c.mu.Unlock()
-	if ok && time.Since(e.at) <= StaffingMaxAge {
-		return e.lacking, nil
-	}
-	at := time.Now()
 	admin := sc
 	admin.Role = authz.TenantAdmin
 	// Every consultant on one "page": the staffing table is paged (StaffingPageSize), and a
@@ -267,12 +243,6 @@ func (d *Dashboards) staffingRows(ctx context.Context, sc database.Scope, now ti
 	for _, r := range o.Rows {
 		lacking[r.Profile.ID] = r.Lacking > 0
 	}
-	c.mu.Lock()
-	if c.m == nil || len(c.m) >= 1024 {
-		c.m = map[string]staffingEntry{}
-	}
-	c.m[key] = staffingEntry{at: at, lacking: lacking}
-	c.mu.Unlock()
 	return lacking, nil
 }
 

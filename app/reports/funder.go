@@ -32,7 +32,7 @@ const (
 // FunderReports builds funders' reports, on screen and as files (runs of FunderReportKind).
 type FunderReports struct {
 	d     Deps
-	cache reportCache // the reports on screen, a minute at most (funder_cache.go)
+	cache recent[*FunderReport] // the reports on screen, a minute at most (funder_cache.go)
 }
 
 // NewFunderReports returns the funder reports and registers their kind of run on d.Runs.

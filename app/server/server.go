@@ -73,6 +73,7 @@ type App struct {
 	exportsH *exports.Handler
 	// app/reports: funders' reports and the de-identified sessions export (issue 12, section 3)
 	FunderReports  *reports.FunderReports
+	Dashboards     *reports.Dashboards // each role's home page dashboard
 	SessionsExport *reports.SessionsExport
 	// app/consultants
 	ConsultantRequests *consultants.Requests
@@ -276,9 +277,9 @@ func New(cfg *config.Config, log *slog.Logger, db *bun.DB, rdb redis.UniversalCl
 	// run ("child_outcomes", kept 30 days, for the person who asked), registered by the handler.
 	a.equityH = reports.NewEquityHandler(reports.Deps{DB: db, Audit: a.Audit, Runs: a.Runs, Tenants: a.Tenants.Store()})
 	// app/reports: the dashboards (issue 12, section 5), each role's on its home page.
-	dashboards := reports.NewDashboards(reports.Deps{DB: db, Audit: a.Audit, Runs: a.Runs, Tenants: a.Tenants.Store()},
+	a.Dashboards = reports.NewDashboards(reports.Deps{DB: db, Audit: a.Audit, Runs: a.Runs, Tenants: a.Tenants.Store()},
 		a.Engagements, a.Sessions, a.Credentials, a.Supervision)
-	a.tenantsH.SetDashboard(dashboards.Home)
+	a.tenantsH.SetDashboard(a.Dashboards.Home)
 	// app/billing (issue 13): it decides each tenant's access (a trial's change decides it
 	// again) and syncs seats when people change.
 	a.Billing = billing.New(billing.Deps{DB: db, Audit: a.Audit, Mail: a.Mail, Queue: a.Queue, Tenants: a.Tenants.Store(),

@@ -1,0 +1,90 @@
+package reports
+
+import (
+	"context"
+	"sync"
+	"time"
+)
+
+// recent keeps what was counted in the last maxAge, per key, so a page many people open counts
+// once a minute rather than once a request (issue 14: the funders' reports, the portfolio
+// dashboards, the staffing rule). Requests that arrive while a value is being counted wait for
+// that count rather than counting again. A failed count is not kept. At most bound entries:
+// past it the expired ones go, and then all of them.
+//
+// Keys name everything the value depends on (tenant, role, organisation, year, day); the
+// caller checks who may see it before asking.
+type recent[V any] struct {
+	mu sync.Mutex
+	m  map[string]*recentEntry[V]
+}
+
+type recentEntry[V any] struct {
+	done chan struct{}
+	v    V
+	err  error
+	at   time.Time
+}
+
+// get is key's value counted at most maxAge ago, counting it with count when there is none,
+// and when it was counted. maxAge 0 counts every time.
+func (c *recent[V]) get(ctx context.Context, key string, maxAge time.Duration, bound int, count func(context.Context) (V, error)) (V, time.Time, error) {
+	now := time.Now()
+	if maxAge <= 0 {
+		v, err := count(ctx)
+		return v, now, err
+	}
+	c.mu.Lock()
+	if c.m == nil {
+		c.m = map[string]*recentEntry[V]{}
+	}
+	e := c.m[key]
+	if e != nil {
+		select {
+		case <-e.done:
+			if e.err != nil || now.Sub(e.at) > maxAge {
+				e = nil // stale or failed: count again
+			}
+		default: // being counted: wait for it below
+		}
+	}
+	if e != nil {
+		c.mu.Unlock()
+		select {
+		case <-e.done:
+		case <-ctx.Done():
+			var zero V
+			return zero, time.Time{}, ctx.Err()
+		}
+		return e.v, e.at, e.err
+	}
+	if len(c.m) >= bound {
+		for k, old := range c.m {
+			select {
+			case <-old.done:
+				if now.Sub(old.at) > maxAge {
+					delete(c.m, k)
+				}
+			default:
+			}
+		}
+		if len(c.m) >= bound {
+			c.m = map[string]*recentEntry[V]{}
+		}
+	}
+	e = &recentEntry[V]{done: make(chan struct{}), at: now}
+	c.m[key] = e
+	c.mu.Unlock()
+	// Counted for everyone waiting on it, so not ended by this one request going away (a
+	// closed tab would hand every waiter its "context canceled").
+	e.v, e.err = count(context.WithoutCancel(ctx))
+	close(e.done)
+	if e.err != nil {
+		c.mu.Lock()
+		if c.m[key] == e {
+			delete(c.m, key)
+		}
+		c.mu.Unlock()
+	}
+	return e.v, e.at, e.err
+}
