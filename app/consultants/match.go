@@ -773,6 +773,9 @@ type AssignmentFilter struct {
 	FunderID  string   // the programs this funder funds
 	Programs  []string // only these programs' (a page of the consultants page)
 	Limit     int      // at most this many (0: all)
+	// Newest orders them by start, newest first (the requests page), rather than by program
+	// then consultant.
+	Newest bool
 }
 
 // Assignments lists the tenant's assignments matching f, by program then consultant.
@@ -813,7 +816,12 @@ func (m *Matching) Assignments(ctx context.Context, f AssignmentFilter) ([]Assig
 		q = q.Limit(int64(f.Limit))
 	}
 	var list []AssignmentView
-	err = q.OrderExpr("o.name, cp.display_name, ca.started_on, ca.id").Scan(ctx, &list)
+	if f.Newest {
+		q = q.OrderExpr("ca.started_on DESC, ca.id DESC")
+	} else {
+		q = q.OrderExpr("o.name, cp.display_name, ca.started_on, ca.id")
+	}
+	err = q.Scan(ctx, &list)
 	return list, err
 }
 

@@ -32,8 +32,8 @@ type QueueData struct {
 	MoreAssignments bool
 }
 
-// QueueAssignments is how many active assignments the requests page shows.
-const QueueAssignments = 100
+// QueueAssignments is how many active assignments the requests page shows, newest first.
+const QueueAssignments = 25
 
 // QueuePage lists the tenant's confirmed requests (open ones first, filtered by ?status=) and
 // the active assignments.
@@ -56,7 +56,7 @@ func (h *MatchHandler) QueuePage(c *fiber.Ctx) error {
 	q.Set("status", d.Status)
 	d.Pager = web.NewPager("/t/"+web.ScopeOf(c).TenantSlug+"/requests", q, k, p.Next, p.Prev).
 		Words("Request pages", "", "Older requests", "Newer requests", "Back to the first requests")
-	if d.Assignments, err = h.m.Assignments(ctx, AssignmentFilter{Status: AssignmentActive, Limit: QueueAssignments + 1}); err != nil {
+	if d.Assignments, err = h.m.Assignments(ctx, AssignmentFilter{Status: AssignmentActive, Newest: true, Limit: QueueAssignments + 1}); err != nil {
 		return err
 	}
 	if len(d.Assignments) > QueueAssignments {

@@ -1,6 +1,7 @@
 package web
 
 import (
+	"bytes"
 	"fmt"
 	"html/template"
 	"io/fs"
@@ -8,6 +9,7 @@ import (
 	"net/http"
 	"net/url"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/gofiber/fiber/v2"
@@ -39,6 +41,8 @@ type View struct {
 	// Wide pages (lists whose tables need the room) use the wide container, not the
 	// reading width.
 	Wide bool
+	// Body is the page, rendered, for the layout to place (Render sets it).
+	Body template.HTML
 }
 
 // Form keeps what a person typed and the message for each bad field, so a form that fails
@@ -273,8 +277,28 @@ func Render(c *fiber.Ctx, status int, page, fragment string, v View) error {
 	if WantsFragment(c) && fragment != "" {
 		return c.Render(fragment, v)
 	}
-	return c.Render(page, v, "layouts/main")
+	// The page first, then the layout around it. Not the template engine's own layouts: those
+	// hold one lock over the whole of every render (they change the layout's functions for
+	// each one), so a busy server drew one page at a time.
+	buf := pageBuffers.Get().(*bytes.Buffer)
+	defer func() {
+		if buf.Cap() <= 1<<20 {
+			buf.Reset()
+			pageBuffers.Put(buf)
+		}
+	}()
+	if err := c.App().Config().Views.Render(buf, page, v); err != nil {
+		return err
+	}
+	v.Body = template.HTML(buf.String()) //nolint:gosec // the page, rendered by html/template
+	return c.Render(PageLayout, v)
 }
+
+// PageLayout is the template every full page is drawn in: it places the page with {{.Body}}.
+const PageLayout = "layouts/main"
+
+// pageBuffers are the buffers pages are rendered into before their layout.
+var pageBuffers = sync.Pool{New: func() any { return new(bytes.Buffer) }}
 
 // Clipped is a long text cut for a table cell: Text, and whether it was cut (then the page
 // links to the whole text).
