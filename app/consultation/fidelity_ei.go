@@ -7,6 +7,8 @@ import (
 	"strings"
 	"time"
 
+	"github.com/uptrace/bun"
+
 	"github.com/holdspace/holdspace/app/consultants"
 	"github.com/holdspace/holdspace/app/database"
 	"github.com/holdspace/holdspace/app/tenants"
@@ -117,11 +119,14 @@ func (s *Engagements) EIExpectations(ctx context.Context, fy int) (*EIReport, er
 		return nil, err
 	}
 	r.TenantName, r.State, r.StateName = tn.Name, strings.ToUpper(tn.State), tenants.StateName(tn.State)
-	teams, err := t.Select((*tenants.Organisation)(nil)).Where("o.kind = ? AND o.program_kind = ?", tenants.OrgProgram, EIProgramKind).Count(ctx)
-	if err != nil {
+	// The EI teams by id: the sessions are read by program (an index range per team), and a
+	// tenant without a team reads none.
+	var teams []string
+	if err := t.Select((*tenants.Organisation)(nil)).Column("o.id").Where("o.kind = ? AND o.program_kind = ?", tenants.OrgProgram, EIProgramKind).
+		Scan(ctx, &teams); err != nil {
 		return nil, err
 	}
-	r.EITeams = teams
+	r.EITeams = int64(len(teams))
 	from, to := r.Months[0]+"-01", r.Months[11]+"-31"
 
 	type pairKey struct{ profile, program string }
@@ -136,64 +141,66 @@ func (s *Engagements) EIExpectations(ctx context.Context, fy int) (*EIReport, er
 		return x
 	}
 
-	var assigned []struct {
-		ProfileID      string `bun:"profile_id"`
-		ProgramID      string `bun:"program_id"`
-		StartedOn      string `bun:"started_on"`
-		ConsultantName string `bun:"consultant_name"`
-		ProgramName    string `bun:"program_name"`
-	}
-	q := t.Select((*consultants.Assignment)(nil)).
-		ColumnExpr("ca.profile_id, ca.program_id, ca.started_on, u.name AS consultant_name, o.name AS program_name").
-		Join("JOIN consultant_profiles AS cp ON cp.tenant_id = ca.tenant_id AND cp.id = ca.profile_id").
-		Join("JOIN users AS u ON u.id = cp.user_id").
-		Join("JOIN organisations AS o ON o.tenant_id = ca.tenant_id AND o.id = ca.program_id").
-		Where("ca.status = ? AND o.program_kind = ?", consultants.AssignmentActive, EIProgramKind).
-		Where("ca.started_on <= ?", to)
-	if err := Visible(q, sc, "ca").Scan(ctx, &assigned); err != nil {
-		return nil, err
-	}
-	for _, a := range assigned {
-		k := pairKey{a.ProfileID, a.ProgramID}
-		get(k, a.ConsultantName, a.ProgramName)
-		if cur, ok := startedOn[k]; !ok || a.StartedOn < cur {
-			startedOn[k] = a.StartedOn
-		}
-	}
-
-	var counts []struct {
-		ProfileID      string `bun:"profile_id"`
-		ProgramID      string `bun:"program_id"`
-		Month          string `bun:"month"`
-		Meetings       int    `bun:"meetings"`
-		Trainings      int    `bun:"trainings"`
-		ConsultantName string `bun:"consultant_name"`
-		ProgramName    string `bun:"program_name"`
-	}
-	sq := t.Select((*Session)(nil)).
-		ColumnExpr("s.profile_id, s.program_id, substr(s.held_on, 1, 7) AS month").
-		ColumnExpr("SUM(CASE WHEN s.service = ? THEN 1 ELSE 0 END) AS meetings", ServiceEITeamMeeting).
-		ColumnExpr("SUM(CASE WHEN s.service = ? THEN 1 ELSE 0 END) AS trainings", ServiceMiniTraining).
-		ColumnExpr("u.name AS consultant_name, o.name AS program_name").
-		Join("JOIN organisations AS o ON o.tenant_id = s.tenant_id AND o.id = s.program_id").
-		Join("JOIN consultant_profiles AS cp ON cp.tenant_id = s.tenant_id AND cp.id = s.profile_id").
-		Join("JOIN users AS u ON u.id = cp.user_id").
-		Where("o.program_kind = ?", EIProgramKind).
-		Where("s.held_on >= ? AND s.held_on <= ?", from, to).
-		Where("s.service IN (?, ?)", ServiceEITeamMeeting, ServiceMiniTraining)
-	sq = Visible(sq, sc, "s").GroupExpr("s.profile_id, s.program_id, substr(s.held_on, 1, 7), u.name, o.name")
-	if err := sq.Scan(ctx, &counts); err != nil {
-		return nil, err
-	}
 	meetings := map[pairKey]map[string]int{}
-	for _, c := range counts {
-		k := pairKey{c.ProfileID, c.ProgramID}
-		x := get(k, c.ConsultantName, c.ProgramName)
-		x.Trainings += c.Trainings
-		if meetings[k] == nil {
-			meetings[k] = map[string]int{}
+	if len(teams) > 0 { // a tenant without an EI team has nothing to read
+		var assigned []struct {
+			ProfileID      string `bun:"profile_id"`
+			ProgramID      string `bun:"program_id"`
+			StartedOn      string `bun:"started_on"`
+			ConsultantName string `bun:"consultant_name"`
+			ProgramName    string `bun:"program_name"`
 		}
-		meetings[k][c.Month] += c.Meetings
+		q := t.Select((*consultants.Assignment)(nil)).
+			ColumnExpr("ca.profile_id, ca.program_id, ca.started_on, u.name AS consultant_name, o.name AS program_name").
+			Join("JOIN consultant_profiles AS cp ON cp.tenant_id = ca.tenant_id AND cp.id = ca.profile_id").
+			Join("JOIN users AS u ON u.id = cp.user_id").
+			Join("JOIN organisations AS o ON o.tenant_id = ca.tenant_id AND o.id = ca.program_id").
+			Where("ca.status = ? AND ca.program_id IN (?)", consultants.AssignmentActive, bun.In(teams)).
+			Where("ca.started_on <= ?", to)
+		if err := Visible(q, sc, "ca").Scan(ctx, &assigned); err != nil {
+			return nil, err
+		}
+		for _, a := range assigned {
+			k := pairKey{a.ProfileID, a.ProgramID}
+			get(k, a.ConsultantName, a.ProgramName)
+			if cur, ok := startedOn[k]; !ok || a.StartedOn < cur {
+				startedOn[k] = a.StartedOn
+			}
+		}
+
+		var counts []struct {
+			ProfileID      string `bun:"profile_id"`
+			ProgramID      string `bun:"program_id"`
+			Month          string `bun:"month"`
+			Meetings       int    `bun:"meetings"`
+			Trainings      int    `bun:"trainings"`
+			ConsultantName string `bun:"consultant_name"`
+			ProgramName    string `bun:"program_name"`
+		}
+		sq := t.Select((*Session)(nil)).
+			ColumnExpr("s.profile_id, s.program_id, substr(s.held_on, 1, 7) AS month").
+			ColumnExpr("SUM(CASE WHEN s.service = ? THEN 1 ELSE 0 END) AS meetings", ServiceEITeamMeeting).
+			ColumnExpr("SUM(CASE WHEN s.service = ? THEN 1 ELSE 0 END) AS trainings", ServiceMiniTraining).
+			ColumnExpr("u.name AS consultant_name, o.name AS program_name").
+			Join("JOIN organisations AS o ON o.tenant_id = s.tenant_id AND o.id = s.program_id").
+			Join("JOIN consultant_profiles AS cp ON cp.tenant_id = s.tenant_id AND cp.id = s.profile_id").
+			Join("JOIN users AS u ON u.id = cp.user_id").
+			Where("s.program_id IN (?)", bun.In(teams)).
+			Where("s.held_on >= ? AND s.held_on <= ?", from, to).
+			Where("s.service IN (?, ?)", ServiceEITeamMeeting, ServiceMiniTraining)
+		sq = Visible(sq, sc, "s").GroupExpr("s.profile_id, s.program_id, substr(s.held_on, 1, 7), u.name, o.name")
+		if err := sq.Scan(ctx, &counts); err != nil {
+			return nil, err
+		}
+		for _, c := range counts {
+			k := pairKey{c.ProfileID, c.ProgramID}
+			x := get(k, c.ConsultantName, c.ProgramName)
+			x.Trainings += c.Trainings
+			if meetings[k] == nil {
+				meetings[k] = map[string]int{}
+			}
+			meetings[k][c.Month] += c.Meetings
+		}
 	}
 
 	thisMonth := r.Today[:eiMonthKeyWidth]
