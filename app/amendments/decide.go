@@ -338,6 +338,11 @@ func (s *Service) Decisions(ctx context.Context, amendmentID string) ([]Decision
 	if _, err := s.visibleID(ctx, amendmentID); err != nil {
 		return nil, err
 	}
+	return s.decisions(ctx, amendmentID)
+}
+
+// decisions reads them for an amendment already seen to be visible.
+func (s *Service) decisions(ctx context.Context, amendmentID string) ([]Decision, error) {
 	t, err := database.For(ctx, s.db)
 	if err != nil {
 		return nil, err
@@ -354,6 +359,11 @@ func (s *Service) Versions(ctx context.Context, amendmentID string) ([]Version, 
 	if _, err := s.visibleID(ctx, amendmentID); err != nil {
 		return nil, err
 	}
+	return s.versions(ctx, amendmentID)
+}
+
+// versions reads them for an amendment already seen to be visible.
+func (s *Service) versions(ctx context.Context, amendmentID string) ([]Version, error) {
 	t, err := database.For(ctx, s.db)
 	if err != nil {
 		return nil, err
@@ -369,6 +379,11 @@ func (s *Service) Moves(ctx context.Context, amendmentID string) ([]MoveRow, err
 	if _, err := s.visibleID(ctx, amendmentID); err != nil {
 		return nil, err
 	}
+	return s.moves(ctx, amendmentID)
+}
+
+// moves reads them for an amendment already seen to be visible.
+func (s *Service) moves(ctx context.Context, amendmentID string) ([]MoveRow, error) {
 	t, err := database.For(ctx, s.db)
 	if err != nil {
 		return nil, err
@@ -385,6 +400,11 @@ func (s *Service) Comments(ctx context.Context, amendmentID string) ([]Comment, 
 	if _, err := s.visibleID(ctx, amendmentID); err != nil {
 		return nil, err
 	}
+	return s.comments(ctx, amendmentID)
+}
+
+// comments reads them for an amendment already seen to be visible.
+func (s *Service) comments(ctx context.Context, amendmentID string) ([]Comment, error) {
 	t, err := database.For(ctx, s.db)
 	if err != nil {
 		return nil, err

@@ -150,20 +150,21 @@ func (h *Handler) show(c *fiber.Ctx, status int, f *web.Form, formFor string) er
 	if d.Today, err = h.svc.Today(ctx); err != nil {
 		return err
 	}
-	decisions, err := h.svc.Decisions(ctx, a.ID)
+	// Its records, read once: the amendment above is the one the person may see.
+	decisions, err := h.svc.decisions(ctx, a.ID)
 	if err != nil {
 		return err
 	}
-	if d.Versions, err = h.svc.Versions(ctx, a.ID); err != nil {
+	if d.Versions, err = h.svc.versions(ctx, a.ID); err != nil {
 		return err
 	}
-	if d.Moves, err = h.svc.Moves(ctx, a.ID); err != nil {
+	if d.Moves, err = h.svc.moves(ctx, a.ID); err != nil {
 		return err
 	}
-	if d.Comments, err = h.svc.Comments(ctx, a.ID); err != nil {
+	if d.Comments, err = h.svc.comments(ctx, a.ID); err != nil {
 		return err
 	}
-	if d.Attachments, err = h.svc.Attachments(ctx, a.ID); err != nil {
+	if d.Attachments, err = h.svc.attachments(ctx, a.ID); err != nil {
 		return err
 	}
 	d.Rule = h.svc.ruleOf(ctx, a)
