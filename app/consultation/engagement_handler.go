@@ -4,6 +4,7 @@ import (
 	"html"
 	"html/template"
 	"net/url"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -53,7 +54,9 @@ func engOptions(set []struct{ Value, Label string }, chosen string) []EngOption 
 
 // ---- Start an engagement.
 
-// NewEngagementData is the form that starts an engagement.
+// NewEngagementData is the form that starts an engagement. A tenant admin chooses the
+// consultant first (ChoosingConsultant, with Consultants to choose from), then one of that
+// consultant's programs (Consultant).
 type NewEngagementData struct {
 	Base        string
 	Assignments []EngOption
@@ -63,6 +66,16 @@ type NewEngagementData struct {
 	IsAdmin     bool
 	Today       string
 	Child       ChildChoices
+	// ChoosingConsultant: the first step, a tenant admin's choice of consultant.
+	ChoosingConsultant bool
+	Consultants        []EngOption
+	// Consultant is the consultant a tenant admin chose (the second step); OtherConsultants,
+	// whether there is another one to choose instead.
+	Consultant       ConsultantChoice
+	OtherConsultants bool
+	// Unsaved are the messages of a failed form's other fields when it comes back to the
+	// first step (its consultant was not one of the list).
+	Unsaved []string
 }
 
 // ChildChoices are the choices of a child focus's optional details, with the ones chosen and
@@ -86,34 +99,61 @@ func childDetailsInput(f *web.Form) ChildDetailsInput {
 		DLL: f.Get("child_dll"), IEPIFSP: f.Get("child_iep_ifsp")}
 }
 
-// autoPick chooses the only assignment there is on the empty form.
+// autoPick chooses the only assignment there is on the empty form. A consultant chooses
+// among their own assignments; a tenant admin first chooses the consultant (the form's
+// "consultant", or the consultant of its "assignment_id"), then among that consultant's.
 func (h *EngagementHandler) newPage(c *fiber.Ctx, status int, f *web.Form, autoPick bool) error {
 	ctx, sc := c.UserContext(), web.ScopeOf(c)
 	if sc.Role != authz.Consultant && sc.Role != authz.TenantAdmin {
 		return apperr.Errorf(apperr.EFORBIDDEN, "Only consultants and tenant admins start engagements.")
 	}
-	as, err := h.svc.Assignments(ctx)
-	if err != nil {
-		return err
+	d := &NewEngagementData{Base: engBase(c), IsAdmin: sc.Role == authz.TenantAdmin,
+		Focuses: engOptions(Focuses, f.Get("focus")), Child: childChoices(f)}
+	var as []AssignmentChoice
+	if d.IsAdmin {
+		chosen, err := h.chosenConsultant(c, f, d)
+		if err != nil {
+			return err
+		}
+		if chosen == nil {
+			// A failed form that names no consultant of the list says so on the first step.
+			if status >= 400 && f.Error("consultant") == "" {
+				f.Errors["consultant"] = "Choose a consultant from the list."
+			}
+			if f.Error("consultant") != "" && status < 400 {
+				status = fiber.StatusUnprocessableEntity
+			}
+			for k, msg := range f.Errors {
+				if k != "consultant" && k != "_form" {
+					d.Unsaved = append(d.Unsaved, msg)
+				}
+			}
+			slices.Sort(d.Unsaved)
+			return web.Render(c, status, "consultation/engagement_new", "", web.View{Title: "Start an engagement: choose the consultant", D: d, Form: f})
+		}
+		as, d.Consultant, d.OtherConsultants = chosen.Assignments, chosen.Consultant, chosen.Others
+		f.Values.Set("consultant", chosen.Consultant.ID)
+	} else {
+		var err error
+		if as, err = h.svc.Assignments(ctx); err != nil {
+			return err
+		}
 	}
 	today, _, err := h.svc.Today(ctx)
 	if err != nil {
 		return err
 	}
-	d := &NewEngagementData{Base: engBase(c), IsAdmin: sc.Role == authz.TenantAdmin,
-		Focuses: engOptions(Focuses, f.Get("focus")), Today: today.Format(time.DateOnly), Child: childChoices(f)}
+	d.Today = today.Format(time.DateOnly)
 	if autoPick && len(as) == 1 && f.Get("assignment_id") == "" {
 		f.Values.Set("assignment_id", as[0].ID)
 	}
 	if autoPick && f.Get("opened_on") == "" {
 		f.Values.Set("opened_on", d.Today)
 	}
-	// A tenant admin chooses among every active assignment (2,000 in a state's tenant): the
-	// programs they name are far fewer, and the sites are asked for once per program.
 	var programs []string
 	seen := map[string]bool{}
 	for _, a := range as {
-		d.Assignments = append(d.Assignments, EngOption{Value: a.ID, Label: a.Label(d.IsAdmin), Selected: a.ID == f.Get("assignment_id")})
+		d.Assignments = append(d.Assignments, EngOption{Value: a.ID, Label: a.ProgramName, Selected: a.ID == f.Get("assignment_id")})
 		if !seen[a.ProgramID] {
 			seen[a.ProgramID] = true
 			programs = append(programs, a.ProgramID)
@@ -132,12 +172,61 @@ func (h *EngagementHandler) newPage(c *fiber.Ctx, status int, f *web.Form, autoP
 	return web.Render(c, status, "consultation/engagement_new", "", web.View{Title: "Start an engagement", D: d, Form: f})
 }
 
-// NewPage is the empty form: the only assignment chosen when there is one, the whole program.
+// chosenConsultant is the consultant a tenant admin's form is for, with their active
+// assignments: the form's "consultant", else the consultant of its "assignment_id", else the
+// only consultant with an active assignment. Otherwise it returns nil, having filled d's first
+// step (the consultants to choose from, by name) and, for a consultant or assignment that is
+// not in the list (another tenant's is not found), the message on the consultant field.
+func (h *EngagementHandler) chosenConsultant(c *fiber.Ctx, f *web.Form, d *NewEngagementData) (*ConsultantAssignments, error) {
+	ctx := c.UserContext()
+	profile, assignment := f.Get("consultant"), f.Get("assignment_id")
+	// A value the form could not keep whole (a control character) is looked up as kept, and
+	// its message stays.
+	if profile != "" || assignment != "" {
+		chosen, err := h.svc.AssignmentsOf(ctx, profile, assignment)
+		if apperr.Code(err) != apperr.ENOTFOUND {
+			return chosen, err
+		}
+		if f.Error("consultant") == "" {
+			f.Errors["consultant"] = "Choose a consultant from the list."
+			if profile == "" {
+				f.Errors["consultant"] = "That assignment is not active any more. Choose a consultant from the list."
+			}
+		}
+	}
+	cons, err := h.svc.AssignedConsultants(ctx)
+	if err != nil {
+		return nil, err
+	}
+	if f.Error("consultant") == "" && len(cons) == 1 {
+		chosen, err := h.svc.AssignmentsOf(ctx, cons[0].ID, "")
+		if apperr.Code(err) != apperr.ENOTFOUND {
+			return chosen, err
+		}
+	}
+	d.ChoosingConsultant = true
+	for _, x := range cons {
+		d.Consultants = append(d.Consultants, EngOption{Value: x.ID, Label: x.Name, Selected: x.ID == profile})
+	}
+	return nil, nil
+}
+
+// NewPage is the empty form: a tenant admin first chooses the consultant (?consultant= is the
+// choice; ?assignment= chooses an assignment and so its consultant), the only assignment is
+// chosen when there is one, the whole program.
 func (h *EngagementHandler) NewPage(c *fiber.Ctx) error {
 	f := &web.Form{Values: url.Values{}, Errors: map[string]string{}}
 	f.Values.Set("focus", FocusProgram)
 	if p := c.Query("assignment"); p != "" {
 		f.Values.Set("assignment_id", p)
+	}
+	if web.ScopeOf(c).Role == authz.TenantAdmin && c.Context().QueryArgs().Has("consultant") {
+		// "Continue" with no consultant chosen comes back to the first step, saying so.
+		if p := c.Query("consultant"); p != "" {
+			f.Values.Set("consultant", p)
+		} else {
+			f.Errors["consultant"] = "Choose a consultant from the list."
+		}
 	}
 	return h.newPage(c, 200, f, true)
 }
