@@ -201,6 +201,11 @@ func (a AssignmentChoice) Label(withConsultant bool) string {
 // Assignments lists the active assignments the person in ctx may start an engagement for: a
 // consultant their own, a tenant admin every one of the tenant.
 func (s *Engagements) Assignments(ctx context.Context) ([]AssignmentChoice, error) {
+	return s.assignmentChoices(ctx, "")
+}
+
+// assignmentChoices is Assignments, only assignment id when id is given.
+func (s *Engagements) assignmentChoices(ctx context.Context, id string) ([]AssignmentChoice, error) {
 	sc, err := database.ScopeFrom(ctx)
 	if err != nil {
 		return nil, err
@@ -219,6 +224,9 @@ func (s *Engagements) Assignments(ctx context.Context) ([]AssignmentChoice, erro
 		Join("JOIN users AS u ON u.id = cp.user_id").
 		Join("JOIN organisations AS o ON o.tenant_id = ca.tenant_id AND o.id = ca.program_id").
 		Where("ca.status = ?", consultants.AssignmentActive)
+	if id != "" {
+		q = q.Where("ca.id = ?", id)
+	}
 	err = Visible(q, sc, "ca").OrderExpr("u.name, o.name").Scan(ctx, &list)
 	return list, err
 }
@@ -326,9 +334,13 @@ func (s *Engagements) Start(ctx context.Context, in StartInput) (*Engagement, er
 	if err != nil {
 		return nil, err
 	}
-	choices, err := s.Assignments(ctx)
-	if err != nil {
-		return nil, err
+	// The one assignment named, if the person may start an engagement for it (a tenant's
+	// admin has 2,000 to choose from).
+	var choices []AssignmentChoice
+	if database.IsID(in.AssignmentID) {
+		if choices, err = s.assignmentChoices(ctx, in.AssignmentID); err != nil {
+			return nil, err
+		}
 	}
 	bad := map[string]string{}
 	var a *AssignmentChoice
