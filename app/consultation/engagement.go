@@ -190,14 +190,6 @@ type AssignmentChoice struct {
 	ID, ProfileID, ProgramID, ConsultantName, ProgramName string
 }
 
-// Label is how the form shows the choice.
-func (a AssignmentChoice) Label(withConsultant bool) string {
-	if withConsultant {
-		return a.ConsultantName + " with " + a.ProgramName
-	}
-	return a.ProgramName
-}
-
 // Assignments lists the active assignments the person in ctx may start an engagement for: a
 // consultant their own, a tenant admin every one of the tenant.
 func (s *Engagements) Assignments(ctx context.Context) ([]AssignmentChoice, error) {
