@@ -107,9 +107,11 @@ func (h *NCPCHandler) renderSetup(c *fiber.Ctx, status int, rows []NCPCSetupRow,
 
 // NCPCPageData is the report's page.
 type NCPCPageData struct {
-	Report   *NCPCReport
-	Switch   Switch
-	Sections []SectionRef
+	Report *NCPCReport
+	Switch Switch
+	// Sections are the report's tables, worked out in Go (the links and numbers of every cell):
+	// as method calls in the template they were most of the page's time.
+	Sections []SectionView
 	Rules    []struct{ Instrument, Rule string }
 	Base     string // /t/{slug}/reports/ncpc
 	Admin    bool   // may change the setup
@@ -144,13 +146,56 @@ func (h *NCPCHandler) renderPage(c *fiber.Ctx, status int, t *tenants.Tenant, y 
 	}
 	base := "/t/" + t.Slug + "/reports/ncpc"
 	d := NCPCPageData{Report: rep, Switch: NewSwitch(t, y, base, h.d.now()), Rules: ImprovementRules, Base: base,
-		Sections: sectionRefs(), Admin: web.ScopeOf(c).Role == authz.TenantAdmin,
-		Days: int(NCPCLifetime.Hours() / 24)}
+		Admin: web.ScopeOf(c).Role == authz.TenantAdmin, Days: int(NCPCLifetime.Hours() / 24)}
+	d.Sections = d.sections()
 	return web.Render(c, status, "reports/ncpc", "", web.View{Title: "NCPC report " + y.Label(), D: d, Form: f, Wide: true})
 }
 
 // SectionRef is a section's key and name for the page.
 type SectionRef struct{ Key, Label string }
+
+// SectionView is one section's table on the page: how each figure is counted, and its rows.
+type SectionView struct {
+	Key, Label string
+	Hows       []FigureDef // the figures, once each (their totals' rows)
+	Rows       []RowView
+}
+
+// RowView is a figure for a PSC with its cells: the four quarters, then the year to date.
+type RowView struct {
+	Label, PSCLabel string
+	Cells           []CellView
+}
+
+// CellView is one number and the list behind it.
+type CellView struct {
+	Head   string // the column's name for stacked tables ("Q1", "Year to date")
+	Period string // said to screen readers ("Q1", "year to date")
+	Href   string
+	Text   string
+}
+
+// sections lays out the report's tables.
+func (d NCPCPageData) sections() []SectionView {
+	var out []SectionView
+	for _, ref := range sectionRefs() {
+		sv := SectionView{Key: ref.Key, Label: ref.Label}
+		for _, row := range d.Report.Section(ref.Key) {
+			if row.PSC == "" {
+				sv.Hows = append(sv.Hows, row.Figure)
+			}
+			rv := RowView{Label: row.Figure.Label, PSCLabel: row.PSCLabel()}
+			for _, q := range d.Report.Quarters {
+				n := "Q" + strconv.Itoa(q.N)
+				rv.Cells = append(rv.Cells, CellView{Head: n, Period: n, Href: d.Link(row, q.N), Text: row.Cell(q.N).String()})
+			}
+			rv.Cells = append(rv.Cells, CellView{Head: "Year to date", Period: "year to date", Href: d.Link(row, 0), Text: row.YTD.String()})
+			sv.Rows = append(sv.Rows, rv)
+		}
+		out = append(out, sv)
+	}
+	return out
+}
 
 func sectionRefs() []SectionRef {
 	var out []SectionRef
