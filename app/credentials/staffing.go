@@ -134,11 +134,11 @@ const StaffingPageSize = 50
 
 // Row is one consultant of the staffing table.
 type Row struct {
-	Profile  consultants.Profile
-	Statuses []Status
-	Cells    []Cell // what the table shows of each status (the page's rows only)
-	Lacking  int    // required requirements not met
-	Pending  int    // credentials waiting for verification
+	Profile  consultants.Profile // what the table shows of it: id, user, name, hire date
+	Statuses []Status            // the page's rows only; Credential and Hours are not read for the table
+	Cells    []Cell              // what the table shows of each status (the page's rows only)
+	Lacking  int                 // required requirements not met
+	Pending  int                 // credentials waiting for verification
 	// CellsHTML is the row's cells as the table writes them (cellsHTML): one value for the
 	// template rather than two escaped per cell, 350 a page.
 	CellsHTML template.HTML
@@ -281,7 +281,6 @@ func (s *Service) Staffing(ctx context.Context, f Filter, now time.Time) (*Overv
 	for k, c := range page {
 		r := &o.Rows[k]
 		r.Profile = consultants.Profile{ID: c.p.ID, UserID: c.p.UserID, DisplayName: c.p.DisplayName, HiredOn: c.p.HiredOn}
-		r.Profile.TenantID = sc.TenantID
 		r.Lacking, r.Pending = c.lacking, c.pending
 		r.Statuses = ev.evaluate(make([]Status, 0, len(o.All)), o.All, c.facts, nil, subject(c.p))
 		if col >= 0 {
