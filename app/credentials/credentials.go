@@ -376,11 +376,11 @@ func (s *Service) MyCredentials(ctx context.Context, now time.Time) (*Mine, erro
 	if m.Credentials, err = s.store.CredentialsOf(ctx, []string{p.ID}); err != nil {
 		return nil, err
 	}
-	subs, err := s.subjects(ctx, []consultants.Profile{*p}, now)
+	sub, err := s.subjectOf(ctx, p, now)
 	if err != nil {
 		return nil, err
 	}
-	m.Statuses = Evaluate(m.Requirements, m.Credentials, subs[p.ID], m.Today)
+	m.Statuses = Evaluate(m.Requirements, m.Credentials, sub, m.Today)
 	for _, st := range m.Statuses {
 		if st.Lacking() {
 			m.Lacking++

@@ -116,7 +116,33 @@ func DaysBetween(a, b string) (int, bool) {
 // "expired" when a verified credential of it has expired, else "due by" or "overdue" when it
 // has a deadline and the hire date is set, else "lacking".
 func Evaluate(reqs []Requirement, creds []Credential, sub Subject, today string) []Status {
-	out := make([]Status, 0, len(reqs))
+	facts := make([]fact, len(creds))
+	for i := range creds {
+		c := &creds[i]
+		facts[i] = fact{RequirementID: c.RequirementID, Status: c.Status, ExpiresOn: c.ExpiresOn}
+	}
+	return newEvaluator(today).evaluate(make([]Status, 0, len(reqs)), reqs, facts, creds, sub)
+}
+
+// evaluator is Evaluate for one day, worked out once for many consultants: the staffing table
+// evaluates every consultant of a tenant on each request.
+type evaluator struct {
+	today string
+	soon  string // today + ExpiringSoonDays: an expiry after it is not "expiring"
+}
+
+func newEvaluator(today string) evaluator {
+	return evaluator{today: today, soon: AddDays(today, ExpiringSoonDays)}
+}
+
+// evaluate appends to out each requirement's status (Evaluate) given what the rule needs of
+// the consultant's credentials (facts), parsing the hire date at most once and an expiry only
+// when it may be within ExpiringSoonDays. Status.Credential is the credential of creds (the
+// facts' own, in their order) that meets it, or nil when creds is nil.
+func (e evaluator) evaluate(out []Status, reqs []Requirement, facts []fact, creds []Credential, sub Subject) []Status {
+	today := e.today
+	var hired time.Time
+	hiredRead, hiredOK := false, false
 	for i := range reqs {
 		r := &reqs[i]
 		st := Status{Requirement: r, State: StateLacking}
@@ -126,35 +152,49 @@ func Evaluate(reqs []Requirement, creds []Credential, sub Subject, today string)
 				st.State = StateMet
 			}
 		} else {
-			var best *Credential
-			for j := range creds {
-				c := &creds[j]
+			var best *fact
+			bestAt := -1
+			for j := range facts {
+				c := &facts[j]
 				if c.RequirementID != r.ID {
 					continue
 				}
+				verified := c.Status == StatusVerified
 				switch {
 				case c.Status == StatusSubmitted:
 					st.Pending++
-				case c.Good(today):
+				case verified && (c.ExpiresOn == "" || c.ExpiresOn >= today): // Credential.Good
 					if best == nil || (best.ExpiresOn != "" && (c.ExpiresOn == "" || c.ExpiresOn > best.ExpiresOn)) {
-						best = c
+						best, bestAt = c, j
 					}
-				case c.Verified() && c.ExpiresOn > st.ExpiredOn:
+				case verified && c.ExpiresOn > st.ExpiredOn:
 					st.ExpiredOn = c.ExpiresOn
 				}
 			}
 			if best != nil {
-				st.Credential, st.Until, st.ExpiredOn = best, best.ExpiresOn, ""
+				if creds != nil {
+					st.Credential = &creds[bestAt]
+				}
+				st.Until, st.ExpiredOn = best.ExpiresOn, ""
 				st.State = StateMet
-				if n, ok := DaysBetween(today, best.ExpiresOn); ok && n <= ExpiringSoonDays {
-					st.State = StateExpiring
+				// A date (YYYY-MM-DD) after soon is more than ExpiringSoonDays away; one on or
+				// before it is parsed, as DaysBetween would (what is not a date never expires soon).
+				if best.ExpiresOn != "" && best.ExpiresOn <= e.soon {
+					if n, ok := DaysBetween(today, best.ExpiresOn); ok && n <= ExpiringSoonDays {
+						st.State = StateExpiring
+					}
 				}
 			} else if st.ExpiredOn != "" {
 				st.State = StateExpired
 			}
 		}
 		if !st.Met() && st.State != StateExpired && r.DeadlineDays > 0 {
-			if due := AddDays(sub.HiredOn, r.DeadlineDays); due != "" {
+			if !hiredRead {
+				d, err := time.Parse(time.DateOnly, sub.HiredOn)
+				hired, hiredRead, hiredOK = d, true, err == nil
+			}
+			if hiredOK { // AddDays(sub.HiredOn, r.DeadlineDays)
+				due := hired.AddDate(0, 0, r.DeadlineDays).Format(time.DateOnly)
 				st.DueOn = due
 				st.State = StateDue
 				if due < today {

@@ -2,6 +2,7 @@ package credentials
 
 import (
 	"context"
+	"html/template"
 	"sort"
 	"strings"
 	"time"
@@ -21,25 +22,31 @@ import (
 // visibleUsers is whose profiles the person in ctx sees on the staffing pages: nil for a
 // tenant admin (everyone's), a supervisor's supervisees (user ids) otherwise.
 func (s *Service) visibleUsers(ctx context.Context) ([]string, error) {
+	ids, _, err := s.visible(ctx)
+	return ids, err
+}
+
+// visible is visibleUsers with a supervisor's assignments (nil for anyone else).
+func (s *Service) visible(ctx context.Context) ([]string, []supervision.Assignment, error) {
 	sc, err := database.ScopeFrom(ctx)
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	switch sc.Role {
 	case authz.TenantAdmin:
-		return nil, nil
+		return nil, nil, nil
 	case authz.Supervisor:
 		as, err := s.sup.Store().Assignments(ctx, sc.UserID)
 		if err != nil {
-			return nil, err
+			return nil, nil, err
 		}
 		ids := make([]string, 0, len(as))
 		for _, a := range as {
 			ids = append(ids, a.ConsultantID)
 		}
-		return ids, nil
+		return ids, as, nil
 	}
-	return []string{}, nil
+	return []string{}, nil, nil
 }
 
 // canSee says whether the person in ctx may read profile p's credentials: the consultant
@@ -90,6 +97,30 @@ func (s *Service) subjects(ctx context.Context, profiles []consultants.Profile, 
 	return out, nil
 }
 
+// subjectOf is subjects for one profile: its supervisors among the tenant's assignments, and
+// its own supervision hours (read only when someone supervises it, as only then are they
+// shown), not every supervisee's.
+func (s *Service) subjectOf(ctx context.Context, p *consultants.Profile, now time.Time) (Subject, error) {
+	sub := Subject{HiredOn: p.HiredOn}
+	as, err := s.sup.Store().Assignments(ctx, "")
+	if err != nil {
+		return sub, err
+	}
+	for _, a := range as {
+		if a.ConsultantID == p.UserID {
+			sub.Supervisors = append(sub.Supervisors, a.SupervisorName)
+		}
+	}
+	if len(sub.Supervisors) > 0 {
+		h, _, err := s.sup.HoursOf(ctx, p.UserID, now)
+		if err != nil {
+			return sub, err
+		}
+		sub.SupervisionFY = h.FYText() + " of " + h.TargetFYText()
+	}
+	return sub, nil
+}
+
 // Filter narrows the staffing table.
 type Filter struct {
 	RequirementID string     // only this requirement's column
@@ -103,11 +134,14 @@ const StaffingPageSize = 50
 
 // Row is one consultant of the staffing table.
 type Row struct {
-	Profile  consultants.Profile
-	Statuses []Status
-	Cells    []Cell // what the table shows of each status (the page's rows only)
-	Lacking  int    // required requirements not met
-	Pending  int    // credentials waiting for verification
+	Profile  consultants.Profile // what the table shows of it: id, user, name, hire date
+	Statuses []Status            // the page's rows only; Credential and Hours are not read for the table
+	Cells    []Cell              // what the table shows of each status (the page's rows only)
+	Lacking  int                 // required requirements not met
+	Pending  int                 // credentials waiting for verification
+	// CellsHTML is the row's cells as the table writes them (cellsHTML): one value for the
+	// template rather than two escaped per cell, 350 a page.
+	CellsHTML template.HTML
 }
 
 // Cell is one status as the staffing table shows it, worked out once in Go rather than by
@@ -144,8 +178,9 @@ type Overview struct {
 // Staffing returns a page of the consultants with a profile the person in ctx sees (a tenant
 // admin all of them, a supervisor their supervisees) against each requirement, by name, and
 // the counts over all of them. Its statements are the same whatever the number of consultants
-// (profiles, their credentials, the supervision hours: one each); the counts need every
-// consultant's statuses, worked out in Go, but only a page of rows is rendered.
+// (requirements, profiles, what the rule needs of their credentials, the assignments: one
+// each); the counts need every consultant's statuses, worked out in Go, but only a page of
+// rows keeps them and is rendered.
 func (s *Service) Staffing(ctx context.Context, f Filter, now time.Time) (*Overview, error) {
 	sc, err := database.ScopeFrom(ctx)
 	if err != nil {
@@ -155,14 +190,14 @@ func (s *Service) Staffing(ctx context.Context, f Filter, now time.Time) (*Overv
 	if o.Today, err = s.Today(ctx, now); err != nil {
 		return nil, err
 	}
-	if o.All, err = s.store.Requirements(ctx); err != nil {
+	if o.All, err = s.store.RequirementList(ctx); err != nil {
 		return nil, err
 	}
-	users, err := s.visibleUsers(ctx)
+	users, as, err := s.visible(ctx)
 	if err != nil {
 		return nil, err
 	}
-	profiles, err := s.store.StaffingProfiles(ctx, users) // sorted below, in the table's order
+	profiles, err := s.store.staffingProfiles(ctx, users) // in the table's order below
 	if err != nil {
 		return nil, err
 	}
@@ -172,18 +207,21 @@ func (s *Service) Staffing(ctx context.Context, f Filter, now time.Time) (*Overv
 	}
 	if users == nil {
 		ids = nil // a tenant admin's: every credential of the tenant, without a list of ids
+		// Who supervises whom: the table shows whether someone does, not the hours, so no
+		// supervision sessions are read. A supervisor's own assignments (read above) say it
+		// of each of their supervisees.
+		if as, err = s.sup.Store().Assignments(ctx, ""); err != nil {
+			return nil, err
+		}
 	}
-	creds, err := s.store.CredentialsOf(ctx, ids)
+	facts, err := s.store.facts(ctx, ids)
 	if err != nil {
 		return nil, err
 	}
-	byProfile := map[string][]Credential{}
-	for _, c := range creds {
-		byProfile[c.ProfileID] = append(byProfile[c.ProfileID], c)
-	}
-	subs, err := s.subjects(ctx, profiles, now)
-	if err != nil {
-		return nil, err
+	byProfile := groupByProfile(profiles, facts)
+	supervisors := make(map[string][]string, len(as))
+	for _, a := range as {
+		supervisors[a.ConsultantID] = append(supervisors[a.ConsultantID], a.SupervisorName)
 	}
 	col := -1
 	o.Requirements = o.All
@@ -196,15 +234,19 @@ func (s *Service) Staffing(ctx context.Context, f Filter, now time.Time) (*Overv
 	if col < 0 {
 		o.Filter.RequirementID = ""
 	}
-	sort.Slice(profiles, func(i, j int) bool {
-		return staffingLess(profiles[i].DisplayName, profiles[i].ID, profiles[j].DisplayName, profiles[j].ID)
-	})
-	var rows []Row
-	for _, p := range profiles {
-		row := Row{Profile: p, Statuses: Evaluate(o.All, byProfile[p.ID], subs[p.ID], o.Today)}
-		for _, st := range row.Statuses {
+	ev := newEvaluator(o.Today)
+	subject := func(p *staffingProfile) Subject {
+		return Subject{HiredOn: p.HiredOn, Supervisors: supervisors[p.UserID]}
+	}
+	var statuses []Status // one consultant's at a time, for the counts
+	rows := make([]candidate, 0, len(profiles))
+	for _, i := range staffingOrder(profiles) {
+		p := &profiles[i]
+		statuses = ev.evaluate(statuses[:0], o.All, byProfile[i], nil, subject(p))
+		row := candidate{p: p, facts: byProfile[i]}
+		for _, st := range statuses {
 			if st.Lacking() {
-				row.Lacking++
+				row.lacking++
 			}
 			if st.State == StateOverdue {
 				o.Counts.Overdue++
@@ -213,42 +255,115 @@ func (s *Service) Staffing(ctx context.Context, f Filter, now time.Time) (*Overv
 				o.Counts.Expiring++
 			}
 		}
-		for _, c := range byProfile[p.ID] {
+		for _, c := range byProfile[i] {
 			if c.Status == StatusSubmitted {
-				row.Pending++
+				row.pending++
 			}
 		}
 		o.Counts.Consultants++
-		o.Counts.Pending += row.Pending
-		if row.Lacking > 0 {
+		o.Counts.Pending += row.pending
+		if row.lacking > 0 {
 			o.Counts.LackingSome++
 		} else {
 			o.Counts.MeetAll++
 		}
-		if col >= 0 {
-			row.Statuses = row.Statuses[col : col+1]
-		}
 		if f.Lacking {
-			if col >= 0 && row.Statuses[0].Met() || col < 0 && row.Lacking == 0 {
+			if col >= 0 && statuses[col].Met() || col < 0 && row.lacking == 0 {
 				continue
 			}
 		}
 		rows = append(rows, row)
 	}
-	o.Rows, o.Next, o.Prev = staffingPage(rows, f)
-	for i := range o.Rows {
-		r := &o.Rows[i]
+	var page []candidate
+	page, o.Next, o.Prev = staffingPage(rows, f)
+	// The page's rows, and only they, keep their statuses and cells.
+	o.Rows = make([]Row, len(page))
+	for k, c := range page {
+		r := &o.Rows[k]
+		r.Profile = consultants.Profile{ID: c.p.ID, UserID: c.p.UserID, DisplayName: c.p.DisplayName, HiredOn: c.p.HiredOn}
+		r.Lacking, r.Pending = c.lacking, c.pending
+		r.Statuses = ev.evaluate(make([]Status, 0, len(o.All)), o.All, c.facts, nil, subject(c.p))
+		if col >= 0 {
+			r.Statuses = r.Statuses[col : col+1]
+		}
 		r.Cells = make([]Cell, len(r.Statuses))
 		for j, st := range r.Statuses {
 			r.Cells[j] = Cell{Tag: st.Tag(), Text: st.Text()}
 		}
+		r.CellsHTML = cellsHTML(r.Cells)
 	}
 	return o, nil
 }
 
-// staffingPage cuts the rows (sorted by display name, id, as the profiles are read) to the
-// page after (or before) the cursor.
-func staffingPage(rows []Row, f Filter) ([]Row, string, string) {
+// candidate is a consultant the table may show, before the page is cut.
+type candidate struct {
+	p                *staffingProfile
+	facts            []fact
+	lacking, pending int
+}
+
+func (c *candidate) cursor() string { return web.Cursor(c.p.DisplayName, c.p.ID) }
+
+// groupByProfile returns the facts of each profile (by its index in profiles), as slices of
+// one array; facts of other profiles are left out.
+func groupByProfile(profiles []staffingProfile, facts []fact) [][]fact {
+	pos := make(map[string]int, len(profiles))
+	for i := range profiles {
+		pos[profiles[i].ID] = i
+	}
+	at := make([]int, len(facts)) // each fact's profile, -1 when none
+	end := make([]int, len(profiles)+1)
+	for j := range facts {
+		i, ok := pos[facts[j].ProfileID]
+		if !ok {
+			i = -1
+		} else {
+			end[i+1]++
+		}
+		at[j] = i
+	}
+	for i := 1; i < len(end); i++ {
+		end[i] += end[i-1]
+	}
+	all := make([]fact, end[len(profiles)])
+	next := append([]int(nil), end[:len(profiles)]...)
+	for j := range facts {
+		if i := at[j]; i >= 0 {
+			all[next[i]] = facts[j]
+			next[i]++
+		}
+	}
+	out := make([][]fact, len(profiles))
+	for i := range profiles {
+		out[i] = all[end[i]:end[i+1]:end[i+1]]
+	}
+	return out
+}
+
+// staffingOrder is the profiles' indexes in the table's order (staffingLess), each name
+// lowered once rather than at every comparison.
+func staffingOrder(profiles []staffingProfile) []int {
+	lower := make([]string, len(profiles))
+	order := make([]int, len(profiles))
+	for i := range profiles {
+		lower[i], order[i] = strings.ToLower(profiles[i].DisplayName), i
+	}
+	sort.Slice(order, func(a, b int) bool {
+		i, j := order[a], order[b]
+		if lower[i] != lower[j] {
+			return lower[i] < lower[j]
+		}
+		if profiles[i].DisplayName != profiles[j].DisplayName {
+			return profiles[i].DisplayName < profiles[j].DisplayName
+		}
+		return profiles[i].ID < profiles[j].ID
+	})
+	return order
+}
+
+// staffingPage cuts the rows (sorted by display name, id) to the page after (or before) the
+// cursor.
+func staffingPage(rows []candidate, f Filter) ([]candidate, string, string) {
 	limit := f.Limit
 	if limit <= 0 {
 		limit = StaffingPageSize
@@ -257,22 +372,78 @@ func staffingPage(rows []Row, f Filter) ([]Row, string, string) {
 	if !ok {
 		f.Keyset = web.Keyset{}
 	}
-	var cut []Row
+	var cut []candidate
 	if !ok {
 		cut = rows
 		if len(cut) > limit+1 {
 			cut = cut[:limit+1]
 		}
 	} else if !backward {
-		i := sort.Search(len(rows), func(i int) bool { return keyAfter(&rows[i], keys) })
+		i := sort.Search(len(rows), func(i int) bool { return keyAfter(rows[i].p, keys) })
 		cut = rows[i:min(len(rows), i+limit+1)]
 	} else {
-		i := sort.Search(len(rows), func(i int) bool { return !keyBefore(&rows[i], keys) })
+		i := sort.Search(len(rows), func(i int) bool { return !keyBefore(rows[i].p, keys) })
 		for j := i - 1; j >= 0 && len(cut) <= limit; j-- {
 			cut = append(cut, rows[j])
 		}
 	}
-	return web.KeysetPage(f.Keyset, 2, append([]Row(nil), cut...), limit, (*Row).Cursor)
+	return web.KeysetPage(f.Keyset, 2, append([]candidate(nil), cut...), limit, (*candidate).cursor)
+}
+
+// cellsHTML writes the cells exactly as the template
+//
+//	{{range .}}<td><span class="usa-tag {{.Tag}}">{{.Text}}</span></td>{{end}}
+//
+// would: html/template escapes both the quoted attribute and the text with the same table.
+func cellsHTML(cells []Cell) template.HTML {
+	n := 0
+	for _, c := range cells {
+		n += 40 + len(c.Tag) + len(c.Text)
+	}
+	var b strings.Builder
+	b.Grow(n)
+	for _, c := range cells {
+		b.WriteString(`<td><span class="usa-tag `)
+		escapeHTML(&b, c.Tag)
+		b.WriteString(`">`)
+		escapeHTML(&b, c.Text)
+		b.WriteString(`</span></td>`)
+	}
+	return template.HTML(b.String()) //nolint:gosec // every text escaped by escapeHTML, as html/template does
+}
+
+// escapeHTML writes s escaped as html/template's HTML and quoted-attribute escapers do
+// (htmlReplacementTable in html/template/html.go): & < > " ' + as entities and NUL as U+FFFD.
+// Every other byte is written as it is, invalid UTF-8 included, as the escaper leaves it; a
+// byte of a multi-byte rune is never one of these, so escaping byte by byte is the same as
+// rune by rune.
+func escapeHTML(b *strings.Builder, s string) {
+	last := 0
+	for i := 0; i < len(s); i++ {
+		var repl string
+		switch s[i] {
+		case 0:
+			repl = "\uFFFD"
+		case '"':
+			repl = "&#34;"
+		case '&':
+			repl = "&amp;"
+		case '\'':
+			repl = "&#39;"
+		case '+':
+			repl = "&#43;"
+		case '<':
+			repl = "&lt;"
+		case '>':
+			repl = "&gt;"
+		default:
+			continue
+		}
+		b.WriteString(s[last:i])
+		b.WriteString(repl)
+		last = i + 1
+	}
+	b.WriteString(s[last:])
 }
 
 // staffingLess is the table's order: by name regardless of case, then as written, then by id;
@@ -287,12 +458,12 @@ func staffingLess(aName, aID, bName, bID string) bool {
 	return aID < bID
 }
 
-func keyAfter(r *Row, keys []string) bool {
-	return staffingLess(keys[0], keys[1], r.Profile.DisplayName, r.Profile.ID)
+func keyAfter(p *staffingProfile, keys []string) bool {
+	return staffingLess(keys[0], keys[1], p.DisplayName, p.ID)
 }
 
-func keyBefore(r *Row, keys []string) bool {
-	return staffingLess(r.Profile.DisplayName, r.Profile.ID, keys[0], keys[1])
+func keyBefore(p *staffingProfile, keys []string) bool {
+	return staffingLess(p.DisplayName, p.ID, keys[0], keys[1])
 }
 
 // Detail is one consultant's staffing page.
@@ -338,18 +509,18 @@ func (s *Service) Consultant(ctx context.Context, profileID string, now time.Tim
 			return nil, err
 		}
 	}
-	reqs, err := s.store.Requirements(ctx)
+	reqs, err := s.store.RequirementList(ctx) // the page shows no kinds
 	if err != nil {
 		return nil, err
 	}
 	if d.Credentials, err = s.store.CredentialsOf(ctx, []string{p.ID}); err != nil {
 		return nil, err
 	}
-	subs, err := s.subjects(ctx, []consultants.Profile{*p}, now)
+	sub, err := s.subjectOf(ctx, p, now)
 	if err != nil {
 		return nil, err
 	}
-	d.Statuses = Evaluate(reqs, d.Credentials, subs[p.ID], d.Today)
+	d.Statuses = Evaluate(reqs, d.Credentials, sub, d.Today)
 	for _, st := range d.Statuses {
 		if st.Lacking() {
 			d.Lacking++

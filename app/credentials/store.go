@@ -52,6 +52,18 @@ func (s *Store) Requirements(ctx context.Context) ([]Requirement, error) {
 	return reqs, nil
 }
 
+// RequirementList lists the tenant's requirements in order, without their kinds: what the
+// staffing pages show and the rule needs (one statement, not the kinds' usage counts).
+func (s *Store) RequirementList(ctx context.Context) ([]Requirement, error) {
+	t, err := database.For(ctx, s.db)
+	if err != nil {
+		return nil, err
+	}
+	var reqs []Requirement
+	err = t.Select(&reqs).OrderExpr("sreq.position, sreq.name").Scan(ctx)
+	return reqs, err
+}
+
 // Requirement returns one requirement with its kinds, or ENOTFOUND.
 func (s *Store) Requirement(ctx context.Context, id string) (*Requirement, error) {
 	t, err := database.For(ctx, s.db)
@@ -131,6 +143,36 @@ func (s *Store) CredentialsOf(ctx context.Context, profileIDs []string) ([]Crede
 	return list, err
 }
 
+// fact is what the staffing rule needs of one credential (Evaluate), and whose it is.
+type fact struct {
+	ProfileID     string `bun:"profile_id"`
+	RequirementID string `bun:"requirement_id"`
+	Status        string `bun:"status"`
+	ExpiresOn     string `bun:"expires_on"`
+}
+
+// facts lists what the staffing rule needs of each credential of the profiles (every
+// profile's when ids is nil), in no order: the staffing table counts every consultant with
+// it, its statuses and counts do not depend on the order, and nothing else of a credential is
+// shown there.
+func (s *Store) facts(ctx context.Context, profileIDs []string) ([]fact, error) {
+	t, err := database.For(ctx, s.db)
+	if err != nil {
+		return nil, err
+	}
+	var list []fact
+	q := t.SelectFrom("consultant_credentials", "cc").ColumnExpr("cc.profile_id, ck.requirement_id, cc.status, cc.expires_on").
+		Join("JOIN credential_kinds AS ck ON ck.tenant_id = cc.tenant_id AND ck.id = cc.kind_id")
+	if profileIDs != nil {
+		if len(profileIDs) == 0 {
+			return nil, nil
+		}
+		q = q.Where("cc.profile_id IN (?)", bun.In(profileIDs))
+	}
+	err = q.Scan(ctx, &list)
+	return list, err
+}
+
 // Credential returns one credential of the tenant, or ENOTFOUND.
 func (s *Store) Credential(ctx context.Context, id string) (*Credential, error) {
 	t, err := database.For(ctx, s.db)
@@ -164,22 +206,30 @@ func (s *Store) Profiles(ctx context.Context, userIDs []string) ([]consultants.P
 	return list, err
 }
 
-// StaffingProfiles is Profiles with only what the staffing table needs of each (id, user,
-// name, hire date): not the bios and lists a registry page shows.
-func (s *Store) StaffingProfiles(ctx context.Context, userIDs []string) ([]consultants.Profile, error) {
+// staffingProfile is what the staffing table needs of a profile.
+type staffingProfile struct {
+	ID          string `bun:"id"`
+	UserID      string `bun:"user_id"`
+	DisplayName string `bun:"display_name"`
+	HiredOn     string `bun:"hired_on"`
+}
+
+// staffingProfiles is Profiles with only what the staffing table needs of each (id, user,
+// name, hire date), in no order: not the bios and lists a registry page shows.
+func (s *Store) staffingProfiles(ctx context.Context, userIDs []string) ([]staffingProfile, error) {
 	t, err := database.For(ctx, s.db)
 	if err != nil {
 		return nil, err
 	}
-	var list []consultants.Profile
-	q := t.Select(&list).Column("cp.id", "cp.user_id", "cp.display_name", "cp.hired_on")
+	var list []staffingProfile
+	q := t.SelectFrom("consultant_profiles", "cp").ColumnExpr("cp.id, cp.user_id, cp.display_name, cp.hired_on")
 	if userIDs != nil {
 		if len(userIDs) == 0 {
 			return nil, nil
 		}
 		q = q.Where("cp.user_id IN (?)", bun.In(userIDs))
 	}
-	err = q.Scan(ctx)
+	err = q.Scan(ctx, &list)
 	return list, err
 }
 
