@@ -146,58 +146,11 @@ func (f CaseloadFilter) apply(q *bun.SelectQuery, tenantID, today string) *bun.S
 // keyset (last_contact_on, id) that the engagements' indexes end with, so a page reads a page
 // of rows whatever the tenant's size.
 func (s *Engagements) List(ctx context.Context, f CaseloadFilter) (*CaseloadPage, error) {
-	sc, t, err := database.Scoped(ctx, s.db)
+	r, err := s.ListAll(ctx, f, ListWant{})
 	if err != nil {
 		return nil, err
 	}
-	day, _, err := s.Today(ctx)
-	if err != nil {
-		return nil, err
-	}
-	today := day.Format(time.DateOnly)
-	f.Page = max(f.Page, 1)
-	// The page of engagements first, on the engagements alone (an index walked in order, then
-	// a stop), and the names joined to that page only: joined first, the planner may join and
-	// sort every engagement of the tenant when its estimates are off.
-	page, err := s.visible(ctx, t.Select((*Engagement)(nil)).ColumnExpr("e.*"), sc, "e")
-	if err != nil {
-		return nil, err
-	}
-	page = f.apply(page, t.ID, today)
-	if contact, id, ok := parseEngagementCursor(f.After); ok {
-		page = page.Where("(e.last_contact_on, e.id) < (?, ?)", contact, id)
-	} else if f.Page > 1 {
-		page = page.Offset(int64((f.Page - 1) * CaseloadPageSize))
-	}
-	page = page.OrderExpr("e.last_contact_on DESC, e.id DESC").Limit(CaseloadPageSize + 1)
-	var list []Engagement
-	q := t.Select(&list).ModelTableExpr("(?) AS e", page).Apply(engagementColumns).OrderExpr("e.last_contact_on DESC, e.id DESC")
-	if err := q.Scan(ctx); err != nil {
-		return nil, err
-	}
-	p := &CaseloadPage{Filter: f, Today: today}
-	if len(list) > CaseloadPageSize {
-		p.HasMore, list = true, list[:CaseloadPageSize]
-		p.Next = list[CaseloadPageSize-1].EngagementCursor()
-	}
-	if p.Rows, err = withFlags(ctx, s.db, list, today); err != nil {
-		return nil, err
-	}
-	return p, nil
-}
-
-// visible is Visible with a consultant's or a supervisor's profiles named outright (the same
-// rows), so the planner walks the engagements' (profile_id, last_contact_on, id) index instead
-// of every engagement of the tenant checked against a subquery.
-func (s *Engagements) visible(ctx context.Context, q *bun.SelectQuery, sc database.Scope, alias string) (*bun.SelectQuery, error) {
-	ids, named, err := profilesInView(ctx, s.db)
-	if err != nil || !named {
-		return Visible(q, sc, alias), err
-	}
-	if len(ids) == 0 {
-		return q.Where("1 = 0"), nil
-	}
-	return q.Where("? IN (?)", bun.Ident(alias+".profile_id"), bun.In(ids)), nil
+	return r.Page, nil
 }
 
 // FilterChoice is a consultant or program a list can be filtered by.
@@ -207,23 +160,11 @@ type FilterChoice struct {
 
 // FilterChoices lists the consultants and programs of the engagements the person may see.
 func (s *Engagements) FilterChoices(ctx context.Context) (consultantsList, programsList []FilterChoice, err error) {
-	sc, t, err := database.Scoped(ctx, s.db)
+	v, err := s.listView(ctx)
 	if err != nil {
 		return nil, nil, err
 	}
-	// The tenant's consultants and programs that have an engagement the person sees: one
-	// probe of an engagements index per consultant or program (a few hundred), not a
-	// DISTINCT over every engagement.
-	byProfile := Visible(t.Select((*Engagement)(nil)).ColumnExpr("1").Where("e.profile_id = cp.id"), sc, "e")
-	q := t.SelectFrom("consultant_profiles", "cp").ColumnExpr("cp.id AS id, u.name AS name").
-		Join("JOIN users AS u ON u.id = cp.user_id").Where("EXISTS (?)", byProfile).OrderExpr("u.name, cp.id")
-	if err := q.Scan(ctx, &consultantsList); err != nil {
-		return nil, nil, err
-	}
-	byProgram := Visible(t.Select((*Engagement)(nil)).ColumnExpr("1").Where("e.program_id = o.id"), sc, "e")
-	q = t.SelectFrom("organisations", "o").ColumnExpr("o.id AS id, o.name AS name").
-		Where("EXISTS (?)", byProgram).OrderExpr("o.name, o.id")
-	err = q.Scan(ctx, &programsList)
+	err = s.listSummary(ctx, v, CaseloadFilter{}, "", true, nil, &consultantsList, &programsList)
 	return consultantsList, programsList, err
 }
 
@@ -253,56 +194,19 @@ func (c StageCount) Count(ta string) int { return c.ByTAStage[ta] }
 //
 // today is the tenant's date (the list's CaseloadPage.Today); "" reads it.
 func (s *Engagements) StageCounts(ctx context.Context, f CaseloadFilter, today string) ([]StageCount, error) {
-	sc, t, err := database.Scoped(ctx, s.db)
+	if today == "" {
+		var err error
+		if today, err = s.listToday(ctx); err != nil {
+			return nil, err
+		}
+	}
+	v, err := s.listView(ctx)
 	if err != nil {
 		return nil, err
 	}
-	if today == "" {
-		day, _, err := s.Today(ctx)
-		if err != nil {
-			return nil, err
-		}
-		today = day.Format(time.DateOnly)
-	}
-	var rows []struct {
-		ProgramID   string `bun:"program_id"`
-		ProgramName string `bun:"program_name"`
-		Stage       string `bun:"stage"`
-		N           int    `bun:"n"`
-	}
-	f.Page, f.After = 0, ""
-	// Counted on the engagements alone (their (program_id, stage) index, in its order), and
-	// the programs' names joined to the counts: a row per program and stage, not per engagement.
-	counts := Visible(t.Select((*Engagement)(nil)).ColumnExpr("e.program_id, e.stage, COUNT(*) AS n"), sc, "e")
-	counts = f.apply(counts, t.ID, today).GroupExpr("e.program_id, e.stage")
-	q := t.SelectFrom("organisations", "o").ColumnExpr("c.program_id, o.name AS program_name, c.stage, c.n").
-		Join("JOIN (?) AS c ON c.program_id = o.id", counts).OrderExpr("o.name, c.program_id, c.stage")
-	if err := q.Scan(ctx, &rows); err != nil {
-		return nil, err
-	}
 	var out []StageCount
-	idx := map[string]int{}
-	for _, r := range rows {
-		i, ok := idx[r.ProgramID]
-		if !ok {
-			i = len(out)
-			idx[r.ProgramID] = i
-			out = append(out, StageCount{ProgramID: r.ProgramID, ProgramName: r.ProgramName, ByTAStage: map[string]int{}})
-		}
-		if r.Stage == StageClosed {
-			out[i].Closed += r.N
-		} else {
-			out[i].ByTAStage[StageOf(r.Stage).TAStage] += r.N
-		}
-		out[i].Total += r.N
-	}
-	for i := range out {
-		out[i].Cells = make([]StageCell, len(TAStages))
-		for j, ta := range TAStages {
-			out[i].Cells[j] = StageCell{ta, out[i].ByTAStage[ta]}
-		}
-	}
-	return out, nil
+	err = s.listSummary(ctx, v, f, today, false, &out, nil, nil)
+	return out, err
 }
 
 // OverdueFollowUps lists the follow-ups past due and not done of the engagements the person may
@@ -317,7 +221,15 @@ func (s *Engagements) OverdueFollowUps(ctx context.Context, limit int) ([]Follow
 
 // OverdueFollowUpsOn is OverdueFollowUps at today (the tenant's date), for a page that has it.
 func (s *Engagements) OverdueFollowUpsOn(ctx context.Context, limit int, today string) ([]FollowUp, error) {
-	sc, t, err := database.Scoped(ctx, s.db)
+	v, err := s.listView(ctx)
+	if err != nil {
+		return nil, err
+	}
+	return s.overdueFollowUps(ctx, v, limit, today)
+}
+
+func (s *Engagements) overdueFollowUps(ctx context.Context, v *listView, limit int, today string) ([]FollowUp, error) {
+	t, err := database.For(ctx, s.db)
 	if err != nil {
 		return nil, err
 	}
@@ -326,32 +238,33 @@ func (s *Engagements) OverdueFollowUpsOn(ctx context.Context, limit int, today s
 		Join("JOIN engagements AS e ON e.tenant_id = fu.tenant_id AND e.id = fu.engagement_id").
 		Join("JOIN organisations AS o ON o.tenant_id = e.tenant_id AND o.id = e.program_id").
 		Where("fu.done_on = '' AND fu.due_on < ?", today)
-	err = Visible(q, sc, "e").OrderExpr("fu.due_on, fu.id").Limit(int64(limit)).Scan(ctx)
+	err = v.apply(q, "e").OrderExpr("fu.due_on, fu.id").Limit(int64(limit)).Scan(ctx)
 	return list, err
 }
 
 // RecentSessions lists the latest sessions of the engagements the person may see (no notes:
 // only when, how long, what service, with whom), newest first.
 func (s *Engagements) RecentSessions(ctx context.Context, limit int) ([]RecentSession, error) {
-	sc, t, err := database.Scoped(ctx, s.db)
+	v, err := s.listView(ctx)
+	if err != nil {
+		return nil, err
+	}
+	return s.recentSessions(ctx, v, limit)
+}
+
+func (s *Engagements) recentSessions(ctx context.Context, v *listView, limit int) ([]RecentSession, error) {
+	t, err := database.For(ctx, s.db)
 	if err != nil {
 		return nil, err
 	}
 	var list []RecentSession
-	ids, named, err := profilesInView(ctx, s.db)
-	if err != nil {
-		return nil, err
-	}
 	// Newest first, the latest recorded first on a day (ids are time-ordered): the order of the
 	// sessions' indexes, which the database walks and stops; the names are joined to that page.
+	// A consultant's or a supervisor's profiles are named outright (listView), so the planner
+	// walks the (tenant_id, profile_id, held_on, id) index.
 	page := t.Select((*Session)(nil)).Column("s.tenant_id", "s.id", "s.engagement_id", "s.profile_id", "s.program_id",
 		"s.held_on", "s.minutes", "s.mode", "s.service", "s.training_topic")
-	if named {
-		page = byProfiles(page, ids)
-	} else {
-		page = Visible(page, sc, "s")
-	}
-	page = page.OrderExpr("s.held_on DESC, s.id DESC").Limit(int64(limit))
+	page = v.apply(page, "s").OrderExpr("s.held_on DESC, s.id DESC").Limit(int64(limit))
 	err = t.Select((*Session)(nil)).ModelTableExpr("(?) AS s", page).
 		ColumnExpr("s.id, s.engagement_id, s.held_on, s.minutes, s.mode, s.service, s.training_topic").
 		ColumnExpr("o.name AS program_name, u.name AS consultant_name").

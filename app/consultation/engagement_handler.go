@@ -515,12 +515,19 @@ func (h *EngagementHandler) Reopen(c *fiber.Ctx) error {
 // EngagementListData is the engagements page (every role) and the caseload page (consultants and
 // supervisors).
 type EngagementListData struct {
-	Base        string
-	Path        string // the page's own address, for the filter and pages
-	Role        string
-	Details     bool // child/family initials shown (not to funders)
-	Page        *CaseloadPage
-	Counts      []StageCount
+	Base    string
+	Path    string // the page's own address, for the filter and pages
+	Role    string
+	Details bool // child/family initials shown (not to funders)
+	Page    *CaseloadPage
+	// Rows are the page's engagements as the list shows them; ShowConsultant: the list has a
+	// consultant column (not a consultant's own); RecordLinks: each row links to recording a
+	// session (a consultant's caseload).
+	Rows                        []ListRow
+	ShowConsultant, RecordLinks bool
+	Counts                      []StageCount
+	// CountsHTML is the table of Counts' rows, written once in Go (countsHTML).
+	CountsHTML  template.HTML
 	TAStages    []string
 	Consultants []EngOption
 	Programs    []EngOption
@@ -542,33 +549,44 @@ type OverdueFollowUp struct {
 	DaysLate int
 }
 
-func (h *EngagementHandler) listData(c *fiber.Ctx, f CaseloadFilter, path string) (*EngagementListData, error) {
+// listData reads the list's page and, for a whole page (not htmx's list alone), what else
+// want asks for, in one go (ListAll: who the person sees and the tenant's date read once).
+func (h *EngagementHandler) listData(c *fiber.Ctx, f CaseloadFilter, path string, want ListWant) (*EngagementListData, *ListResult, error) {
 	ctx, sc := c.UserContext(), web.ScopeOf(c)
 	d := &EngagementListData{Base: engBase(c), Path: path, Role: sc.Role, Details: SeesFocusDetails(sc), TAStages: TAStages,
 		CanStart: sc.Role == authz.Consultant || sc.Role == authz.TenantAdmin}
-	var err error
-	if d.Page, err = h.svc.List(ctx, f); err != nil {
-		return nil, err
+	fragment := web.WantsFragment(c)
+	if fragment {
+		want = ListWant{}
+	} else {
+		want.Choices = true
 	}
-	if web.WantsFragment(c) {
-		return d, nil
-	}
-	cons, progs, err := h.svc.FilterChoices(ctx)
+	r, err := h.svc.ListAll(ctx, f, want)
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
-	for _, x := range cons {
-		d.Consultants = append(d.Consultants, EngOption{Value: x.ID, Label: x.Name, Selected: x.ID == f.ProfileID})
+	d.Page = r.Page
+	d.Rows = listRows(r.Page.Rows, d.Details)
+	d.ShowConsultant = sc.Role != authz.Consultant
+	if fragment {
+		return d, r, nil
 	}
-	for _, x := range progs {
-		d.Programs = append(d.Programs, EngOption{Value: x.ID, Label: x.Name, Selected: x.ID == f.ProgramID})
+	d.Consultants = make([]EngOption, len(r.Consultants))
+	for i, x := range r.Consultants {
+		d.Consultants[i] = EngOption{Value: x.ID, Label: x.Name, Selected: x.ID == f.ProfileID}
 	}
-	for _, s := range Stages {
-		d.Stages = append(d.Stages, EngOption{Value: s.Value, Label: s.Label, Selected: s.Value == f.Stage})
+	d.Programs = make([]EngOption, len(r.Programs))
+	for i, x := range r.Programs {
+		d.Programs[i] = EngOption{Value: x.ID, Label: x.Name, Selected: x.ID == f.ProgramID}
+	}
+	d.Stages = make([]EngOption, len(Stages))
+	for i, st := range Stages {
+		d.Stages[i] = EngOption{Value: st.Value, Label: st.Label, Selected: st.Value == f.Stage}
 	}
 	d.Kinds = engOptions(Kinds, f.Kind)
+	d.Counts, d.CountsHTML = r.Counts, countsHTML(r.Counts)
 	d.ConsultantOptions, d.ProgramOptions = optionsHTML(d.Consultants), optionsHTML(d.Programs)
-	return d, nil
+	return d, r, nil
 }
 
 // optionsHTML writes a select's options, each value and label escaped.
@@ -592,16 +610,10 @@ func optionsHTML(opts []EngOption) template.HTML {
 // own, a funder those of the programs it funds (counts by stage, no child/family details), a
 // consultant or supervisor theirs. An htmx request gets the list alone.
 func (h *EngagementHandler) List(c *fiber.Ctx) error {
-	ctx := c.UserContext()
 	f := ParseCaseloadFilter(engQuery(c))
-	d, err := h.listData(c, f, engBase(c)+"/engagements")
+	d, _, err := h.listData(c, f, engBase(c)+"/engagements", ListWant{Counts: true})
 	if err != nil {
 		return err
-	}
-	if !web.WantsFragment(c) {
-		if d.Counts, err = h.svc.StageCounts(ctx, f, d.Page.Today); err != nil {
-			return err
-		}
 	}
 	return web.Render(c, 200, "consultation/engagements", "consultation/_engagements", web.View{Wide: true, Title: "Engagements", D: d})
 }
@@ -616,24 +628,20 @@ func (h *EngagementHandler) Caseload(c *fiber.Ctx) error {
 	}
 	f := ParseCaseloadFilter(engQuery(c))
 	f.Open = true
-	d, err := h.listData(c, f, engBase(c)+"/caseload")
+	d, r, err := h.listData(c, f, engBase(c)+"/caseload", ListWant{Caseload: true})
 	if err != nil {
 		return err
 	}
 	d.IsCaseload = true
+	d.RecordLinks = sc.Role == authz.Consultant
 	if !web.WantsFragment(c) {
-		fus, err := h.svc.OverdueFollowUpsOn(ctx, 50, d.Page.Today)
-		if err != nil {
-			return err
-		}
 		today, _ := time.Parse(time.DateOnly, d.Page.Today)
-		for _, fu := range fus {
+		d.FollowUps = make([]OverdueFollowUp, len(r.FollowUps))
+		for i, fu := range r.FollowUps {
 			due, _ := time.Parse(time.DateOnly, fu.DueOn)
-			d.FollowUps = append(d.FollowUps, OverdueFollowUp{FollowUp: fu, DaysLate: int(today.Sub(due).Hours() / 24)})
+			d.FollowUps[i] = OverdueFollowUp{FollowUp: fu, DaysLate: int(today.Sub(due).Hours() / 24)}
 		}
-		if d.Sessions, err = h.svc.RecentSessions(ctx, 10); err != nil {
-			return err
-		}
+		d.Sessions = r.Sessions
 		if d.New, err = h.svc.NewAssignments(ctx); err != nil {
 			return err
 		}

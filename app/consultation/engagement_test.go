@@ -2,10 +2,14 @@ package consultation_test
 
 import (
 	"context"
+	"fmt"
+	"io"
+	"net/http/httptest"
 	"strings"
 	"testing"
 	"time"
 
+	"github.com/gofiber/fiber/v2"
 	"github.com/uptrace/bun"
 
 	"github.com/holdspace/holdspace/app/apperr"
@@ -16,8 +20,11 @@ import (
 	"github.com/holdspace/holdspace/app/database"
 	"github.com/holdspace/holdspace/app/database/dbtest"
 	"github.com/holdspace/holdspace/app/programs"
+	"github.com/holdspace/holdspace/app/sealed"
 	"github.com/holdspace/holdspace/app/supervision"
 	"github.com/holdspace/holdspace/app/tenants"
+	"github.com/holdspace/holdspace/app/web"
+	"github.com/holdspace/holdspace/views"
 )
 
 // engWorld is one tenant with two consultants, a supervisor of the first, two programs (the
@@ -683,5 +690,166 @@ func TestEIExpectations(t *testing.T) {
 	}
 	if r, _ := w.svc.EIExpectations(w.ctxOther(authz.TenantAdmin, w.admin), 0); len(r.Rows) != 0 {
 		t.Fatalf("another tenant sees %+v", r.Rows)
+	}
+}
+
+// The engagements page's summary (issue 14: read with the page, in one statement): the
+// filter's choices are the consultants and programs of every engagement the person sees,
+// whatever the filter; the counts by program and stage are those the filter keeps; a funder
+// sees nothing of a program it does not fund, even when it asks for it.
+func TestEngagementPageSummary(t *testing.T) {
+	w := newEngWorld(t)
+	w.engagement(t, consultation.Engagement{AssignmentID: w.anaPrairie, ProfileID: w.anaProfile, ProgramID: w.prairie,
+		Stage: consultation.StagePlan, LastContactOn: "2026-03-02"})
+	w.engagement(t, consultation.Engagement{AssignmentID: w.anaPrairie, ProfileID: w.anaProfile, ProgramID: w.prairie,
+		Stage: consultation.StageClosed, ClosedOn: "2026-01-10"})
+	w.engagement(t, consultation.Engagement{AssignmentID: w.benHMG, ProfileID: w.benProfile, ProgramID: w.hmg,
+		Stage: consultation.StageNeedsDiscussion, LastContactOn: "2026-03-01"})
+	w.engagement(t, consultation.Engagement{AssignmentID: w.zedA, ProfileID: w.zedProfile, ProgramID: w.otherProg})
+	names := func(list []consultation.FilterChoice) string {
+		var out []string
+		for _, c := range list {
+			out = append(out, c.Name)
+		}
+		return strings.Join(out, ", ")
+	}
+	counts := func(list []consultation.StageCount) string {
+		var out []string
+		for _, c := range list {
+			out = append(out, fmt.Sprintf("%s: %d preparation, %d plan, %d closed, %d in all", c.ProgramName,
+				c.Count("Preparation"), c.Count("Plan"), c.Closed, c.Total))
+		}
+		return strings.Join(out, "; ")
+	}
+	both := "Help Me Grow EI Team, Prairie Home Visiting"
+	hmg := "Help Me Grow EI Team: 1 preparation, 0 plan, 0 closed, 1 in all"
+	prairie := "Prairie Home Visiting: 0 preparation, 1 plan, 1 closed, 2 in all"
+	admin, funder := w.ctx(authz.TenantAdmin, w.admin, ""), w.ctx(authz.Funder, w.fund, w.funder)
+	cases := []struct {
+		name                          string
+		ctx                           context.Context
+		f                             consultation.CaseloadFilter
+		rows                          int
+		consultants, programs, counts string
+	}{
+		{"admin", admin, consultation.CaseloadFilter{}, 3, "Ana Avila, Ben Brooks", both, hmg + "; " + prairie},
+		{"admin, Prairie", admin, consultation.CaseloadFilter{ProgramID: w.prairie}, 2, "Ana Avila, Ben Brooks", both, prairie},
+		{"admin, Ben", admin, consultation.CaseloadFilter{ProfileID: w.benProfile}, 1, "Ana Avila, Ben Brooks", both, hmg},
+		{"admin, open", admin, consultation.CaseloadFilter{Open: true}, 2, "Ana Avila, Ben Brooks", both,
+			hmg + "; Prairie Home Visiting: 0 preparation, 1 plan, 0 closed, 1 in all"},
+		{"funder", funder, consultation.CaseloadFilter{}, 2, "Ana Avila", "Prairie Home Visiting", prairie},
+		{"funder asking for a program it does not fund", funder, consultation.CaseloadFilter{ProgramID: w.hmg}, 0,
+			"Ana Avila", "Prairie Home Visiting", ""},
+		{"supervisor", w.ctx(authz.Supervisor, w.sue, ""), consultation.CaseloadFilter{}, 2, "Ana Avila", "Prairie Home Visiting", prairie},
+		{"program", w.ctx(authz.Program, w.prog, w.hmg), consultation.CaseloadFilter{}, 1, "Ben Brooks", "Help Me Grow EI Team", hmg},
+		{"consultant", w.ctx(authz.Consultant, w.ben, ""), consultation.CaseloadFilter{}, 1, "Ben Brooks", "Help Me Grow EI Team", hmg},
+		{"the other tenant's admin", w.ctxOther(authz.TenantAdmin, w.admin), consultation.CaseloadFilter{}, 1, "Zed Zimmer", "Other Program",
+			"Other Program: 1 preparation, 0 plan, 0 closed, 1 in all"},
+	}
+	for _, c := range cases {
+		r, err := w.svc.ListAll(c.ctx, c.f, consultation.ListWant{Choices: true, Counts: true})
+		if err != nil {
+			t.Fatalf("%s: %v", c.name, err)
+		}
+		if len(r.Page.Rows) != c.rows {
+			t.Errorf("%s: %d engagements, want %d", c.name, len(r.Page.Rows), c.rows)
+		}
+		if got := names(r.Consultants); got != c.consultants {
+			t.Errorf("%s: consultants %q, want %q", c.name, got, c.consultants)
+		}
+		if got := names(r.Programs); got != c.programs {
+			t.Errorf("%s: programs %q, want %q", c.name, got, c.programs)
+		}
+		if got := counts(r.Counts); got != c.counts {
+			t.Errorf("%s: counts %q, want %q", c.name, got, c.counts)
+		}
+		// The same, asked one at a time.
+		cons, progs, err := w.svc.FilterChoices(c.ctx)
+		if err != nil || names(cons) != c.consultants || names(progs) != c.programs {
+			t.Errorf("%s: FilterChoices %q %q %v", c.name, names(cons), names(progs), err)
+		}
+		sc, err := w.svc.StageCounts(c.ctx, c.f, "")
+		if err != nil || counts(sc) != c.counts {
+			t.Errorf("%s: StageCounts %q %v", c.name, counts(sc), err)
+		}
+	}
+}
+
+// The engagements page as a tenant admin reads it: the table of counts by program and TA stage
+// (written in Go, each name escaped), the filter's choices and the rows.
+func TestEngagementsPageShowsCounts(t *testing.T) {
+	w := newEngWorld(t)
+	w.engagement(t, consultation.Engagement{AssignmentID: w.anaPrairie, ProfileID: w.anaProfile, ProgramID: w.prairie,
+		Stage: consultation.StagePlan, Contacts: 3, Minutes: 90, LastContactOn: "2026-03-02"})
+	w.engagement(t, consultation.Engagement{AssignmentID: w.anaPrairie, ProfileID: w.anaProfile, ProgramID: w.prairie,
+		Stage: consultation.StageClosed, ClosedOn: "2026-01-10"})
+	w.engagement(t, consultation.Engagement{AssignmentID: w.benHMG, ProfileID: w.benProfile, ProgramID: w.hmg,
+		Stage: consultation.StageNeedsDiscussion, Focus: consultation.FocusChildFamily, ChildInitials: "JR", ChildAgeBand: "1–2 years"})
+	admin := w.ctx(authz.TenantAdmin, w.admin, "")
+	if _, err := dbtest.Owner(t, w.db).NewRaw("UPDATE organisations SET name = ? WHERE id = ?", "Help Me Grow & EI <Team>", w.hmg).
+		Exec(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	get := func(ctx context.Context, path string, fragment bool) string {
+		t.Helper()
+		log := audit.New(w.db)
+		keys, err := sealed.New(sealed.NewKey())
+		if err != nil {
+			t.Fatal(err)
+		}
+		eh := consultation.NewEngagementHandler(w.svc, consultation.NewSessions(w.db, log, keys),
+			consultation.NewAssessments(w.db, log, consultation.NewInstruments(w.db, log)), consultation.NewPlans(w.db, log))
+		app := fiber.New(fiber.Config{Views: web.NewEngine(views.FS)})
+		app.Use(func(c *fiber.Ctx) error { c.SetUserContext(ctx); return c.Next() })
+		app.Get("/t/:slug/engagements", eh.List)
+		app.Get("/t/:slug/caseload", eh.Caseload)
+		req := httptest.NewRequest("GET", path, nil)
+		if fragment {
+			req.Header.Set("HX-Request", "true")
+		}
+		resp, err := app.Test(req, -1)
+		if err != nil {
+			t.Fatal(err)
+		}
+		body, _ := io.ReadAll(resp.Body)
+		if resp.StatusCode != 200 {
+			t.Fatalf("GET %s: %d\n%s", path, resp.StatusCode, body)
+		}
+		return string(body)
+	}
+	page := get(admin, "/t/alpha/engagements", false)
+	for _, want := range []string{
+		`<tr><th scope="row" data-label="Program">Help Me Grow &amp; EI &lt;Team&gt;</th><td data-label="Preparation">1</td><td data-label="Plan">0</td>` +
+			`<td data-label="Implementation">0</td><td data-label="Evaluation">0</td><td data-label="Sustainability">0</td>` +
+			`<td data-label="Closed">0</td><td data-label="Total">1</td></tr>`,
+		`<tr><th scope="row" data-label="Program">Prairie Home Visiting</th><td data-label="Preparation">0</td><td data-label="Plan">1</td>` +
+			`<td data-label="Implementation">0</td><td data-label="Evaluation">0</td><td data-label="Sustainability">0</td>` +
+			`<td data-label="Closed">1</td><td data-label="Total">2</td></tr>`,
+		`<option value="` + w.anaProfile + `">Ana Avila</option><option value="` + w.benProfile + `">Ben Brooks</option>`,
+		`<option value="` + w.hmg + `">Help Me Grow &amp; EI &lt;Team&gt;</option><option value="` + w.prairie + `">Prairie Home Visiting</option>`,
+		`<td data-label="Consultant">Ana Avila</td>`, `<td data-label="Focus">Child and family JR, 1–2 years</td>`,
+		`<td data-label="Stage">Discussion of needs <span class="text-base">(Preparation)</span></td>`,
+		`<td data-label="Contacts">3</td>`, `<td data-label="Hours">1.5</td>`, `None yet`, "Fewer than",
+	} {
+		if !strings.Contains(page, want) {
+			t.Errorf("the page lacks %s", want)
+		}
+	}
+	// The htmx answer is the list alone: no counts, no filter.
+	list := get(admin, "/t/alpha/engagements?program="+w.prairie, true)
+	if strings.Contains(list, "By program and TA stage") || strings.Contains(list, "<option") || strings.Contains(list, "Help Me Grow") ||
+		!strings.Contains(list, "Prairie Home Visiting") {
+		t.Errorf("the htmx list:\n%s", list)
+	}
+	// A consultant's caseload: no consultant column, a link to record a session on each row.
+	caseload := get(w.ctx(authz.Consultant, w.ana, ""), "/t/alpha/caseload", false)
+	if strings.Contains(caseload, `data-label="Consultant"`) || !strings.Contains(caseload, "Record a session") {
+		t.Errorf("Ana's caseload:\n%s", caseload)
+	}
+	// A funder: no child's initials, no program it does not fund.
+	funded := get(w.ctx(authz.Funder, w.fund, w.funder), "/t/alpha/engagements", false)
+	if strings.Contains(funded, "Help Me Grow") || strings.Contains(funded, "JR") || strings.Contains(funded, "Record a session") ||
+		!strings.Contains(funded, `<td data-label="Consultant">Ana Avila</td>`) {
+		t.Errorf("the funder's page:\n%s", funded)
 	}
 }

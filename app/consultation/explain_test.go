@@ -146,3 +146,87 @@ func explain(t *testing.T, db *bun.DB, query string, noSeqScan bool) string {
 	}
 	return strings.Join(lines, "\n")
 }
+
+// The engagements page names who the person sees (issue 14): a funder's funded programs and a
+// consultant's or a supervisor's profiles are listed outright in the page's statements, not
+// read again by a subquery in each; on PostgreSQL the page of engagements and the page's
+// summary (the filter's choices, the counts by program and stage) read the engagements through
+// their indexes, never whole, and the tenant admin's page walks an index in its order and stops.
+func TestEngagementListPlansUseIndexes(t *testing.T) {
+	w := newEngWorld(t)
+	w.engagement(t, consultation.Engagement{AssignmentID: w.anaPrairie, ProfileID: w.anaProfile, ProgramID: w.prairie, LastContactOn: "2026-03-01"})
+	w.engagement(t, consultation.Engagement{AssignmentID: w.benHMG, ProfileID: w.benProfile, ProgramID: w.hmg, LastContactOn: "2026-03-02"})
+	cases := []struct {
+		name   string
+		ctx    context.Context
+		names  string // what the page's statement names outright
+		sorted bool   // the page is taken from an index in its order (no sort)
+	}{
+		{"admin", w.ctx(authz.TenantAdmin, w.admin, ""), "", true},
+		{"funder", w.ctx(authz.Funder, w.fund, w.funder), w.prairie, false},
+		{"supervisor", w.ctx(authz.Supervisor, w.sue, ""), w.anaProfile, false},
+		{"consultant", w.ctx(authz.Consultant, w.ben, ""), w.benProfile, false},
+		{"program", w.ctx(authz.Program, w.prog, w.hmg), w.hmg, false},
+	}
+	for _, c := range cases {
+		page, summary, err := w.svc.EngagementListSQL(c.ctx)
+		if err != nil {
+			t.Fatalf("%s: %v", c.name, err)
+		}
+		for _, q := range []string{page, summary} {
+			if strings.Contains(q, "fundings") || strings.Contains(q, "supervision_assignments") {
+				t.Errorf("%s: a statement reads who the person sees again:\n%s", c.name, q)
+			}
+			if c.names != "" && !strings.Contains(q, c.names) {
+				t.Errorf("%s: a statement does not name %s:\n%s", c.name, c.names, q)
+			}
+		}
+		if !dbtest.IsPostgres(w.db) {
+			continue
+		}
+		for what, q := range map[string]string{"page": page, "summary": summary} {
+			plan := explain(t, dbtest.Owner(t, w.db), q, true)
+			if strings.Contains(plan, "Seq Scan on engagements") || !strings.Contains(plan, "engagements_") {
+				t.Errorf("%s, %s: the plan reads the engagements whole:\n%s\n%s", c.name, what, q, plan)
+			}
+		}
+		if plan := explain(t, dbtest.Owner(t, w.db), page, true); c.sorted && strings.Contains(plan[strings.Index(plan, "Limit"):], "Sort") {
+			t.Errorf("%s: the plan sorts the engagements:\n%s", c.name, plan)
+		}
+	}
+}
+
+// The same on the volume tenant (2,000 engagements in 50 programs; consultation/volumebench),
+// with the planner's own statistics: the funder of every program and the tenant admin walk the
+// engagements' (last_contact_on, id) index for their page, and the funder's consultants are
+// read from the (program_id, profile_id) index. Run when HOLDSPACE_BENCH_DATABASE_URL is set.
+func TestEngagementListPlansOnTheVolume(t *testing.T) {
+	if os.Getenv("HOLDSPACE_BENCH_DATABASE_URL") == "" {
+		t.Skip("set HOLDSPACE_BENCH_DATABASE_URL for the volume tenant")
+	}
+	d := volumebench.Open(t)
+	v := d.V
+	var funder string
+	if err := d.DB.NewRaw("SELECT funder_id FROM fundings WHERE tenant_id = ? GROUP BY funder_id ORDER BY COUNT(*) DESC LIMIT 1",
+		v.TenantID).Scan(context.Background(), &funder); err != nil {
+		t.Skipf("no funder in the volume tenant: %v", err)
+	}
+	svc := consultation.NewEngagements(d.DB, audit.New(d.DB))
+	as := func(role, org string) context.Context {
+		return database.WithScope(context.Background(), database.Scope{TenantID: v.TenantID, TenantSlug: v.Slug,
+			UserID: v.ConsultantUserID, Role: role, OrganisationID: org})
+	}
+	for name, ctx := range map[string]context.Context{"admin": as(authz.TenantAdmin, ""), "funder": as(authz.Funder, funder)} {
+		page, summary, err := svc.EngagementListSQL(ctx)
+		if err != nil {
+			t.Fatal(err)
+		}
+		plan := explain(t, d.DB, page, false)
+		if strings.Contains(plan[strings.Index(plan, "Limit"):], "Sort") || strings.Contains(plan, "Seq Scan on engagements") {
+			t.Errorf("%s: the page's plan sorts or reads the engagements whole:\n%s", name, plan)
+		}
+		if plan := explain(t, d.DB, summary, false); strings.Contains(plan, "Seq Scan on engagements") {
+			t.Errorf("%s: the summary's plan reads the engagements whole:\n%s", name, plan)
+		}
+	}
+}

@@ -121,8 +121,16 @@ func BenchmarkPages(b *testing.B) {
 	admin := database.Scope{TenantID: v.TenantID, TenantSlug: v.Slug, UserID: v.ConsultantUserID, Role: authz.TenantAdmin}
 	program := benchFirst(b, db, v, "SELECT program_id FROM engagements WHERE tenant_id = ? AND id = ?", v.TenantID, v.EngagementID)
 	prog := database.Scope{TenantID: v.TenantID, TenantSlug: v.Slug, UserID: v.ConsultantUserID, Role: authz.Program, OrganisationID: program}
-	funder := database.Scope{TenantID: v.TenantID, TenantSlug: v.Slug, UserID: v.ConsultantUserID, Role: authz.Funder, OrganisationID: program}
-	super := database.Scope{TenantID: v.TenantID, TenantSlug: v.Slug, UserID: v.ConsultantUserID, Role: authz.Supervisor}
+	// The funder of the most programs and the supervisor of the most consultants (the load
+	// seed's), or, without them, people who see nothing.
+	funderOrg, supervisor := program, v.ConsultantUserID
+	ctx := database.WithScope(context.Background(), database.Scope{TenantID: v.TenantID, TenantSlug: v.Slug})
+	_ = database.Conn(ctx, db).NewRaw("SELECT funder_id FROM fundings WHERE tenant_id = ? GROUP BY funder_id ORDER BY COUNT(*) DESC LIMIT 1",
+		v.TenantID).Scan(ctx, &funderOrg)
+	_ = database.Conn(ctx, db).NewRaw("SELECT supervisor_id FROM supervision_assignments WHERE tenant_id = ? GROUP BY supervisor_id ORDER BY COUNT(*) DESC LIMIT 1",
+		v.TenantID).Scan(ctx, &supervisor)
+	funder := database.Scope{TenantID: v.TenantID, TenantSlug: v.Slug, UserID: v.ConsultantUserID, Role: authz.Funder, OrganisationID: funderOrg}
+	super := database.Scope{TenantID: v.TenantID, TenantSlug: v.Slug, UserID: supervisor, Role: authz.Supervisor}
 	session := benchFirst(b, db, v, "SELECT id FROM consultation_sessions WHERE tenant_id = ? AND engagement_id = ? ORDER BY held_on DESC, id DESC LIMIT 1", v.TenantID, v.EngagementID)
 	// A cursor a year back, for the later pages.
 	after := benchFirst(b, db, v, "SELECT held_on || '~' || id FROM consultation_sessions WHERE tenant_id = ? ORDER BY held_on DESC, id DESC LIMIT 1 OFFSET 200000", v.TenantID)
@@ -147,7 +155,9 @@ func BenchmarkPages(b *testing.B) {
 		{"engagements/consultant", v.Scope(), base + "/engagements", false},
 		{"engagements/program", prog, base + "/engagements", false},
 		{"engagements/funder", funder, base + "/engagements", false},
+		{"engagements/supervisor", super, base + "/engagements", false},
 		{"caseload/consultant", v.Scope(), base + "/caseload", false},
+		{"caseload/supervisor", super, base + "/caseload", false},
 		{"engagement/consultant", v.Scope(), base + "/engagements/" + v.EngagementID, false},
 		{"engagement/admin", admin, base + "/engagements/" + v.EngagementID, false},
 		{"session/program", prog, base + "/sessions/" + session, false},

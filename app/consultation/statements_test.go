@@ -61,6 +61,48 @@ func TestListStatementsDoNotGrowWithRows(t *testing.T) {
 	}
 }
 
+// A whole page of engagements (issue 14) reads who the person sees once, then the page with
+// its flags in one statement and the filter's choices with the counts in another: with the
+// tenant's date, at most four statements for every role, whatever the page's size; the
+// caseload adds its follow-ups and its sessions, one each.
+func TestEngagementPageStatements(t *testing.T) {
+	w := newEngWorld(t)
+	for i := 0; i < consultation.CaseloadPageSize+5; i++ {
+		w.engagement(t, consultation.Engagement{AssignmentID: w.anaPrairie, ProfileID: w.anaProfile, ProgramID: w.prairie,
+			Stage: consultation.StageImplementation, Contacts: i % 3, LastContactOn: "2026-03-01"})
+	}
+	w.engagement(t, consultation.Engagement{AssignmentID: w.benHMG, ProfileID: w.benProfile, ProgramID: w.hmg})
+	roles := map[string]context.Context{
+		"admin":      w.ctx(authz.TenantAdmin, w.admin, ""),
+		"consultant": w.ctx(authz.Consultant, w.ana, ""),
+		"supervisor": w.ctx(authz.Supervisor, w.sue, ""),
+		"program":    w.ctx(authz.Program, w.prog, w.prairie),
+		"funder":     w.ctx(authz.Funder, w.fund, w.funder),
+	}
+	for role, ctx := range roles {
+		for _, f := range []consultation.CaseloadFilter{{}, {ProgramID: w.prairie, Flagged: true}} {
+			sctx, stats := database.WithStats(ctx)
+			r, err := w.svc.ListAll(sctx, f, consultation.ListWant{Choices: true, Counts: true})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if len(r.Page.Rows) == 0 && f == (consultation.CaseloadFilter{}) {
+				t.Errorf("%s sees no engagement", role)
+			}
+			if n := stats.Statements(); n > 4 {
+				t.Errorf("%s, %+v: the engagements page ran %d statements, want at most 4", role, f, n)
+			}
+			sctx, stats = database.WithStats(ctx)
+			if _, err := w.svc.ListAll(sctx, f, consultation.ListWant{Choices: true, Caseload: true}); err != nil {
+				t.Fatal(err)
+			}
+			if n := stats.Statements(); n > 6 {
+				t.Errorf("%s, %+v: the caseload ran %d statements, want at most 6", role, f, n)
+			}
+		}
+	}
+}
+
 // The sessions list: the same statements for one session as for a page.
 func TestSessionListStatementsDoNotGrowWithRows(t *testing.T) {
 	w := newSessWorld(t)
