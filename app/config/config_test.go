@@ -4,6 +4,7 @@ import (
 	"errors"
 	"os"
 	"path/filepath"
+	"runtime"
 	"strings"
 	"testing"
 
@@ -255,6 +256,25 @@ func TestLoadMetrics(t *testing.T) {
 			wantConfigError(t, tc.variable, tc.value, tc.want)
 		})
 	}
+}
+
+// TestWorkerConcurrency: the worker runs as many tasks at once as there are CPUs (at least
+// two) unless WORKER_CONCURRENCY says otherwise; a bad value stops the program naming it.
+func TestWorkerConcurrency(t *testing.T) {
+	c, err := config.Load(getenv(production()), false)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if want := max(2, runtime.GOMAXPROCS(0)); c.WorkerConcurrency != want {
+		t.Errorf("default WorkerConcurrency %d, want %d", c.WorkerConcurrency, want)
+	}
+	env := production()
+	env["WORKER_CONCURRENCY"] = "6"
+	if c, err = config.Load(getenv(env), false); err != nil || c.WorkerConcurrency != 6 {
+		t.Errorf("WORKER_CONCURRENCY=6: %v, %v", c, err)
+	}
+	wantConfigError(t, "WORKER_CONCURRENCY", "0", "WORKER_CONCURRENCY")
+	wantConfigError(t, "WORKER_CONCURRENCY", "many", "WORKER_CONCURRENCY")
 }
 
 // wantConfigError: production's settings with variable set to value stop the program with a

@@ -294,7 +294,7 @@ func serveMetrics(app *server.App, errc chan<- error) (stop func(), err error) {
 
 // work runs the task server and the scheduler until ctx ends; tasks in flight finish first.
 func work(ctx context.Context, app *server.App) error {
-	srv, mux, sched, err := app.Worker(10)
+	srv, mux, sched, err := app.Worker(app.Cfg.WorkerConcurrency)
 	if err != nil {
 		return err
 	}
