@@ -20,6 +20,8 @@ import (
 	"math"
 	"strconv"
 	"strings"
+
+	"github.com/holdspace/holdspace/app/web"
 )
 
 // Kinds of chart.
@@ -500,38 +502,8 @@ func (w *writer) float(v float64) {
 	w.b.Write(strconv.AppendFloat(w.num[:0], v, 'f', 1, 64))
 }
 
-// escape writes s as html/template's HTML escaper does (htmlReplacementTable in
-// html/template/html.go): & < > " ' + as entities and NUL as U+FFFD. Every other byte is
-// written as it is, invalid UTF-8 included, as the escaper leaves it; a byte of a multi-byte
-// rune is never one of these, so escaping byte by byte is the same as rune by rune.
-func (w *writer) escape(s string) {
-	last := 0
-	for i := 0; i < len(s); i++ {
-		var repl string
-		switch s[i] {
-		case 0:
-			repl = "\uFFFD"
-		case '"':
-			repl = "&#34;"
-		case '&':
-			repl = "&amp;"
-		case '\'':
-			repl = "&#39;"
-		case '+':
-			repl = "&#43;"
-		case '<':
-			repl = "&lt;"
-		case '>':
-			repl = "&gt;"
-		default:
-			continue
-		}
-		w.b.WriteString(s[last:i])
-		w.b.WriteString(repl)
-		last = i + 1
-	}
-	w.b.WriteString(s[last:])
-}
+// escape writes s escaped as html/template escapes it (web.EscapeHTML).
+func (w *writer) escape(s string) { web.EscapeHTML(&w.b, s) }
 
 func (w *writer) line(class string, l Line) {
 	w.raw(`<line class="`)

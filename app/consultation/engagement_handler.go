@@ -1,7 +1,6 @@
 package consultation
 
 import (
-	"html"
 	"html/template"
 	"net/url"
 	"slices"
@@ -594,13 +593,13 @@ func optionsHTML(opts []EngOption) template.HTML {
 	var b strings.Builder
 	for _, o := range opts {
 		b.WriteString(`<option value="`)
-		b.WriteString(html.EscapeString(o.Value))
+		web.EscapeHTML(&b, o.Value)
 		b.WriteString(`"`)
 		if o.Selected {
 			b.WriteString(" selected")
 		}
 		b.WriteString(">")
-		b.WriteString(html.EscapeString(o.Label))
+		web.EscapeHTML(&b, o.Label)
 		b.WriteString("</option>")
 	}
 	return template.HTML(b.String()) //nolint:gosec // every value and label is escaped above

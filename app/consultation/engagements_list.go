@@ -2,7 +2,6 @@ package consultation
 
 import (
 	"context"
-	"html"
 	"html/template"
 	"strconv"
 	"strings"
@@ -12,6 +11,7 @@ import (
 
 	"github.com/holdspace/holdspace/app/authz"
 	"github.com/holdspace/holdspace/app/database"
+	"github.com/holdspace/holdspace/app/web"
 )
 
 // The engagements page and the caseload at a state's scale (issue 14). A page of them once ran
@@ -360,11 +360,11 @@ func countsHTML(counts []StageCount) template.HTML {
 			b.WriteString("\n    ")
 		}
 		b.WriteString(`<tr><th scope="row" data-label="Program">`)
-		b.WriteString(html.EscapeString(c.ProgramName))
+		web.EscapeHTML(&b, c.ProgramName)
 		b.WriteString("</th>")
 		for _, cell := range c.Cells {
 			b.WriteString(`<td data-label="`)
-			b.WriteString(html.EscapeString(cell.TAStage))
+			web.EscapeHTML(&b, cell.TAStage)
 			b.WriteString(`">`)
 			b.WriteString(strconv.Itoa(cell.N))
 			b.WriteString("</td>")

@@ -404,46 +404,12 @@ func cellsHTML(cells []Cell) template.HTML {
 	b.Grow(n)
 	for _, c := range cells {
 		b.WriteString(`<td><span class="usa-tag `)
-		escapeHTML(&b, c.Tag)
+		web.EscapeHTML(&b, c.Tag)
 		b.WriteString(`">`)
-		escapeHTML(&b, c.Text)
+		web.EscapeHTML(&b, c.Text)
 		b.WriteString(`</span></td>`)
 	}
-	return template.HTML(b.String()) //nolint:gosec // every text escaped by escapeHTML, as html/template does
-}
-
-// escapeHTML writes s escaped as html/template's HTML and quoted-attribute escapers do
-// (htmlReplacementTable in html/template/html.go): & < > " ' + as entities and NUL as U+FFFD.
-// Every other byte is written as it is, invalid UTF-8 included, as the escaper leaves it; a
-// byte of a multi-byte rune is never one of these, so escaping byte by byte is the same as
-// rune by rune.
-func escapeHTML(b *strings.Builder, s string) {
-	last := 0
-	for i := 0; i < len(s); i++ {
-		var repl string
-		switch s[i] {
-		case 0:
-			repl = "\uFFFD"
-		case '"':
-			repl = "&#34;"
-		case '&':
-			repl = "&amp;"
-		case '\'':
-			repl = "&#39;"
-		case '+':
-			repl = "&#43;"
-		case '<':
-			repl = "&lt;"
-		case '>':
-			repl = "&gt;"
-		default:
-			continue
-		}
-		b.WriteString(s[last:i])
-		b.WriteString(repl)
-		last = i + 1
-	}
-	b.WriteString(s[last:])
+	return template.HTML(b.String()) //nolint:gosec // every text escaped by web.EscapeHTML, as html/template does
 }
 
 // staffingLess is the table's order: by name regardless of case, then as written, then by id;

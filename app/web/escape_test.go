@@ -1,0 +1,30 @@
+package web
+
+import (
+	"html/template"
+	"strings"
+	"testing"
+)
+
+// TestEscapeHTMLIsTheTemplates: EscapeHTML writes what html/template writes for a string in
+// text and in a quoted attribute.
+func TestEscapeHTMLIsTheTemplates(t *testing.T) {
+	text := template.Must(template.New("t").Parse(`{{.}}`))
+	attr := template.Must(template.New("a").Parse(`<a title="{{.}}">`))
+	for _, s := range []string{"", "plain", `<script>alert('x' + "y")</script>`, "a & b", "nul\x00byte", "é ünï 漢字", "bad \xff utf8", "+1 <2> &3;"} {
+		var want, wantAttr, got strings.Builder
+		if err := text.Execute(&want, s); err != nil {
+			t.Fatal(err)
+		}
+		if err := attr.Execute(&wantAttr, s); err != nil {
+			t.Fatal(err)
+		}
+		EscapeHTML(&got, s)
+		if got.String() != want.String() {
+			t.Errorf("EscapeHTML(%q) = %q, html/template wrote %q", s, got.String(), want.String())
+		}
+		if a := `<a title="` + got.String() + `">`; a != wantAttr.String() {
+			t.Errorf("in an attribute: %q, html/template wrote %q", a, wantAttr.String())
+		}
+	}
+}
