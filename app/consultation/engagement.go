@@ -210,17 +210,23 @@ func (s *Engagements) assignmentChoices(ctx context.Context, id string) ([]Assig
 		return nil, err
 	}
 	var list []AssignmentChoice
-	q := t.Select((*consultants.Assignment)(nil)).
-		ColumnExpr("ca.id, ca.profile_id, ca.program_id, u.name AS consultant_name, o.name AS program_name").
-		Join("JOIN consultant_profiles AS cp ON cp.tenant_id = ca.tenant_id AND cp.id = ca.profile_id").
-		Join("JOIN users AS u ON u.id = cp.user_id").
-		Join("JOIN organisations AS o ON o.tenant_id = ca.tenant_id AND o.id = ca.program_id").
-		Where("ca.status = ?", consultants.AssignmentActive)
+	q := activeAssignments(t).ColumnExpr("ca.id, ca.profile_id, ca.program_id, u.name AS consultant_name, o.name AS program_name")
 	if id != "" {
 		q = q.Where("ca.id = ?", id)
 	}
 	err = Visible(q, sc, "ca").OrderExpr("u.name, o.name").Scan(ctx, &list)
 	return list, err
+}
+
+// activeAssignments starts a query on the tenant's active assignments (alias ca) with their
+// consultant's profile (cp) and user (u) and their program (o) joined; the caller names the
+// columns and applies Visible.
+func activeAssignments(t database.Tenant) *bun.SelectQuery {
+	return t.Select((*consultants.Assignment)(nil)).
+		Join("JOIN consultant_profiles AS cp ON cp.tenant_id = ca.tenant_id AND cp.id = ca.profile_id").
+		Join("JOIN users AS u ON u.id = cp.user_id").
+		Join("JOIN organisations AS o ON o.tenant_id = ca.tenant_id AND o.id = ca.program_id").
+		Where("ca.status = ?", consultants.AssignmentActive)
 }
 
 // SiteChoice is a site or classroom of a program.

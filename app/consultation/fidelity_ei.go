@@ -9,7 +9,6 @@ import (
 
 	"github.com/uptrace/bun"
 
-	"github.com/holdspace/holdspace/app/consultants"
 	"github.com/holdspace/holdspace/app/database"
 	"github.com/holdspace/holdspace/app/tenants"
 )
@@ -150,13 +149,9 @@ func (s *Engagements) EIExpectations(ctx context.Context, fy int) (*EIReport, er
 			ConsultantName string `bun:"consultant_name"`
 			ProgramName    string `bun:"program_name"`
 		}
-		q := t.Select((*consultants.Assignment)(nil)).
+		q := activeAssignments(t).
 			ColumnExpr("ca.profile_id, ca.program_id, ca.started_on, u.name AS consultant_name, o.name AS program_name").
-			Join("JOIN consultant_profiles AS cp ON cp.tenant_id = ca.tenant_id AND cp.id = ca.profile_id").
-			Join("JOIN users AS u ON u.id = cp.user_id").
-			Join("JOIN organisations AS o ON o.tenant_id = ca.tenant_id AND o.id = ca.program_id").
-			Where("ca.status = ? AND ca.program_id IN (?)", consultants.AssignmentActive, bun.In(teams)).
-			Where("ca.started_on <= ?", to)
+			Where("ca.program_id IN (?)", bun.In(teams)).Where("ca.started_on <= ?", to)
 		if err := Visible(q, sc, "ca").Scan(ctx, &assigned); err != nil {
 			return nil, err
 		}

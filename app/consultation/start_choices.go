@@ -74,13 +74,9 @@ func (s *Engagements) AssignmentsOf(ctx context.Context, profileID, assignmentID
 	// another consultant's active assignment ends it.
 	others := t.SelectFrom("consultant_assignments", "x").ColumnExpr("1").
 		Where("x.status = ?", consultants.AssignmentActive).Where("x.profile_id <> ca.profile_id")
-	q := t.Select((*consultants.Assignment)(nil)).
+	q := activeAssignments(t).
 		ColumnExpr("ca.id, ca.profile_id, ca.program_id, cp.display_name AS consultant_name, o.name AS program_name").
-		ColumnExpr("EXISTS (?) AS others", others).
-		Join("JOIN consultant_profiles AS cp ON cp.tenant_id = ca.tenant_id AND cp.id = ca.profile_id").
-		Join("JOIN users AS u ON u.id = cp.user_id").
-		Join("JOIN organisations AS o ON o.tenant_id = ca.tenant_id AND o.id = ca.program_id").
-		Where("ca.status = ?", consultants.AssignmentActive)
+		ColumnExpr("EXISTS (?) AS others", others)
 	if profileID != "" {
 		q = q.Where("ca.profile_id = ?", profileID)
 	} else {
