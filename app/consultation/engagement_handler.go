@@ -5,7 +5,6 @@ import (
 	"net/url"
 	"slices"
 	"strconv"
-	"strings"
 	"time"
 
 	"github.com/gofiber/fiber/v2"
@@ -38,10 +37,7 @@ func engQuery(c *fiber.Ctx) url.Values {
 }
 
 // EngOption is a choice of a select or radio group.
-type EngOption struct {
-	Value, Label string
-	Selected     bool
-}
+type EngOption = web.Option
 
 func engOptions(set []struct{ Value, Label string }, chosen string) []EngOption {
 	out := make([]EngOption, len(set))
@@ -584,25 +580,8 @@ func (h *EngagementHandler) listData(c *fiber.Ctx, f CaseloadFilter, path string
 	}
 	d.Kinds = engOptions(Kinds, f.Kind)
 	d.Counts, d.CountsHTML = r.Counts, countsHTML(r.Counts)
-	d.ConsultantOptions, d.ProgramOptions = optionsHTML(d.Consultants), optionsHTML(d.Programs)
+	d.ConsultantOptions, d.ProgramOptions = web.OptionsHTML(d.Consultants), web.OptionsHTML(d.Programs)
 	return d, r, nil
-}
-
-// optionsHTML writes a select's options, each value and label escaped.
-func optionsHTML(opts []EngOption) template.HTML {
-	var b strings.Builder
-	for _, o := range opts {
-		b.WriteString(`<option value="`)
-		web.EscapeHTML(&b, o.Value)
-		b.WriteString(`"`)
-		if o.Selected {
-			b.WriteString(" selected")
-		}
-		b.WriteString(">")
-		web.EscapeHTML(&b, o.Label)
-		b.WriteString("</option>")
-	}
-	return template.HTML(b.String()) //nolint:gosec // every value and label is escaped above
 }
 
 // List is the engagements page: a tenant admin every engagement with filters, a program its
