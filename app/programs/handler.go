@@ -2,6 +2,7 @@ package programs
 
 import (
 	"fmt"
+	"html/template"
 	"net/url"
 	"strconv"
 	"strings"
@@ -245,12 +246,22 @@ func (h *Handler) UpdateAgency(c *fiber.Ctx) error {
 
 // ProgramsData is the program list with its filter.
 type ProgramsData struct {
-	Programs  []Program
-	Kinds     []tenants.Choice
-	Counties  []string
-	Filter    ProgramFilter
-	Filtered  bool
-	CanCreate bool
+	Programs      []Program
+	Rows          []ProgramRow // Programs as the table shows them
+	Kinds         []tenants.Choice
+	Counties      []string
+	CountyOptions template.HTML // Counties as the filter's options
+	Filter        ProgramFilter
+	Filtered      bool
+	CanCreate     bool
+}
+
+// ProgramRow is a program as a row of the list: every cell a plain value, worked out once
+// (a field reached through the embedded organisation, or a method, is a slow lookup for the
+// template, once per cell of every row).
+type ProgramRow struct {
+	Href, Name, Kind, County string
+	Funders                  string // the funders' names, joined; "" when none
 }
 
 // ProgramsPage lists the programs the person may see, filtered by kind and county. An htmx
@@ -273,6 +284,13 @@ func (h *Handler) ProgramsPage(c *fiber.Ctx) error {
 	d.Filtered = d.Filter.Kind != "" || d.Filter.County != ""
 	if d.Programs, err = h.store.Programs(ctx, d.Filter); err != nil {
 		return err
+	}
+	d.CountyOptions = web.OptionsHTML(web.StringOptions(d.Counties, d.Filter.County))
+	href := base(c) + "/programs/"
+	d.Rows = make([]ProgramRow, len(d.Programs))
+	for i, p := range d.Programs {
+		d.Rows[i] = ProgramRow{Href: href + p.ID, Name: p.Name, Kind: p.ProgramKindLabel(), County: p.County,
+			Funders: strings.Join(p.Funders, ", ")}
 	}
 	return web.Render(c, fiber.StatusOK, "programs/programs", "programs/_programs", web.View{Wide: true, Title: "Programs", D: d})
 }

@@ -1,47 +1,56 @@
 package web
 
-import "testing"
+import (
+	"fmt"
+	"html/template"
+	"math/rand/v2"
+	"strings"
+	"testing"
+)
 
-func TestMenuGroupsLinks(t *testing.T) {
+// TestMenuHTMLIsTheTemplate: MenuHTML writes what menuTemplate writes, for menus as Menu builds
+// them and for random ones, odd addresses and labels included.
+func TestMenuHTMLIsTheTemplate(t *testing.T) {
+	ref := template.Must(template.New("menu").Parse(menuTemplate))
+	check := func(entries []MenuEntry) {
+		t.Helper()
+		var want strings.Builder
+		if err := ref.Execute(&want, entries); err != nil {
+			t.Fatal(err)
+		}
+		if got := string(MenuHTML(entries)); got != want.String() {
+			t.Fatalf("MenuHTML(%+v)\n got %q\nwant %q", entries, got, want.String())
+		}
+	}
+	check(nil)
 	nav := []NavItem{
-		{Label: "Home", Href: "/"},
-		{Label: "Funders", Href: "/funders", Group: "Organisations"},
-		{Label: "Audit log", Href: "/audit", Secondary: true, Group: "Organisations"},
-		{Label: "Programs", Href: "/programs", Group: "Organisations", Current: true},
-		{Label: "Profile", Href: "/profile", Group: "You"},
-		{Label: "Settings", Href: "/settings"},
+		{Label: "Home", Href: "/t/volume/", Current: true},
+		{Label: "Engagements", Href: "/t/volume/engagements", Group: "Consultation"},
+		{Label: "Sessions", Href: "/t/volume/sessions?program=a&service=b", Group: "Consultation"},
+		{Label: "Programs & sites", Href: "/t/volume/programs", Group: "Directory"},
+		{Label: "Audit <log>", Href: "/t/volume/audit", Secondary: true},
+		{Label: "Settings", Href: "/t/volume/settings", Secondary: true, Current: true},
 	}
-	got := Menu(nav)
-	if len(got) != 5 {
-		t.Fatalf("got %d entries, want 5: %+v", len(got), got)
-	}
-	org := got[1]
-	if org.Label != "Organisations" || len(org.Items) != 2 || !org.Current || org.ID == "" {
-		t.Fatalf("the group is %+v, want Organisations with Funders and Programs, current", org)
-	}
-	if org.Items[0].Label != "Funders" || org.Items[1].Label != "Programs" {
-		t.Fatalf("the group's links are %+v", org.Items)
-	}
-	// A group with one link the person can reach shows as that link.
-	if got[2].Label != "Profile" || got[2].Href != "/profile" || got[2].Items != nil {
-		t.Fatalf("a group of one is %+v, want the plain link", got[2])
-	}
-	if got[3].Label != "Settings" {
-		t.Fatalf("the fourth entry is %+v", got[3])
-	}
-	// A secondary link alone comes last, as a plain link.
-	if got[4].Label != "Audit log" || got[4].Href != "/audit" || got[4].Items != nil {
-		t.Fatalf("the last entry is %+v, want the audit log", got[4])
+	check(Menu(nav))
+	check([]MenuEntry{{Label: "Odd", Href: "/t/x/a b?q=é\"'"}, {Label: "Script", Href: "javascript:alert(1)"}})
+	r := rand.New(rand.NewPCG(3, 4))
+	hrefs := []string{"/t/s/", "/t/s/a-b_c.d~e", "/t/s/x?y=1&z=2", "/t/s/ü", "/t/s/a b", "/t/s/%41", "//evil", "/t/s/'\"<>+", "x:y"}
+	labels := []string{"Home", "A & B", "<i>", "'q'", "+1", "nul\x00"}
+	for range 300 {
+		var nav []NavItem
+		for i := range r.IntN(8) {
+			nav = append(nav, NavItem{Label: labels[r.IntN(len(labels))], Href: hrefs[r.IntN(len(hrefs))],
+				Current: r.IntN(4) == 0, Secondary: r.IntN(4) == 0, Group: fmt.Sprint("g", r.IntN(3)*i%3)})
+		}
+		check(Menu(nav))
 	}
 }
 
-func TestMenuSecondaryLinksInMore(t *testing.T) {
-	got := Menu([]NavItem{{Label: "Home", Href: "/"}, {Label: "Exports", Href: "/exports", Secondary: true},
-		{Label: "Audit log", Href: "/audit", Secondary: true, Current: true}, {Label: "Settings", Href: "/settings"}})
-	if len(got) != 3 || got[2].Label != "More" || len(got[2].Items) != 2 || !got[2].Current || got[2].ID == "" {
-		t.Fatalf("got %+v, want Home, Settings and a current More drop-down with Exports and the audit log", got)
-	}
-	if got[2].Items[0].Label != "Exports" || got[2].Items[1].Label != "Audit log" {
-		t.Fatalf("More holds %+v", got[2].Items)
+// TestPlainHref: only the characters of the app's own addresses are written directly.
+func TestPlainHref(t *testing.T) {
+	for href, want := range map[string]bool{"/t/volume/sessions?program=a&b=c": true, "/t/a b": false, "https://x": false, "/t/é": false, "/t/%20": false, "": false} {
+		if got := plainHref(href); got != want {
+			t.Errorf("plainHref(%q) = %v, want %v", href, got, want)
+		}
 	}
 }

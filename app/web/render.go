@@ -26,7 +26,8 @@ type Layout struct {
 	Tenant   *TenantInfo
 	CSRF     string
 	Nav      []NavItem
-	Menu     []MenuEntry // Nav arranged for the menu bar
+	Menu     []MenuEntry   // Nav arranged for the menu bar
+	MenuHTML template.HTML // Menu, written (MenuHTML)
 	Flash    string
 	Path     string
 }
@@ -255,6 +256,9 @@ func LayoutOf(c *fiber.Ctx) *Layout {
 		l.Nav[i].Current = l.Nav[i].Href == l.Path || (strings.Count(l.Nav[i].Href, "/") > 3 && strings.HasPrefix(l.Path, l.Nav[i].Href))
 	}
 	l.Menu = Menu(l.Nav)
+	if l.Identity != nil {
+		l.MenuHTML = MenuHTML(l.Menu)
+	}
 	return l
 }
 
