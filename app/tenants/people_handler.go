@@ -1,6 +1,7 @@
 package tenants
 
 import (
+	"html/template"
 	"net/url"
 	"strings"
 
@@ -22,6 +23,32 @@ type PeopleData struct {
 	Funders     []Organisation
 	Programs    []Organisation
 	Problem     string // why an invitation button did not work
+
+	// What the page draws, worked out once: the template looks up a field of an embedded
+	// struct or calls a method slowly, once per cell of every row and per option.
+	Rows                                      []PersonRow
+	FilterFunderOptions, FilterProgramOptions template.HTML // the filter's organisations
+	InviteFunderOptions, InviteProgramOptions template.HTML // the invitation form's
+}
+
+// PersonRow is a member as a row of the list.
+type PersonRow struct {
+	Href, Label, Email, Role, OrganisationName string
+	Active                                     bool
+}
+
+// orgOptions are the organisations as a select's options, chosen selected.
+func orgOptions(orgs []Organisation, chosen string) template.HTML {
+	opts := make([]web.Option, len(orgs))
+	for i, o := range orgs {
+		opts[i] = web.Option{Value: o.ID, Label: o.Name, Selected: o.ID == chosen}
+	}
+	return web.OptionsHTML(opts)
+}
+
+// inviting sets the invitation form's organisation options, chosen selected.
+func (d *PeopleData) inviting(chosen string) {
+	d.InviteFunderOptions, d.InviteProgramOptions = orgOptions(d.Funders, chosen), orgOptions(d.Programs, chosen)
 }
 
 // Filtered reports whether any filter is set.
@@ -67,6 +94,18 @@ func (h *Handler) peopleData(c *fiber.Ctx, f PeopleFilter, k web.Keyset) (*Peopl
 	if d.Programs, err = h.store.OrganisationsOfKind(ctx, OrgProgram); err != nil {
 		return nil, err
 	}
+	people := "/t/" + web.ScopeOf(c).TenantSlug + "/people/"
+	d.Rows = make([]PersonRow, len(d.Members))
+	for i, m := range d.Members {
+		r := PersonRow{Href: people + m.ID, Label: m.Name, Email: m.Email, Role: authz.RoleLabel(m.Role),
+			OrganisationName: m.OrganisationName, Active: m.Active}
+		if r.Label == "" {
+			r.Label = m.Email
+		}
+		d.Rows[i] = r
+	}
+	d.FilterFunderOptions, d.FilterProgramOptions = orgOptions(d.Funders, f.OrganisationID), orgOptions(d.Programs, f.OrganisationID)
+	d.inviting("")
 	return d, nil
 }
 
@@ -100,6 +139,7 @@ func (h *Handler) Invite(c *fiber.Ctx) error {
 			f.Errors = map[string]string{}
 		}
 		f.Errors["_form"] = apperr.Message(err)
+		d.inviting(f.Get("organisation_id"))
 		return web.Render(c, web.Status(code), "tenants/people", "tenants/_invite", web.View{Wide: true, Title: "People", D: d, Form: f})
 	} else if err != nil {
 		return err
