@@ -28,6 +28,13 @@ type LibraryData struct {
 	CanEdit   bool
 	Program   bool
 	Editing   *Resource
+
+	// Worked out once in Go (issue 14) rather than per row and per option in the template.
+	RowsHTML        template.HTML // the table's rows (resourceRowsHTML)
+	TopicOptions    template.HTML // the filter's topics, the chosen one marked (web.OptionsHTML)
+	AudienceOptions template.HTML // the filter's audiences, the chosen one marked
+	FormAudiences   template.HTML // the form's audiences, the form's one marked
+	TopicsDatalist  template.HTML // the form's known topics (datalistHTML)
 }
 
 func (h *ResourceHandler) page(c *fiber.Ctx, status int, f *web.Form, editing *Resource) error {
@@ -47,6 +54,13 @@ func (h *ResourceHandler) page(c *fiber.Ctx, status int, f *web.Form, editing *R
 	}
 	if f == nil {
 		f = &web.Form{Values: url.Values{}, Errors: map[string]string{}}
+	}
+	d.RowsHTML = resourceRowsHTML(d.Base, d.Entries, d.Program, d.CanEdit)
+	d.TopicOptions = web.OptionsHTML(web.StringOptions(d.Topics, flt.Topic))
+	d.AudienceOptions = web.OptionsHTML(choiceOptions(d.Audiences, flt.Audience))
+	if d.CanEdit || editing != nil {
+		d.FormAudiences = web.OptionsHTML(choiceOptions(d.Audiences, f.Get("audience")))
+		d.TopicsDatalist = datalistHTML(d.Topics)
 	}
 	page := "consultation/resources"
 	title := "Resource library"

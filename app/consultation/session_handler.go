@@ -117,6 +117,10 @@ type FormRow struct {
 	Error      string
 	ErrorField string
 	ID         string // the follow-up an edit form's row changes
+
+	// The row's selects' options, chosen marked (web.OptionsHTML): a referral's kinds, a
+	// resource's library and with whom it was shared.
+	Options, WithOptions template.HTML
 }
 
 // Ordinal is the row's number as people count (the first row is 1).
@@ -126,6 +130,7 @@ func (r FormRow) Ordinal() int { return r.N + 1 }
 type GoalField struct {
 	Goal
 	Status, Note, Error string
+	StatusOptions       template.HTML // the statuses, Status chosen (web.OptionsHTML)
 }
 
 // SessionFormData is the record-a-session (or edit) form.
@@ -152,7 +157,15 @@ type SessionFormData struct {
 	MinMinutes    int
 	MaxMinutes    int
 	Today         string
+
+	// Worked out once in Go (issue 14) rather than per option and per row in the template.
+	ServiceOptions template.HTML // the services, the chosen one marked (web.OptionsHTML)
+	TopicsHTML     template.HTML // the topics' checkboxes (topicsHTML)
+	RecentRows     []SessionRow
 }
+
+// resourceWith are the choices of with whom a resource was shared, in the form's order.
+var resourceWith = []Choice{{"program", "The program"}, {"family", "The family"}}
 
 // formData is the record form (x nil) or the edit form of x, with the values of f.
 func (h *SessionHandler) formData(c *fiber.Ctx, e *Engagement, f *web.Form, x *Session) (*SessionFormData, error) {
@@ -205,6 +218,21 @@ func (h *SessionHandler) formData(c *fiber.Ctx, e *Engagement, f *web.Form, x *S
 	if d.Library, err = h.resources.All(ctx); err != nil {
 		return nil, err
 	}
+	d.ServiceOptions = web.OptionsHTML(sessionOptions(d.Services))
+	d.TopicsHTML = topicsHTML(d.Topics)
+	for i := range d.Referrals {
+		r := &d.Referrals[i]
+		r.Options = web.OptionsHTML(choiceOptions(d.ReferralKinds, r.A))
+	}
+	library := make([]Choice, len(d.Library))
+	for i, res := range d.Library {
+		library[i] = Choice{res.ID, res.Title}
+	}
+	for i := range d.Resources {
+		r := &d.Resources[i]
+		r.Options = web.OptionsHTML(choiceOptions(library, r.A))
+		r.WithOptions = web.OptionsHTML(choiceOptions(resourceWith, r.B))
+	}
 	if edit {
 		return d, nil
 	}
@@ -218,11 +246,15 @@ func (h *SessionHandler) formData(c *fiber.Ctx, e *Engagement, f *web.Form, x *S
 	for _, s := range GoalStatusLabels {
 		d.GoalStatuses = append(d.GoalStatuses, Choice{s.Value, s.Label})
 	}
+	for i := range d.Goals {
+		d.Goals[i].StatusOptions = web.OptionsHTML(choiceOptions(d.GoalStatuses, d.Goals[i].Status))
+	}
 	page, err := h.svc.List(ctx, SessionFilter{EngagementID: e.ID, Limit: 5})
 	if err != nil {
 		return nil, err
 	}
 	d.Recent = page.Sessions
+	d.RecentRows = sessionRows(page.Sessions)
 	d.Action = d.Base + "/engagements/" + e.ID + "/sessions/new"
 	return d, nil
 }
@@ -426,6 +458,20 @@ type SessionsData struct {
 	Consultant bool
 	NextQuery  template.URL // the next page's query string, encoded by url.Values
 	Today      string
+
+	// Worked out once in Go (issue 14): the page's rows, the filter's options and the
+	// follow-ups as flat values, not method calls and comparisons per row in the template.
+	RowsHTML        template.HTML // the table's rows (sessionRowsHTML)
+	ProgramOptions  template.HTML
+	ServiceOptions  template.HTML
+	FollowUpRows    []FollowUpRow
+	FilterIsApplied bool
+}
+
+// FollowUpRow is an open follow-up as the sessions page lists it.
+type FollowUpRow struct {
+	ID, DueOn, Description, ProgramName string
+	Overdue                             bool
 }
 
 func filterOf(c *fiber.Ctx) SessionFilter {
@@ -458,6 +504,8 @@ func (h *SessionHandler) SessionsPage(c *fiber.Ctx) error {
 		}
 		d.NextQuery = template.URL(q.Encode())
 	}
+	d.RowsHTML = sessionRowsHTML(d.Base, sessionRows(page.Sessions))
+	d.FilterIsApplied = f.ProgramID != "" || f.Service != "" || f.From != "" || f.To != ""
 	if web.WantsFragment(c) {
 		return web.Render(c, 200, "consultation/sessions", "consultation/_sessions", web.View{Wide: true, Title: "Sessions", D: d})
 	}
@@ -465,8 +513,14 @@ func (h *SessionHandler) SessionsPage(c *fiber.Ctx) error {
 		return err
 	}
 	d.Services = v.Services()
+	d.ProgramOptions = web.OptionsHTML(choiceOptions(d.Programs, f.ProgramID))
+	d.ServiceOptions = web.OptionsHTML(choiceOptions(d.Services, f.Service))
 	if d.FollowUps, err = h.svc.OpenFollowUps(ctx, 50); err != nil {
 		return err
+	}
+	for _, fu := range d.FollowUps {
+		d.FollowUpRows = append(d.FollowUpRows, FollowUpRow{ID: fu.ID, DueOn: fu.DueOn, Description: fu.Description,
+			ProgramName: fu.ProgramName, Overdue: fu.DueOn < d.Today})
 	}
 	return web.Render(c, 200, "consultation/sessions", "consultation/_sessions", web.View{Wide: true, Title: "Sessions", D: d})
 }
