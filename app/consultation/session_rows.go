@@ -133,7 +133,7 @@ func topicsHTML(topics []Option) template.HTML {
 //	{{if $.CanEdit}}<td><a href="{{$.Base}}/resources/{{.ID}}/edit">Change<span class="usa-sr-only"> {{.Title}}</span></a></td>{{end}}</tr>{{end}}
 //
 // did (TestResourceRowsHTMLIsTheTemplate): the link filtered and normalized as html/template
-// does (templateURL). base is the tenant's path and the ids are the database's.
+// does (web.TemplateURL). base is the tenant's path and the ids are the database's.
 func resourceRowsHTML(base string, entries []LibraryEntry, program, canEdit bool) template.HTML {
 	var b strings.Builder
 	n := 0
@@ -147,7 +147,7 @@ func resourceRowsHTML(base string, entries []LibraryEntry, program, canEdit bool
 		b.WriteString(`<tr><th scope="row" data-label="Resource">`)
 		if e.URL != "" {
 			b.WriteString(`<a href="`)
-			web.EscapeHTML(&b, templateURL(e.URL))
+			web.EscapeHTML(&b, web.TemplateURL(e.URL))
 			b.WriteString(`" rel="noopener noreferrer">`)
 			web.EscapeHTML(&b, e.Title)
 			b.WriteString("</a>")
@@ -181,47 +181,6 @@ func resourceRowsHTML(base string, entries []LibraryEntry, program, canEdit bool
 		b.WriteString("</tr>\n")
 	}
 	return template.HTML(b.String()) //nolint:gosec // every value escaped by EscapeHTML, the link as html/template does
-}
-
-// templateURL is a whole href value as html/template makes it before the attribute escaper:
-// a scheme other than http, https or mailto replaced by "#ZgotmplZ" (urlFilter), then every
-// byte but the RFC 3986 unreserved and reserved ones and valid %-escapes percent-encoded
-// (urlNormalizer; processURLOnto in html/template/url.go, its quirks included).
-func templateURL(s string) string {
-	if protocol, _, ok := strings.Cut(s, ":"); ok && !strings.Contains(protocol, "/") {
-		if !strings.EqualFold(protocol, "http") && !strings.EqualFold(protocol, "https") && !strings.EqualFold(protocol, "mailto") {
-			return "#ZgotmplZ"
-		}
-	}
-	var b strings.Builder
-	written := 0
-	for i, n := 0, len(s); i < n; i++ {
-		c := s[i]
-		switch {
-		case strings.IndexByte("!#$&*+,/:;=?@[]-._~", c) >= 0,
-			'a' <= c && c <= 'z', 'A' <= c && c <= 'Z', '0' <= c && c <= '9':
-			continue
-		case c == '%' && i+2 < n && isHexDigit(s[i+1]) && isHexDigit(s[i+2]):
-			continue
-		}
-		if written == 0 {
-			b.Grow(len(s) + 16)
-		}
-		b.WriteString(s[written:i])
-		b.WriteByte('%')
-		b.WriteByte("0123456789abcdef"[c>>4])
-		b.WriteByte("0123456789abcdef"[c&15])
-		written = i + 1
-	}
-	if written == 0 {
-		return s
-	}
-	b.WriteString(s[written:])
-	return b.String()
-}
-
-func isHexDigit(c byte) bool {
-	return '0' <= c && c <= '9' || 'a' <= c && c <= 'f' || 'A' <= c && c <= 'F'
 }
 
 // datalistHTML writes a datalist's options as the template

@@ -1,0 +1,52 @@
+package web
+
+import "strings"
+
+// TemplateURL is a whole href value as html/template makes it before the attribute escaper:
+// a scheme other than http, https or mailto replaced by "#ZgotmplZ" (urlFilter), then every
+// byte but the RFC 3986 unreserved and reserved ones and valid %-escapes percent-encoded
+// (urlNormalizer; processURLOnto in html/template/url.go, its quirks included). Written
+// with EscapeHTML, it is what the template writes for href="{{.}}" (TestTemplateURLIsTheTemplates).
+func TemplateURL(s string) string {
+	if protocol, _, ok := strings.Cut(s, ":"); ok && !strings.Contains(protocol, "/") {
+		if !strings.EqualFold(protocol, "http") && !strings.EqualFold(protocol, "https") && !strings.EqualFold(protocol, "mailto") {
+			return "#ZgotmplZ"
+		}
+	}
+	return NormalizeURL(s)
+}
+
+// NormalizeURL is a URL's part as html/template's urlNormalizer writes it before the attribute
+// escaper: what follows a literal start in the template, as in href="mailto:{{.}}" or
+// href="/t/{{.}}" (TestTemplateURLIsTheTemplates).
+func NormalizeURL(s string) string {
+	var b strings.Builder
+	written := 0
+	for i, n := 0, len(s); i < n; i++ {
+		c := s[i]
+		switch {
+		case strings.IndexByte("!#$&*+,/:;=?@[]-._~", c) >= 0,
+			'a' <= c && c <= 'z', 'A' <= c && c <= 'Z', '0' <= c && c <= '9':
+			continue
+		case c == '%' && i+2 < n && isHexDigit(s[i+1]) && isHexDigit(s[i+2]):
+			continue
+		}
+		if written == 0 {
+			b.Grow(len(s) + 16)
+		}
+		b.WriteString(s[written:i])
+		b.WriteByte('%')
+		b.WriteByte("0123456789abcdef"[c>>4])
+		b.WriteByte("0123456789abcdef"[c&15])
+		written = i + 1
+	}
+	if written == 0 {
+		return s
+	}
+	b.WriteString(s[written:])
+	return b.String()
+}
+
+func isHexDigit(c byte) bool {
+	return '0' <= c && c <= '9' || 'a' <= c && c <= 'f' || 'A' <= c && c <= 'F'
+}
