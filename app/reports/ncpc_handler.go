@@ -1,8 +1,10 @@
 package reports
 
 import (
+	"html/template"
 	"net/url"
 	"strconv"
+	"strings"
 
 	"github.com/gofiber/fiber/v2"
 
@@ -29,9 +31,51 @@ type NCPCSetupRow struct {
 
 // NCPCSetupData is the setup page.
 type NCPCSetupData struct {
-	Rows       []NCPCSetupRow
+	Rows []NCPCSetupLine
+	// RowsHTML is Rows as the table's body writes them (setupRowsHTML): one value for the page.
+	// Each row read the form nine times through $.Form.Get and $.Form.Error and ranged over the
+	// PSCs, some fifty reflected template calls a row, most of the page's time with many
+	// fundings; with the form read in Go there were still over twenty.
+	RowsHTML   template.HTML
 	PSCs       []PSC
 	DefaultPID string
+}
+
+// NCPCSetupLine is one funding's row as the setup page writes it: plain fields, read once from
+// the form in Go.
+type NCPCSetupLine struct {
+	ProgramName, FunderName, FYLabel  string
+	Desc                              string // "program, funder, fiscal year", for screen readers and labels
+	ReportedField, PIDField, PSCField string
+	Checked                           bool   // the Reported box is ticked
+	PID                               string // the program identifier as shown
+	PIDError, PSCError                string
+	PSCOptions                        template.HTML // the PSCs after "- Choose a PSC -", the chosen one selected
+}
+
+// setupLines lays out the setup rows with what f holds for them.
+func setupLines(rows []NCPCSetupRow, f *web.Form) []NCPCSetupLine {
+	out := make([]NCPCSetupLine, len(rows))
+	options := map[string]template.HTML{} // by chosen code: the PSCs are few, the rows many
+	for i := range rows {
+		r := &rows[i]
+		chosen := f.Get(r.PSCField)
+		opts, ok := options[chosen]
+		if !ok {
+			list := make([]web.Option, len(PSCs))
+			for j, p := range PSCs {
+				list[j] = web.Option{Value: p.Code, Label: p.Code + " " + p.Label, Selected: p.Code == chosen}
+			}
+			opts = web.OptionsHTML(list)
+			options[chosen] = opts
+		}
+		out[i] = NCPCSetupLine{ProgramName: r.ProgramName, FunderName: r.FunderName, FYLabel: r.FYLabel,
+			Desc:          r.ProgramName + ", " + r.FunderName + ", " + r.FYLabel,
+			ReportedField: r.ReportedField, PIDField: r.PIDField, PSCField: r.PSCField,
+			Checked: f.Get(r.ReportedField) != "", PID: f.Get(r.PIDField),
+			PIDError: f.Error(r.PIDField), PSCError: f.Error(r.PSCField), PSCOptions: opts}
+	}
+	return out
 }
 
 // SetupPage lists the tenant's fundings with, per funding, whether it is reported to NCPC,
@@ -101,14 +145,110 @@ func (h *NCPCHandler) setupRows(c *fiber.Ctx) ([]NCPCSetupRow, error) {
 }
 
 func (h *NCPCHandler) renderSetup(c *fiber.Ctx, status int, rows []NCPCSetupRow, f *web.Form) error {
-	d := NCPCSetupData{Rows: rows, PSCs: PSCs, DefaultPID: DefaultProgramIdentifier}
+	lines := setupLines(rows, f)
+	d := NCPCSetupData{Rows: lines, RowsHTML: setupRowsHTML(lines), PSCs: PSCs, DefaultPID: DefaultProgramIdentifier}
 	return web.Render(c, status, "reports/ncpc_setup", "", web.View{Title: "NCPC report setup", D: d, Form: f, Wide: true})
+}
+
+// setupRowsHTML writes the setup rows exactly as the template
+//
+//	{{range .}}<tr><th scope="row" data-label="Program">{{.ProgramName}}</th><td data-label="Funder">{{.FunderName}}</td><td data-label="Fiscal year">{{.FYLabel}}</td><td data-label="Reported to NCPC"><div class="usa-checkbox"><input class="usa-checkbox__input" id="{{.ReportedField}}" type="checkbox" name="{{.ReportedField}}" value="yes"{{if .Checked}} checked{{end}}><label class="usa-checkbox__label" for="{{.ReportedField}}">Reported<span class="usa-sr-only"> to NCPC: {{.Desc}}</span></label></div></td><td data-label="Program identifier"><div class="usa-form-group margin-top-0{{if .PIDError}} usa-form-group--error{{end}}"><label class="usa-label usa-sr-only" for="{{.PIDField}}">Program identifier for {{.Desc}}</label>{{if .PIDError}}<span class="usa-error-message" id="{{.PIDField}}-error">{{.PIDError}}</span>{{end}}<input class="usa-input margin-top-0" id="{{.PIDField}}" name="{{.PIDField}}" type="text" maxlength="200" value="{{.PID}}"{{if .PIDError}} aria-describedby="{{.PIDField}}-error" aria-invalid="true"{{end}}></div></td><td data-label="Purpose Service Code"><div class="usa-form-group margin-top-0{{if .PSCError}} usa-form-group--error{{end}}"><label class="usa-label usa-sr-only" for="{{.PSCField}}">Purpose Service Code for {{.Desc}}</label>{{if .PSCError}}<span class="usa-error-message" id="{{.PSCField}}-error">{{.PSCError}}</span>{{end}}<select class="usa-select margin-top-0" id="{{.PSCField}}" name="{{.PSCField}}"{{if .PSCError}} aria-describedby="{{.PSCField}}-error" aria-invalid="true"{{end}}><option value="">- Choose a PSC -</option>{{.PSCOptions}}</select></div></td></tr>
+//	{{end}}
+//
+// would (TestSetupRowsHTMLIsTheTemplate): html/template escapes the texts and the quoted
+// attributes (none of them a URL) with one table, web.EscapeHTML.
+func setupRowsHTML(lines []NCPCSetupLine) template.HTML {
+	n := 0
+	for i := range lines {
+		l := &lines[i]
+		n += 1500 + len(l.ProgramName) + len(l.FunderName) + len(l.FYLabel) + 3*len(l.Desc) + len(l.PID) +
+			len(l.PIDError) + len(l.PSCError) + len(l.PSCOptions)
+	}
+	var b strings.Builder
+	b.Grow(n)
+	esc := func(s string) { web.EscapeHTML(&b, s) }
+	for i := range lines {
+		l := &lines[i]
+		b.WriteString(`<tr><th scope="row" data-label="Program">`)
+		esc(l.ProgramName)
+		b.WriteString(`</th><td data-label="Funder">`)
+		esc(l.FunderName)
+		b.WriteString(`</td><td data-label="Fiscal year">`)
+		esc(l.FYLabel)
+		b.WriteString(`</td><td data-label="Reported to NCPC"><div class="usa-checkbox"><input class="usa-checkbox__input" id="`)
+		esc(l.ReportedField)
+		b.WriteString(`" type="checkbox" name="`)
+		esc(l.ReportedField)
+		b.WriteString(`" value="yes"`)
+		if l.Checked {
+			b.WriteString(` checked`)
+		}
+		b.WriteString(`><label class="usa-checkbox__label" for="`)
+		esc(l.ReportedField)
+		b.WriteString(`">Reported<span class="usa-sr-only"> to NCPC: `)
+		esc(l.Desc)
+		b.WriteString(`</span></label></div></td><td data-label="Program identifier"><div class="usa-form-group margin-top-0`)
+		writeFieldEnd(&b, l.PIDField, l.PIDError, "Program identifier for ", l.Desc)
+		b.WriteString(`<input class="usa-input margin-top-0" id="`)
+		esc(l.PIDField)
+		b.WriteString(`" name="`)
+		esc(l.PIDField)
+		b.WriteString(`" type="text" maxlength="200" value="`)
+		esc(l.PID)
+		b.WriteString(`"`)
+		writeDescribedBy(&b, l.PIDField, l.PIDError)
+		b.WriteString(`></div></td><td data-label="Purpose Service Code"><div class="usa-form-group margin-top-0`)
+		writeFieldEnd(&b, l.PSCField, l.PSCError, "Purpose Service Code for ", l.Desc)
+		b.WriteString(`<select class="usa-select margin-top-0" id="`)
+		esc(l.PSCField)
+		b.WriteString(`" name="`)
+		esc(l.PSCField)
+		b.WriteString(`"`)
+		writeDescribedBy(&b, l.PSCField, l.PSCError)
+		b.WriteString(`><option value="">- Choose a PSC -</option>`)
+		b.WriteString(string(l.PSCOptions))
+		b.WriteString("</select></div></td></tr>\n")
+	}
+	return template.HTML(b.String()) //nolint:gosec // every text and attribute escaped by web.EscapeHTML, as html/template does; the options by web.OptionsHTML
+}
+
+// writeFieldEnd writes the end of a field's form group's class (its error state), its label
+// (labelled, then desc) and its error message if any.
+func writeFieldEnd(b *strings.Builder, field, msg, labelled, desc string) {
+	if msg != "" {
+		b.WriteString(` usa-form-group--error`)
+	}
+	b.WriteString(`"><label class="usa-label usa-sr-only" for="`)
+	web.EscapeHTML(b, field)
+	b.WriteString(`">`)
+	b.WriteString(labelled)
+	web.EscapeHTML(b, desc)
+	b.WriteString(`</label>`)
+	if msg != "" {
+		b.WriteString(`<span class="usa-error-message" id="`)
+		web.EscapeHTML(b, field)
+		b.WriteString(`-error">`)
+		web.EscapeHTML(b, msg)
+		b.WriteString(`</span>`)
+	}
+}
+
+// writeDescribedBy ties a field in error to its message.
+func writeDescribedBy(b *strings.Builder, field, msg string) {
+	if msg != "" {
+		b.WriteString(` aria-describedby="`)
+		web.EscapeHTML(b, field)
+		b.WriteString(`-error" aria-invalid="true"`)
+	}
 }
 
 // NCPCPageData is the report's page.
 type NCPCPageData struct {
 	Report *NCPCReport
 	Switch Switch
+	// Programs are the report's programs with their PSCs and identifiers joined as the page
+	// reads them.
+	Programs []ProgramView
 	// Sections are the report's tables, worked out in Go (the links and numbers of every cell):
 	// as method calls in the template they were most of the page's time.
 	Sections []SectionView
@@ -148,17 +288,36 @@ func (h *NCPCHandler) renderPage(c *fiber.Ctx, status int, t *tenants.Tenant, y 
 	d := NCPCPageData{Report: rep, Switch: NewSwitch(t, y, base, h.d.now()), Rules: ImprovementRules, Base: base,
 		Admin: web.ScopeOf(c).Role == authz.TenantAdmin, Days: int(NCPCLifetime.Hours() / 24)}
 	d.Sections = d.sections()
+	d.Programs = programViews(rep.Programs)
 	return web.Render(c, status, "reports/ncpc", "", web.View{Title: "NCPC report " + y.Label(), D: d, Form: f, Wide: true})
 }
 
 // SectionRef is a section's key and name for the page.
 type SectionRef struct{ Key, Label string }
 
+// ProgramView is a program in the report's programs table.
+type ProgramView struct {
+	ProgramID, Name string
+	PSCs            string // its PSCs' labels, joined by ", "
+	Identifiers     string // its program identifiers, joined by "; "
+}
+
+func programViews(lines []NCPCProgramLine) []ProgramView {
+	out := make([]ProgramView, len(lines))
+	for i, p := range lines {
+		out[i] = ProgramView{ProgramID: p.ProgramID, Name: p.Name, PSCs: strings.Join(p.PSCLabels, ", "), Identifiers: strings.Join(p.Identifiers, "; ")}
+	}
+	return out
+}
+
 // SectionView is one section's table on the page: how each figure is counted, and its rows.
 type SectionView struct {
 	Key, Label string
 	Hows       []FigureDef // the figures, once each (their totals' rows)
 	Rows       []RowView
+	// RowsHTML is Rows as the table's body writes them (rowsHTML): one value for the page
+	// instead of some thirty reflected template calls a row.
+	RowsHTML template.HTML
 }
 
 // RowView is a figure for a PSC with its cells: the four quarters, then the year to date.
@@ -192,9 +351,88 @@ func (d NCPCPageData) sections() []SectionView {
 			rv.Cells = append(rv.Cells, CellView{Head: "Year to date", Period: "year to date", Href: d.Link(row, 0), Text: row.YTD.String()})
 			sv.Rows = append(sv.Rows, rv)
 		}
+		sv.RowsHTML = rowsHTML(sv.Rows)
 		out = append(out, sv)
 	}
 	return out
+}
+
+// rowsHTML writes the rows exactly as the template
+//
+//	{{range .}}<tr><th scope="row" data-label="Figure">{{.Label}}</th><td data-label="PSC">{{.PSCLabel}}</td>{{$row := .}}{{range .Cells}}<td data-label="{{.Head}}"><a href="{{.Href}}">{{.Text}}<span class="usa-sr-only"> ({{$row.Label}}, {{$row.PSCLabel}}, {{.Period}}: see the list)</span></a></td>{{end}}</tr>
+//	{{end}}
+//
+// would (TestRowsHTMLIsTheTemplate): html/template escapes the texts and quoted attributes with
+// one table (web.EscapeHTML) and normalizes the href first (writeHref); the hrefs are ours,
+// relative (d.Link), so its URL filter never applies.
+func rowsHTML(rows []RowView) template.HTML {
+	n := 0
+	for _, r := range rows {
+		n += 100 + len(r.Label) + len(r.PSCLabel)
+		for _, c := range r.Cells {
+			n += 110 + len(c.Head) + len(c.Href) + len(c.Text) + len(r.Label) + len(r.PSCLabel) + len(c.Period)
+		}
+	}
+	var b strings.Builder
+	b.Grow(n)
+	for _, r := range rows {
+		b.WriteString(`<tr><th scope="row" data-label="Figure">`)
+		web.EscapeHTML(&b, r.Label)
+		b.WriteString(`</th><td data-label="PSC">`)
+		web.EscapeHTML(&b, r.PSCLabel)
+		b.WriteString(`</td>`)
+		for _, c := range r.Cells {
+			b.WriteString(`<td data-label="`)
+			web.EscapeHTML(&b, c.Head)
+			b.WriteString(`"><a href="`)
+			writeHref(&b, c.Href)
+			b.WriteString(`">`)
+			web.EscapeHTML(&b, c.Text)
+			b.WriteString(`<span class="usa-sr-only"> (`)
+			web.EscapeHTML(&b, r.Label)
+			b.WriteString(`, `)
+			web.EscapeHTML(&b, r.PSCLabel)
+			b.WriteString(`, `)
+			web.EscapeHTML(&b, c.Period)
+			b.WriteString(`: see the list)</span></a></td>`)
+		}
+		b.WriteString("</tr>\n")
+	}
+	return template.HTML(b.String()) //nolint:gosec // every text and attribute escaped by web.EscapeHTML, as html/template does
+}
+
+// writeHref writes a relative URL in a quoted attribute as html/template does: percent-encodes
+// each byte that is neither reserved nor unreserved in RFC 3986 (a valid %XX escape is kept),
+// as its URL normalizer does, then escapes the result (its & and +) with web.EscapeHTML. The
+// links built by d.Link need no encoding: the bytes are only checked.
+func writeHref(b *strings.Builder, s string) {
+	last := 0
+	var norm strings.Builder
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		switch {
+		case 'a' <= c && c <= 'z', 'A' <= c && c <= 'Z', '0' <= c && c <= '9':
+			continue
+		case strings.IndexByte("!#$&*+,/:;=?@[]-._~", c) >= 0:
+			continue
+		case c == '%' && i+2 < len(s) && isHexDigit(s[i+1]) && isHexDigit(s[i+2]):
+			continue
+		}
+		norm.WriteString(s[last:i])
+		norm.WriteByte('%')
+		norm.WriteByte("0123456789abcdef"[c>>4])
+		norm.WriteByte("0123456789abcdef"[c&15])
+		last = i + 1
+	}
+	if last > 0 {
+		norm.WriteString(s[last:])
+		s = norm.String()
+	}
+	web.EscapeHTML(b, s)
+}
+
+func isHexDigit(c byte) bool {
+	return '0' <= c && c <= '9' || 'a' <= c && c <= 'f' || 'A' <= c && c <= 'F'
 }
 
 func sectionRefs() []SectionRef {

@@ -1,0 +1,204 @@
+package reports
+
+import (
+	"fmt"
+	"html/template"
+	"math/rand"
+	"net/url"
+	"regexp"
+	"strings"
+	"testing"
+
+	"github.com/holdspace/holdspace/app/web"
+)
+
+// hostileTexts are texts html/template has to escape, with ordinary ones.
+var hostileTexts = []string{"Child care facilities receiving TA", "All PSCs", "3125 Quality Child Care", "75%", "—", "",
+	`<script>alert("x" + 'y')</script> & co`, "nul\x00here", "bad utf-8 \xff\xfe", "Ünïcödé — “quoted” \u2028", "Q1", "year to date"}
+
+// randomHref is a link as d.Link builds it for a random slug, PSC and quarter, or now and then
+// a relative address d.Link never builds: spaces, quotes, escapes good and bad, non-ASCII.
+func randomHref(rng *rand.Rand) string {
+	if rng.Intn(3) == 0 {
+		odd := []string{" ", `"`, "'", "<", ">", "%", "%4", "%41", "%zz", "%%", "é", "\x00", "\xff", "&", "+", "#", "?", "=", "(", ")", "{", "|", "\\", "^", "`", "~", "a", "Z", "9", ":", "//"}
+		s := "/t/"
+		for i := 0; i < rng.Intn(12); i++ {
+			s += odd[rng.Intn(len(odd))]
+		}
+		return s
+	}
+	slug := []string{"nc-piedmont", "illinois", "a1", "x-y-z-9"}[rng.Intn(4)]
+	d := NCPCPageData{Report: &NCPCReport{Year: Year{Calendar: []string{"state", "federal", "x y&z"}[rng.Intn(3)], FY: 2020 + rng.Intn(10)}},
+		Base: "/t/" + slug + "/reports/ncpc"}
+	row := Row{Figure: FigureDef{Key: []string{FigFacilities, FigImprovedPct, "a b+c"}[rng.Intn(3)]}, PSC: []string{"", "3125", "3105"}[rng.Intn(3)]}
+	return d.Link(row, rng.Intn(5))
+}
+
+// TestRowsHTMLIsTheTemplate: the report's rows written by hand are byte for byte what the
+// template wrote, for every text and link, hostile ones included.
+func TestRowsHTMLIsTheTemplate(t *testing.T) {
+	tpl := template.Must(template.New("rows").Parse(`{{range .}}<tr><th scope="row" data-label="Figure">{{.Label}}</th><td data-label="PSC">{{.PSCLabel}}</td>{{$row := .}}{{range .Cells}}<td data-label="{{.Head}}"><a href="{{.Href}}">{{.Text}}<span class="usa-sr-only"> ({{$row.Label}}, {{$row.PSCLabel}}, {{.Period}}: see the list)</span></a></td>{{end}}</tr>
+{{end}}`))
+	text := func(rng *rand.Rand) string { return hostileTexts[rng.Intn(len(hostileTexts))] }
+	rng := rand.New(rand.NewSource(14))
+	for round := 0; round < 500; round++ {
+		rows := make([]RowView, rng.Intn(6))
+		for i := range rows {
+			rows[i] = RowView{Label: text(rng), PSCLabel: text(rng)}
+			for j := 0; j < rng.Intn(6); j++ {
+				rows[i].Cells = append(rows[i].Cells, CellView{Head: text(rng), Period: text(rng), Href: randomHref(rng), Text: text(rng)})
+			}
+		}
+		var want strings.Builder
+		if err := tpl.Execute(&want, rows); err != nil {
+			t.Fatal(err)
+		}
+		if got := string(rowsHTML(rows)); got != want.String() {
+			t.Fatalf("round %d, %q:\n got %q\nwant %q", round, rows, got, want.String())
+		}
+	}
+}
+
+// TestProgramViewsAreTheTemplate: the programs' PSCs and identifiers joined in Go read as the
+// template's inner ranges wrote them.
+func TestProgramViewsAreTheTemplate(t *testing.T) {
+	old := template.Must(template.New("old").Parse(`{{range .}}<td>{{range $i, $p := .PSCLabels}}{{if $i}}, {{end}}{{$p}}{{end}}</td><td>{{range $i, $p := .Identifiers}}{{if $i}}; {{end}}{{$p}}{{end}}</td>{{end}}`))
+	now := template.Must(template.New("new").Parse(`{{range .}}<td>{{.PSCs}}</td><td>{{.Identifiers}}</td>{{end}}`))
+	rng := rand.New(rand.NewSource(3))
+	for round := 0; round < 200; round++ {
+		lines := make([]NCPCProgramLine, rng.Intn(4))
+		for i := range lines {
+			for j := 0; j < rng.Intn(4); j++ {
+				lines[i].PSCLabels = append(lines[i].PSCLabels, hostileTexts[rng.Intn(len(hostileTexts))])
+			}
+			for j := 0; j < rng.Intn(4); j++ {
+				lines[i].Identifiers = append(lines[i].Identifiers, hostileTexts[rng.Intn(len(hostileTexts))])
+			}
+		}
+		var want, got strings.Builder
+		if err := old.Execute(&want, lines); err != nil {
+			t.Fatal(err)
+		}
+		if err := now.Execute(&got, programViews(lines)); err != nil {
+			t.Fatal(err)
+		}
+		if got.String() != want.String() {
+			t.Fatalf("round %d:\n got %q\nwant %q", round, got.String(), want.String())
+		}
+	}
+}
+
+// oldSetupRows is the setup page's table body as it was, reading the form in each row.
+const oldSetupRows = `{{$d := .D}}{{range $d.Rows}}
+    <tr>
+      <th scope="row" data-label="Program">{{.ProgramName}}</th>
+      <td data-label="Funder">{{.FunderName}}</td>
+      <td data-label="Fiscal year">{{.FYLabel}}</td>
+      <td data-label="Reported to NCPC">
+        <div class="usa-checkbox">
+          <input class="usa-checkbox__input" id="{{.ReportedField}}" type="checkbox" name="{{.ReportedField}}" value="yes"{{if $.Form.Get .ReportedField}} checked{{end}}>
+          <label class="usa-checkbox__label" for="{{.ReportedField}}">Reported<span class="usa-sr-only"> to NCPC: {{.ProgramName}}, {{.FunderName}}, {{.FYLabel}}</span></label>
+        </div>
+      </td>
+      <td data-label="Program identifier">
+        <div class="usa-form-group margin-top-0{{if $.Form.Error .PIDField}} usa-form-group--error{{end}}">
+          <label class="usa-label usa-sr-only" for="{{.PIDField}}">Program identifier for {{.ProgramName}}, {{.FunderName}}, {{.FYLabel}}</label>
+          {{if $.Form.Error .PIDField}}<span class="usa-error-message" id="{{.PIDField}}-error">{{$.Form.Error .PIDField}}</span>{{end}}
+          <input class="usa-input margin-top-0" id="{{.PIDField}}" name="{{.PIDField}}" type="text" maxlength="200" value="{{$.Form.Get .PIDField}}"{{if $.Form.Error .PIDField}} aria-describedby="{{.PIDField}}-error" aria-invalid="true"{{end}}>
+        </div>
+      </td>
+      <td data-label="Purpose Service Code">
+        <div class="usa-form-group margin-top-0{{if $.Form.Error .PSCField}} usa-form-group--error{{end}}">
+          <label class="usa-label usa-sr-only" for="{{.PSCField}}">Purpose Service Code for {{.ProgramName}}, {{.FunderName}}, {{.FYLabel}}</label>
+          {{if $.Form.Error .PSCField}}<span class="usa-error-message" id="{{.PSCField}}-error">{{$.Form.Error .PSCField}}</span>{{end}}
+          {{$chosen := $.Form.Get .PSCField}}
+          <select class="usa-select margin-top-0" id="{{.PSCField}}" name="{{.PSCField}}"{{if $.Form.Error .PSCField}} aria-describedby="{{.PSCField}}-error" aria-invalid="true"{{end}}>
+            <option value="">- Choose a PSC -</option>
+            {{range $d.PSCs}}<option value="{{.Code}}"{{if eq .Code $chosen}} selected{{end}}>{{.Code}} {{.Label}}</option>{{end}}
+          </select>
+        </div>
+      </td>
+    </tr>
+    {{end}}`
+
+// setupRowsTemplate is setupRowsHTML's template (its doc comment).
+const setupRowsTemplate = `{{range .}}<tr><th scope="row" data-label="Program">{{.ProgramName}}</th><td data-label="Funder">{{.FunderName}}</td><td data-label="Fiscal year">{{.FYLabel}}</td><td data-label="Reported to NCPC"><div class="usa-checkbox"><input class="usa-checkbox__input" id="{{.ReportedField}}" type="checkbox" name="{{.ReportedField}}" value="yes"{{if .Checked}} checked{{end}}><label class="usa-checkbox__label" for="{{.ReportedField}}">Reported<span class="usa-sr-only"> to NCPC: {{.Desc}}</span></label></div></td><td data-label="Program identifier"><div class="usa-form-group margin-top-0{{if .PIDError}} usa-form-group--error{{end}}"><label class="usa-label usa-sr-only" for="{{.PIDField}}">Program identifier for {{.Desc}}</label>{{if .PIDError}}<span class="usa-error-message" id="{{.PIDField}}-error">{{.PIDError}}</span>{{end}}<input class="usa-input margin-top-0" id="{{.PIDField}}" name="{{.PIDField}}" type="text" maxlength="200" value="{{.PID}}"{{if .PIDError}} aria-describedby="{{.PIDField}}-error" aria-invalid="true"{{end}}></div></td><td data-label="Purpose Service Code"><div class="usa-form-group margin-top-0{{if .PSCError}} usa-form-group--error{{end}}"><label class="usa-label usa-sr-only" for="{{.PSCField}}">Purpose Service Code for {{.Desc}}</label>{{if .PSCError}}<span class="usa-error-message" id="{{.PSCField}}-error">{{.PSCError}}</span>{{end}}<select class="usa-select margin-top-0" id="{{.PSCField}}" name="{{.PSCField}}"{{if .PSCError}} aria-describedby="{{.PSCField}}-error" aria-invalid="true"{{end}}><option value="">- Choose a PSC -</option>{{.PSCOptions}}</select></div></td></tr>
+{{end}}`
+
+// TestSetupRowsHTMLIsTheTemplate: the setup rows written by hand are byte for byte what their
+// template writes, for every text, field name, value and message, hostile ones included.
+func TestSetupRowsHTMLIsTheTemplate(t *testing.T) {
+	tpl := template.Must(template.New("setup").Parse(setupRowsTemplate))
+	rng := rand.New(rand.NewSource(9))
+	pick := func() string { return hostileTexts[rng.Intn(len(hostileTexts))] }
+	maybe := func() string {
+		if rng.Intn(2) == 0 {
+			return ""
+		}
+		return pick()
+	}
+	for round := 0; round < 500; round++ {
+		lines := make([]NCPCSetupLine, rng.Intn(5))
+		for i := range lines {
+			chosen := []string{"", "3105", "3125", "x"}[rng.Intn(4)]
+			opts := make([]web.Option, len(PSCs))
+			for j, p := range PSCs {
+				opts[j] = web.Option{Value: p.Code, Label: p.Code + " " + p.Label, Selected: p.Code == chosen}
+			}
+			lines[i] = NCPCSetupLine{ProgramName: pick(), FunderName: pick(), FYLabel: pick(), Desc: pick(),
+				ReportedField: "ncpc_" + pick(), PIDField: "pid_" + pick(), PSCField: "psc_" + pick(), Checked: rng.Intn(2) == 0,
+				PID: maybe(), PIDError: maybe(), PSCError: maybe(), PSCOptions: web.OptionsHTML(opts)}
+		}
+		var want strings.Builder
+		if err := tpl.Execute(&want, lines); err != nil {
+			t.Fatal(err)
+		}
+		if got := string(setupRowsHTML(lines)); got != want.String() {
+			t.Fatalf("round %d:\n got %q\nwant %q", round, got, want.String())
+		}
+	}
+}
+
+// TestSetupRowsAreTheOldRows: the setup page's rows, read from the form once in Go and written
+// by hand, are what the rows that read the form themselves wrote (but for the whitespace between
+// tags), for every form: ticked or not, typed values and errors, hostile ones included, chosen
+// PSCs known or not.
+func TestSetupRowsAreTheOldRows(t *testing.T) {
+	old := template.Must(template.New("old").Parse(oldSetupRows))
+	blank := regexp.MustCompile(`\n\s*`)
+	rng := rand.New(rand.NewSource(5))
+	pick := func(xs []string) string { return xs[rng.Intn(len(xs))] }
+	for round := 0; round < 300; round++ {
+		var rows []NCPCSetupRow
+		f := &web.Form{Values: url.Values{}, Errors: map[string]string{}}
+		for i := 0; i < rng.Intn(5); i++ {
+			id := fmt.Sprintf("0000000%d-aaaa-bbbb-cccc-dddddddddddd", i)
+			r := NCPCSetupRow{NCPCFunding: NCPCFunding{ID: id, ProgramName: pick(hostileTexts), FunderName: pick(hostileTexts), FYLabel: pick(hostileTexts)},
+				ReportedField: ncpcReportedField(id), PIDField: ncpcPIDField(id), PSCField: ncpcPSCField(id)}
+			rows = append(rows, r)
+			if rng.Intn(2) == 0 {
+				f.Values.Set(r.ReportedField, pick([]string{"yes", "on", ""}))
+			}
+			if rng.Intn(4) > 0 {
+				f.Values.Set(r.PIDField, pick(append(hostileTexts, DefaultProgramIdentifier)))
+			}
+			if rng.Intn(4) > 0 {
+				f.Values.Set(r.PSCField, pick([]string{"", "3105", "3104", "3125", "9999", `"><x`}))
+			}
+			if rng.Intn(3) == 0 {
+				f.Errors[r.PIDField] = pick(hostileTexts)
+			}
+			if rng.Intn(3) == 0 {
+				f.Errors[r.PSCField] = pick(hostileTexts)
+			}
+		}
+		var want strings.Builder
+		if err := old.Execute(&want, map[string]any{"Form": f, "D": map[string]any{"Rows": rows, "PSCs": PSCs}}); err != nil {
+			t.Fatal(err)
+		}
+		got := string(setupRowsHTML(setupLines(rows, f)))
+		if g, w := blank.ReplaceAllString(got, ""), blank.ReplaceAllString(want.String(), ""); g != w {
+			t.Fatalf("round %d:\n got %s\nwant %s", round, g, w)
+		}
+	}
+}
