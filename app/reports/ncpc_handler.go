@@ -401,38 +401,9 @@ func rowsHTML(rows []RowView) template.HTML {
 	return template.HTML(b.String()) //nolint:gosec // every text and attribute escaped by web.EscapeHTML, as html/template does
 }
 
-// writeHref writes a relative URL in a quoted attribute as html/template does: percent-encodes
-// each byte that is neither reserved nor unreserved in RFC 3986 (a valid %XX escape is kept),
-// as its URL normalizer does, then escapes the result (its & and +) with web.EscapeHTML. The
-// links built by d.Link need no encoding: the bytes are only checked.
+// writeHref writes an address in a quoted attribute as html/template does (web.TemplateURL).
 func writeHref(b *strings.Builder, s string) {
-	last := 0
-	var norm strings.Builder
-	for i := 0; i < len(s); i++ {
-		c := s[i]
-		switch {
-		case 'a' <= c && c <= 'z', 'A' <= c && c <= 'Z', '0' <= c && c <= '9':
-			continue
-		case strings.IndexByte("!#$&*+,/:;=?@[]-._~", c) >= 0:
-			continue
-		case c == '%' && i+2 < len(s) && isHexDigit(s[i+1]) && isHexDigit(s[i+2]):
-			continue
-		}
-		norm.WriteString(s[last:i])
-		norm.WriteByte('%')
-		norm.WriteByte("0123456789abcdef"[c>>4])
-		norm.WriteByte("0123456789abcdef"[c&15])
-		last = i + 1
-	}
-	if last > 0 {
-		norm.WriteString(s[last:])
-		s = norm.String()
-	}
-	web.EscapeHTML(b, s)
-}
-
-func isHexDigit(c byte) bool {
-	return '0' <= c && c <= '9' || 'a' <= c && c <= 'f' || 'A' <= c && c <= 'F'
+	web.EscapeHTML(b, web.TemplateURL(s))
 }
 
 func sectionRefs() []SectionRef {
