@@ -1,6 +1,7 @@
 package consultants
 
 import (
+	"html/template"
 	"net/url"
 
 	"github.com/gofiber/fiber/v2"
@@ -30,6 +31,8 @@ type QueueData struct {
 	// MoreAssignments: more than QueueAssignments are active (the page points to the list
 	// of every program with its consultants).
 	MoreAssignments bool
+	// The two tables' rows, written (queue_rows.go).
+	ItemsHTML, AssignmentsHTML template.HTML
 }
 
 // QueueAssignments is how many active assignments the requests page shows, newest first.
@@ -62,6 +65,8 @@ func (h *MatchHandler) QueuePage(c *fiber.Ctx) error {
 	if len(d.Assignments) > QueueAssignments {
 		d.Assignments, d.MoreAssignments = d.Assignments[:QueueAssignments], true
 	}
+	base := "/t/" + web.ScopeOf(c).TenantSlug
+	d.ItemsHTML, d.AssignmentsHTML = queueRowsHTML(base, d.Items), assignmentRowsHTML(base, web.CSRFToken(c), d.Assignments)
 	return web.Render(c, fiber.StatusOK, "consultants/requests", "", web.View{Wide: true, Title: "Requests for a consultant", D: d})
 }
 

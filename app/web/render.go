@@ -193,21 +193,7 @@ func NewEngine(fsys fs.FS) *html.Engine {
 			}
 			return ""
 		},
-		"datetime": func(t any) string {
-			switch v := t.(type) {
-			case time.Time:
-				if v.IsZero() {
-					return ""
-				}
-				return v.UTC().Format("Jan 2, 2006 15:04 UTC")
-			case *time.Time:
-				if v == nil || v.IsZero() {
-					return ""
-				}
-				return v.UTC().Format("Jan 2, 2006 15:04 UTC")
-			}
-			return ""
-		},
+		"datetime": DateTime,
 		"isoTime": func(t time.Time) string { return t.UTC().Format(time.RFC3339) },
 		"query": func(kv ...string) template.URL {
 			v := url.Values{}
@@ -234,6 +220,24 @@ func NewEngine(fsys fs.FS) *html.Engine {
 		},
 	})
 	return e
+}
+
+// DateTime is a moment as pages show it ("Jan 2, 2006 15:04 UTC"; the templates' datetime), ""
+// for none: t is a time.Time or a *time.Time.
+func DateTime(t any) string {
+	switch v := t.(type) {
+	case time.Time:
+		if v.IsZero() {
+			return ""
+		}
+		return v.UTC().Format("Jan 2, 2006 15:04 UTC")
+	case *time.Time:
+		if v == nil || v.IsZero() {
+			return ""
+		}
+		return v.UTC().Format("Jan 2, 2006 15:04 UTC")
+	}
+	return ""
 }
 
 // LayoutOf assembles the layout from what the middleware recorded on the request.

@@ -1,0 +1,73 @@
+package consultants
+
+import (
+	"html/template"
+	"math/rand/v2"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/holdspace/holdspace/app/web"
+)
+
+var queueWords = []string{"", "Prairie Families", `<script>alert("x")</script>`, "A & B + C", "O'Neil", "nul\x00", "bad \xff",
+	"é ü 漢字", "a.b+c@example.org", "x y@z", "%41%zz"}
+
+func queueWord(r *rand.Rand) string { return queueWords[r.IntN(len(queueWords))] }
+
+func renderQueue(t *testing.T, src string, data any) string {
+	t.Helper()
+	tm := template.Must(template.New("q").Funcs(template.FuncMap{"datetime": web.DateTime, "clip": web.Clip}).Parse(src))
+	var b strings.Builder
+	if err := tm.Execute(&b, data); err != nil {
+		t.Fatal(err)
+	}
+	return b.String()
+}
+
+// TestQueueRowsHTMLIsTheTemplate: the requests' rows written in Go are what the template
+// writes, on random requests (long needs clipped, odd names, addresses and dates).
+func TestQueueRowsHTMLIsTheTemplate(t *testing.T) {
+	r := rand.New(rand.NewPCG(7, 8))
+	statuses := []string{RequestOpen, RequestAssigned, RequestClosed, RequestUnconfirmed, "odd<"}
+	for round := range 400 {
+		d := struct {
+			Base  string
+			Items []QueueItem
+		}{Base: []string{"/t/volume", "/t/a-b"}[r.IntN(2)]}
+		for range r.IntN(6) {
+			it := QueueItem{Request: Request{ID: queueWord(r) + "id", OrganisationName: queueWord(r), County: queueWord(r),
+				Need: strings.Repeat(queueWord(r)+" ", r.IntN(40)), PreferredLanguage: queueWord(r), ContactName: queueWord(r),
+				ContactEmail: queueWord(r), ContactPhone: queueWord(r), Status: statuses[r.IntN(len(statuses))]},
+				ConsultantName: queueWord(r)}
+			if r.IntN(4) > 0 {
+				at := time.Date(2026, time.Month(1+r.IntN(12)), 1+r.IntN(28), r.IntN(24), r.IntN(60), 0, 0, time.FixedZone("x", -6*3600))
+				it.ConfirmedAt = &at
+			}
+			d.Items = append(d.Items, it)
+		}
+		if got, want := string(queueRowsHTML(d.Base, d.Items)), renderQueue(t, queueRowsTemplate, d); got != want {
+			t.Fatalf("round %d:\n got %s\nwant %s", round, got, want)
+		}
+	}
+}
+
+// TestAssignmentRowsHTMLIsTheTemplate: the assignments' rows written in Go are what the
+// template writes.
+func TestAssignmentRowsHTMLIsTheTemplate(t *testing.T) {
+	r := rand.New(rand.NewPCG(9, 10))
+	for round := range 400 {
+		d := struct {
+			Base, CSRF  string
+			Assignments []AssignmentView
+		}{Base: "/t/volume", CSRF: queueWord(r) + "tok"}
+		for range r.IntN(6) {
+			a := AssignmentView{ConsultantName: queueWord(r), AgencyName: queueWord(r), ProgramName: queueWord(r)}
+			a.ID, a.RequestID, a.StartedOn = queueWord(r)+"id", queueWord(r), queueWord(r)
+			d.Assignments = append(d.Assignments, a)
+		}
+		if got, want := string(assignmentRowsHTML(d.Base, d.CSRF, d.Assignments)), renderQueue(t, assignmentRowsTemplate, d); got != want {
+			t.Fatalf("round %d:\n got %s\nwant %s", round, got, want)
+		}
+	}
+}
