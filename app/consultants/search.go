@@ -6,6 +6,7 @@ import (
 	"net/url"
 	"sort"
 	"strconv"
+	"strings"
 
 	"github.com/uptrace/bun"
 
@@ -79,6 +80,26 @@ type SearchListing struct {
 	Specialties []string
 	Modes       []string // labels
 	Taking      bool
+	// Facts are the lists above as the card shows them, each joined once (a template loop per
+	// list of every card was most of the search page's drawing).
+	Facts []SearchFact
+}
+
+// SearchFact is one line of a consultant's card: what it is, and the values joined.
+type SearchFact struct{ Term, Values string }
+
+// facts are l's lists as the card's lines, the empty ones left out.
+func (l SearchListing) facts() []SearchFact {
+	var out []SearchFact
+	for _, f := range []struct {
+		term string
+		vs   []string
+	}{{"Counties", l.Counties}, {"Languages", l.Languages}, {"Settings", l.Settings}, {"Specialties", l.Specialties}, {"Meets", l.Modes}} {
+		if len(f.vs) > 0 {
+			out = append(out, SearchFact{Term: f.term, Values: strings.Join(f.vs, ", ")})
+		}
+	}
+	return out
 }
 
 // SearchResults is one page of a search.
@@ -155,6 +176,8 @@ func Search(ctx context.Context, db *bun.DB, f SearchFilter) (*SearchResults, er
 		r.Listings = append(r.Listings, SearchListing{ID: p.ID, Name: p.DisplayName, Agency: agencies[p.AgencyID],
 			Languages: p.Languages, Counties: p.Counties, Settings: searchLabels(p.Settings, Settings),
 			Specialties: p.Specialties, Modes: searchLabels(p.Modes, Modes), Taking: p.Capacity > 0})
+		l := &r.Listings[len(r.Listings)-1]
+		l.Facts = l.facts()
 	}
 	return r, nil
 }

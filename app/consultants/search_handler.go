@@ -3,6 +3,7 @@ package consultants
 import (
 	"github.com/gofiber/fiber/v2"
 	"github.com/uptrace/bun"
+	"html/template"
 
 	"github.com/holdspace/holdspace/app/apperr"
 	"github.com/holdspace/holdspace/app/web"
@@ -23,6 +24,7 @@ func NewSearchHandler(db *bun.DB, requests *Requests) *SearchHandler {
 // SearchPage is the public search page.
 type SearchPage struct {
 	Choices *SearchChoices
+	Selects SearchSelects // Choices, written
 	*SearchResults
 	Query string // the filter's query string (the shareable address)
 }
@@ -40,9 +42,29 @@ func (h *SearchHandler) Find(c *fiber.Ctx) error {
 		if d.Choices, err = SearchOptions(ctx, h.db); err != nil {
 			return err
 		}
+		d.Selects = d.Choices.Selects(f)
 	}
 	return web.Render(c, fiber.StatusOK, "consultants/search", "consultants/_results",
 		web.View{Title: "Find a consultant", D: d})
+}
+
+// SearchSelects are the filter's options, written, the filter's own values selected: a state's
+// hundred counties were four hundred reflected template calls.
+type SearchSelects struct {
+	Counties, Languages, Settings, Specialties, Modes template.HTML
+}
+
+// Selects writes c's options with f's values selected.
+func (c *SearchChoices) Selects(f SearchFilter) SearchSelects {
+	w := func(opts []SearchOption, chosen string) template.HTML {
+		out := make([]web.Option, len(opts))
+		for i, o := range opts {
+			out[i] = web.Option{Value: o.Value, Label: o.Label, Selected: o.Value == chosen}
+		}
+		return web.OptionsHTML(out)
+	}
+	return SearchSelects{Counties: w(c.Counties, f.County), Languages: w(c.Languages, f.Language), Settings: w(c.Settings, f.Setting),
+		Specialties: w(c.Specialties, f.Specialty), Modes: w(c.Modes, f.Mode)}
 }
 
 // RequestForm is the request page.
