@@ -182,6 +182,17 @@ func (h *MatchHandler) EndAssignment(c *fiber.Ctx) error {
 type MineData struct {
 	*MyConsultants
 	Pager web.Pager // the pages of programs (funders and tenant admins)
+	// What the page draws, worked out once (queue_rows.go): each program's table of
+	// consultants, and the request form's options.
+	Sections                       []MineSection
+	CountyOptions, LanguageOptions template.HTML
+}
+
+// MineSection is one program's part of the consultants page.
+type MineSection struct {
+	Name, County string
+	Any          bool          // it has consultants
+	RowsHTML     template.HTML // its consultants' rows
 }
 
 func (h *MatchHandler) minePage(c *fiber.Ctx, status int, f *web.Form) error {
@@ -200,6 +211,15 @@ func (h *MatchHandler) minePage(c *fiber.Ctx, status int, f *web.Form) error {
 		if d.Program != nil {
 			f.Values.Set("county", d.Program.County)
 		}
+	}
+	d.Sections = make([]MineSection, len(d.Programs))
+	for i, p := range d.Programs {
+		d.Sections[i] = MineSection{Name: p.Program.Name, County: p.Program.County, Any: len(p.Consultants) > 0,
+			RowsHTML: mineRowsHTML(p.Consultants, d.ShowEmail)}
+	}
+	if d.CanAsk {
+		d.CountyOptions = web.OptionsHTML(web.StringOptions(d.Counties, f.Get("county")))
+		d.LanguageOptions = web.OptionsHTML(web.StringOptions(d.Languages, f.Get("preferred_language")))
 	}
 	return web.Render(c, status, "consultants/mine", "", web.View{Title: "Consultants", D: d, Form: f})
 }

@@ -139,3 +139,59 @@ func assignmentRowsHTML(base, csrf string, list []AssignmentView) template.HTML 
 	}
 	return template.HTML(b.String()) //nolint:gosec // every text escaped by web.EscapeHTML, every address normalized as html/template does
 }
+
+// mineRowsTemplate is what mineRowsHTML writes, as a template: the consultants of one program
+// on the consultants page.
+const mineRowsTemplate = `{{range .Consultants}}<tr>` +
+	`<td data-label="Consultant">{{.ConsultantName}}</td>` +
+	`<td data-label="Agency">{{if .AgencyName}}{{.AgencyName}}{{else}}None given{{end}}</td>` +
+	`<td data-label="Languages">{{range $i, $l := .Languages}}{{if $i}}, {{end}}{{$l}}{{else}}None given{{end}}</td>` +
+	`{{if $.ShowEmail}}<td data-label="Email">{{if .ConsultantEmail}}<a href="mailto:{{.ConsultantEmail}}">{{.ConsultantEmail}}</a>{{else}}None given{{end}}</td>{{end}}` +
+	`<td data-label="Since" class="hs-date">{{.StartedOn}}</td>` +
+	"</tr>\n{{end}}"
+
+// mineRowsHTML writes a program's consultants as mineRowsTemplate would, with their email
+// addresses when showEmail.
+func mineRowsHTML(list []AssignmentView, showEmail bool) template.HTML {
+	var b strings.Builder
+	b.Grow(len(list) * 300)
+	esc := func(s string) { web.EscapeHTML(&b, s) }
+	orNone := func(s string) {
+		if s == "" {
+			b.WriteString("None given")
+		} else {
+			esc(s)
+		}
+	}
+	for i := range list {
+		a := &list[i]
+		b.WriteString(`<tr><td data-label="Consultant">`)
+		esc(a.ConsultantName)
+		b.WriteString(`</td><td data-label="Agency">`)
+		orNone(a.AgencyName)
+		b.WriteString(`</td><td data-label="Languages">`)
+		if len(a.Languages) == 0 {
+			b.WriteString("None given")
+		} else {
+			esc(strings.Join(a.Languages, ", "))
+		}
+		b.WriteString(`</td>`)
+		if showEmail {
+			b.WriteString(`<td data-label="Email">`)
+			if a.ConsultantEmail != "" {
+				b.WriteString(`<a href="mailto:`)
+				esc(web.NormalizeURL(a.ConsultantEmail))
+				b.WriteString(`">`)
+				esc(a.ConsultantEmail)
+				b.WriteString(`</a>`)
+			} else {
+				b.WriteString("None given")
+			}
+			b.WriteString(`</td>`)
+		}
+		b.WriteString(`<td data-label="Since" class="hs-date">`)
+		esc(a.StartedOn)
+		b.WriteString("</td></tr>\n")
+	}
+	return template.HTML(b.String()) //nolint:gosec // every text escaped by web.EscapeHTML, every address normalized as html/template does
+}

@@ -71,3 +71,26 @@ func TestAssignmentRowsHTMLIsTheTemplate(t *testing.T) {
 		}
 	}
 }
+
+// TestMineRowsHTMLIsTheTemplate: a program's consultants written in Go are what the template
+// writes, with and without their email addresses.
+func TestMineRowsHTMLIsTheTemplate(t *testing.T) {
+	r := rand.New(rand.NewPCG(11, 12))
+	for round := range 400 {
+		d := struct {
+			ShowEmail   bool
+			Consultants []AssignmentView
+		}{ShowEmail: r.IntN(2) == 0}
+		for range r.IntN(6) {
+			a := AssignmentView{ConsultantName: queueWord(r), AgencyName: queueWord(r), ConsultantEmail: queueWord(r)}
+			for range r.IntN(4) {
+				a.Languages = append(a.Languages, queueWord(r))
+			}
+			a.StartedOn = queueWord(r)
+			d.Consultants = append(d.Consultants, a)
+		}
+		if got, want := string(mineRowsHTML(d.Consultants, d.ShowEmail)), renderQueue(t, mineRowsTemplate, d); got != want {
+			t.Fatalf("round %d:\n got %s\nwant %s", round, got, want)
+		}
+	}
+}
