@@ -23,15 +23,8 @@ var menuFallback = template.Must(template.New("menu").Parse(menuTemplate))
 // characters the app's own addresses are made of (which html/template would percent-encode) is
 // left to the template itself, so the two never differ.
 func MenuHTML(entries []MenuEntry) template.HTML {
-	for _, e := range entries {
-		if !plainHref(e.Href) {
-			return menuByTemplate(entries)
-		}
-		for _, it := range e.Items {
-			if !plainHref(it.Href) {
-				return menuByTemplate(entries)
-			}
-		}
+	if !MenuPlain(entries) {
+		return menuByTemplate(entries)
 	}
 	var b strings.Builder
 	b.Grow(len(entries) * 160)
@@ -76,6 +69,22 @@ func MenuHTML(entries []MenuEntry) template.HTML {
 		b.WriteString(`</li>`)
 	}
 	return template.HTML(b.String()) //nolint:gosec // every text escaped by EscapeHTML, as html/template does
+}
+
+// MenuPlain reports whether MenuHTML writes entries itself, not by its template: every link has
+// a plainHref (a drop-down has no address of its own, only its links).
+func MenuPlain(entries []MenuEntry) bool {
+	for _, e := range entries {
+		if len(e.Items) == 0 && !plainHref(e.Href) {
+			return false
+		}
+		for _, it := range e.Items {
+			if !plainHref(it.Href) {
+				return false
+			}
+		}
+	}
+	return true
 }
 
 // plainHref reports whether html/template would write href as it is (but for & as &amp;): a

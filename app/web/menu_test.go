@@ -32,6 +32,9 @@ func TestMenuHTMLIsTheTemplate(t *testing.T) {
 		{Label: "Settings", Href: "/t/volume/settings", Secondary: true, Current: true},
 	}
 	check(Menu(nav))
+	if !MenuPlain(Menu(nav)) {
+		t.Error("a menu of the app's own addresses, drop-downs included, goes to the template")
+	}
 	check([]MenuEntry{{Label: "Odd", Href: "/t/x/a b?q=é\"'"}, {Label: "Script", Href: "javascript:alert(1)"}})
 	r := rand.New(rand.NewPCG(3, 4))
 	hrefs := []string{"/t/s/", "/t/s/a-b_c.d~e", "/t/s/x?y=1&z=2", "/t/s/ü", "/t/s/a b", "/t/s/%41", "//evil", "/t/s/'\"<>+", "x:y"}
