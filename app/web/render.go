@@ -194,7 +194,7 @@ func NewEngine(fsys fs.FS) *html.Engine {
 			return ""
 		},
 		"datetime": DateTime,
-		"isoTime": func(t time.Time) string { return t.UTC().Format(time.RFC3339) },
+		"isoTime":  func(t time.Time) string { return t.UTC().Format(time.RFC3339) },
 		"query": func(kv ...string) template.URL {
 			v := url.Values{}
 			for i := 0; i+1 < len(kv); i += 2 {
