@@ -1,6 +1,7 @@
 package credentials
 
 import (
+	"html/template"
 	"io"
 	"net/url"
 	"strconv"
@@ -41,6 +42,8 @@ type RequirementsData struct {
 	MaxDays      int
 	FormAction   string // the add-a-requirement form
 	FormButton   string
+	// Sections are the requirements as the page writes them (requirementSections).
+	Sections []RequirementSection
 }
 
 // KindFormFor returns the add-a-kind form of requirement id: the one that came back with
@@ -62,6 +65,7 @@ func (h *Handler) requirementsPage(c *fiber.Ctx, status int, f *web.Form, kindFo
 	if d.Requirements, err = h.svc.Store().Requirements(c.UserContext()); err != nil {
 		return err
 	}
+	d.Sections = requirementSections(d, web.CSRFToken(c))
 	if f == nil {
 		f = emptyForm()
 		f.Values.Set("level", LevelRequired)
@@ -207,6 +211,8 @@ type MineData struct {
 	Base       string
 	MaxMB      int
 	Credential *Credential // nil: the form adds one
+	// StatusRowsHTML is the statuses table's rows (statusRowsHTML).
+	StatusRowsHTML template.HTML
 }
 
 func (h *Handler) minePage(c *fiber.Ctx, status int, f *web.Form) error {
@@ -217,7 +223,7 @@ func (h *Handler) minePage(c *fiber.Ctx, status int, f *web.Form) error {
 	if f == nil {
 		f = emptyForm()
 	}
-	d := &MineData{Mine: m, Base: base(c), MaxMB: storage.MaxDocumentMB}
+	d := &MineData{Mine: m, Base: base(c), MaxMB: storage.MaxDocumentMB, StatusRowsHTML: statusRowsHTML(m.Statuses)}
 	return web.Render(c, status, "credentials/mine", "", web.View{Title: "Your credentials", D: d, Form: f})
 }
 
@@ -354,6 +360,9 @@ type StaffingData struct {
 	*Overview
 	Base  string
 	Pager web.Pager
+	// RowsHTML is the table's rows (staffingRowsHTML), HeadsHTML its requirement columns'
+	// heads, FilterOptions the requirement filter's choices (web.OptionsHTML).
+	RowsHTML, HeadsHTML, FilterOptions template.HTML
 }
 
 // StaffingPage is the table of consultants against requirements; the filter form swaps the
@@ -374,6 +383,9 @@ func (h *Handler) StaffingPage(c *fiber.Ctx) error {
 	d := &StaffingData{Overview: o, Base: base(c),
 		Pager: web.NewPager(base(c)+"/staffing", q, f.Keyset, o.Next, o.Prev).
 			Words("Staffing table pages", "staffing-table", "Next consultants", "Previous consultants", "Back to the first consultants")}
+	d.RowsHTML = staffingRowsHTML(d.Base, o.Rows)
+	d.HeadsHTML = staffingHeadsHTML(o.Requirements)
+	d.FilterOptions = web.OptionsHTML(requirementOptions(o.All, o.Filter.RequirementID))
 	return web.Render(c, 200, "credentials/staffing", "credentials/_staffing_table", web.View{Wide: true, Title: "Staffing", D: d})
 }
 
@@ -382,6 +394,10 @@ type ConsultantData struct {
 	*Detail
 	Base     string
 	ReturnID string // the credential whose return form came back with errors
+	// StatusRowsHTML is the statuses table's rows (statusRowsHTML), Sections the credentials
+	// (credentialSections).
+	StatusRowsHTML template.HTML
+	Sections       []CredentialSection
 }
 
 func (h *Handler) consultantPage(c *fiber.Ctx, status int, f *web.Form, returnID string) error {
@@ -397,7 +413,8 @@ func (h *Handler) consultantPage(c *fiber.Ctx, status int, f *web.Form, returnID
 	} else if _, typed := f.Values["hired_on"]; !typed {
 		f.Values.Set("hired_on", d.Profile.HiredOn)
 	}
-	v := &ConsultantData{Detail: d, Base: base(c), ReturnID: returnID}
+	v := &ConsultantData{Detail: d, Base: base(c), ReturnID: returnID, StatusRowsHTML: statusRowsHTML(d.Statuses)}
+	v.Sections = credentialSections(v, f, web.CSRFToken(c))
 	return web.Render(c, status, "credentials/consultant", "", web.View{Title: d.Profile.DisplayName + ": staffing", D: v, Form: f})
 }
 

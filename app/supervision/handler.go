@@ -1,6 +1,7 @@
 package supervision
 
 import (
+	"html/template"
 	"net/url"
 	"time"
 
@@ -29,6 +30,12 @@ type AssignmentsData struct {
 	Assignments []Assignment
 	Supervisors []tenants.Member
 	Consultants []tenants.Member
+	// RowsHTML is the table's rows (assignmentRowsHTML), SupervisorOptions and
+	// ConsultantOptions the form's choices (web.OptionsHTML), the chosen ones selected.
+	RowsHTML                             template.HTML
+	SupervisorOptions, ConsultantOptions template.HTML
+	// What the form shows of each field: its message, "" when none.
+	SupervisorError, ConsultantError string
 }
 
 func (h *Handler) assignmentsPage(c *fiber.Ctx, status int, f *web.Form) error {
@@ -44,6 +51,10 @@ func (h *Handler) assignmentsPage(c *fiber.Ctx, status int, f *web.Form) error {
 	if d.Consultants, err = h.svc.Members(ctx, authz.Consultant); err != nil {
 		return err
 	}
+	d.RowsHTML = assignmentRowsHTML(d.Base, web.CSRFToken(c), d.Assignments)
+	d.SupervisorOptions = web.OptionsHTML(memberOptions(d.Supervisors, f.Get("supervisor_id")))
+	d.ConsultantOptions = web.OptionsHTML(memberOptions(d.Consultants, f.Get("consultant_id")))
+	d.SupervisorError, d.ConsultantError = f.Error("supervisor_id"), f.Error("consultant_id")
 	return web.Render(c, status, "supervision/assignments", "", web.View{Title: "Supervision assignments", D: d, Form: f})
 }
 
@@ -86,6 +97,9 @@ type OverviewData struct {
 	FYLabel     string
 	IsAdmin     bool
 	Behind      int
+	// RowsHTML is the supervisees' rows (superviseeRowsHTML), RecordsHTML a supervisor's
+	// records as list items (recordItemsHTML).
+	RowsHTML, RecordsHTML template.HTML
 }
 
 // Overview is the supervisor's "your supervisees" page (every assignment for a tenant admin).
@@ -113,7 +127,9 @@ func (h *Handler) Overview(c *fiber.Ctx) error {
 		if d.Records, err = h.svc.Store().RecordsBy(ctx, sc.UserID, 50); err != nil {
 			return err
 		}
+		d.RecordsHTML = recordItemsHTML(d.Base, d.Records)
 	}
+	d.RowsHTML = superviseeRowsHTML(d.IsAdmin, d.Supervisees)
 	return web.Render(c, 200, "supervision/overview", "", web.View{Wide: true, Title: "Reflective supervision", D: d})
 }
 
