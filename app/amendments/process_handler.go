@@ -93,9 +93,12 @@ type ProcessData struct {
 	Defaults           Rules
 	RulesForm          *web.Form
 	DefaultInput       RulesInput
-	MaxReminder        int
-	MaxSteps           int
-	DefaultDays        int
+	// The rules form's values and errors, read once; the defaults' notice amount in words.
+	RulesValue, RulesError RulesInput
+	DefaultNotice          string
+	MaxReminder            int
+	MaxSteps               int
+	DefaultDays            int
 }
 
 // NoticeAmount is the defaults' notice amount in words ("$1,000").
@@ -187,6 +190,12 @@ func (h *Handler) processPage(c *fiber.Ctx, status int, forms processForms) erro
 	if d.RulesForm == nil {
 		d.RulesForm = processRulesValues(RulesInputOf(p.Rules))
 	}
+	rf := d.RulesForm
+	d.RulesValue = RulesInput{NoticeAmount: rf.Get("notice_amount"), NoticePercent: rf.Get("notice_percent"),
+		ApprovalPercent: rf.Get("approval_percent"), ReminderDays: rf.Get("reminder_days")}
+	d.RulesError = RulesInput{NoticeAmount: rf.Error("notice_amount"), NoticePercent: rf.Error("notice_percent"),
+		ApprovalPercent: rf.Error("approval_percent"), ReminderDays: rf.Error("reminder_days")}
+	d.DefaultNotice = d.NoticeAmount(d.Defaults)
 	return web.Render(c, status, "amendments/process", "", web.View{Title: "Budget amendment process: " + p.Funder.Name, L: l, D: d})
 }
 
