@@ -1,6 +1,8 @@
 package amendments
 
 import (
+	"html/template"
+
 	"github.com/gofiber/fiber/v2"
 
 	"github.com/holdspace/holdspace/app/authz"
@@ -24,10 +26,13 @@ type ListData struct {
 	Fundings  []programs.Funding
 	IsProgram bool
 	IsAdmin   bool
-	Statuses  []Choice
-	Programs  []Choice
-	Funders   []Choice
 	Today     string
+	// Written in Go (issue 14): the table's rows (listRowsHTML) and the filters' options
+	// (web.OptionsHTML), each chosen as the filter says.
+	Rows           template.HTML
+	StatusOptions  template.HTML
+	ProgramOptions template.HTML
+	FunderOptions  template.HTML
 }
 
 // ListPage lists the amendments the person may see: a program's people their program's (and
@@ -48,25 +53,33 @@ func (h *Handler) ListPage(c *fiber.Ctx) error {
 		d.Next = list[ListPageSize-1].Cursor()
 	}
 	d.Amendments = list
+	d.Rows = listRowsHTML(d.Base, d.IsProgram, list)
+	var statuses []web.Option
 	for _, s := range Statuses {
 		if s == StatusDraft && !d.IsProgram {
 			continue
 		}
-		d.Statuses = append(d.Statuses, Choice{Value: s, Label: StatusLabel(s)})
+		statuses = append(statuses, web.Option{Value: s, Label: StatusLabel(s), Selected: s == f.Status})
 	}
+	d.StatusOptions = web.OptionsHTML(statuses)
 	if d.IsProgram {
 		if d.Fundings, err = h.svc.ProgramFundings(ctx); err != nil {
 			return err
 		}
 	} else {
-		for kind, dst := range map[string]*[]Choice{tenants.OrgProgram: &d.Programs, tenants.OrgFunder: &d.Funders} {
-			orgs, err := h.svc.Organisations(ctx, kind)
+		for _, k := range []struct {
+			kind, chosen string
+			dst          *template.HTML
+		}{{tenants.OrgProgram, f.ProgramID, &d.ProgramOptions}, {tenants.OrgFunder, f.FunderID, &d.FunderOptions}} {
+			orgs, err := h.svc.Organisations(ctx, k.kind)
 			if err != nil {
 				return err
 			}
-			for _, o := range orgs {
-				*dst = append(*dst, Choice{Value: o.ID, Label: o.Name})
+			opts := make([]web.Option, len(orgs))
+			for i, o := range orgs {
+				opts[i] = web.Option{Value: o.ID, Label: o.Name, Selected: o.ID == k.chosen}
 			}
+			*k.dst = web.OptionsHTML(opts)
 		}
 	}
 	return web.Render(c, fiber.StatusOK, "amendments/list", "", web.View{Title: "Budget amendments", D: d, Wide: true})

@@ -1,6 +1,7 @@
 package amendments
 
 import (
+	"html/template"
 	"net/url"
 	"strconv"
 
@@ -37,33 +38,40 @@ func (h *Handler) ProcessesPage(c *fiber.Ctx) error {
 	return web.Render(c, fiber.StatusOK, "amendments/processes", "", web.View{Title: "Budget amendment processes", D: d, Wide: true})
 }
 
-// DeciderChoice is one choice of who decides a step.
+// DeciderChoice is one choice of who decides a step, checked when the form holds it.
 type DeciderChoice struct {
 	Value, Label string
+	Checked      bool
 }
 
-// StepForm is the form adding a step or changing one.
+// StepForm is the form adding a step or changing one. What it shows is read from its form once,
+// in Go (issue 14: the page repeats it for every step, and each $f.Get or $f.Error was a
+// reflected call; the organisations' select was hundreds of them).
 type StepForm struct {
 	Action   string
 	Suffix   string // ends every element id: "" for the add form, "-<step id>" for a step's
 	Button   string
 	CSRF     string
-	Form     *web.Form
-	Orgs     []tenants.Organisation
+	Summary  *web.ErrorSummary
 	Choices  []DeciderChoice
 	MinDays  int
 	MaxDays  int
 	MaxName  int
 	Open     bool // came back with errors
 	StepName string
+	// The values typed and their errors.
+	Name, Days                                   string
+	NameError, DeciderError, OrgError, DaysError string
+	OrgOptions                                   template.HTML // the organisations, the one typed selected
 }
 
 // StepRow is one step of the process as the page lists it.
 type StepRow struct {
-	Step
+	ID, Name    string
 	N           int
 	First, Last bool
 	Decides     string
+	Days        string // "30 days"
 	Action      string // the step's address: /edit, /up, /down, /delete follow it
 	Edit        StepForm
 }
@@ -79,12 +87,18 @@ type ProcessData struct {
 	Templates     []Template
 	TemplateForm  *web.Form
 	Organisations []tenants.Organisation
-	Defaults      Rules
-	RulesForm     *web.Form
-	DefaultInput  RulesInput
-	MaxReminder   int
-	MaxSteps      int
-	DefaultDays   int
+	// The template form's organisation select and its error, read once in Go.
+	TemplateOrgOptions template.HTML
+	TemplateOrgError   string
+	Defaults           Rules
+	RulesForm          *web.Form
+	DefaultInput       RulesInput
+	// The rules form's values and errors, read once; the defaults' notice amount in words.
+	RulesValue, RulesError RulesInput
+	DefaultNotice          string
+	MaxReminder            int
+	MaxSteps               int
+	DefaultDays            int
 }
 
 // NoticeAmount is the defaults' notice amount in words ("$1,000").
@@ -135,18 +149,18 @@ func (h *Handler) processPage(c *fiber.Ctx, status int, forms processForms) erro
 		Defaults: DefaultRules(p.Funder.ID), DefaultInput: RulesInputOf(DefaultRules(p.Funder.ID)),
 		MaxReminder: MaxReminderDays, MaxSteps: MaxSteps, DefaultDays: DefaultResponseDays}
 	choices := []DeciderChoice{
-		{DeciderFunder, "The funder’s people (" + p.Name() + ")"},
-		{DeciderTenantAdmin, "The tenant admins"},
-		{DeciderOrganisation, "The people of an organisation (choose it below)"},
+		{DeciderFunder, "The funder’s people (" + p.Name() + ")", false},
+		{DeciderTenantAdmin, "The tenant admins", false},
+		{DeciderOrganisation, "The people of an organisation (choose it below)", false},
 	}
+	orgOptions := decidersOptions(orgs)
 	stepForm := func(action, suffix, button string, f *web.Form) StepForm {
-		return StepForm{Action: action, Suffix: suffix, Button: button, CSRF: l.CSRF, Form: f, Orgs: orgs, Choices: choices,
-			MinDays: MinResponseDays, MaxDays: MaxResponseDays, MaxName: MaxStepName, Open: f.HasErrors()}
+		return newStepForm(action, suffix, button, l.CSRF, f, choices, orgOptions)
 	}
 	editFound := forms.editFor == ""
 	for i := range p.Steps {
 		st := p.Steps[i]
-		row := StepRow{Step: st, N: i + 1, First: i == 0, Last: i == len(p.Steps)-1, Decides: p.Decides(st),
+		row := StepRow{ID: st.ID, Name: st.Name, N: i + 1, Days: countOf(st.ResponseDays, "day", "days"), First: i == 0, Last: i == len(p.Steps)-1, Decides: p.Decides(st),
 			Action: d.Base + "/steps/" + st.ID}
 		f := processStepValues(&st)
 		if st.ID == forms.editFor && forms.edit != nil {
@@ -170,10 +184,18 @@ func (h *Handler) processPage(c *fiber.Ctx, status int, forms processForms) erro
 	if d.TemplateForm == nil {
 		d.TemplateForm = processEmptyForm()
 	}
+	d.TemplateOrgOptions = chosenOptions(orgOptions, d.TemplateForm.Get(organisationFormID))
+	d.TemplateOrgError = d.TemplateForm.Error(organisationFormID)
 	d.RulesForm = forms.rules
 	if d.RulesForm == nil {
 		d.RulesForm = processRulesValues(RulesInputOf(p.Rules))
 	}
+	rf := d.RulesForm
+	d.RulesValue = RulesInput{NoticeAmount: rf.Get("notice_amount"), NoticePercent: rf.Get("notice_percent"),
+		ApprovalPercent: rf.Get("approval_percent"), ReminderDays: rf.Get("reminder_days")}
+	d.RulesError = RulesInput{NoticeAmount: rf.Error("notice_amount"), NoticePercent: rf.Error("notice_percent"),
+		ApprovalPercent: rf.Error("approval_percent"), ReminderDays: rf.Error("reminder_days")}
+	d.DefaultNotice = d.NoticeAmount(d.Defaults)
 	return web.Render(c, status, "amendments/process", "", web.View{Title: "Budget amendment process: " + p.Funder.Name, L: l, D: d})
 }
 
@@ -287,4 +309,47 @@ func (h *Handler) SaveRules(c *fiber.Ctx) error {
 	}
 	web.Flash(c, "The rules are saved: "+RulesSummary(*r)+".")
 	return web.Redirect(c, base(c)+"/processes/"+r.FunderID+"#rules")
+}
+
+// countOf is the templates' plural: "1 day", "30 days".
+func countOf(n int, one, many string) string {
+	return strconv.Itoa(n) + " " + plural(n, one, many)
+}
+
+// decidersOptions are the organisations a step may name, labelled once ("Name (Kind)"): each
+// form only marks its own choice (chosenOptions).
+func decidersOptions(orgs []tenants.Organisation) []web.Option {
+	out := make([]web.Option, len(orgs))
+	for i, o := range orgs {
+		out[i] = web.Option{Value: o.ID, Label: o.Name + " (" + o.KindLabel() + ")"}
+	}
+	return out
+}
+
+// chosenOptions writes opts with the one of value chosen selected.
+func chosenOptions(opts []web.Option, chosen string) template.HTML {
+	if chosen != "" {
+		opts = append([]web.Option(nil), opts...)
+		for i := range opts {
+			opts[i].Selected = opts[i].Value == chosen
+		}
+	}
+	return web.OptionsHTML(opts)
+}
+
+// newStepForm is a step form (suffix ends its element ids) holding form f, read once.
+func newStepForm(action, suffix, button, csrf string, f *web.Form, choices []DeciderChoice, orgOptions []web.Option) StepForm {
+	sf := StepForm{Action: action, Suffix: suffix, Button: button, CSRF: csrf,
+		Summary: f.Summary("name=step-name"+suffix, "decider=step-decider-funder"+suffix,
+			"organisation_id=step-organisation_id"+suffix, "response_days=step-response_days"+suffix),
+		Choices: make([]DeciderChoice, len(choices)), MinDays: MinResponseDays, MaxDays: MaxResponseDays, MaxName: MaxStepName,
+		Open: f.HasErrors(), Name: f.Get("name"), Days: f.Get("response_days"), NameError: f.Error("name"),
+		DeciderError: f.Error("decider"), OrgError: f.Error(organisationFormID), DaysError: f.Error("response_days"),
+		OrgOptions: chosenOptions(orgOptions, f.Get(organisationFormID))}
+	decider := f.Get("decider")
+	for i, ch := range choices {
+		ch.Checked = ch.Value == decider
+		sf.Choices[i] = ch
+	}
+	return sf
 }

@@ -1,6 +1,7 @@
 package amendments
 
 import (
+	"html/template"
 	"io"
 	"net/url"
 	"strings"
@@ -27,6 +28,20 @@ type Row struct {
 	BudgetLineID, Category                             string
 	Current                                            money.Cents
 	Existing                                           bool
+	// What the form holds for the row and its errors, read once (fill), and a new line's
+	// category options.
+	Proposed, Reason                          string
+	CategoryError, ProposedError, ReasonError string
+	CategoryOptions                           template.HTML
+}
+
+// fill reads the row's values and errors from form f; a new line gets its category options.
+func (r *Row) fill(f *web.Form, categories []string) {
+	r.Proposed, r.Reason = f.Get(r.ProposedField), f.Get(r.ReasonField)
+	r.CategoryError, r.ProposedError, r.ReasonError = f.Error(r.CategoryField), f.Error(r.ProposedField), f.Error(r.ReasonField)
+	if !r.Existing {
+		r.CategoryOptions = categoryOptions(categories, f.Get(r.CategoryField))
+	}
 }
 
 // RequestData is the proposal page: the form, the summary beside it, the attachments and the
@@ -40,8 +55,10 @@ type RequestData struct {
 	Existing   []Row
 	Added      []Row
 	Categories []string
-	Action     string // where the form posts
-	PreviewURL string
+	// The rows written in Go (existingRowsHTML, addedRowsHTML).
+	ExistingHTML, AddedHTML template.HTML
+	Action                  string // where the form posts
+	PreviewURL              string
 	// Attachments, and the upload and withdraw forms' own errors.
 	Attachments []Attachment
 	Files       *web.Form
@@ -183,6 +200,13 @@ func (h *Handler) requestPage(c *fiber.Ctx, status int, a *Amendment, fu *progra
 	}
 	d.Proposal, d.Problems, d.Categories = p, problems, p.Categories
 	d.Existing, d.Added = rows(fu, f, extra)
+	for i := range d.Existing {
+		d.Existing[i].fill(f, d.Categories)
+	}
+	for i := range d.Added {
+		d.Added[i].fill(f, d.Categories)
+	}
+	d.ExistingHTML, d.AddedHTML = existingRowsHTML(d.Existing), addedRowsHTML(d.Added)
 	d.PreviewURL = d.Base + "/preview"
 	d.Action = d.Base
 	title := "Propose a budget amendment"

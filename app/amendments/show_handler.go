@@ -25,15 +25,17 @@ type InboxRow struct {
 
 // InboxData is the "Waiting on you" page.
 type InboxData struct {
-	Base, Path   string
-	Rows         []InboxRow
-	Filter       InboxFilter
-	Programs     []tenants.Choice
-	Classes      []tenants.Choice
-	NextQuery    template.URL // the next page's query string, "" on the last page
-	FirstQuery   template.URL // the first page's, when this is a later one
-	Decides      bool         // the person decides some step (else the page says who does)
-	KeepsProcess bool         // a funder's people and tenant admins keep the amendment processes
+	Base, Path string
+	Rows       []InboxRow
+	Filter     InboxFilter
+	// Written in Go (issue 14): the table's rows (inboxRowsHTML) and the filter's options.
+	RowsHTML       template.HTML
+	ProgramOptions template.HTML
+	ClassOptions   template.HTML
+	NextQuery      template.URL // the next page's query string, "" on the last page
+	FirstQuery     template.URL // the first page's, when this is a later one
+	Decides        bool         // the person decides some step (else the page says who does)
+	KeepsProcess   bool         // a funder's people and tenant admins keep the amendment processes
 }
 
 // Inbox is "Waiting on you": the submitted amendments whose open step the person decides,
@@ -84,12 +86,17 @@ func (h *Handler) Inbox(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	for _, o := range orgs {
-		d.Programs = append(d.Programs, tenants.Choice{Value: o.ID, Label: o.Name, Checked: o.ID == f.ProgramID})
+	programs := make([]web.Option, len(orgs))
+	for i, o := range orgs {
+		programs[i] = web.Option{Value: o.ID, Label: o.Name, Selected: o.ID == f.ProgramID}
 	}
+	d.ProgramOptions = web.OptionsHTML(programs)
+	var classes []web.Option
 	for _, cl := range []string{ClassNotice, ClassApproval, ClassTotal} {
-		d.Classes = append(d.Classes, tenants.Choice{Value: cl, Label: ClassLabel(cl), Checked: cl == f.Class})
+		classes = append(classes, web.Option{Value: cl, Label: ClassLabel(cl), Selected: cl == f.Class})
 	}
+	d.ClassOptions = web.OptionsHTML(classes)
+	d.RowsHTML = inboxRowsHTML(d.Base, d.Rows)
 	return web.Render(c, 200, "amendments/inbox", "amendments/_inbox_list", web.View{Title: "Waiting on you", D: d, Wide: true})
 }
 
