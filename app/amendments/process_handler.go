@@ -160,7 +160,7 @@ func (h *Handler) processPage(c *fiber.Ctx, status int, forms processForms) erro
 	editFound := forms.editFor == ""
 	for i := range p.Steps {
 		st := p.Steps[i]
-		row := StepRow{ID: st.ID, Name: st.Name, N: i + 1, Days: countOf(st.ResponseDays, "day", "days"), First: i == 0, Last: i == len(p.Steps)-1, Decides: p.Decides(st),
+		row := StepRow{ID: st.ID, Name: st.Name, N: i + 1, Days: web.Plural(st.ResponseDays, "day", "days"), First: i == 0, Last: i == len(p.Steps)-1, Decides: p.Decides(st),
 			Action: d.Base + "/steps/" + st.ID}
 		f := processStepValues(&st)
 		if st.ID == forms.editFor && forms.edit != nil {
@@ -309,11 +309,6 @@ func (h *Handler) SaveRules(c *fiber.Ctx) error {
 	}
 	web.Flash(c, "The rules are saved: "+RulesSummary(*r)+".")
 	return web.Redirect(c, base(c)+"/processes/"+r.FunderID+"#rules")
-}
-
-// countOf is the templates' plural: "1 day", "30 days".
-func countOf(n int, one, many string) string {
-	return strconv.Itoa(n) + " " + plural(n, one, many)
 }
 
 // decidersOptions are the organisations a step may name, labelled once ("Name (Kind)"): each

@@ -4,7 +4,6 @@ import (
 	"html/template"
 	"strconv"
 	"strings"
-	"time"
 
 	"github.com/holdspace/holdspace/app/dates"
 	"github.com/holdspace/holdspace/app/web"
@@ -26,14 +25,6 @@ const listRowsTemplate = `{{range .Amendments}}<tr>` +
 	`<td data-label="Status">{{.StatusLabel}}{{if .Overdue}} <span class="usa-tag bg-secondary-dark">Overdue</span>{{end}}{{if .StepDueOn}}{{if eq .Status "submitted"}}<br><span class="font-body-3xs">Due {{mdy .StepDueOn}}</span>{{end}}{{end}}</td>` +
 	`<td data-label="Updated">{{date .UpdatedAt}}</td>` +
 	"</tr>\n{{end}}"
-
-// dateLabel is a moment as the templates' date writes it ("Jan 2, 2006"), "" for none.
-func dateLabel(t time.Time) string {
-	if t.IsZero() {
-		return ""
-	}
-	return t.UTC().Format("Jan 2, 2006")
-}
 
 // listRowsHTML writes the list's amendments as listRowsTemplate would; a program's people get
 // "Change" on their drafts and returned ones.
@@ -83,7 +74,7 @@ func listRowsHTML(base string, isProgram bool, list []Amendment) template.HTML {
 			b.WriteString(`</span>`)
 		}
 		b.WriteString(`</td><td data-label="Updated">`)
-		esc(dateLabel(a.UpdatedAt))
+		esc(web.Date(a.UpdatedAt))
 		b.WriteString("</td></tr>\n")
 	}
 	return template.HTML(b.String()) //nolint:gosec // every text escaped by web.EscapeHTML, every address normalized as html/template does

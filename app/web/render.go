@@ -2,12 +2,12 @@ package web
 
 import (
 	"bytes"
-	"fmt"
 	"html/template"
 	"io/fs"
 	"mime/multipart"
 	"net/http"
 	"net/url"
+	"strconv"
 	"strings"
 	"sync"
 	"time"
@@ -178,23 +178,9 @@ func NewEngine(fsys fs.FS) *html.Engine {
 	e := html.NewFileSystem(http.FS(fsys), ".html")
 	e.AddFuncMap(template.FuncMap{
 		"roleLabel": authz.RoleLabel,
-		"date": func(t any) string {
-			switch v := t.(type) {
-			case time.Time:
-				if v.IsZero() {
-					return ""
-				}
-				return v.UTC().Format("Jan 2, 2006")
-			case *time.Time:
-				if v == nil || v.IsZero() {
-					return ""
-				}
-				return v.UTC().Format("Jan 2, 2006")
-			}
-			return ""
-		},
-		"datetime": DateTime,
-		"isoTime":  func(t time.Time) string { return t.UTC().Format(time.RFC3339) },
+		"date":      Date,
+		"datetime":  DateTime,
+		"isoTime":   func(t time.Time) string { return t.UTC().Format(time.RFC3339) },
 		"query": func(kv ...string) template.URL {
 			v := url.Values{}
 			for i := 0; i+1 < len(kv); i += 2 {
@@ -204,12 +190,7 @@ func NewEngine(fsys fs.FS) *html.Engine {
 			}
 			return template.URL(v.Encode())
 		},
-		"plural": func(n int, one, many string) string {
-			if n == 1 {
-				return fmt.Sprintf("%d %s", n, one)
-			}
-			return fmt.Sprintf("%d %s", n, many)
-		},
+		"plural":    Plural,
 		"hasPrefix": strings.HasPrefix,
 		// Date fields: the format the person sees, and a stored date written that way.
 		"clip":     Clip,
@@ -220,6 +201,32 @@ func NewEngine(fsys fs.FS) *html.Engine {
 		},
 	})
 	return e
+}
+
+// Date is a day as pages show it ("Jan 2, 2006"; the templates' date), "" for none: t is a
+// time.Time or a *time.Time.
+func Date(t any) string {
+	switch v := t.(type) {
+	case time.Time:
+		if v.IsZero() {
+			return ""
+		}
+		return v.UTC().Format("Jan 2, 2006")
+	case *time.Time:
+		if v == nil || v.IsZero() {
+			return ""
+		}
+		return v.UTC().Format("Jan 2, 2006")
+	}
+	return ""
+}
+
+// Plural is a count with its noun ("1 goal", "3 goals"; the templates' plural).
+func Plural(n int, one, many string) string {
+	if n == 1 {
+		return strconv.Itoa(n) + " " + one
+	}
+	return strconv.Itoa(n) + " " + many
 }
 
 // DateTime is a moment as pages show it ("Jan 2, 2006 15:04 UTC"; the templates' datetime), ""
