@@ -247,7 +247,8 @@ func (h *Handler) UpdateAgency(c *fiber.Ctx) error {
 // ProgramsData is the program list with its filter.
 type ProgramsData struct {
 	Programs      []Program
-	Rows          []ProgramRow // Programs as the table shows them
+	Rows          []ProgramRow  // Programs as the table shows them
+	RowsHTML      template.HTML // Rows, written (programRowsHTML)
 	Kinds         []tenants.Choice
 	Counties      []string
 	CountyOptions template.HTML // Counties as the filter's options
@@ -292,6 +293,7 @@ func (h *Handler) ProgramsPage(c *fiber.Ctx) error {
 		d.Rows[i] = ProgramRow{Href: href + p.ID, Name: p.Name, Kind: p.ProgramKindLabel(), County: p.County,
 			Funders: strings.Join(p.Funders, ", ")}
 	}
+	d.RowsHTML = programRowsHTML(d.Rows)
 	return web.Render(c, fiber.StatusOK, "programs/programs", "programs/_programs", web.View{Wide: true, Title: "Programs", D: d})
 }
 
