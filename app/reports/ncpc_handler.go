@@ -248,7 +248,8 @@ type NCPCPageData struct {
 	Switch Switch
 	// Programs are the report's programs with their PSCs and identifiers joined as the page
 	// reads them.
-	Programs []ProgramView
+	Programs     []ProgramView
+	ProgramsHTML template.HTML // Programs' rows, written (programsHTML)
 	// Sections are the report's tables, worked out in Go (the links and numbers of every cell):
 	// as method calls in the template they were most of the page's time.
 	Sections []SectionView
@@ -260,12 +261,49 @@ type NCPCPageData struct {
 
 // Link is the address of the list behind row's figure in quarter q (0: the year to date).
 func (d NCPCPageData) Link(row Row, q int) string {
-	v := url.Values{"section": {row.Figure.Key}, "psc": {row.PSC}, "calendar": {d.Report.Year.Calendar},
-		"fy": {strconv.Itoa(d.Report.Year.FY)}}
+	// As url.Values.Encode writes it (keys in order), without its map and sort: the page has
+	// a link per cell (TestLinkIsTheEncodedQuery).
+	var b strings.Builder
+	b.Grow(len(d.Base) + 80)
+	b.WriteString(d.Base)
+	b.WriteString("/list?calendar=")
+	b.WriteString(url.QueryEscape(d.Report.Year.Calendar))
+	b.WriteString("&fy=")
+	b.WriteString(strconv.Itoa(d.Report.Year.FY))
+	b.WriteString("&psc=")
+	b.WriteString(url.QueryEscape(row.PSC))
 	if q > 0 {
-		v.Set("quarter", strconv.Itoa(q))
+		b.WriteString("&quarter=")
+		b.WriteString(strconv.Itoa(q))
 	}
-	return d.Base + "/list?" + v.Encode()
+	b.WriteString("&section=")
+	b.WriteString(url.QueryEscape(row.Figure.Key))
+	return b.String()
+}
+
+// programsTemplate is what programsHTML writes, as a template.
+const programsTemplate = `{{range .Programs}}<tr><th scope="row"><a href="{{$.Base}}/programs/{{.ProgramID}}">{{.Name}}</a></th><td>{{.PSCs}}</td><td>{{.Identifiers}}</td></tr>{{end}}`
+
+// programsHTML writes the programs table's rows as programsTemplate would, base the tenant's
+// path (TestProgramsHTMLIsTheTemplate).
+func programsHTML(base string, programs []ProgramView) template.HTML {
+	var b strings.Builder
+	b.Grow(len(programs) * 200)
+	for i := range programs {
+		p := &programs[i]
+		b.WriteString(`<tr><th scope="row"><a href="`)
+		web.EscapeHTML(&b, web.TemplateURL(base))
+		b.WriteString("/programs/")
+		web.EscapeHTML(&b, web.NormalizeURL(p.ProgramID))
+		b.WriteString(`">`)
+		web.EscapeHTML(&b, p.Name)
+		b.WriteString(`</a></th><td>`)
+		web.EscapeHTML(&b, p.PSCs)
+		b.WriteString(`</td><td>`)
+		web.EscapeHTML(&b, p.Identifiers)
+		b.WriteString(`</td></tr>`)
+	}
+	return template.HTML(b.String()) //nolint:gosec // every text escaped by web.EscapeHTML, every address as html/template writes it
 }
 
 // Page is the NCPC report of the fiscal year the switch shows (the current state fiscal year
@@ -289,6 +327,7 @@ func (h *NCPCHandler) renderPage(c *fiber.Ctx, status int, t *tenants.Tenant, y 
 		Admin: web.ScopeOf(c).Role == authz.TenantAdmin, Days: int(NCPCLifetime.Hours() / 24)}
 	d.Sections = d.sections()
 	d.Programs = programViews(rep.Programs)
+	d.ProgramsHTML = programsHTML("/t/"+t.Slug, d.Programs)
 	return web.Render(c, status, "reports/ncpc", "", web.View{Title: "NCPC report " + y.Label(), D: d, Form: f, Wide: true})
 }
 

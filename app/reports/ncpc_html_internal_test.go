@@ -202,3 +202,48 @@ func TestSetupRowsAreTheOldRows(t *testing.T) {
 		}
 	}
 }
+
+// TestLinkIsTheEncodedQuery: a cell's link is what url.Values.Encode wrote for its query.
+func TestLinkIsTheEncodedQuery(t *testing.T) {
+	for _, cal := range []string{"state", "federal", "x y&z=é"} {
+		for _, psc := range []string{"", "3125", "a+b c"} {
+			for _, key := range []string{FigFacilities, "a b+c&d"} {
+				for q := 0; q <= 4; q++ {
+					d := NCPCPageData{Report: &NCPCReport{Year: Year{Calendar: cal, FY: 2026}}, Base: "/t/x/reports/ncpc"}
+					row := Row{Figure: FigureDef{Key: key}, PSC: psc}
+					v := url.Values{"section": {key}, "psc": {psc}, "calendar": {cal}, "fy": {"2026"}}
+					if q > 0 {
+						v.Set("quarter", fmt.Sprint(q))
+					}
+					if got, want := d.Link(row, q), d.Base+"/list?"+v.Encode(); got != want {
+						t.Fatalf("Link = %q, want %q", got, want)
+					}
+				}
+			}
+		}
+	}
+}
+
+// TestProgramsHTMLIsTheTemplate: the programs table's rows written in Go are what the template
+// wrote.
+func TestProgramsHTMLIsTheTemplate(t *testing.T) {
+	tpl := template.Must(template.New("p").Parse(programsTemplate))
+	rng := rand.New(rand.NewSource(9))
+	for round := 0; round < 300; round++ {
+		d := struct {
+			Base     string
+			Programs []ProgramView
+		}{Base: []string{"/t/nc-piedmont", "/t/a1"}[rng.Intn(2)]}
+		for range rng.Intn(5) {
+			d.Programs = append(d.Programs, ProgramView{ProgramID: hostileTexts[rng.Intn(len(hostileTexts))], Name: hostileTexts[rng.Intn(len(hostileTexts))],
+				PSCs: hostileTexts[rng.Intn(len(hostileTexts))], Identifiers: hostileTexts[rng.Intn(len(hostileTexts))]})
+		}
+		var want strings.Builder
+		if err := tpl.Execute(&want, d); err != nil {
+			t.Fatal(err)
+		}
+		if got := string(programsHTML(d.Base, d.Programs)); got != want.String() {
+			t.Fatalf("round %d:\n got %s\nwant %s", round, got, want.String())
+		}
+	}
+}
