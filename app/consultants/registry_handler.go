@@ -1,6 +1,7 @@
 package consultants
 
 import (
+	"html/template"
 	"io"
 	"net/url"
 	"strconv"
@@ -63,6 +64,7 @@ type ProfileData struct {
 type ProfileGroup struct {
 	Name, Legend, Hint, Empty, Error string
 	Choices                          []tenants.Choice
+	ChoicesHTML                      template.HTML // Choices as checkboxes, written (web.CheckboxesHTML)
 }
 
 // StatusLabel is the plain word for a profile status.
@@ -146,7 +148,13 @@ func (h *RegistryHandler) profilePage(c *fiber.Ctx, status int, f, docs *web.For
 		{Name: "modes", Legend: "How you work with programs", Choices: d.Modes},
 	}
 	for i := range d.Groups {
-		d.Groups[i].Error = f.Error(d.Groups[i].Name)
+		g := &d.Groups[i]
+		g.Error = f.Error(g.Name)
+		opts := make([]web.Option, len(g.Choices))
+		for j, c := range g.Choices {
+			opts[j] = web.Option{Value: c.Value, Label: c.Label, Selected: c.Checked}
+		}
+		g.ChoicesHTML = web.CheckboxesHTML(g.Name, opts)
 	}
 	return web.Render(c, status, "consultants/profile", "", web.View{Title: "Your consultant profile", D: d, Form: f})
 }

@@ -49,3 +49,28 @@ func TestStringOptions(t *testing.T) {
 		t.Fatalf("StringOptions = %+v", got)
 	}
 }
+
+// TestCheckboxesHTMLIsTheTemplate: CheckboxesHTML writes what its template writes, on random
+// names and choices.
+func TestCheckboxesHTMLIsTheTemplate(t *testing.T) {
+	tmpl := template.Must(template.New("c").Parse(checkboxesTemplate))
+	r := rand.New(rand.NewPCG(13, 14))
+	words := []string{"counties", "Cook", "", `"><script>`, "A & B", "O'Brien", "nul\x00", "bad \xff", "é"}
+	w := func() string { return words[r.IntN(len(words))] }
+	for range 300 {
+		d := struct {
+			Name    string
+			Options []Option
+		}{Name: w()}
+		for range r.IntN(6) {
+			d.Options = append(d.Options, Option{Value: w(), Label: w(), Selected: r.IntN(2) == 0})
+		}
+		var want strings.Builder
+		if err := tmpl.Execute(&want, d); err != nil {
+			t.Fatal(err)
+		}
+		if got := string(CheckboxesHTML(d.Name, d.Options)); got != want.String() {
+			t.Fatalf("CheckboxesHTML(%q, %+v)\n got %q\nwant %q", d.Name, d.Options, got, want.String())
+		}
+	}
+}
