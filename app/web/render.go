@@ -192,6 +192,8 @@ func NewEngine(fsys fs.FS) *html.Engine {
 		},
 		"plural":    Plural,
 		"hasPrefix": strings.HasPrefix,
+		// A select's options ([]Option) in one call: OptionsHTML, the same bytes as a range.
+		"options": OptionsHTML,
 		// Date fields: the format the person sees, and a stored date written that way.
 		"clip":     Clip,
 		"dateHint": dates.Hint,
