@@ -252,7 +252,7 @@ func sameValues(a, b url.Values) bool {
 
 func TestCheckQuery(t *testing.T) {
 	views := fstest.MapFS{
-		"layouts/main.html":  {Data: []byte(`<html>{{.Body}}</html>`)},
+		"layouts/main.html":  {Data: []byte(`{{define "layouts/main_top"}}<html>{{end}}{{define "layouts/main_bottom"}}</html>{{end}}`)},
 		"errors/error.html":  {Data: []byte(`{{template "errors/_error" .}}`)},
 		"errors/_error.html": {Data: []byte(`<p class="error">{{.D.Heading}}: {{.D.Message}}</p>`)},
 	}

@@ -42,8 +42,6 @@ type View struct {
 	// Wide pages (lists whose tables need the room) use the wide container, not the
 	// reading width.
 	Wide bool
-	// Body is the page, rendered, for the layout to place (Render sets it).
-	Body template.HTML
 }
 
 // Form keeps what a person typed and the message for each bad field, so a form that fails
@@ -294,9 +292,12 @@ func Render(c *fiber.Ctx, status int, page, fragment string, v View) error {
 	if WantsFragment(c) && fragment != "" {
 		return c.Render(fragment, v)
 	}
-	// The page first, then the layout around it. Not the template engine's own layouts: those
-	// hold one lock over the whole of every render (they change the layout's functions for
-	// each one), so a busy server drew one page at a time.
+	// The page first, into a pooled buffer, then the layout's top, the page and the layout's
+	// bottom straight into the response. Not the template engine's own layouts: those hold one
+	// lock over the whole of every render (they change the layout's functions for each one), so
+	// a busy server drew one page at a time. Nor the page as a {{.Body}} of the layout: that
+	// copied a page of up to a few hundred kilobytes three times more (to a string, through the
+	// template, into the response).
 	buf := pageBuffers.Get().(*bytes.Buffer)
 	defer func() {
 		if buf.Cap() <= 1<<20 {
@@ -304,15 +305,32 @@ func Render(c *fiber.Ctx, status int, page, fragment string, v View) error {
 			pageBuffers.Put(buf)
 		}
 	}()
-	if err := c.App().Config().Views.Render(buf, page, v); err != nil {
+	views := c.App().Config().Views
+	if err := views.Render(buf, page, v); err != nil {
 		return err
 	}
-	v.Body = template.HTML(buf.String()) //nolint:gosec // the page, rendered by html/template
-	return c.Render(PageLayout, v)
+	resp := c.Response()
+	resp.ResetBody()
+	w := resp.BodyWriter()
+	if err := views.Render(w, PageLayoutTop, v); err != nil {
+		resp.ResetBody()
+		return err
+	}
+	_, _ = w.Write(buf.Bytes())
+	if err := views.Render(w, PageLayoutBottom, v); err != nil {
+		resp.ResetBody()
+		return err
+	}
+	resp.Header.SetContentType(fiber.MIMETextHTMLCharsetUTF8)
+	return nil
 }
 
-// PageLayout is the template every full page is drawn in: it places the page with {{.Body}}.
-const PageLayout = "layouts/main"
+// PageLayoutTop and PageLayoutBottom are the layout every full page is drawn in: what comes
+// before the page and what comes after it (views/layouts/main.html).
+const (
+	PageLayoutTop    = "layouts/main_top"
+	PageLayoutBottom = "layouts/main_bottom"
+)
 
 // pageBuffers are the buffers pages are rendered into before their layout.
 var pageBuffers = sync.Pool{New: func() any { return new(bytes.Buffer) }}

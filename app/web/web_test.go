@@ -21,7 +21,7 @@ import (
 func testApp(t *testing.T) *fiber.App {
 	t.Helper()
 	views := fstest.MapFS{
-		"layouts/main.html":  {Data: []byte(`<html><meta name="csrf-token" content="{{.L.CSRF}}">{{.Body}}</html>`)},
+		"layouts/main.html":  {Data: []byte(`{{define "layouts/main_top"}}<html><meta name="csrf-token" content="{{.L.CSRF}}">{{end}}{{define "layouts/main_bottom"}}</html>{{end}}`)},
 		"things/index.html":  {Data: []byte(`<h1>{{.Title}}</h1>{{template "things/_list" .}}`)},
 		"things/_list.html":  {Data: []byte(`<ul id="list">{{range .D}}<li>{{.}}</li>{{end}}</ul>`)},
 		"errors/error.html":  {Data: []byte(`{{template "errors/_error" .}}`)},
