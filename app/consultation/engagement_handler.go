@@ -284,9 +284,10 @@ type EngagementPageData struct {
 	Today       string
 	LastMove    string
 	// The engagement's records (nil for funders, who see counts and stages only).
-	Sessions    []Session
-	Assessments *AssessmentsSection
-	Plan        *PlanView
+	Sessions     []Session
+	SessionsHTML template.HTML // Sessions' rows, written (engagementSessionsHTML)
+	Assessments  *AssessmentsSection
+	Plan         *PlanView
 	// Action is the form that failed validation ("advance", "back", "coaching", "continue",
 	// "reopen", "child"), whose typed values and messages the page shows.
 	Action string
@@ -344,6 +345,7 @@ func (h *EngagementHandler) page(c *fiber.Ctx, status int, f *web.Form, action s
 			return err
 		}
 		d.Sessions = page.Sessions
+		d.SessionsHTML = engagementSessionsHTML(d.Base, sessionRows(d.Sessions))
 		if d.Assessments, err = h.assessments.Section(ctx, e.ID); err != nil {
 			return err
 		}

@@ -25,3 +25,22 @@ func TestListRowsHTMLIsTheTemplate(t *testing.T) {
 		}
 	}
 }
+
+// TestEngagementSessionsHTMLIsTheTemplate: an engagement's latest sessions written in Go are
+// what the template writes.
+func TestEngagementSessionsHTMLIsTheTemplate(t *testing.T) {
+	rng := rand.New(rand.NewSource(33))
+	for round := 0; round < 300; round++ {
+		d := struct {
+			Base string
+			Rows []SessionRow
+		}{Base: pick(rng, []string{"/t/volume", "/t/a-b"})}
+		for range rng.Intn(6) {
+			d.Rows = append(d.Rows, SessionRow{ID: pick(rng, hostile) + "id", HeldOn: pick(rng, hostile), Service: pick(rng, hostile),
+				Minutes: pick(rng, hostile), Mode: pick(rng, hostile), Summary: pick(rng, hostile)})
+		}
+		if got, want := string(engagementSessionsHTML(d.Base, d.Rows)), render(t, engagementSessionsTemplate, d); got != want {
+			t.Fatalf("round %d:\n got %s\nwant %s", round, got, want)
+		}
+	}
+}

@@ -202,3 +202,35 @@ func datalistHTML(values []string) template.HTML {
 	}
 	return template.HTML(b.String()) //nolint:gosec // every value escaped by EscapeHTML, as html/template does
 }
+
+// engagementSessionsTemplate is what engagementSessionsHTML writes, as a template: the latest
+// sessions on an engagement's page.
+const engagementSessionsTemplate = `{{range .Rows}}<tr><th scope="row" data-label="Date"><a href="{{$.Base}}/sessions/{{.ID}}">{{.HeldOn}}</a></th>` +
+	`<td data-label="Service">{{.Service}}</td><td data-label="Minutes">{{.Minutes}}</td><td data-label="Mode">{{.Mode}}</td>` +
+	`<td data-label="Shared summary">{{.Summary}}</td></tr>` + "\n{{end}}"
+
+// engagementSessionsHTML writes an engagement's latest sessions as engagementSessionsTemplate
+// would (TestEngagementSessionsHTMLIsTheTemplate); base is the tenant's path.
+func engagementSessionsHTML(base string, rows []SessionRow) template.HTML {
+	var b strings.Builder
+	b.Grow(len(rows) * 400)
+	for i := range rows {
+		r := &rows[i]
+		b.WriteString(`<tr><th scope="row" data-label="Date"><a href="`)
+		web.EscapeHTML(&b, web.TemplateURL(base))
+		b.WriteString("/sessions/")
+		web.EscapeHTML(&b, web.NormalizeURL(r.ID))
+		b.WriteString(`">`)
+		web.EscapeHTML(&b, r.HeldOn)
+		b.WriteString(`</a></th><td data-label="Service">`)
+		web.EscapeHTML(&b, r.Service)
+		b.WriteString(`</td><td data-label="Minutes">`)
+		web.EscapeHTML(&b, r.Minutes)
+		b.WriteString(`</td><td data-label="Mode">`)
+		web.EscapeHTML(&b, r.Mode)
+		b.WriteString(`</td><td data-label="Shared summary">`)
+		web.EscapeHTML(&b, r.Summary)
+		b.WriteString("</td></tr>\n")
+	}
+	return template.HTML(b.String()) //nolint:gosec // every text escaped by web.EscapeHTML, every address as html/template writes it
+}
