@@ -94,3 +94,69 @@ func TestRecent(t *testing.T) {
 		t.Errorf("%d entries kept, bound 8", len(c.m))
 	}
 }
+
+// TestRecentRefreshesBeforeItExpires: a value asked for in the last quarter of its age is
+// handed out at once while one recount runs in the background, and the recount's value comes
+// after it; a failed recount keeps the old value until it expires.
+func TestRecentRefreshesBeforeItExpires(t *testing.T) {
+	var mu sync.Mutex
+	clock := time.Date(2026, 12, 6, 9, 0, 0, 0, time.UTC)
+	c := recent[int]{now: func() time.Time { mu.Lock(); defer mu.Unlock(); return clock }}
+	advance := func(d time.Duration) { mu.Lock(); clock = clock.Add(d); mu.Unlock() }
+	ctx := context.Background()
+	const maxAge = time.Minute
+	var n atomic.Int32
+	release := make(chan struct{}, 10)
+	var fail atomic.Bool
+	count := func(context.Context) (int, error) {
+		i := n.Add(1)
+		if i > 1 {
+			<-release
+		}
+		if fail.Load() {
+			return 0, errors.New("down")
+		}
+		return int(i), nil
+	}
+	get := func() (int, error) {
+		v, _, err := c.get(ctx, "k", maxAge, 8, count)
+		return v, err
+	}
+	if v, err := get(); v != 1 || err != nil {
+		t.Fatalf("first get = %d, %v", v, err)
+	}
+	advance(50 * time.Second)
+	// Both callers get the old value without waiting: the recount is held by release.
+	for range 2 {
+		if v, err := get(); v != 1 || err != nil {
+			t.Fatalf("get while refreshing = %d, %v", v, err)
+		}
+	}
+	release <- struct{}{}
+	deadline := time.Now().Add(5 * time.Second)
+	for {
+		if v, _ := get(); v == 2 {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatal("the refreshed value never came")
+		}
+		time.Sleep(5 * time.Millisecond)
+	}
+	if got := n.Load(); got != 2 {
+		t.Fatalf("%d counts, want 2 (one refresh for both callers)", got)
+	}
+	// A failed refresh keeps the value it would have replaced, and a later one may try again.
+	fail.Store(true)
+	advance(50 * time.Second)
+	release <- struct{}{}
+	if v, err := get(); v != 2 || err != nil {
+		t.Fatalf("get that starts a failing refresh = %d, %v", v, err)
+	}
+	for n.Load() < 3 {
+		time.Sleep(time.Millisecond)
+	}
+	if v, err := get(); v != 2 || err != nil {
+		t.Fatalf("after a failed refresh = %d, %v", v, err)
+	}
+}
