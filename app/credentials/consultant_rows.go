@@ -201,9 +201,7 @@ func credentialSections(d *ConsultantData, f *web.Form, csrf string) []Credentia
 		w("</dd>\n      ")
 		if c.VerifiedAt != nil {
 			w("<dt>Verified</dt><dd>")
-			if !c.VerifiedAt.IsZero() {
-				esc(c.VerifiedAt.UTC().Format("Jan 2, 2006"))
-			}
+			esc(web.Date(c.VerifiedAt))
 			w("</dd>")
 		}
 		w("\n      ")

@@ -12,23 +12,6 @@ import (
 	"github.com/holdspace/holdspace/app/web"
 )
 
-// templateDate is the templates' date (app/web/render.go).
-func templateDate(t any) string {
-	switch v := t.(type) {
-	case time.Time:
-		if v.IsZero() {
-			return ""
-		}
-		return v.UTC().Format("Jan 2, 2006")
-	case *time.Time:
-		if v == nil || v.IsZero() {
-			return ""
-		}
-		return v.UTC().Format("Jan 2, 2006")
-	}
-	return ""
-}
-
 // TestStatusRowsHTMLIsTheTemplate: the statuses' rows written in Go are what the template
 // writes, for every state, rule and level.
 func TestStatusRowsHTMLIsTheTemplate(t *testing.T) {
@@ -61,7 +44,7 @@ func TestStatusRowsHTMLIsTheTemplate(t *testing.T) {
 func TestCredentialSectionsAreTheTemplate(t *testing.T) {
 	r := rand.New(rand.NewPCG(14, 32))
 	funcs := template.FuncMap{"errorSummary": func(f *web.Form, args ...string) *web.ErrorSummary { return f.Summary(args...) },
-		"date": templateDate}
+		"date": web.Date}
 	errs := errorsTemplate(t)
 	orig := template.Must(template.Must(template.New("orig").Funcs(funcs).Parse(credentialSectionsTemplate)).Parse(errs))
 	now := template.Must(template.Must(template.New("now").Parse(
