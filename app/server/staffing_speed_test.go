@@ -104,8 +104,13 @@ func TestStaffingReadsWhatTheTableShows(t *testing.T) {
 		before[i].statements, before[i].rows, _ = hook.read(t, p.who, p.path)
 	}
 
-	// Ten supervision sessions of the other consultant this month.
-	today := time.Now().UTC().Format(time.DateOnly)
+	// Ten supervision sessions of the other consultant this month. "Today" is the tenant's
+	// (America/Chicago): between midnight UTC and midnight there, the UTC date is tomorrow.
+	cal, err := env.app.Supervision.Calendar(ctx, time.Now())
+	if err != nil {
+		t.Fatal(err)
+	}
+	today := cal.Today.Format(time.DateOnly)
 	for i := 0; i < 10; i++ {
 		if _, err := env.app.Supervision.CreateRecord(env.as(slug, helen, authz.Supervisor), supervision.RecordInput{HeldOn: today,
 			Minutes: "60", Format: supervision.FormatIndividual, Attendees: []string{other}, Notes: "More rows."}, time.Now()); err != nil {
