@@ -53,10 +53,10 @@ func serverEnv(databaseURL, redisURL, dataDir string, port int) []string {
 		"LOG_FORMAT=text",
 	}
 	for _, kv := range os.Environ() {
-		// PPROF and METRICS_ADDR pass through, to profile the server under the harness; GOGC and
-		// GOMEMLIMIT, to try the runtime's settings.
+		// PPROF and METRICS_ADDR pass through, to profile the server under the harness; GOGC,
+		// GOMEMLIMIT and GODEBUG (gctrace=1), to try and watch the runtime's settings.
 		switch k, _, _ := strings.Cut(kv, "="); k {
-		case "PATH", "HOME", "TMPDIR", "PPROF", "METRICS_ADDR", "GOGC", "GOMEMLIMIT":
+		case "PATH", "HOME", "TMPDIR", "PPROF", "METRICS_ADDR", "GOGC", "GOMEMLIMIT", "GODEBUG":
 			env = append(env, kv)
 		}
 	}

@@ -109,6 +109,9 @@ func (d *drive) measure(ctx context.Context, b *browser, row Row, path string, h
 		for _, r := range single.Rates {
 			if r.Skipped == "" {
 				fmt.Fprintf(d.Log, "  %62s @%d/s p50 %6.1f p99 %6.1f errors %d\n", "", r.Rate, r.P50MS, r.P99MS, r.Errors)
+				if r.Slow != nil {
+					fmt.Fprintf(d.Log, "  %62s   slow: %s\n", "", r.Slow)
+				}
 			}
 		}
 	}

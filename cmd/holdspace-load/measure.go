@@ -36,6 +36,42 @@ type RateResult struct {
 	Errors   int     `json:"errors"`   // answers other than 200, and failed requests
 	Timeouts int     `json:"timeouts"` // of the errors, those past the timeout
 	Skipped  string  `json:"skipped,omitempty"`
+	Slow     *Slow   `json:"slow,omitempty"` // the requests over slowMS, when there were any
+}
+
+// slowMS is the latency over which a request under load counts as slow: the p99 goal.
+const slowMS = 50
+
+// Slow describes the requests of a rate that took over slowMS: when they were sent, and how
+// much of their time the server itself measured (Server-Timing). Slow requests whose server
+// time is small waited outside the handler: in a queue, the runtime or the machine.
+type Slow struct {
+	Count       int       `json:"count"`
+	First, Last time.Time `json:"-"`
+	FirstAt     string    `json:"first_at"` // wall clock, to line up with the server's and PostgreSQL's logs
+	LastAt      string    `json:"last_at"`
+	MaxMS       float64   `json:"max_ms"`        // the slowest, as the client saw it
+	MaxServerMS float64   `json:"max_server_ms"` // the largest server time among them
+	MaxSQLMS    float64   `json:"max_sql_ms"`
+}
+
+func (s *Slow) add(at time.Time, latency time.Duration, h http.Header) {
+	if s.Count == 0 || at.Before(s.First) {
+		s.First = at
+	}
+	if at.After(s.Last) {
+		s.Last = at
+	}
+	s.Count++
+	s.MaxMS = max(s.MaxMS, ms(latency))
+	_, sqlMS, appMS, _ := parseServerTiming(h.Get("Server-Timing"))
+	s.MaxServerMS, s.MaxSQLMS = max(s.MaxServerMS, appMS), max(s.MaxSQLMS, sqlMS)
+	s.FirstAt, s.LastAt = s.First.Format("15:04:05.000"), s.Last.Format("15:04:05.000")
+}
+
+func (s *Slow) String() string {
+	return fmt.Sprintf("%d over %d ms, sent %s to %s, slowest %.0f ms, server at most %.1f ms (SQL %.1f)",
+		s.Count, slowMS, s.FirstAt, s.LastAt, s.MaxMS, s.MaxServerMS, s.MaxSQLMS)
 }
 
 // Ratio is the server's time over its SQL's: how much of the page is not the database.
@@ -127,6 +163,12 @@ func attack(b *browser, url string, header map[string]string, rate int, d, timeo
 	res := RateResult{Rate: rate}
 	for r := range atk.Attack(targeter, vegeta.Rate{Freq: rate, Per: time.Second}, d, "load") {
 		m.Add(r)
+		if ms(r.Latency) > slowMS {
+			if res.Slow == nil {
+				res.Slow = &Slow{}
+			}
+			res.Slow.add(r.Timestamp, r.Latency, r.Headers)
+		}
 		if r.Code != http.StatusOK || r.Error != "" {
 			res.Errors++
 			if isTimeout(r.Error) {
