@@ -218,11 +218,31 @@ func (t *Tenant) FederalFYLabel(now time.Time) string {
 
 // Local is now in the tenant's time zone (UTC when it has none that loads).
 func (t *Tenant) Local(now time.Time) time.Time {
-	if loc, err := time.LoadLocation(t.TimeZone); err == nil && t.TimeZone != "" {
+	if t.TimeZone == "" {
+		return now.UTC()
+	}
+	if loc := zones[t.TimeZone]; loc != nil {
+		return now.In(loc)
+	}
+	if loc, err := time.LoadLocation(t.TimeZone); err == nil {
 		return now.In(loc)
 	}
 	return now.UTC()
 }
+
+// zones are TimeZones loaded once: time.LoadLocation reads and parses the zone's data on
+// every call, and Local runs on most pages, some several times (issue 14: a twentieth of the
+// NCPC report's time). A zone outside the list (none is stored: settings refuse it) is loaded
+// when asked.
+var zones = func() map[string]*time.Location {
+	m := make(map[string]*time.Location, len(TimeZones))
+	for _, z := range TimeZones {
+		if loc, err := time.LoadLocation(z.Value); err == nil {
+			m[z.Value] = loc
+		}
+	}
+	return m
+}()
 
 // SaveSettings validates and stores the agency settings of the tenant of ctx, and marks them
 // confirmed (the first step of the onboarding checklist).

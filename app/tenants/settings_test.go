@@ -4,6 +4,7 @@ import (
 	"context"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/holdspace/holdspace/app/apperr"
 	"github.com/holdspace/holdspace/app/audit"
@@ -127,4 +128,32 @@ func TestSaveSettings(t *testing.T) {
 			t.Fatalf("got %+v, want all done", cl)
 		}
 	})
+}
+
+// Local answers from the zones loaded once as time.LoadLocation would, for every zone of the
+// list, one outside it, and none.
+func TestLocalIsTheLoadedZone(t *testing.T) {
+	now := time.Date(2026, time.December, 7, 3, 30, 0, 0, time.UTC) // still the 6th in the Americas
+	names := []string{"Europe/Paris"}
+	for _, z := range tenants.TimeZones {
+		names = append(names, z.Value)
+	}
+	for _, name := range names {
+		loc, err := time.LoadLocation(name)
+		if err != nil {
+			t.Fatal(err)
+		}
+		got := (&tenants.Tenant{TimeZone: name}).Local(now)
+		if want := now.In(loc); !got.Equal(want) || got.Format(time.RFC3339) != want.Format(time.RFC3339) || got.Location().String() != name {
+			t.Errorf("%s: Local is %s in %s, want %s", name, got.Format(time.RFC3339), got.Location(), want.Format(time.RFC3339))
+		}
+	}
+	if got := (&tenants.Tenant{TimeZone: "America/Chicago"}).Local(now).Format(time.DateOnly); got != "2026-12-06" {
+		t.Errorf("Chicago's day at 03:30 UTC on the 7th is %s, want 2026-12-06", got)
+	}
+	for _, name := range []string{"", "Not/AZone"} {
+		if got := (&tenants.Tenant{TimeZone: name}).Local(now); got.Location() != time.UTC {
+			t.Errorf("%q: Local is in %s, want UTC", name, got.Location())
+		}
+	}
 }

@@ -25,8 +25,7 @@ func NormalizeURL(s string) string {
 	for i, n := 0, len(s); i < n; i++ {
 		c := s[i]
 		switch {
-		case strings.IndexByte("!#$&*+,/:;=?@[]-._~", c) >= 0,
-			'a' <= c && c <= 'z', 'A' <= c && c <= 'Z', '0' <= c && c <= '9':
+		case urlKept[c]:
 			continue
 		case c == '%' && i+2 < n && isHexDigit(s[i+1]) && isHexDigit(s[i+2]):
 			continue
@@ -46,6 +45,23 @@ func NormalizeURL(s string) string {
 	b.WriteString(s[written:])
 	return b.String()
 }
+
+// urlKept are the bytes NormalizeURL writes as they are: the RFC 3986 unreserved and reserved
+// ones but '%' (kept only before two hex digits) and the quote and parentheses, which
+// html/template escapes. A table, not a search of the set per byte: every Go-written link of
+// a page goes through it.
+var urlKept = func() (t [256]bool) {
+	for _, c := range []byte("!#$&*+,/:;=?@[]-._~") {
+		t[c] = true
+	}
+	for c := 'a'; c <= 'z'; c++ {
+		t[c], t[c-'a'+'A'] = true, true
+	}
+	for c := '0'; c <= '9'; c++ {
+		t[c] = true
+	}
+	return t
+}()
 
 func isHexDigit(c byte) bool {
 	return '0' <= c && c <= '9' || 'a' <= c && c <= 'f' || 'A' <= c && c <= 'F'
