@@ -8,7 +8,6 @@ import (
 	"github.com/uptrace/bun"
 
 	"github.com/holdspace/holdspace/app/audit"
-	"github.com/holdspace/holdspace/app/database"
 	"github.com/holdspace/holdspace/app/runs"
 	"github.com/holdspace/holdspace/app/tenants"
 )
@@ -33,11 +32,7 @@ func (d Deps) now() time.Time {
 
 // tenant is the tenant of ctx's scope.
 func (d Deps) tenant(ctx context.Context) (*tenants.Tenant, error) {
-	sc, err := database.ScopeFrom(ctx)
-	if err != nil {
-		return nil, err
-	}
-	return d.Tenants.TenantByID(ctx, sc.TenantID)
+	return d.Tenants.RequestTenant(ctx)
 }
 
 // yearOf reads the fiscal year switch of a request (?calendar=state|federal&fy=2026) for the

@@ -124,6 +124,7 @@ func (h *Handler) Member(perm authz.Perm) fiber.Handler {
 		}
 		web.SetTenant(c, info, database.Scope{
 			TenantID: t.ID, TenantSlug: t.Slug, UserID: id.UserID, Role: role, OrganisationID: orgID})
+		c.SetUserContext(withRequestTenant(c.UserContext(), t))
 		if t.Suspended() {
 			return suspendedPage(c, t)
 		}
@@ -214,6 +215,7 @@ func (h *Handler) Public() fiber.Handler {
 			info.ReadOnly = t.Name + " cannot take requests or new people on Holdspace at the moment."
 		}
 		web.SetTenant(c, info, database.Scope{TenantID: t.ID, TenantSlug: t.Slug})
+		c.SetUserContext(withRequestTenant(c.UserContext(), t))
 		if t.Suspended() {
 			return suspendedPage(c, t)
 		}

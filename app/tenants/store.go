@@ -44,6 +44,30 @@ func (s *Store) TenantByID(ctx context.Context, id string) (*Tenant, error) {
 	return t, notFound(err, "tenant")
 }
 
+// RequestTenant is the tenant of ctx's scope as the tenant middleware (Member) read it at the
+// start of the request, a copy; outside such a request, or for another tenant, it reads the row
+// (TenantByID). For pages that only read the tenant's settings: most pages had read the same
+// row a second time (issue 14). A change to the tenant reads it in its own transaction.
+func (s *Store) RequestTenant(ctx context.Context) (*Tenant, error) {
+	sc, err := database.ScopeFrom(ctx)
+	if err != nil {
+		return nil, err
+	}
+	if t, ok := ctx.Value(requestTenantKey{}).(*Tenant); ok && t.ID == sc.TenantID {
+		cp := *t
+		return &cp, nil
+	}
+	return s.TenantByID(ctx, sc.TenantID)
+}
+
+// requestTenantKey holds the tenant the middleware read, in the request's context.
+type requestTenantKey struct{}
+
+// withRequestTenant is ctx carrying t for RequestTenant.
+func withRequestTenant(ctx context.Context, t *Tenant) context.Context {
+	return context.WithValue(ctx, requestTenantKey{}, t)
+}
+
 // CreateTenant inserts a tenant; ECONFLICT when the slug is taken.
 func (s *Store) CreateTenant(ctx context.Context, t *Tenant) error {
 	now := database.Now()
