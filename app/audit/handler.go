@@ -1,6 +1,7 @@
 package audit
 
 import (
+	"html/template"
 	"net/url"
 
 	"github.com/gofiber/fiber/v2"
@@ -25,6 +26,7 @@ type Page struct {
 	Base     string // the page's path, for the filter form
 	Platform bool
 	Problems map[string]string
+	RowsHTML template.HTML // Events' rows (eventRowsHTML)
 }
 
 // parseFilter reads the filter from the query string; a bad date is named, not ignored.
@@ -85,6 +87,7 @@ func (h *Handler) PlatformLog(c *fiber.Ctx) error {
 
 func (p *Page) page(ep *EventPage, f Filter) {
 	p.Events = ep.Events
+	p.RowsHTML = eventRowsHTML(ep.Events, p.Platform)
 	p.Pager = web.NewPager(p.Base, p.Filter, f.Keyset, ep.Next, ep.Prev).
 		Words("Audit log pages", "audit-events", "Older events", "Newer events", "Back to the newest")
 }
