@@ -152,7 +152,6 @@ type SessionFormData struct {
 	Library       []Resource
 	Goals         []GoalField
 	GoalStatuses  []Choice
-	Recent        []Session
 	Saved         *Session // the session just recorded (the htmx answer)
 	MinMinutes    int
 	MaxMinutes    int
@@ -253,7 +252,6 @@ func (h *SessionHandler) formData(c *fiber.Ctx, e *Engagement, f *web.Form, x *S
 	if err != nil {
 		return nil, err
 	}
-	d.Recent = page.Sessions
 	d.RecentRows = sessionRows(page.Sessions)
 	d.Action = d.Base + "/engagements/" + e.ID + "/sessions/new"
 	return d, nil
@@ -452,9 +450,6 @@ type SessionsData struct {
 	Page       *SessionPage
 	Filter     SessionFilter
 	Problems   map[string]string
-	Programs   []Choice
-	Services   []Choice
-	FollowUps  []FollowUp
 	Consultant bool
 	NextQuery  template.URL // the next page's query string, encoded by url.Values
 	Today      string
@@ -472,6 +467,17 @@ type SessionsData struct {
 type FollowUpRow struct {
 	ID, DueOn, Description, ProgramName string
 	Overdue                             bool
+}
+
+// followUpRowsOf are the open follow-ups as the sessions page lists them, those due before
+// today overdue.
+func followUpRowsOf(open []FollowUp, today string) []FollowUpRow {
+	var out []FollowUpRow
+	for _, fu := range open {
+		out = append(out, FollowUpRow{ID: fu.ID, DueOn: fu.DueOn, Description: fu.Description,
+			ProgramName: fu.ProgramName, Overdue: fu.DueOn < today})
+	}
+	return out
 }
 
 func filterOf(c *fiber.Ctx) SessionFilter {
@@ -509,19 +515,17 @@ func (h *SessionHandler) SessionsPage(c *fiber.Ctx) error {
 	if web.WantsFragment(c) {
 		return web.Render(c, 200, "consultation/sessions", "consultation/_sessions", web.View{Wide: true, Title: "Sessions", D: d})
 	}
-	if d.Programs, err = h.svc.ListPrograms(ctx); err != nil {
+	programs, err := h.svc.ListPrograms(ctx)
+	if err != nil {
 		return err
 	}
-	d.Services = v.Services()
-	d.ProgramOptions = web.OptionsHTML(choiceOptions(d.Programs, f.ProgramID))
-	d.ServiceOptions = web.OptionsHTML(choiceOptions(d.Services, f.Service))
-	if d.FollowUps, err = h.svc.OpenFollowUps(ctx, 50); err != nil {
+	d.ProgramOptions = web.OptionsHTML(choiceOptions(programs, f.ProgramID))
+	d.ServiceOptions = web.OptionsHTML(choiceOptions(v.Services(), f.Service))
+	open, err := h.svc.OpenFollowUps(ctx, 50)
+	if err != nil {
 		return err
 	}
-	for _, fu := range d.FollowUps {
-		d.FollowUpRows = append(d.FollowUpRows, FollowUpRow{ID: fu.ID, DueOn: fu.DueOn, Description: fu.Description,
-			ProgramName: fu.ProgramName, Overdue: fu.DueOn < d.Today})
-	}
+	d.FollowUpRows = followUpRowsOf(open, d.Today)
 	return web.Render(c, 200, "consultation/sessions", "consultation/_sessions", web.View{Wide: true, Title: "Sessions", D: d})
 }
 
