@@ -118,9 +118,9 @@ type FormRow struct {
 	ErrorField string
 	ID         string // the follow-up an edit form's row changes
 
-	// The row's selects' options, chosen marked (web.OptionsHTML): a referral's kinds, a
+	// The row's selects' options, chosen marked ({{options}}): a referral's kinds, a
 	// resource's library and with whom it was shared.
-	Options, WithOptions template.HTML
+	Options, WithOptions []web.Option
 }
 
 // Ordinal is the row's number as people count (the first row is 1).
@@ -130,7 +130,7 @@ func (r FormRow) Ordinal() int { return r.N + 1 }
 type GoalField struct {
 	Goal
 	Status, Note, Error string
-	StatusOptions       template.HTML // the statuses, Status chosen (web.OptionsHTML)
+	StatusOptions       []web.Option // the statuses, Status chosen ({{options}})
 }
 
 // SessionFormData is the record-a-session (or edit) form.
@@ -158,7 +158,7 @@ type SessionFormData struct {
 	Today         string
 
 	// Worked out once in Go (issue 14) rather than per option and per row in the template.
-	ServiceOptions template.HTML // the services, the chosen one marked (web.OptionsHTML)
+	ServiceOptions []web.Option  // the services, the chosen one marked ({{options}})
 	TopicsHTML     template.HTML // the topics' checkboxes (topicsHTML)
 	RecentRows     []SessionRow
 }
@@ -217,11 +217,11 @@ func (h *SessionHandler) formData(c *fiber.Ctx, e *Engagement, f *web.Form, x *S
 	if d.Library, err = h.resources.All(ctx); err != nil {
 		return nil, err
 	}
-	d.ServiceOptions = web.OptionsHTML(sessionOptions(d.Services))
+	d.ServiceOptions = sessionOptions(d.Services)
 	d.TopicsHTML = topicsHTML(d.Topics)
 	for i := range d.Referrals {
 		r := &d.Referrals[i]
-		r.Options = web.OptionsHTML(choiceOptions(d.ReferralKinds, r.A))
+		r.Options = choiceOptions(d.ReferralKinds, r.A)
 	}
 	library := make([]Choice, len(d.Library))
 	for i, res := range d.Library {
@@ -229,8 +229,8 @@ func (h *SessionHandler) formData(c *fiber.Ctx, e *Engagement, f *web.Form, x *S
 	}
 	for i := range d.Resources {
 		r := &d.Resources[i]
-		r.Options = web.OptionsHTML(choiceOptions(library, r.A))
-		r.WithOptions = web.OptionsHTML(choiceOptions(resourceWith, r.B))
+		r.Options = choiceOptions(library, r.A)
+		r.WithOptions = choiceOptions(resourceWith, r.B)
 	}
 	if edit {
 		return d, nil
@@ -246,7 +246,7 @@ func (h *SessionHandler) formData(c *fiber.Ctx, e *Engagement, f *web.Form, x *S
 		d.GoalStatuses = append(d.GoalStatuses, Choice{s.Value, s.Label})
 	}
 	for i := range d.Goals {
-		d.Goals[i].StatusOptions = web.OptionsHTML(choiceOptions(d.GoalStatuses, d.Goals[i].Status))
+		d.Goals[i].StatusOptions = choiceOptions(d.GoalStatuses, d.Goals[i].Status)
 	}
 	page, err := h.svc.List(ctx, SessionFilter{EngagementID: e.ID, Limit: 5})
 	if err != nil {
@@ -457,8 +457,8 @@ type SessionsData struct {
 	// Worked out once in Go (issue 14): the page's rows, the filter's options and the
 	// follow-ups as flat values, not method calls and comparisons per row in the template.
 	RowsHTML        template.HTML // the table's rows (sessionRowsHTML)
-	ProgramOptions  template.HTML
-	ServiceOptions  template.HTML
+	ProgramOptions  []web.Option  // {{options}}
+	ServiceOptions  []web.Option
 	FollowUpRows    []FollowUpRow
 	FilterIsApplied bool
 }
@@ -519,8 +519,8 @@ func (h *SessionHandler) SessionsPage(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	d.ProgramOptions = web.OptionsHTML(choiceOptions(programs, f.ProgramID))
-	d.ServiceOptions = web.OptionsHTML(choiceOptions(v.Services(), f.Service))
+	d.ProgramOptions = choiceOptions(programs, f.ProgramID)
+	d.ServiceOptions = choiceOptions(v.Services(), f.Service)
 	open, err := h.svc.OpenFollowUps(ctx, 50)
 	if err != nil {
 		return err

@@ -250,7 +250,7 @@ type ProgramsData struct {
 	RowsHTML      template.HTML // Programs as the table's rows (programRowsHTML)
 	Kinds         []tenants.Choice
 	Counties      []string
-	CountyOptions template.HTML // Counties as the filter's options
+	CountyOptions []web.Option // Counties as the filter's options ({{options}})
 	Filter        ProgramFilter
 	Filtered      bool
 	CanCreate     bool
@@ -285,7 +285,7 @@ func (h *Handler) ProgramsPage(c *fiber.Ctx) error {
 	if d.Programs, err = h.store.Programs(ctx, d.Filter); err != nil {
 		return err
 	}
-	d.CountyOptions = web.OptionsHTML(web.StringOptions(d.Counties, d.Filter.County))
+	d.CountyOptions = web.StringOptions(d.Counties, d.Filter.County)
 	href := base(c) + "/programs/"
 	rows := make([]ProgramRow, len(d.Programs))
 	for i, p := range d.Programs {
