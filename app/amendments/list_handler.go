@@ -28,11 +28,11 @@ type ListData struct {
 	IsAdmin   bool
 	Today     string
 	// Written in Go (issue 14): the table's rows (listRowsHTML) and the filters' options
-	// (web.OptionsHTML), each chosen as the filter says.
+	// ({{options}}), each chosen as the filter says.
 	Rows           template.HTML
-	StatusOptions  template.HTML
-	ProgramOptions template.HTML
-	FunderOptions  template.HTML
+	StatusOptions  []web.Option
+	ProgramOptions []web.Option
+	FunderOptions  []web.Option
 }
 
 // ListPage lists the amendments the person may see: a program's people their program's (and
@@ -61,7 +61,7 @@ func (h *Handler) ListPage(c *fiber.Ctx) error {
 		}
 		statuses = append(statuses, web.Option{Value: s, Label: StatusLabel(s), Selected: s == f.Status})
 	}
-	d.StatusOptions = web.OptionsHTML(statuses)
+	d.StatusOptions = statuses
 	if d.IsProgram {
 		if d.Fundings, err = h.svc.ProgramFundings(ctx); err != nil {
 			return err
@@ -69,7 +69,7 @@ func (h *Handler) ListPage(c *fiber.Ctx) error {
 	} else {
 		for _, k := range []struct {
 			kind, chosen string
-			dst          *template.HTML
+			dst          *[]web.Option
 		}{{tenants.OrgProgram, f.ProgramID, &d.ProgramOptions}, {tenants.OrgFunder, f.FunderID, &d.FunderOptions}} {
 			orgs, err := h.svc.Organisations(ctx, k.kind)
 			if err != nil {
@@ -79,7 +79,7 @@ func (h *Handler) ListPage(c *fiber.Ctx) error {
 			for i, o := range orgs {
 				opts[i] = web.Option{Value: o.ID, Label: o.Name, Selected: o.ID == k.chosen}
 			}
-			*k.dst = web.OptionsHTML(opts)
+			*k.dst = opts
 		}
 	}
 	return web.Render(c, fiber.StatusOK, "amendments/list", "", web.View{Title: "Budget amendments", D: d, Wide: true})

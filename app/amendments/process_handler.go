@@ -1,7 +1,6 @@
 package amendments
 
 import (
-	"html/template"
 	"net/url"
 	"strconv"
 
@@ -62,7 +61,7 @@ type StepForm struct {
 	// The values typed and their errors.
 	Name, Days                                   string
 	NameError, DeciderError, OrgError, DaysError string
-	OrgOptions                                   template.HTML // the organisations, the one typed selected
+	OrgOptions                                   []web.Option // the organisations, the one typed selected ({{options}})
 }
 
 // StepRow is one step of the process as the page lists it.
@@ -88,7 +87,7 @@ type ProcessData struct {
 	TemplateForm  *web.Form
 	Organisations []tenants.Organisation
 	// The template form's organisation select and its error, read once in Go.
-	TemplateOrgOptions template.HTML
+	TemplateOrgOptions []web.Option
 	TemplateOrgError   string
 	Defaults           Rules
 	RulesForm          *web.Form
@@ -321,15 +320,15 @@ func decidersOptions(orgs []tenants.Organisation) []web.Option {
 	return out
 }
 
-// chosenOptions writes opts with the one of value chosen selected.
-func chosenOptions(opts []web.Option, chosen string) template.HTML {
+// chosenOptions are opts with the one of value chosen selected.
+func chosenOptions(opts []web.Option, chosen string) []web.Option {
 	if chosen != "" {
 		opts = append([]web.Option(nil), opts...)
 		for i := range opts {
 			opts[i].Selected = opts[i].Value == chosen
 		}
 	}
-	return web.OptionsHTML(opts)
+	return opts
 }
 
 // newStepForm is a step form (suffix ends its element ids) holding form f, read once.

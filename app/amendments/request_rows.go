@@ -49,37 +49,83 @@ func existingRowsHTML(rows []Row) template.HTML {
 		esc(r.CategoryField)
 		b.WriteString(`" value="`)
 		esc(r.Category)
-		b.WriteString(`">` + "\n" + `<div class="grid-col-12 tablet:grid-col-5 usa-form-group margin-top-0`)
-		if r.ProposedError != "" {
-			b.WriteString(" usa-form-group--error")
-		}
-		b.WriteString(`">` + "\n" + `<label class="usa-label margin-top-0" for="`)
-		esc(r.ProposedField)
-		b.WriteString(`">`)
+		b.WriteString(`">` + "\n")
+		fieldStart(&b, "5", r.ProposedField, r.ProposedError)
 		esc(r.Category)
 		b.WriteString(`: proposed amount</label>` + "\n" + `<span class="usa-hint" id="`)
 		esc(r.ProposedField)
 		b.WriteString(`-hint">Now `)
 		esc(r.Current.String())
 		b.WriteString("</span>\n")
-		if r.ProposedError != "" {
-			b.WriteString(`<span class="usa-error-message" id="`)
-			esc(r.ProposedField)
-			b.WriteString(`-error">`)
-			esc(r.ProposedError)
-			b.WriteString(`</span>`)
-		}
-		b.WriteString("\n" + `<div class="usa-input-group`)
-		if r.ProposedError != "" {
-			b.WriteString(" usa-input--error")
-		}
-		b.WriteString(`">` + "\n" + `<div class="usa-input-prefix" aria-hidden="true">$</div>` + "\n" + `<input class="usa-input" id="`)
-		esc(r.ProposedField)
-		b.WriteString(`" name="`)
-		esc(r.ProposedField)
-		b.WriteString(`" type="text" inputmode="decimal" value="`)
-		esc(r.Proposed)
-		b.WriteString(`" aria-describedby="`)
+		amountInput(&b, r, true)
+		fieldStart(&b, "7", r.ReasonField, r.ReasonError)
+		esc(r.Category)
+		b.WriteString(": why it changes</label>\n")
+		reasonInput(&b, r)
+		b.WriteString("</div>\n</div>\n")
+	}
+	return template.HTML(b.String()) //nolint:gosec // every text escaped by web.EscapeHTML, as html/template does
+}
+
+// The pieces both writers share, each as its template writes it (the tests hold the writers,
+// and so these, to the templates).
+
+// fieldStart opens a row's form group of width col (of 12) and its label for field, up to the
+// label's text: the group marked in error when msg is not "".
+func fieldStart(b *strings.Builder, col, field, msg string) {
+	b.WriteString(`<div class="grid-col-12 tablet:grid-col-` + col + ` usa-form-group margin-top-0`)
+	if msg != "" {
+		b.WriteString(" usa-form-group--error")
+	}
+	b.WriteString(`">` + "\n" + `<label class="usa-label margin-top-0" for="`)
+	web.EscapeHTML(b, field)
+	b.WriteString(`">`)
+}
+
+// errorSpan writes field's error message msg, nothing when msg is "":
+//
+//	{{with msg}}<span class="usa-error-message" id="{{field}}-error">{{.}}</span>{{end}}
+func errorSpan(b *strings.Builder, field, msg string) {
+	if msg == "" {
+		return
+	}
+	b.WriteString(`<span class="usa-error-message" id="`)
+	web.EscapeHTML(b, field)
+	b.WriteString(`-error">`)
+	web.EscapeHTML(b, msg)
+	b.WriteString(`</span>`)
+}
+
+// invalidAttrs writes a field's attributes naming its error msg, nothing when msg is "".
+func invalidAttrs(b *strings.Builder, field, msg string) {
+	if msg == "" {
+		return
+	}
+	b.WriteString(` aria-describedby="`)
+	web.EscapeHTML(b, field)
+	b.WriteString(`-error" aria-invalid="true"`)
+}
+
+// amountInput writes a row's amount after its label (and hint): its error, then its input,
+// described by its hint too when hint, and closes its form group.
+func amountInput(b *strings.Builder, r *Row, hint bool) {
+	esc := func(s string) { web.EscapeHTML(b, s) }
+	errorSpan(b, r.ProposedField, r.ProposedError)
+	b.WriteString("\n" + `<div class="usa-input-group`)
+	if r.ProposedError != "" {
+		b.WriteString(" usa-input--error")
+	}
+	b.WriteString(`">` + "\n" + `<div class="usa-input-prefix" aria-hidden="true">$</div>` + "\n" + `<input class="usa-input" id="`)
+	esc(r.ProposedField)
+	b.WriteString(`" name="`)
+	esc(r.ProposedField)
+	b.WriteString(`" type="text" inputmode="decimal" value="`)
+	esc(r.Proposed)
+	b.WriteString(`"`)
+	if !hint {
+		invalidAttrs(b, r.ProposedField, r.ProposedError)
+	} else {
+		b.WriteString(` aria-describedby="`)
 		esc(r.ProposedField)
 		b.WriteString(`-hint`)
 		if r.ProposedError != "" {
@@ -91,31 +137,14 @@ func existingRowsHTML(rows []Row) template.HTML {
 		if r.ProposedError != "" {
 			b.WriteString(` aria-invalid="true"`)
 		}
-		b.WriteString(">\n</div>\n</div>\n" + `<div class="grid-col-12 tablet:grid-col-7 usa-form-group margin-top-0`)
-		if r.ReasonError != "" {
-			b.WriteString(" usa-form-group--error")
-		}
-		b.WriteString(`">` + "\n" + `<label class="usa-label margin-top-0" for="`)
-		esc(r.ReasonField)
-		b.WriteString(`">`)
-		esc(r.Category)
-		b.WriteString(": why it changes</label>\n")
-		reasonInput(&b, r)
-		b.WriteString("</div>\n</div>\n")
 	}
-	return template.HTML(b.String()) //nolint:gosec // every text escaped by web.EscapeHTML, as html/template does
+	b.WriteString(">\n</div>\n</div>\n")
 }
 
 // reasonInput writes a row's "why" field after its label: its error, then its input.
 func reasonInput(b *strings.Builder, r *Row) {
 	esc := func(s string) { web.EscapeHTML(b, s) }
-	if r.ReasonError != "" {
-		b.WriteString(`<span class="usa-error-message" id="`)
-		esc(r.ReasonField)
-		b.WriteString(`-error">`)
-		esc(r.ReasonError)
-		b.WriteString(`</span>`)
-	}
+	errorSpan(b, r.ReasonField, r.ReasonError)
 	b.WriteString("\n" + `<input class="usa-input" id="`)
 	esc(r.ReasonField)
 	b.WriteString(`" name="`)
@@ -123,11 +152,7 @@ func reasonInput(b *strings.Builder, r *Row) {
 	b.WriteString(`" type="text" maxlength="500" value="`)
 	esc(r.Reason)
 	b.WriteString(`"`)
-	if r.ReasonError != "" {
-		b.WriteString(` aria-describedby="`)
-		esc(r.ReasonField)
-		b.WriteString(`-error" aria-invalid="true"`)
-	}
+	invalidAttrs(b, r.ReasonField, r.ReasonError)
 	b.WriteString(">\n")
 }
 
@@ -171,69 +196,24 @@ func addedRowsHTML(rows []Row) template.HTML {
 		r := &rows[i]
 		b.WriteString(`<div class="grid-row grid-gap-2 margin-top-2">` + "\n" + `<input type="hidden" name="`)
 		esc(r.IDField)
-		b.WriteString(`" value="">` + "\n" + `<div class="grid-col-12 tablet:grid-col-4 usa-form-group margin-top-0`)
-		if r.CategoryError != "" {
-			b.WriteString(" usa-form-group--error")
-		}
-		b.WriteString(`">` + "\n" + `<label class="usa-label margin-top-0" for="`)
-		esc(r.CategoryField)
-		b.WriteString(`">New line: category</label>` + "\n")
-		if r.CategoryError != "" {
-			b.WriteString(`<span class="usa-error-message" id="`)
-			esc(r.CategoryField)
-			b.WriteString(`-error">`)
-			esc(r.CategoryError)
-			b.WriteString(`</span>`)
-		}
+		b.WriteString(`" value="">` + "\n")
+		fieldStart(&b, "4", r.CategoryField, r.CategoryError)
+		b.WriteString(`New line: category</label>` + "\n")
+		errorSpan(&b, r.CategoryField, r.CategoryError)
 		b.WriteString("\n" + `<select class="usa-select" id="`)
 		esc(r.CategoryField)
 		b.WriteString(`" name="`)
 		esc(r.CategoryField)
 		b.WriteString(`"`)
-		if r.CategoryError != "" {
-			b.WriteString(` aria-describedby="`)
-			esc(r.CategoryField)
-			b.WriteString(`-error" aria-invalid="true"`)
-		}
+		invalidAttrs(&b, r.CategoryField, r.CategoryError)
 		b.WriteString(">\n" + `<option value="">- Category -</option>`)
 		b.WriteString(string(r.CategoryOptions))
-		b.WriteString("\n</select>\n</div>\n" + `<div class="grid-col-12 tablet:grid-col-3 usa-form-group margin-top-0`)
-		if r.ProposedError != "" {
-			b.WriteString(" usa-form-group--error")
-		}
-		b.WriteString(`">` + "\n" + `<label class="usa-label margin-top-0" for="`)
-		esc(r.ProposedField)
-		b.WriteString(`">New line: amount</label>` + "\n")
-		if r.ProposedError != "" {
-			b.WriteString(`<span class="usa-error-message" id="`)
-			esc(r.ProposedField)
-			b.WriteString(`-error">`)
-			esc(r.ProposedError)
-			b.WriteString(`</span>`)
-		}
-		b.WriteString("\n" + `<div class="usa-input-group`)
-		if r.ProposedError != "" {
-			b.WriteString(" usa-input--error")
-		}
-		b.WriteString(`">` + "\n" + `<div class="usa-input-prefix" aria-hidden="true">$</div>` + "\n" + `<input class="usa-input" id="`)
-		esc(r.ProposedField)
-		b.WriteString(`" name="`)
-		esc(r.ProposedField)
-		b.WriteString(`" type="text" inputmode="decimal" value="`)
-		esc(r.Proposed)
-		b.WriteString(`"`)
-		if r.ProposedError != "" {
-			b.WriteString(` aria-describedby="`)
-			esc(r.ProposedField)
-			b.WriteString(`-error" aria-invalid="true"`)
-		}
-		b.WriteString(">\n</div>\n</div>\n" + `<div class="grid-col-12 tablet:grid-col-5 usa-form-group margin-top-0`)
-		if r.ReasonError != "" {
-			b.WriteString(" usa-form-group--error")
-		}
-		b.WriteString(`">` + "\n" + `<label class="usa-label margin-top-0" for="`)
-		esc(r.ReasonField)
-		b.WriteString(`">New line: why</label>` + "\n")
+		b.WriteString("\n</select>\n</div>\n")
+		fieldStart(&b, "3", r.ProposedField, r.ProposedError)
+		b.WriteString(`New line: amount</label>` + "\n")
+		amountInput(&b, r, false)
+		fieldStart(&b, "5", r.ReasonField, r.ReasonError)
+		b.WriteString(`New line: why</label>` + "\n")
 		reasonInput(&b, r)
 		b.WriteString("</div>\n</div>\n")
 	}

@@ -1,6 +1,7 @@
 package amendments
 
 import (
+	"fmt"
 	"math/rand/v2"
 	"regexp"
 	"strconv"
@@ -9,6 +10,7 @@ import (
 
 	"github.com/holdspace/holdspace/app/money"
 	"github.com/holdspace/holdspace/app/web"
+	"github.com/holdspace/holdspace/app/web/webtest"
 )
 
 // originalExistingRows and originalAddedRows are the proposal form's rows as request.html
@@ -123,16 +125,12 @@ func TestProposalRowsHTMLIsTheTemplate(t *testing.T) {
 			Form *web.Form
 		}{d, f}
 		ex, ad := string(existingRowsHTML(d.Existing)), string(addedRowsHTML(d.Added))
-		if want := renderRows(t, existingRowsTemplate, d.Existing); ex != want {
-			t.Fatalf("round %d, existing:\n got %s\nwant %s", round, ex, want)
-		}
-		if want := renderRows(t, addedRowsTemplate, d.Added); ad != want {
-			t.Fatalf("round %d, added:\n got %s\nwant %s", round, ad, want)
-		}
-		if got, want := sameButSpace(ex), sameButSpace(renderRows(t, originalExistingRows, page)); got != want {
+		webtest.SameAsTemplate(t, fmt.Sprintf("round %d, existing", round), existingRowsTemplate, d.Existing, ex)
+		webtest.SameAsTemplate(t, fmt.Sprintf("round %d, added", round), addedRowsTemplate, d.Added, ad)
+		if got, want := sameButSpace(ex), sameButSpace(webtest.Render(t, originalExistingRows, page)); got != want {
 			t.Fatalf("round %d, existing against request.html:\n got %s\nwant %s", round, got, want)
 		}
-		if got, want := sameButSpace(ad), sameButSpace(renderRows(t, originalAddedRows, page)); got != want {
+		if got, want := sameButSpace(ad), sameButSpace(webtest.Render(t, originalAddedRows, page)); got != want {
 			t.Fatalf("round %d, added against request.html:\n got %s\nwant %s", round, got, want)
 		}
 	}

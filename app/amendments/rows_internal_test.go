@@ -1,33 +1,19 @@
 package amendments
 
 import (
-	"html/template"
+	"fmt"
 	"math/rand/v2"
-	"strings"
 	"testing"
-	"testing/fstest"
 	"time"
 
 	"github.com/holdspace/holdspace/app/money"
-	"github.com/holdspace/holdspace/app/web"
+	"github.com/holdspace/holdspace/app/web/webtest"
 )
 
 var rowWords = []string{"", "Prairie Families", `<script>alert("x")</script>`, "A & B + C", "O'Neil", "nul\x00", "bad \xff",
 	"é ü 漢字", "a.b+c@example.org", "x y@z", "%41%zz", "javascript:alert(1)", "FY 2025–26"}
 
 func rowWord(r *rand.Rand) string { return rowWords[r.IntN(len(rowWords))] }
-
-// renderRows renders src with the pages' own template functions (web.NewEngine's).
-func renderRows(t *testing.T, src string, data any) string {
-	t.Helper()
-	funcs := template.FuncMap(web.NewEngine(fstest.MapFS{}).Funcmap)
-	tm := template.Must(template.New("rows").Funcs(funcs).Parse(src))
-	var b strings.Builder
-	if err := tm.Execute(&b, data); err != nil {
-		t.Fatal(err)
-	}
-	return b.String()
-}
 
 var rowStatuses = []string{StatusDraft, StatusSubmitted, StatusReturned, StatusApproved, StatusRecorded, StatusDenied, StatusWithdrawn, "odd<"}
 
@@ -59,9 +45,7 @@ func TestListRowsHTMLIsTheTemplate(t *testing.T) {
 		for range r.IntN(6) {
 			d.Amendments = append(d.Amendments, randomAmendment(r))
 		}
-		if got, want := string(listRowsHTML(d.Base, d.IsProgram, d.Amendments)), renderRows(t, listRowsTemplate, d); got != want {
-			t.Fatalf("round %d:\n got %s\nwant %s", round, got, want)
-		}
+		webtest.SameAsTemplate(t, fmt.Sprintf("round %d", round), listRowsTemplate, d, listRowsHTML(d.Base, d.IsProgram, d.Amendments))
 	}
 }
 
@@ -76,8 +60,6 @@ func TestInboxRowsHTMLIsTheTemplate(t *testing.T) {
 		for range r.IntN(6) {
 			d.Rows = append(d.Rows, InboxRow{A: randomAmendment(r), Days: r.IntN(400), Overdue: r.IntN(2) == 0})
 		}
-		if got, want := string(inboxRowsHTML(d.Base, d.Rows)), renderRows(t, inboxRowsTemplate, d); got != want {
-			t.Fatalf("round %d:\n got %s\nwant %s", round, got, want)
-		}
+		webtest.SameAsTemplate(t, fmt.Sprintf("round %d", round), inboxRowsTemplate, d, inboxRowsHTML(d.Base, d.Rows))
 	}
 }

@@ -30,8 +30,8 @@ type InboxData struct {
 	Filter     InboxFilter
 	// Written in Go (issue 14): the table's rows (inboxRowsHTML) and the filter's options.
 	RowsHTML       template.HTML
-	ProgramOptions template.HTML
-	ClassOptions   template.HTML
+	ProgramOptions []web.Option // {{options}}
+	ClassOptions   []web.Option
 	NextQuery      template.URL // the next page's query string, "" on the last page
 	FirstQuery     template.URL // the first page's, when this is a later one
 	Decides        bool         // the person decides some step (else the page says who does)
@@ -90,12 +90,12 @@ func (h *Handler) Inbox(c *fiber.Ctx) error {
 	for i, o := range orgs {
 		programs[i] = web.Option{Value: o.ID, Label: o.Name, Selected: o.ID == f.ProgramID}
 	}
-	d.ProgramOptions = web.OptionsHTML(programs)
+	d.ProgramOptions = programs
 	var classes []web.Option
 	for _, cl := range []string{ClassNotice, ClassApproval, ClassTotal} {
 		classes = append(classes, web.Option{Value: cl, Label: ClassLabel(cl), Selected: cl == f.Class})
 	}
-	d.ClassOptions = web.OptionsHTML(classes)
+	d.ClassOptions = classes
 	d.RowsHTML = inboxRowsHTML(d.Base, d.Rows)
 	return web.Render(c, 200, "amendments/inbox", "amendments/_inbox_list", web.View{Title: "Waiting on you", D: d, Wide: true})
 }

@@ -185,7 +185,7 @@ type MineData struct {
 	// What the page draws, worked out once (queue_rows.go): each program's table of
 	// consultants, and the request form's options.
 	Sections                       []MineSection
-	CountyOptions, LanguageOptions template.HTML
+	CountyOptions, LanguageOptions []web.Option // {{options}}
 }
 
 // MineSection is one program's part of the consultants page.
@@ -218,8 +218,8 @@ func (h *MatchHandler) minePage(c *fiber.Ctx, status int, f *web.Form) error {
 			RowsHTML: mineRowsHTML(p.Consultants, d.ShowEmail)}
 	}
 	if d.CanAsk {
-		d.CountyOptions = web.OptionsHTML(web.StringOptions(d.Counties, f.Get("county")))
-		d.LanguageOptions = web.OptionsHTML(web.StringOptions(d.Languages, f.Get("preferred_language")))
+		d.CountyOptions = web.StringOptions(d.Counties, f.Get("county"))
+		d.LanguageOptions = web.StringOptions(d.Languages, f.Get("preferred_language"))
 	}
 	return web.Render(c, status, "consultants/mine", "", web.View{Title: "Consultants", D: d, Form: f})
 }

@@ -1,29 +1,19 @@
 package consultants
 
 import (
-	"html/template"
+	"fmt"
 	"math/rand/v2"
 	"strings"
 	"testing"
 	"time"
 
-	"github.com/holdspace/holdspace/app/web"
+	"github.com/holdspace/holdspace/app/web/webtest"
 )
 
 var queueWords = []string{"", "Prairie Families", `<script>alert("x")</script>`, "A & B + C", "O'Neil", "nul\x00", "bad \xff",
 	"é ü 漢字", "a.b+c@example.org", "x y@z", "%41%zz"}
 
 func queueWord(r *rand.Rand) string { return queueWords[r.IntN(len(queueWords))] }
-
-func renderQueue(t *testing.T, src string, data any) string {
-	t.Helper()
-	tm := template.Must(template.New("q").Funcs(template.FuncMap{"datetime": web.DateTime, "clip": web.Clip}).Parse(src))
-	var b strings.Builder
-	if err := tm.Execute(&b, data); err != nil {
-		t.Fatal(err)
-	}
-	return b.String()
-}
 
 // TestQueueRowsHTMLIsTheTemplate: the requests' rows written in Go are what the template
 // writes, on random requests (long needs clipped, odd names, addresses and dates).
@@ -46,9 +36,7 @@ func TestQueueRowsHTMLIsTheTemplate(t *testing.T) {
 			}
 			d.Items = append(d.Items, it)
 		}
-		if got, want := string(queueRowsHTML(d.Base, d.Items)), renderQueue(t, queueRowsTemplate, d); got != want {
-			t.Fatalf("round %d:\n got %s\nwant %s", round, got, want)
-		}
+		webtest.SameAsTemplate(t, fmt.Sprintf("round %d", round), queueRowsTemplate, d, queueRowsHTML(d.Base, d.Items))
 	}
 }
 
@@ -66,9 +54,7 @@ func TestAssignmentRowsHTMLIsTheTemplate(t *testing.T) {
 			a.ID, a.RequestID, a.StartedOn = queueWord(r)+"id", queueWord(r), queueWord(r)
 			d.Assignments = append(d.Assignments, a)
 		}
-		if got, want := string(assignmentRowsHTML(d.Base, d.CSRF, d.Assignments)), renderQueue(t, assignmentRowsTemplate, d); got != want {
-			t.Fatalf("round %d:\n got %s\nwant %s", round, got, want)
-		}
+		webtest.SameAsTemplate(t, fmt.Sprintf("round %d", round), assignmentRowsTemplate, d, assignmentRowsHTML(d.Base, d.CSRF, d.Assignments))
 	}
 }
 
@@ -89,8 +75,6 @@ func TestMineRowsHTMLIsTheTemplate(t *testing.T) {
 			a.StartedOn = queueWord(r)
 			d.Consultants = append(d.Consultants, a)
 		}
-		if got, want := string(mineRowsHTML(d.Consultants, d.ShowEmail)), renderQueue(t, mineRowsTemplate, d); got != want {
-			t.Fatalf("round %d:\n got %s\nwant %s", round, got, want)
-		}
+		webtest.SameAsTemplate(t, fmt.Sprintf("round %d", round), mineRowsTemplate, d, mineRowsHTML(d.Consultants, d.ShowEmail))
 	}
 }

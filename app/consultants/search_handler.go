@@ -3,7 +3,6 @@ package consultants
 import (
 	"github.com/gofiber/fiber/v2"
 	"github.com/uptrace/bun"
-	"html/template"
 
 	"github.com/holdspace/holdspace/app/apperr"
 	"github.com/holdspace/holdspace/app/web"
@@ -48,20 +47,20 @@ func (h *SearchHandler) Find(c *fiber.Ctx) error {
 		web.View{Title: "Find a consultant", D: d})
 }
 
-// SearchSelects are the filter's options, written, the filter's own values selected: a state's
-// hundred counties were four hundred reflected template calls.
+// SearchSelects are the filter's options, the filter's own values selected, as {{options}}
+// writes them in Go: a state's hundred counties were four hundred reflected template calls.
 type SearchSelects struct {
-	Counties, Languages, Settings, Specialties, Modes template.HTML
+	Counties, Languages, Settings, Specialties, Modes []web.Option
 }
 
-// Selects writes c's options with f's values selected.
+// Selects are c's options with f's values selected.
 func (c *SearchChoices) Selects(f SearchFilter) SearchSelects {
-	w := func(opts []SearchOption, chosen string) template.HTML {
+	w := func(opts []SearchOption, chosen string) []web.Option {
 		out := make([]web.Option, len(opts))
 		for i, o := range opts {
 			out[i] = web.Option{Value: o.Value, Label: o.Label, Selected: o.Value == chosen}
 		}
-		return web.OptionsHTML(out)
+		return out
 	}
 	return SearchSelects{Counties: w(c.Counties, f.County), Languages: w(c.Languages, f.Language), Settings: w(c.Settings, f.Setting),
 		Specialties: w(c.Specialties, f.Specialty), Modes: w(c.Modes, f.Mode)}

@@ -528,16 +528,13 @@ type EngagementListData struct {
 	TAStages    []string
 	Consultants []EngOption
 	Programs    []EngOption
-	// The consultants' and programs' <option>s, written once in Go: a tenant's two hundred
-	// consultants are two hundred options on every page of the list.
-	ConsultantOptions, ProgramOptions template.HTML
-	Stages                            []EngOption
-	Kinds                             []EngOption
-	CanStart                          bool
-	IsCaseload                        bool
-	FollowUps                         []OverdueFollowUp
-	Sessions                          []RecentSession
-	New                               []NewAssignment // a consultant's new assignments (caseload)
+	Stages      []EngOption
+	Kinds       []EngOption
+	CanStart    bool
+	IsCaseload  bool
+	FollowUps   []OverdueFollowUp
+	Sessions    []RecentSession
+	New         []NewAssignment // a consultant's new assignments (caseload)
 }
 
 // OverdueFollowUp is an overdue follow-up on the caseload.
@@ -582,7 +579,6 @@ func (h *EngagementHandler) listData(c *fiber.Ctx, f CaseloadFilter, path string
 	}
 	d.Kinds = engOptions(Kinds, f.Kind)
 	d.Counts, d.CountsHTML = r.Counts, countsHTML(r.Counts)
-	d.ConsultantOptions, d.ProgramOptions = web.OptionsHTML(d.Consultants), web.OptionsHTML(d.Programs)
 	return d, r, nil
 }
 

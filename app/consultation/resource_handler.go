@@ -31,9 +31,9 @@ type LibraryData struct {
 
 	// Worked out once in Go (issue 14) rather than per row and per option in the template.
 	RowsHTML        template.HTML // the table's rows (resourceRowsHTML)
-	TopicOptions    template.HTML // the filter's topics, the chosen one marked (web.OptionsHTML)
-	AudienceOptions template.HTML // the filter's audiences, the chosen one marked
-	FormAudiences   template.HTML // the form's audiences, the form's one marked
+	TopicOptions    []web.Option  // the filter's topics, the chosen one marked ({{options}})
+	AudienceOptions []web.Option  // the filter's audiences, the chosen one marked
+	FormAudiences   []web.Option  // the form's audiences, the form's one marked
 	TopicsDatalist  template.HTML // the form's known topics (datalistHTML)
 }
 
@@ -56,10 +56,10 @@ func (h *ResourceHandler) page(c *fiber.Ctx, status int, f *web.Form, editing *R
 		f = &web.Form{Values: url.Values{}, Errors: map[string]string{}}
 	}
 	d.RowsHTML = resourceRowsHTML(d.Base, d.Entries, d.Program, d.CanEdit)
-	d.TopicOptions = web.OptionsHTML(web.StringOptions(d.Topics, flt.Topic))
-	d.AudienceOptions = web.OptionsHTML(choiceOptions(d.Audiences, flt.Audience))
+	d.TopicOptions = web.StringOptions(d.Topics, flt.Topic)
+	d.AudienceOptions = choiceOptions(d.Audiences, flt.Audience)
 	if d.CanEdit || editing != nil {
-		d.FormAudiences = web.OptionsHTML(choiceOptions(d.Audiences, f.Get("audience")))
+		d.FormAudiences = choiceOptions(d.Audiences, f.Get("audience"))
 		d.TopicsDatalist = datalistHTML(d.Topics)
 	}
 	page := "consultation/resources"

@@ -118,9 +118,9 @@ type FormRow struct {
 	ErrorField string
 	ID         string // the follow-up an edit form's row changes
 
-	// The row's selects' options, chosen marked (web.OptionsHTML): a referral's kinds, a
+	// The row's selects' options, chosen marked ({{options}}): a referral's kinds, a
 	// resource's library and with whom it was shared.
-	Options, WithOptions template.HTML
+	Options, WithOptions []web.Option
 }
 
 // Ordinal is the row's number as people count (the first row is 1).
@@ -130,7 +130,7 @@ func (r FormRow) Ordinal() int { return r.N + 1 }
 type GoalField struct {
 	Goal
 	Status, Note, Error string
-	StatusOptions       template.HTML // the statuses, Status chosen (web.OptionsHTML)
+	StatusOptions       []web.Option // the statuses, Status chosen ({{options}})
 }
 
 // SessionFormData is the record-a-session (or edit) form.
@@ -152,14 +152,13 @@ type SessionFormData struct {
 	Library       []Resource
 	Goals         []GoalField
 	GoalStatuses  []Choice
-	Recent        []Session
 	Saved         *Session // the session just recorded (the htmx answer)
 	MinMinutes    int
 	MaxMinutes    int
 	Today         string
 
 	// Worked out once in Go (issue 14) rather than per option and per row in the template.
-	ServiceOptions template.HTML // the services, the chosen one marked (web.OptionsHTML)
+	ServiceOptions []web.Option  // the services, the chosen one marked ({{options}})
 	TopicsHTML     template.HTML // the topics' checkboxes (topicsHTML)
 	RecentRows     []SessionRow
 }
@@ -218,11 +217,11 @@ func (h *SessionHandler) formData(c *fiber.Ctx, e *Engagement, f *web.Form, x *S
 	if d.Library, err = h.resources.All(ctx); err != nil {
 		return nil, err
 	}
-	d.ServiceOptions = web.OptionsHTML(sessionOptions(d.Services))
+	d.ServiceOptions = sessionOptions(d.Services)
 	d.TopicsHTML = topicsHTML(d.Topics)
 	for i := range d.Referrals {
 		r := &d.Referrals[i]
-		r.Options = web.OptionsHTML(choiceOptions(d.ReferralKinds, r.A))
+		r.Options = choiceOptions(d.ReferralKinds, r.A)
 	}
 	library := make([]Choice, len(d.Library))
 	for i, res := range d.Library {
@@ -230,8 +229,8 @@ func (h *SessionHandler) formData(c *fiber.Ctx, e *Engagement, f *web.Form, x *S
 	}
 	for i := range d.Resources {
 		r := &d.Resources[i]
-		r.Options = web.OptionsHTML(choiceOptions(library, r.A))
-		r.WithOptions = web.OptionsHTML(choiceOptions(resourceWith, r.B))
+		r.Options = choiceOptions(library, r.A)
+		r.WithOptions = choiceOptions(resourceWith, r.B)
 	}
 	if edit {
 		return d, nil
@@ -247,13 +246,12 @@ func (h *SessionHandler) formData(c *fiber.Ctx, e *Engagement, f *web.Form, x *S
 		d.GoalStatuses = append(d.GoalStatuses, Choice{s.Value, s.Label})
 	}
 	for i := range d.Goals {
-		d.Goals[i].StatusOptions = web.OptionsHTML(choiceOptions(d.GoalStatuses, d.Goals[i].Status))
+		d.Goals[i].StatusOptions = choiceOptions(d.GoalStatuses, d.Goals[i].Status)
 	}
 	page, err := h.svc.List(ctx, SessionFilter{EngagementID: e.ID, Limit: 5})
 	if err != nil {
 		return nil, err
 	}
-	d.Recent = page.Sessions
 	d.RecentRows = sessionRows(page.Sessions)
 	d.Action = d.Base + "/engagements/" + e.ID + "/sessions/new"
 	return d, nil
@@ -452,9 +450,6 @@ type SessionsData struct {
 	Page       *SessionPage
 	Filter     SessionFilter
 	Problems   map[string]string
-	Programs   []Choice
-	Services   []Choice
-	FollowUps  []FollowUp
 	Consultant bool
 	NextQuery  template.URL // the next page's query string, encoded by url.Values
 	Today      string
@@ -462,8 +457,8 @@ type SessionsData struct {
 	// Worked out once in Go (issue 14): the page's rows, the filter's options and the
 	// follow-ups as flat values, not method calls and comparisons per row in the template.
 	RowsHTML        template.HTML // the table's rows (sessionRowsHTML)
-	ProgramOptions  template.HTML
-	ServiceOptions  template.HTML
+	ProgramOptions  []web.Option  // {{options}}
+	ServiceOptions  []web.Option
 	FollowUpRows    []FollowUpRow
 	FilterIsApplied bool
 }
@@ -472,6 +467,17 @@ type SessionsData struct {
 type FollowUpRow struct {
 	ID, DueOn, Description, ProgramName string
 	Overdue                             bool
+}
+
+// followUpRowsOf are the open follow-ups as the sessions page lists them, those due before
+// today overdue.
+func followUpRowsOf(open []FollowUp, today string) []FollowUpRow {
+	var out []FollowUpRow
+	for _, fu := range open {
+		out = append(out, FollowUpRow{ID: fu.ID, DueOn: fu.DueOn, Description: fu.Description,
+			ProgramName: fu.ProgramName, Overdue: fu.DueOn < today})
+	}
+	return out
 }
 
 func filterOf(c *fiber.Ctx) SessionFilter {
@@ -509,19 +515,17 @@ func (h *SessionHandler) SessionsPage(c *fiber.Ctx) error {
 	if web.WantsFragment(c) {
 		return web.Render(c, 200, "consultation/sessions", "consultation/_sessions", web.View{Wide: true, Title: "Sessions", D: d})
 	}
-	if d.Programs, err = h.svc.ListPrograms(ctx); err != nil {
+	programs, err := h.svc.ListPrograms(ctx)
+	if err != nil {
 		return err
 	}
-	d.Services = v.Services()
-	d.ProgramOptions = web.OptionsHTML(choiceOptions(d.Programs, f.ProgramID))
-	d.ServiceOptions = web.OptionsHTML(choiceOptions(d.Services, f.Service))
-	if d.FollowUps, err = h.svc.OpenFollowUps(ctx, 50); err != nil {
+	d.ProgramOptions = choiceOptions(programs, f.ProgramID)
+	d.ServiceOptions = choiceOptions(v.Services(), f.Service)
+	open, err := h.svc.OpenFollowUps(ctx, 50)
+	if err != nil {
 		return err
 	}
-	for _, fu := range d.FollowUps {
-		d.FollowUpRows = append(d.FollowUpRows, FollowUpRow{ID: fu.ID, DueOn: fu.DueOn, Description: fu.Description,
-			ProgramName: fu.ProgramName, Overdue: fu.DueOn < d.Today})
-	}
+	d.FollowUpRows = followUpRowsOf(open, d.Today)
 	return web.Render(c, 200, "consultation/sessions", "consultation/_sessions", web.View{Wide: true, Title: "Sessions", D: d})
 }
 

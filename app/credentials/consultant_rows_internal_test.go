@@ -1,6 +1,7 @@
 package credentials
 
 import (
+	"fmt"
 	"html/template"
 	"math/rand/v2"
 	"net/url"
@@ -10,6 +11,7 @@ import (
 
 	"github.com/holdspace/holdspace/app/consultants"
 	"github.com/holdspace/holdspace/app/web"
+	"github.com/holdspace/holdspace/app/web/webtest"
 )
 
 // TestStatusRowsHTMLIsTheTemplate: the statuses' rows written in Go are what the template
@@ -32,9 +34,7 @@ func TestStatusRowsHTMLIsTheTemplate(t *testing.T) {
 			}
 			sts = append(sts, st)
 		}
-		if got, want := string(statusRowsHTML(sts)), renderRows(t, statusRowsTemplate, sts); got != want {
-			t.Fatalf("round %d:\n got %s\nwant %s", round, got, want)
-		}
+		webtest.SameAsTemplate(t, fmt.Sprintf("round %d", round), statusRowsTemplate, sts, statusRowsHTML(sts))
 	}
 }
 

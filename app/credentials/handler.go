@@ -361,8 +361,9 @@ type StaffingData struct {
 	Base  string
 	Pager web.Pager
 	// RowsHTML is the table's rows (staffingRowsHTML), HeadsHTML its requirement columns'
-	// heads, FilterOptions the requirement filter's choices (web.OptionsHTML).
-	RowsHTML, HeadsHTML, FilterOptions template.HTML
+	// heads, FilterOptions the requirement filter's choices ({{options}}).
+	RowsHTML, HeadsHTML template.HTML
+	FilterOptions       []web.Option
 }
 
 // StaffingPage is the table of consultants against requirements; the filter form swaps the
@@ -385,7 +386,7 @@ func (h *Handler) StaffingPage(c *fiber.Ctx) error {
 			Words("Staffing table pages", "staffing-table", "Next consultants", "Previous consultants", "Back to the first consultants")}
 	d.RowsHTML = staffingRowsHTML(d.Base, o.Rows)
 	d.HeadsHTML = staffingHeadsHTML(o.Requirements)
-	d.FilterOptions = web.OptionsHTML(requirementOptions(o.All, o.Filter.RequirementID))
+	d.FilterOptions = requirementOptions(o.All, o.Filter.RequirementID)
 	return web.Render(c, 200, "credentials/staffing", "credentials/_staffing_table", web.View{Wide: true, Title: "Staffing", D: d})
 }
 

@@ -2,37 +2,18 @@ package credentials
 
 import (
 	"fmt"
-	"html/template"
 	"math/rand/v2"
-	"strings"
 	"testing"
 
 	"github.com/holdspace/holdspace/app/consultants"
 	"github.com/holdspace/holdspace/app/web"
+	"github.com/holdspace/holdspace/app/web/webtest"
 )
 
 var rowWords = []string{"", "Helen Park", `<script>alert("x")</script>`, "A & B + C", "O'Neil", "nul\x00", "bad \xff",
 	"é ü 漢字", "a b/c?d=e#f", "%41%zz", "javascript:alert(1)", "2026-01-05"}
 
 func rowWord(r *rand.Rand) string { return rowWords[r.IntN(len(rowWords))] }
-
-// templatePlural is the templates' plural (app/web/render.go).
-func templatePlural(n int, one, many string) string {
-	if n == 1 {
-		return fmt.Sprintf("%d %s", n, one)
-	}
-	return fmt.Sprintf("%d %s", n, many)
-}
-
-func renderRows(t *testing.T, src string, data any) string {
-	t.Helper()
-	tm := template.Must(template.New("rows").Funcs(template.FuncMap{"plural": templatePlural}).Parse(src))
-	var b strings.Builder
-	if err := tm.Execute(&b, data); err != nil {
-		t.Fatal(err)
-	}
-	return b.String()
-}
 
 func randomRequirements(r *rand.Rand) []Requirement {
 	var reqs []Requirement
@@ -60,9 +41,7 @@ func TestStaffingRowsHTMLIsTheTemplate(t *testing.T) {
 			}
 			d.Rows = append(d.Rows, row)
 		}
-		if got, want := string(staffingRowsHTML(d.Base, d.Rows)), renderRows(t, staffingRowsTemplate, d); got != want {
-			t.Fatalf("round %d:\n got %s\nwant %s", round, got, want)
-		}
+		webtest.SameAsTemplate(t, fmt.Sprintf("round %d", round), staffingRowsTemplate, d, staffingRowsHTML(d.Base, d.Rows))
 	}
 }
 
@@ -73,15 +52,11 @@ func TestStaffingHeadsAndFilterAreTheTemplate(t *testing.T) {
 	filter := `{{range .All}}<option value="{{.ID}}"{{if eq .ID $.Selected}} selected{{end}}>{{.Name}}{{if .Recommended}} (recommended){{end}}</option>{{end}}`
 	for round := range 400 {
 		reqs := randomRequirements(r)
-		if got, want := string(staffingHeadsHTML(reqs)), renderRows(t, staffingHeadsTemplate, reqs); got != want {
-			t.Fatalf("round %d heads:\n got %s\nwant %s", round, got, want)
-		}
+		webtest.SameAsTemplate(t, fmt.Sprintf("round %d heads", round), staffingHeadsTemplate, reqs, staffingHeadsHTML(reqs))
 		d := struct {
 			All      []Requirement
 			Selected string
 		}{reqs, rowWord(r) + "id"}
-		if got, want := string(web.OptionsHTML(requirementOptions(reqs, d.Selected))), renderRows(t, filter, d); got != want {
-			t.Fatalf("round %d filter:\n got %s\nwant %s", round, got, want)
-		}
+		webtest.SameAsTemplate(t, fmt.Sprintf("round %d filter", round), filter, d, web.OptionsHTML(requirementOptions(reqs, d.Selected)))
 	}
 }

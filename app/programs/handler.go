@@ -247,11 +247,10 @@ func (h *Handler) UpdateAgency(c *fiber.Ctx) error {
 // ProgramsData is the program list with its filter.
 type ProgramsData struct {
 	Programs      []Program
-	Rows          []ProgramRow  // Programs as the table shows them
-	RowsHTML      template.HTML // Rows, written (programRowsHTML)
+	RowsHTML      template.HTML // Programs as the table's rows (programRowsHTML)
 	Kinds         []tenants.Choice
 	Counties      []string
-	CountyOptions template.HTML // Counties as the filter's options
+	CountyOptions []web.Option // Counties as the filter's options ({{options}})
 	Filter        ProgramFilter
 	Filtered      bool
 	CanCreate     bool
@@ -286,14 +285,14 @@ func (h *Handler) ProgramsPage(c *fiber.Ctx) error {
 	if d.Programs, err = h.store.Programs(ctx, d.Filter); err != nil {
 		return err
 	}
-	d.CountyOptions = web.OptionsHTML(web.StringOptions(d.Counties, d.Filter.County))
+	d.CountyOptions = web.StringOptions(d.Counties, d.Filter.County)
 	href := base(c) + "/programs/"
-	d.Rows = make([]ProgramRow, len(d.Programs))
+	rows := make([]ProgramRow, len(d.Programs))
 	for i, p := range d.Programs {
-		d.Rows[i] = ProgramRow{Href: href + p.ID, Name: p.Name, Kind: p.ProgramKindLabel(), County: p.County,
+		rows[i] = ProgramRow{Href: href + p.ID, Name: p.Name, Kind: p.ProgramKindLabel(), County: p.County,
 			Funders: strings.Join(p.Funders, ", ")}
 	}
-	d.RowsHTML = programRowsHTML(d.Rows)
+	d.RowsHTML = programRowsHTML(rows)
 	return web.Render(c, fiber.StatusOK, "programs/programs", "programs/_programs", web.View{Wide: true, Title: "Programs", D: d})
 }
 

@@ -31,9 +31,9 @@ type AssignmentsData struct {
 	Supervisors []tenants.Member
 	Consultants []tenants.Member
 	// RowsHTML is the table's rows (assignmentRowsHTML), SupervisorOptions and
-	// ConsultantOptions the form's choices (web.OptionsHTML), the chosen ones selected.
+	// ConsultantOptions the form's choices ({{options}}), the chosen ones selected.
 	RowsHTML                             template.HTML
-	SupervisorOptions, ConsultantOptions template.HTML
+	SupervisorOptions, ConsultantOptions []web.Option
 	// What the form shows of each field: its message, "" when none.
 	SupervisorError, ConsultantError string
 }
@@ -52,8 +52,8 @@ func (h *Handler) assignmentsPage(c *fiber.Ctx, status int, f *web.Form) error {
 		return err
 	}
 	d.RowsHTML = assignmentRowsHTML(d.Base, web.CSRFToken(c), d.Assignments)
-	d.SupervisorOptions = web.OptionsHTML(memberOptions(d.Supervisors, f.Get("supervisor_id")))
-	d.ConsultantOptions = web.OptionsHTML(memberOptions(d.Consultants, f.Get("consultant_id")))
+	d.SupervisorOptions = memberOptions(d.Supervisors, f.Get("supervisor_id"))
+	d.ConsultantOptions = memberOptions(d.Consultants, f.Get("consultant_id"))
 	d.SupervisorError, d.ConsultantError = f.Error("supervisor_id"), f.Error("consultant_id")
 	return web.Render(c, status, "supervision/assignments", "", web.View{Title: "Supervision assignments", D: d, Form: f})
 }

@@ -1,28 +1,19 @@
 package supervision
 
 import (
-	"html/template"
+	"fmt"
 	"math/rand/v2"
-	"strings"
 	"testing"
 
 	"github.com/holdspace/holdspace/app/tenants"
 	"github.com/holdspace/holdspace/app/web"
+	"github.com/holdspace/holdspace/app/web/webtest"
 )
 
 var rowWords = []string{"", "Helen Park", `<script>alert("x")</script>`, "A & B + C", "O'Neil", "nul\x00", "bad \xff",
 	"é ü 漢字", "a b/c?d=e#f", "%41%zz", "javascript:alert(1)"}
 
 func rowWord(r *rand.Rand) string { return rowWords[r.IntN(len(rowWords))] }
-
-func render(t *testing.T, src string, data any) string {
-	t.Helper()
-	var b strings.Builder
-	if err := template.Must(template.New("rows").Parse(src)).Execute(&b, data); err != nil {
-		t.Fatal(err)
-	}
-	return b.String()
-}
 
 // TestAssignmentRowsHTMLIsTheTemplate: the assignments' rows written in Go are what the
 // template writes, odd names, ids and tokens included.
@@ -36,9 +27,7 @@ func TestAssignmentRowsHTMLIsTheTemplate(t *testing.T) {
 		for range r.IntN(6) {
 			d.Assignments = append(d.Assignments, Assignment{ID: rowWord(r) + "id", SupervisorName: rowWord(r), ConsultantName: rowWord(r)})
 		}
-		if got, want := string(assignmentRowsHTML(d.Base, d.CSRF, d.Assignments)), render(t, assignmentRowsTemplate, d); got != want {
-			t.Fatalf("round %d:\n got %s\nwant %s", round, got, want)
-		}
+		webtest.SameAsTemplate(t, fmt.Sprintf("round %d", round), assignmentRowsTemplate, d, assignmentRowsHTML(d.Base, d.CSRF, d.Assignments))
 	}
 }
 
@@ -57,9 +46,7 @@ func TestMemberOptionsAreTheTemplate(t *testing.T) {
 			m.UserID = rowWord(r)
 			d.Members = append(d.Members, m)
 		}
-		if got, want := string(web.OptionsHTML(memberOptions(d.Members, d.Selected))), render(t, src, d); got != want {
-			t.Fatalf("round %d:\n got %s\nwant %s", round, got, want)
-		}
+		webtest.SameAsTemplate(t, fmt.Sprintf("round %d", round), src, d, web.OptionsHTML(memberOptions(d.Members, d.Selected)))
 	}
 }
 
@@ -77,9 +64,7 @@ func TestSuperviseeRowsHTMLIsTheTemplate(t *testing.T) {
 			s.SupervisorName, s.ConsultantName = rowWord(r), rowWord(r)
 			d.Supervisees = append(d.Supervisees, s)
 		}
-		if got, want := string(superviseeRowsHTML(d.IsAdmin, d.Supervisees)), render(t, superviseeRowsTemplate, d); got != want {
-			t.Fatalf("round %d:\n got %s\nwant %s", round, got, want)
-		}
+		webtest.SameAsTemplate(t, fmt.Sprintf("round %d", round), superviseeRowsTemplate, d, superviseeRowsHTML(d.IsAdmin, d.Supervisees))
 	}
 }
 
@@ -96,8 +81,6 @@ func TestRecordItemsHTMLIsTheTemplate(t *testing.T) {
 			d.Records = append(d.Records, Record{ID: rowWord(r) + "id", HeldOn: rowWord(r), Minutes: r.IntN(500),
 				Format: []string{FormatGroup, FormatIndividual, rowWord(r)}[r.IntN(3)]})
 		}
-		if got, want := string(recordItemsHTML(d.Base, d.Records)), render(t, recordItemsTemplate, d); got != want {
-			t.Fatalf("round %d:\n got %s\nwant %s", round, got, want)
-		}
+		webtest.SameAsTemplate(t, fmt.Sprintf("round %d", round), recordItemsTemplate, d, recordItemsHTML(d.Base, d.Records))
 	}
 }

@@ -1,7 +1,6 @@
 package tenants
 
 import (
-	"html/template"
 	"net/url"
 	"strings"
 
@@ -27,8 +26,8 @@ type PeopleData struct {
 	// What the page draws, worked out once: the template looks up a field of an embedded
 	// struct or calls a method slowly, once per cell of every row and per option.
 	Rows                                      []PersonRow
-	FilterFunderOptions, FilterProgramOptions template.HTML // the filter's organisations
-	InviteFunderOptions, InviteProgramOptions template.HTML // the invitation form's
+	FilterFunderOptions, FilterProgramOptions []web.Option // the filter's organisations ({{options}})
+	InviteFunderOptions, InviteProgramOptions []web.Option // the invitation form's
 }
 
 // PersonRow is a member as a row of the list.
@@ -38,12 +37,12 @@ type PersonRow struct {
 }
 
 // orgOptions are the organisations as a select's options, chosen selected.
-func orgOptions(orgs []Organisation, chosen string) template.HTML {
+func orgOptions(orgs []Organisation, chosen string) []web.Option {
 	opts := make([]web.Option, len(orgs))
 	for i, o := range orgs {
 		opts[i] = web.Option{Value: o.ID, Label: o.Name, Selected: o.ID == chosen}
 	}
-	return web.OptionsHTML(opts)
+	return opts
 }
 
 // inviting sets the invitation form's organisation options, chosen selected.
