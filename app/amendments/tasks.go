@@ -238,11 +238,7 @@ func (s *Service) send(ctx context.Context, to []person, subject, body string) (
 
 // tenantOf is ctx's tenant (its slug for links, its time zone for today).
 func (s *Service) tenantOf(ctx context.Context) (*tenants.Tenant, error) {
-	sc, err := database.ScopeFrom(ctx)
-	if err != nil {
-		return nil, err
-	}
-	return s.orgs.TenantByID(ctx, sc.TenantID)
+	return s.orgs.RequestTenant(ctx)
 }
 
 // ---- amendments:step_opened ----

@@ -827,11 +827,7 @@ func (m *Matching) Assignments(ctx context.Context, f AssignmentFilter) ([]Assig
 
 // today is the date in the tenant's time zone.
 func (m *Matching) today(ctx context.Context) (string, *tenants.Tenant, error) {
-	sc, err := database.ScopeFrom(ctx)
-	if err != nil {
-		return "", nil, err
-	}
-	t, err := m.tenants.TenantByID(ctx, sc.TenantID)
+	t, err := m.tenants.RequestTenant(ctx)
 	if err != nil {
 		return "", nil, err
 	}

@@ -63,7 +63,7 @@ func (r *Registry) Lists(ctx context.Context) (*TenantLists, error) {
 	if err != nil {
 		return nil, err
 	}
-	t, err := r.tenants.TenantByID(ctx, sc.TenantID)
+	t, err := r.tenants.RequestTenant(ctx)
 	if err != nil {
 		return nil, err
 	}

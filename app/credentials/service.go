@@ -55,11 +55,7 @@ func (s *Service) Today(ctx context.Context, now time.Time) (string, error) {
 }
 
 func (s *Service) tenant(ctx context.Context) (*tenants.Tenant, error) {
-	sc, err := database.ScopeFrom(ctx)
-	if err != nil {
-		return nil, err
-	}
-	return s.tenants.TenantByID(ctx, sc.TenantID)
+	return s.tenants.RequestTenant(ctx)
 }
 
 func plural(n int, one, many string) string {

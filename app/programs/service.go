@@ -50,11 +50,7 @@ func (s *Service) Store() *Store { return s.store }
 
 // Tenant returns the tenant of ctx.
 func (s *Service) Tenant(ctx context.Context) (*tenants.Tenant, error) {
-	sc, err := database.ScopeFrom(ctx)
-	if err != nil {
-		return nil, err
-	}
-	return s.tenants.TenantByID(ctx, sc.TenantID)
+	return s.tenants.RequestTenant(ctx)
 }
 
 // OrgInput is what the funder and consultant agency forms send.

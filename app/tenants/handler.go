@@ -87,7 +87,7 @@ type HomeData struct {
 func (h *Handler) Home(c *fiber.Ctx) error {
 	ctx := c.UserContext()
 	sc := web.ScopeOf(c)
-	t, err := h.store.TenantByID(ctx, sc.TenantID)
+	t, err := h.store.RequestTenant(ctx)
 	if err != nil {
 		return err
 	}
