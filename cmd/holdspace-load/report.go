@@ -45,6 +45,7 @@ type Report struct {
 	Tenant    string    `json:"tenant"`
 	Rates     []int     `json:"rates"`
 	Duration  string    `json:"duration"`
+	WarmLoad  string    `json:"warm_load"` // unmeasured, at the highest rate, before a page's rates
 	Rows      []Row     `json:"rows"`
 	Small     []Compare `json:"small,omitempty"`
 	SmallNote string    `json:"small_note,omitempty"`
@@ -99,8 +100,11 @@ func (rep *Report) finish() {
 
 // Print writes the report as plain text whose tables are Markdown.
 func (rep *Report) Print(w io.Writer) {
-	fmt.Fprintf(w, "Holdspace load: tenant %q on %s; single requests, then %s at %s req/s\n\n",
-		rep.Tenant, rep.Database, rep.Duration, joinInts(rep.Rates, ", "))
+	fmt.Fprintf(w, "Holdspace load: tenant %q on %s; single requests, then %s at %s req/s", rep.Tenant, rep.Database, rep.Duration, joinInts(rep.Rates, ", "))
+	if rep.WarmLoad != "" && rep.WarmLoad != "0s" && len(rep.Rates) > 0 {
+		fmt.Fprintf(w, " (after %s at %d req/s, not measured)", rep.WarmLoad, rep.Rates[len(rep.Rates)-1])
+	}
+	fmt.Fprint(w, "\n\n")
 	head := []string{"page", "role", "stmts", "server ms", "SQL ms", "srv/SQL", "single p50"}
 	for _, r := range rep.Rates {
 		head = append(head, fmt.Sprintf("p50/p99 @%d", r))
