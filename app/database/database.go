@@ -76,6 +76,7 @@ func Open(ctx context.Context, dsn string) (*bun.DB, error) {
 		}
 		sqldb := sql.OpenDB(poolConnector{Connector: stdlib.GetPoolConnector(pool), pool: pool})
 		sqldb.SetMaxIdleConns(0) // the pgx pool keeps the idle connections
+		rememberPool(sqldb, pool)
 		db := bun.NewDB(sqldb, pgdialect.New())
 		db.AddQueryHook(statsHook{})
 		if err := db.PingContext(ctx); err != nil {

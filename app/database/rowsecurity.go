@@ -111,6 +111,7 @@ type poolConnector struct {
 }
 
 func (c poolConnector) Close() error {
+	forgetPool(c.pool)
 	c.pool.Close()
 	return nil
 }

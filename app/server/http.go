@@ -17,6 +17,7 @@ import (
 	"github.com/prometheus/client_golang/prometheus"
 	"github.com/prometheus/client_golang/prometheus/collectors"
 	"github.com/prometheus/client_golang/prometheus/promhttp"
+	"github.com/uptrace/bun"
 
 	"github.com/holdspace/holdspace/app/apperr"
 	"github.com/holdspace/holdspace/app/authz"
@@ -227,21 +228,72 @@ func (a *App) readyz(c *fiber.Ctx) error {
 }
 
 // metrics: request counts and durations by route pattern (not by URL, which would make a
-// series per id), plus Go's own.
+// series per id), the PostgreSQL connection pool's figures, plus Go's own.
 type metrics struct {
 	reg      *prometheus.Registry
 	requests *prometheus.CounterVec
 	duration *prometheus.HistogramVec
 }
 
-func newMetrics() *metrics {
+func newMetrics(db *bun.DB) *metrics {
 	m := &metrics{reg: prometheus.NewRegistry()}
+	if db != nil {
+		m.reg.MustRegister(poolCollector{db})
+	}
 	m.requests = prometheus.NewCounterVec(prometheus.CounterOpts{Name: "holdspace_http_requests_total",
 		Help: "HTTP requests by method, route pattern (none: no route took it) and status."}, []string{"method", "route", "status"})
 	m.duration = prometheus.NewHistogramVec(prometheus.HistogramOpts{Name: "holdspace_http_request_duration_seconds",
 		Help: "HTTP request duration by method and route.", Buckets: prometheus.DefBuckets}, []string{"method", "route"})
 	m.reg.MustRegister(m.requests, m.duration, collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
 	return m
+}
+
+// poolCollector reads the PostgreSQL pool's figures at each scrape (database.PoolStat);
+// nothing on SQLite.
+type poolCollector struct{ db *bun.DB }
+
+var (
+	poolConns = prometheus.NewDesc("holdspace_db_pool_connections",
+		"PostgreSQL connections in the pool now, by state (idle, acquired, constructing).", []string{"state"}, nil)
+	poolMax = prometheus.NewDesc("holdspace_db_pool_max_connections", "The pool's largest size.", nil, nil)
+	poolNew = prometheus.NewDesc("holdspace_db_pool_new_connections_total",
+		"Connections opened: each a PostgreSQL backend whose first plan of each statement is slow.", nil, nil)
+	poolAcquires = prometheus.NewDesc("holdspace_db_pool_acquires_total", "Connections handed out.", nil, nil)
+	poolEmpty    = prometheus.NewDesc("holdspace_db_pool_empty_acquires_total",
+		"Connections asked for when none was idle: the request waited for one to be opened or freed.", nil, nil)
+	poolEmptyWait = prometheus.NewDesc("holdspace_db_pool_empty_acquire_wait_seconds_total",
+		"Time waited by the requests that found no idle connection.", nil, nil)
+	poolClosed = prometheus.NewDesc("holdspace_db_pool_closed_connections_total",
+		"Connections closed by the pool, by reason (idle, lifetime).", []string{"reason"}, nil)
+)
+
+func (poolCollector) Describe(ch chan<- *prometheus.Desc) {
+	for _, d := range []*prometheus.Desc{poolConns, poolMax, poolNew, poolAcquires, poolEmpty, poolEmptyWait, poolClosed} {
+		ch <- d
+	}
+}
+
+func (p poolCollector) Collect(ch chan<- prometheus.Metric) {
+	st := database.PoolStat(p.db)
+	if st == nil {
+		return
+	}
+	gauge := func(d *prometheus.Desc, v float64, labels ...string) {
+		ch <- prometheus.MustNewConstMetric(d, prometheus.GaugeValue, v, labels...)
+	}
+	counter := func(d *prometheus.Desc, v float64, labels ...string) {
+		ch <- prometheus.MustNewConstMetric(d, prometheus.CounterValue, v, labels...)
+	}
+	gauge(poolConns, float64(st.IdleConns()), "idle")
+	gauge(poolConns, float64(st.AcquiredConns()), "acquired")
+	gauge(poolConns, float64(st.ConstructingConns()), "constructing")
+	gauge(poolMax, float64(st.MaxConns()))
+	counter(poolNew, float64(st.NewConnsCount()))
+	counter(poolAcquires, float64(st.AcquireCount()))
+	counter(poolEmpty, float64(st.EmptyAcquireCount()))
+	counter(poolEmptyWait, st.EmptyAcquireWaitTime().Seconds())
+	counter(poolClosed, float64(st.MaxIdleDestroyCount()), "idle")
+	counter(poolClosed, float64(st.MaxLifetimeDestroyCount()), "lifetime")
 }
 
 // metricsHandler serves /metrics on the public port, only to a request carrying METRICS_TOKEN
@@ -284,7 +336,7 @@ func (a *App) MetricsHandler() http.Handler {
 
 func (a *App) metrics() *metrics {
 	if a.m == nil {
-		a.m = newMetrics()
+		a.m = newMetrics(a.DB)
 	}
 	return a.m
 }

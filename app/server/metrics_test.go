@@ -193,3 +193,45 @@ func TestServerTiming(t *testing.T) {
 		t.Errorf("Server-Timing without SERVER_TIMING: %q", st)
 	}
 }
+
+// poolLine is one sample of the PostgreSQL pool's figures.
+var poolLine = regexp.MustCompile(`(?m)^(holdspace_db_pool_[a-z_]+)(\{[^}]*\})? ([0-9.e+-]+)$`)
+
+// TestMetricsShowThePool: on PostgreSQL the scrape carries the connection pool's figures (the
+// connections handed out by the traffic, none waited for past the pool's size); on SQLite,
+// which has no pool, none.
+func TestMetricsShowThePool(t *testing.T) {
+	env := newTestEnv(t)
+	env.app.Cfg.MetricsToken = testMetricsToken
+	mixedTraffic(t, env, 2)
+	r := env.client(t).get("/metrics", "Authorization", "Bearer "+testMetricsToken)
+	if r.status != http.StatusOK {
+		t.Fatalf("/metrics: status %d", r.status)
+	}
+	got := map[string]float64{}
+	for _, m := range poolLine.FindAllStringSubmatch(r.body, -1) {
+		v, err := strconv.ParseFloat(m[3], 64)
+		if err != nil {
+			t.Fatalf("%s: %v", m[0], err)
+		}
+		got[m[1]+m[2]] = v
+	}
+	if env.app.DB.Dialect().Name().String() != "pg" {
+		if len(got) > 0 {
+			t.Errorf("SQLite has no pool, the scrape shows %v", got)
+		}
+		return
+	}
+	if got["holdspace_db_pool_acquires_total"] < 10 || got["holdspace_db_pool_new_connections_total"] < 1 {
+		t.Errorf("after the traffic: %v; want connections handed out and opened", got)
+	}
+	if got["holdspace_db_pool_max_connections"] != 20 {
+		t.Errorf("max connections %v, want 20", got["holdspace_db_pool_max_connections"])
+	}
+	for _, k := range []string{`holdspace_db_pool_connections{state="idle"}`, `holdspace_db_pool_connections{state="acquired"}`,
+		`holdspace_db_pool_closed_connections_total{reason="idle"}`, "holdspace_db_pool_empty_acquire_wait_seconds_total"} {
+		if _, ok := got[k]; !ok {
+			t.Errorf("the scrape has no %s: %v", k, got)
+		}
+	}
+}
