@@ -110,10 +110,19 @@ func (d Deps) NCPCFundings(ctx context.Context) ([]NCPCFunding, error) {
 	if err != nil {
 		return nil, err
 	}
+	// A tenant has a few funders and many fundings: each funder's fiscal-year start is found
+	// once (programs.Known compares the name with every known funder of every state).
+	start := map[[2]string]int{}
 	for i := range list {
 		f := &list[i]
-		k, _ := programs.Known(ten, &tenants.Organisation{Name: f.FunderName, ShortName: f.FunderShort})
-		f.FYLabel = tenants.FiscalYearLabel(f.FiscalYear, programs.StartMonth(ten, k.Calendar))
+		key := [2]string{f.FunderName, f.FunderShort}
+		m, ok := start[key]
+		if !ok {
+			k, _ := programs.Known(ten, &tenants.Organisation{Name: f.FunderName, ShortName: f.FunderShort})
+			m = programs.StartMonth(ten, k.Calendar)
+			start[key] = m
+		}
+		f.FYLabel = tenants.FiscalYearLabel(f.FiscalYear, m)
 	}
 	return list, nil
 }

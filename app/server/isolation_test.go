@@ -296,7 +296,8 @@ func TestRoleChecks(t *testing.T) {
 	t.Run("FunderSeesOnlyItsOrganisation", func(t *testing.T) {
 		c := env.client(t)
 		c.signIn("funder@illinois.example")
-		r := c.get("/t/illinois/organisations").mustStatus(t, http.StatusOK).mustContain(t, "IDHS Division of Early Childhood")
+		r := c.get("/t/illinois/organisations").mustStatus(t, http.StatusOK).mustContain(t,
+			">IDHS Division of Early Childhood</a>", `<th scope="row" data-label="Name"><a href="/t/illinois/organisations/`, `<td data-label="Kind">Funder</td>`)
 		if strings.Contains(r.body, "ISBE Prevention Initiative") {
 			t.Fatal("a funder sees another funder")
 		}

@@ -1,6 +1,8 @@
 package tenants
 
 import (
+	"html/template"
+
 	"github.com/gofiber/fiber/v2"
 
 	"github.com/holdspace/holdspace/app/accounts"
@@ -157,7 +159,11 @@ func (h *Handler) OrganisationsPage(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	return web.Render(c, fiber.StatusOK, "tenants/organisations", "", web.View{Title: "Organisations", D: list})
+	return web.Render(c, fiber.StatusOK, "tenants/organisations", "", web.View{Title: "Organisations",
+		D: struct {
+			List     []Organisation
+			RowsHTML template.HTML
+		}{list, organisationRowsHTML(web.TenantOf(c).Slug, list)}})
 }
 
 // OrganisationPage shows one organisation and its people.
