@@ -147,9 +147,19 @@ func ParseRoles(text string) ([][]string, error) {
 }
 
 // Allowed reports whether user may do perm in domain (a tenant id, or PlatformDomain).
+//
+// It is the model's matcher (policies/model.conf: the object and action of a rule of one of
+// the user's roles in the domain) read directly: casbin's role manager for the roles the user
+// holds in the domain, the role table (RoleGrants) for the rule. Enforce evaluated the matcher
+// as an expression over every rule, 60 µs and 419 allocations a check, a sixth of a page's
+// memory (issue 14). TestAllowedIsEnforce holds the two to the same answers.
 func (a *Authorizer) Allowed(userID, domain string, perm Perm) bool {
-	ok, err := a.e.Enforce(userID, domain, perm.Obj, perm.Act)
-	return err == nil && ok
+	for _, role := range a.e.GetRolesForUserInDomain(userID, domain) {
+		if a.RoleGrants(role, perm) {
+			return true
+		}
+	}
+	return false
 }
 
 // Sync makes the enforcer hold exactly role for user in domain ("" for none). It is cheap when
