@@ -1,8 +1,11 @@
 package consultation
 
 import (
+	"fmt"
 	"math/rand"
 	"testing"
+
+	"github.com/holdspace/holdspace/app/web/webtest"
 )
 
 // TestListRowsHTMLIsTheTemplate: the engagements list's rows written in Go are what the
@@ -20,9 +23,7 @@ func TestListRowsHTMLIsTheTemplate(t *testing.T) {
 			}
 			d.Rows = append(d.Rows, r)
 		}
-		if got, want := string(d.RowsHTML()), render(t, listRowsTemplate, d); got != want {
-			t.Fatalf("round %d:\n got %s\nwant %s", round, got, want)
-		}
+		webtest.SameAsTemplate(t, fmt.Sprintf("round %d", round), listRowsTemplate, d, d.RowsHTML())
 	}
 }
 
@@ -39,8 +40,6 @@ func TestEngagementSessionsHTMLIsTheTemplate(t *testing.T) {
 			d.Rows = append(d.Rows, SessionRow{ID: pick(rng, hostile) + "id", HeldOn: pick(rng, hostile), Service: pick(rng, hostile),
 				Minutes: pick(rng, hostile), Mode: pick(rng, hostile), Summary: pick(rng, hostile)})
 		}
-		if got, want := string(engagementSessionsHTML(d.Base, d.Rows)), render(t, engagementSessionsTemplate, d); got != want {
-			t.Fatalf("round %d:\n got %s\nwant %s", round, got, want)
-		}
+		webtest.SameAsTemplate(t, fmt.Sprintf("round %d", round), engagementSessionsTemplate, d, engagementSessionsHTML(d.Base, d.Rows))
 	}
 }

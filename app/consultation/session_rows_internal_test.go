@@ -1,12 +1,13 @@
 package consultation
 
 import (
-	"html/template"
+	"fmt"
 	"math/rand"
 	"strings"
 	"testing"
 
 	"github.com/holdspace/holdspace/app/database"
+	"github.com/holdspace/holdspace/app/web/webtest"
 )
 
 // hostile are texts that test the escaping: markup, quotes, entities, a NUL, bad UTF-8.
@@ -14,16 +15,6 @@ var hostile = []string{"Play-based coaching", "", `<script>alert("x" + 'y')</scr
 	"bad utf-8 \xff\xfe", "Ünïcödé — “quoted” \u2028", "a+b=c; d<e>f", "2026-03-05", "60"}
 
 func pick(rng *rand.Rand, from []string) string { return from[rng.Intn(len(from))] }
-
-// render executes src on data with html/template, as the page did.
-func render(t *testing.T, src string, data any) string {
-	t.Helper()
-	var b strings.Builder
-	if err := template.Must(template.New("t").Parse(src)).Execute(&b, data); err != nil {
-		t.Fatal(err)
-	}
-	return b.String()
-}
 
 // TestSessionRowsHTMLIsTheTemplate: the sessions list's rows written in Go are byte for byte
 // what the template (the original, its cells' whitespace aside) wrote, and so are the rows
@@ -48,7 +39,7 @@ func TestSessionRowsHTMLIsTheTemplate(t *testing.T) {
 				ConsultantName: pick(rng, hostile), Service: pick(rng, services), Minutes: rng.Intn(500) - 10,
 				Mode: pick(rng, modes), Summary: summary}
 		}
-		want := render(t, src, struct {
+		want := webtest.Render(t, src, struct {
 			Base string
 			Rows []Session
 		}{base, list})
@@ -68,9 +59,7 @@ func TestTopicsHTMLIsTheTemplate(t *testing.T) {
 		for i := range topics {
 			topics[i] = Option{Value: pick(rng, hostile), Label: pick(rng, hostile), Checked: rng.Intn(3) == 0}
 		}
-		if got, want := string(topicsHTML(topics)), render(t, src, topics); got != want {
-			t.Fatalf("round %d:\n got %s\nwant %s", round, got, want)
-		}
+		webtest.SameAsTemplate(t, fmt.Sprintf("round %d", round), src, topics, topicsHTML(topics))
 	}
 }
 
@@ -99,15 +88,13 @@ func TestResourceRowsHTMLIsTheTemplate(t *testing.T) {
 				URL: pick(rng, urls), Topic: pick(rng, hostile), Audience: pick(rng, audiences), Description: pick(rng, hostile)},
 				SharedWith: pick(rng, shared)})
 		}
-		if got, want := string(resourceRowsHTML(d.Base, d.Entries, d.Program, d.CanEdit)), render(t, src, d); got != want {
-			t.Fatalf("round %d:\n got %s\nwant %s", round, got, want)
-		}
+		webtest.SameAsTemplate(t, fmt.Sprintf("round %d", round), src, d, resourceRowsHTML(d.Base, d.Entries, d.Program, d.CanEdit))
 	}
 	// Every byte as a link, alone and after a scheme.
 	for c := 0; c < 256; c++ {
 		for _, u := range []string{string(rune(c)), "https://x.test/" + string([]byte{byte(c)}) + "%2", "https://x.test/%" + string([]byte{byte(c)}) + "f"} {
 			e := []LibraryEntry{{Resource: Resource{ID: "1", Title: "T", URL: u}}}
-			if got, want := string(resourceRowsHTML("/t/x", e, false, false)), render(t, src, struct {
+			if got, want := string(resourceRowsHTML("/t/x", e, false, false)), webtest.Render(t, src, struct {
 				Base             string
 				Entries          []LibraryEntry
 				Program, CanEdit bool
@@ -127,8 +114,6 @@ func TestDatalistHTMLIsTheTemplate(t *testing.T) {
 		for i := range values {
 			values[i] = pick(rng, hostile)
 		}
-		if got, want := string(datalistHTML(values)), render(t, `{{range .}}<option value="{{.}}">{{end}}`, values); got != want {
-			t.Fatalf("round %d:\n got %s\nwant %s", round, got, want)
-		}
+		webtest.SameAsTemplate(t, fmt.Sprintf("round %d", round), `{{range .}}<option value="{{.}}">{{end}}`, values, datalistHTML(values))
 	}
 }
