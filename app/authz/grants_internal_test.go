@@ -2,9 +2,10 @@ package authz
 
 import "testing"
 
-// TestRoleGrantsIsTheEnforcers: the role table kept for RoleGrants answers as the enforcer's
-// own policy does, for every role and every object and action the table names, granted or not.
-func TestRoleGrantsIsTheEnforcers(t *testing.T) {
+// tablePerms is an authorizer on the embedded policies, its rules, and every object and action
+// the role table names plus one it does not.
+func tablePerms(t *testing.T) (*Authorizer, [][]string, map[Perm]bool) {
+	t.Helper()
 	a, err := New()
 	if err != nil {
 		t.Fatal(err)
@@ -17,6 +18,13 @@ func TestRoleGrantsIsTheEnforcers(t *testing.T) {
 	for _, r := range rules {
 		perms[Perm{Obj: r[1], Act: r[2]}] = true
 	}
+	return a, rules, perms
+}
+
+// TestRoleGrantsIsTheEnforcers: the role table kept for RoleGrants answers as the enforcer's
+// own policy does, for every role and every object and action the table names, granted or not.
+func TestRoleGrantsIsTheEnforcers(t *testing.T) {
+	a, rules, perms := tablePerms(t)
 	n := 0
 	for _, role := range append([]string{PlatformAdmin, "nobody"}, TenantRoles...) {
 		for p := range perms {
@@ -39,18 +47,7 @@ func TestRoleGrantsIsTheEnforcers(t *testing.T) {
 // domain, in another tenant, in the platform's, after the role changes and after it is taken
 // away, for every object and action the table names and one it does not.
 func TestAllowedIsEnforce(t *testing.T) {
-	a, err := New()
-	if err != nil {
-		t.Fatal(err)
-	}
-	rules, err := a.e.GetPolicy()
-	if err != nil {
-		t.Fatal(err)
-	}
-	perms := map[Perm]bool{{Obj: "nothing", Act: "read"}: true}
-	for _, r := range rules {
-		perms[Perm{Obj: r[1], Act: r[2]}] = true
-	}
+	a, _, perms := tablePerms(t)
 	domains := []string{"tenant-a", "tenant-b", PlatformDomain}
 	users := []string{"nobody"}
 	for _, role := range TenantRoles {
