@@ -267,7 +267,9 @@ func (s *Service) SessionFor(ctx context.Context, token string) (*Session, *User
 		return nil, nil, apperr.Errorf(apperr.EUNAUTHORIZED, "Please sign in.")
 	}
 	// One statement for the session and its person (every signed-in request runs it). The
-	// password hash is not read: nothing of a request needs it.
+	// password hash is not read: nothing of a request needs it. Sessions and people are
+	// platform tables: the connection's row settings need not be written for them.
+	ctx = database.PlatformTablesOnly(ctx)
 	sess, u := new(Session), new(User)
 	err := s.db.NewSelect().Model((*Session)(nil)).
 		ColumnExpr("s.id, s.user_id, s.ip, s.user_agent, s.created_at, s.last_seen_at, s.expires_at").

@@ -4,6 +4,8 @@ import (
 	"context"
 	"database/sql/driver"
 	"fmt"
+	"slices"
+	"strings"
 
 	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgxpool"
@@ -89,8 +91,12 @@ const (
 )
 
 // prepareConn writes ctx's settings on conn before the pool hands it out, skipping the round
-// trip when the connection already has them.
+// trip when the connection already has them, or when the statement reads only platform tables
+// (PlatformTablesOnly, checked by the query hook).
 func prepareConn(ctx context.Context, conn *pgx.Conn) (bool, error) {
+	if v, _ := ctx.Value(platformOnlyKey{}).(platformOnly); v == platformChecked {
+		return true, nil
+	}
 	want := settingsOf(ctx)
 	data := conn.PgConn().CustomData()
 	if have, ok := data[settingsKey].(rowSettings); ok && have == want {
@@ -102,6 +108,125 @@ func prepareConn(ctx context.Context, conn *pgx.Conn) (bool, error) {
 	}
 	data[settingsKey] = want
 	return true, nil
+}
+
+type platformOnlyKey struct{}
+
+// platformOnly is what a context says of its statements' tables.
+type platformOnly int
+
+const (
+	platformAsked   platformOnly = iota + 1 // PlatformTablesOnly: the caller says so
+	platformChecked                         // the query hook read the statement and agrees
+)
+
+// PlatformTables are the tables without a tenant_id, and so without row-level security, that
+// every request reads: the sessions, the people, the tenants. The settings of a connection do
+// not change what a statement on them sees or writes.
+var PlatformTables = []string{"sessions", "users", "tenants"}
+
+// PlatformTablesOnly returns ctx for statements that read or write only PlatformTables: the
+// session lookup that starts every signed-in request, and the tenant of the address. Their
+// connection is handed out with whatever settings it has, which saves the round trip that
+// writes them: most connections come back from a request with its tenant's settings, and the
+// next request's session lookup would switch them off, then its tenant pages on again (a
+// third of a millisecond a request, a sixth of a small page's time).
+//
+// The claim is checked, not trusted: the query hook (statsHook.BeforeQuery) reads each
+// statement's text, and one that names any other table after FROM, JOIN, UPDATE or INTO, or a
+// sub-select there, gets ctx's settings as usual. A statement that does not go through the
+// hook (the database/sql handle itself) gets them too.
+func PlatformTablesOnly(ctx context.Context) context.Context {
+	return context.WithValue(ctx, platformOnlyKey{}, platformAsked)
+}
+
+// checkPlatformOnly is the query hook's half of PlatformTablesOnly.
+func checkPlatformOnly(ctx context.Context, query string) context.Context {
+	if v, _ := ctx.Value(platformOnlyKey{}).(platformOnly); v == platformAsked && readsOnlyPlatformTables(query) {
+		return context.WithValue(ctx, platformOnlyKey{}, platformChecked)
+	}
+	return ctx
+}
+
+// readsOnlyPlatformTables reports whether every table query names (after FROM, JOIN, UPDATE or
+// INTO, and after a comma in a FROM list) is one of PlatformTables. Anything it cannot follow
+// (a sub-select or a function where a table would be) counts as another table. Texts in single
+// quotes are skipped; names may be in double quotes.
+func readsOnlyPlatformTables(query string) bool {
+	expectTable, inFrom := false, false
+	for i := 0; i < len(query); {
+		c := query[i]
+		switch {
+		case c == '\'':
+			// A literal, its quotes doubled inside; bun writes values this way.
+			i++
+			for i < len(query) {
+				if query[i] == '\'' {
+					if i+1 < len(query) && query[i+1] == '\'' {
+						i += 2
+						continue
+					}
+					break
+				}
+				i++
+			}
+			i++
+			if expectTable {
+				return false
+			}
+		case c == '"' || isIdentByte(c):
+			var word string
+			if c == '"' {
+				end := strings.IndexByte(query[i+1:], '"')
+				if end < 0 {
+					return false
+				}
+				word = query[i+1 : i+1+end]
+				i += end + 2
+			} else {
+				j := i
+				for j < len(query) && isIdentByte(query[j]) {
+					j++
+				}
+				word = strings.ToLower(query[i:j])
+				i = j
+			}
+			if expectTable {
+				if !slices.Contains(PlatformTables, word) {
+					return false
+				}
+				expectTable = false
+				continue
+			}
+			if c == '"' {
+				continue
+			}
+			switch word {
+			case "from":
+				expectTable, inFrom = true, true
+			case "join", "update", "into":
+				expectTable = true
+			case "where", "on", "using", "set", "values", "group", "order", "limit", "returning", "having", "union", "select":
+				inFrom = false
+			}
+		case c == ',' && inFrom:
+			expectTable = true
+			i++
+		default:
+			if expectTable && c != ' ' && c != '\t' && c != '\n' && c != '\r' {
+				return false // a sub-select, a function: not a table this can follow
+			}
+			if c == '(' || c == ')' {
+				inFrom = false
+			}
+			i++
+		}
+	}
+	return !expectTable
+}
+
+func isIdentByte(c byte) bool {
+	return c == '_' || c == '.' || c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9'
 }
 
 // poolConnector closes the pgx pool when the database/sql pool closes.

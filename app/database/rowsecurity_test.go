@@ -2,6 +2,7 @@ package database_test
 
 import (
 	"context"
+	"net/url"
 	"strings"
 	"testing"
 
@@ -180,5 +181,73 @@ func TestRoleProblems(t *testing.T) {
 	if err != nil || len(p) < 2 || !strings.Contains(strings.Join(p, "\n"), "superuser") ||
 		!strings.Contains(strings.Join(p, "\n"), "owns") {
 		t.Errorf("owner role: %v, %v; want superuser and owns named", p, err)
+	}
+}
+
+// TestPlatformTablesOnly: on a pool of one connection left with tenant A's settings, a
+// statement said to read only platform tables keeps them (no round trip), and one that names a
+// tenant table under the same claim gets the context's own settings (no tenant): A's rows stay
+// A's.
+func TestPlatformTablesOnly(t *testing.T) {
+	pgOnly(t)
+	db := dbtest.Open(t)
+	owner := dbtest.Owner(t, db)
+	ctxA := newTenant(t, owner)
+	insert(t, ctxA, db, "A1")
+	scA, _ := database.ScopeFrom(ctxA)
+
+	var schema string
+	if err := db.NewRaw("SELECT current_schema()").Scan(context.Background(), &schema); err != nil {
+		t.Fatal(err)
+	}
+	u, err := url.Parse(dbtest.PostgresURL())
+	if err != nil {
+		t.Fatal(err)
+	}
+	u.User = url.User(dbtest.AppRole)
+	q := u.Query()
+	q.Set("search_path", schema)
+	q.Set("pool_max_conns", "1")
+	u.RawQuery = q.Encode()
+	one, err := database.Open(context.Background(), u.String())
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer one.Close()
+
+	setting := func(ctx context.Context, query string) string {
+		t.Helper()
+		var v []string
+		if err := one.NewRaw(query).Scan(ctx, &v); err != nil {
+			t.Fatal(err)
+		}
+		if len(v) == 0 {
+			return "(no row)"
+		}
+		return v[0]
+	}
+	plat := database.PlatformTablesOnly(context.Background())
+	for round := 0; round < 3; round++ {
+		if n, err := one.NewSelect().Model((*org)(nil)).Count(ctxA); err != nil || n != 1 {
+			t.Fatalf("tenant A counts %d organisations (%v), want 1", n, err)
+		}
+		// Platform tables only: the connection keeps A's settings.
+		if got := setting(plat, `SELECT current_setting('app.tenant_id', true) FROM tenants LIMIT 1`); got != scA.TenantID {
+			t.Errorf("a platform statement ran with app.tenant_id %q, want the connection's %q (no round trip)", got, scA.TenantID)
+		}
+		// The same claim on a tenant table is not trusted.
+		if n, err := one.NewSelect().Model((*org)(nil)).Count(plat); err != nil || n != 0 {
+			t.Errorf("a tenant table read as platform-only counts %d organisations (%v), want 0", n, err)
+		}
+		if n, err := one.NewSelect().Model((*org)(nil)).Count(ctxA); err != nil || n != 1 {
+			t.Fatalf("tenant A counts %d organisations (%v), want 1", n, err)
+		}
+		if got := setting(plat, `SELECT (SELECT count(*) FROM organisations)::text FROM tenants LIMIT 1`); got != "0" {
+			t.Errorf("a sub-select of a tenant table under the platform claim counts %s organisations, want 0", got)
+		}
+		// Without the claim nothing changes: no scope is no tenant.
+		if got := setting(context.Background(), `SELECT current_setting('app.tenant_id', true) FROM tenants LIMIT 1`); got != "" {
+			t.Errorf("a statement with no scope ran with app.tenant_id %q, want none", got)
+		}
 	}
 }

@@ -39,7 +39,10 @@ func StatsOf(ctx context.Context) *Stats {
 // statsHook is the bun query hook that feeds Stats.
 type statsHook struct{}
 
-func (statsHook) BeforeQuery(ctx context.Context, _ *bun.QueryEvent) context.Context { return ctx }
+// BeforeQuery also checks a PlatformTablesOnly context's statement.
+func (statsHook) BeforeQuery(ctx context.Context, e *bun.QueryEvent) context.Context {
+	return checkPlatformOnly(ctx, e.Query)
+}
 
 func (statsHook) AfterQuery(ctx context.Context, e *bun.QueryEvent) {
 	if s := StatsOf(ctx); s != nil {

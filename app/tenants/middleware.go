@@ -73,10 +73,9 @@ func (h *Handler) Member(perm authz.Perm) fiber.Handler {
 			return apperr.Errorf(apperr.EUNAUTHORIZED, "Please sign in.")
 		}
 		ctx := c.UserContext()
-		// Under the person's row settings, as the session middleware's count of their tenants
-		// ran: the connection need not be switched between the two (the tenants table has no
-		// tenant_id, so the settings do not change what it shows).
-		t, err := h.store.TenantBySlug(database.WithPerson(ctx, id.UserID), c.Params("slug"))
+		// On the connection as it is (the tenants table has no tenant_id: TenantBySlug reads it
+		// as a platform table).
+		t, err := h.store.TenantBySlug(ctx, c.Params("slug"))
 		if err != nil {
 			return err
 		}

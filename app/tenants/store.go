@@ -32,6 +32,7 @@ func notFound(err error, what string) error {
 // TenantBySlug returns the tenant with slug, or ENOTFOUND. (Tenants are not tenant-owned: this
 // is how the middleware finds the tenant of the URL.)
 func (s *Store) TenantBySlug(ctx context.Context, slug string) (*Tenant, error) {
+	ctx = database.PlatformTablesOnly(ctx) // every tenant page starts with it
 	t := new(Tenant)
 	err := database.Conn(ctx, s.db).NewSelect().Model(t).Where("t.slug = ?", strings.ToLower(slug)).Scan(ctx)
 	return t, notFound(err, "tenant")
@@ -39,6 +40,7 @@ func (s *Store) TenantBySlug(ctx context.Context, slug string) (*Tenant, error) 
 
 // TenantByID returns the tenant with id, or ENOTFOUND.
 func (s *Store) TenantByID(ctx context.Context, id string) (*Tenant, error) {
+	ctx = database.PlatformTablesOnly(ctx)
 	t := new(Tenant)
 	err := database.Conn(ctx, s.db).NewSelect().Model(t).Where("t.id = ?", id).Scan(ctx)
 	return t, notFound(err, "tenant")
