@@ -2,6 +2,7 @@ package web
 
 import (
 	"html/template"
+	"math/rand/v2"
 	"strings"
 	"testing"
 )
@@ -26,5 +27,35 @@ func TestEscapeHTMLIsTheTemplates(t *testing.T) {
 		if a := `<a title="` + got.String() + `">`; a != wantAttr.String() {
 			t.Errorf("in an attribute: %q, html/template wrote %q", a, wantAttr.String())
 		}
+	}
+}
+
+// TestEscapeHTMLEveryByte: each byte alone, and random strings of the bytes that matter
+// around multi-byte runes, as html/template writes them.
+func TestEscapeHTMLEveryByte(t *testing.T) {
+	text := template.Must(template.New("t").Parse(`{{.}}`))
+	check := func(s string) {
+		t.Helper()
+		var want, got strings.Builder
+		if err := text.Execute(&want, s); err != nil {
+			t.Fatal(err)
+		}
+		EscapeHTML(&got, s)
+		if got.String() != want.String() {
+			t.Errorf("EscapeHTML(%q) = %q, html/template wrote %q", s, got.String(), want.String())
+		}
+	}
+	for b := 0; b < 256; b++ {
+		check(string([]byte{byte(b)}))
+		check("ab" + string([]byte{byte(b)}) + "cd")
+	}
+	rng := rand.New(rand.NewPCG(1, 2))
+	pieces := []string{"a", "Z", " ", "&", "<", ">", `"`, "'", "+", "\x00", "é", "漢", "\xff", "&amp;", "plain text "}
+	for i := 0; i < 5000; i++ {
+		var b strings.Builder
+		for n := rng.IntN(12); n > 0; n-- {
+			b.WriteString(pieces[rng.IntN(len(pieces))])
+		}
+		check(b.String())
 	}
 }
