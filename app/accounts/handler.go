@@ -27,7 +27,8 @@ func NewHandler(svc *Service) *Handler {
 
 // Middleware loads the session of the cookie, if any, and records the person on the request:
 // the identity, the audit actor, and the CSRF binding. countTenants says how many tenants the
-// person belongs to (for the tenant switcher).
+// person belongs to (for the tenant switcher); it is asked only when a page shows the switcher
+// and the tenant middleware has not said.
 func (h *Handler) Middleware(countTenants func(ctx context.Context, userID string) (int, error)) fiber.Handler {
 	return func(c *fiber.Ctx) error {
 		// Behind a trusted proxy c.IP() points into the request's header buffer: the actor
@@ -38,12 +39,12 @@ func (h *Handler) Middleware(countTenants func(ctx context.Context, userID strin
 			sess, u, err := h.svc.SessionFor(ctx, token)
 			switch apperr.Code(err) {
 			case "":
-				n, err := countTenants(ctx, u.ID)
-				if err != nil {
-					return err
-				}
+				// Counted only for a page that shows it and has not read it already (the
+				// tenant middleware reads it with the membership): web.Render asks.
+				personCtx := ctx
 				web.SetIdentity(c, &web.Identity{UserID: u.ID, Email: u.Email, Name: u.Name,
-					IsPlatformAdmin: u.IsPlatformAdmin, SessionID: sess.ID, Memberships: n})
+					IsPlatformAdmin: u.IsPlatformAdmin, SessionID: sess.ID, Memberships: -1,
+					CountTenants: func() (int, error) { return countTenants(personCtx, u.ID) }})
 				web.SetCSRFBinding(c, token)
 				ctx = audit.WithActor(ctx, audit.Actor{ID: u.ID, Email: u.Email, IP: ip})
 			case apperr.EUNAUTHORIZED:

@@ -91,9 +91,18 @@ func TestInvitations(t *testing.T) {
 		guest.get(link).mustStatus(t, http.StatusOK).mustContain(t, "You already have a Holdspace account")
 		guest.post(link, url.Values{"password": {"wrong password!"}}).mustStatus(t, http.StatusUnprocessableEntity)
 		guest.post(link, url.Values{"password": {demo.Password}}).mustStatus(t, http.StatusSeeOther)
-		// Two tenants now: the switcher lists both.
-		guest.get("/tenants").mustStatus(t, http.StatusOK).mustContain(t, "Illinois I/ECMHC in Home Visiting", "Ohio Department of Children and Youth")
-		guest.get("/t/illinois/").mustContain(t, "Switch tenant", "Supervisor")
+		// Two tenants now: the switcher lists both, and the menu offers it on every page: one
+		// outside a tenant (the count asked for by the page) and one inside (the count read
+		// with the membership by the tenant middleware).
+		const switchLink = `href="/tenants"><span>Switch tenant</span>`
+		guest.get("/tenants").mustStatus(t, http.StatusOK).mustContain(t, "Illinois I/ECMHC in Home Visiting", "Ohio Department of Children and Youth", switchLink)
+		guest.get("/t/illinois/").mustContain(t, switchLink, "Supervisor")
+		// A person of one tenant is not offered it.
+		for _, page := range []string{"/t/illinois/", "/t/illinois/organisations"} {
+			if r := admin.get(page).mustStatus(t, http.StatusOK); strings.Contains(r.body, switchLink) {
+				t.Errorf("%s offers a person of one tenant to switch tenants", page)
+			}
+		}
 	})
 	t.Run("ReinvitingRevokesTheOldLink", func(t *testing.T) {
 		admin.t = t

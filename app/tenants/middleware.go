@@ -2,6 +2,10 @@ package tenants
 
 import (
 	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"strings"
 
 	"github.com/gofiber/fiber/v2"
 
@@ -73,24 +77,19 @@ func (h *Handler) Member(perm authz.Perm) fiber.Handler {
 			return apperr.Errorf(apperr.EUNAUTHORIZED, "Please sign in.")
 		}
 		ctx := c.UserContext()
-		// On the connection as it is (the tenants table has no tenant_id: TenantBySlug reads it
-		// as a platform table).
-		t, err := h.store.TenantBySlug(ctx, c.Params("slug"))
+		tm, err := h.store.memberOf(ctx, c.Params("slug"), id.UserID)
 		if err != nil {
 			return err
 		}
+		t := &tm.Tenant
 		if t.Deleted() {
 			return apperr.NotFound("page")
 		}
-		var role, orgID string
+		id.Memberships = tm.TenantCount
+		role, orgID := tm.Role, tm.OrganisationID
 		var support *web.SupportInfo
-		var ei *bool // whether the tenant serves Early Intervention, when the membership's query told
-		m, err := h.store.activeMembershipEI(ctx, t.ID, id.UserID)
-		switch apperr.Code(err) {
-		case "":
-			role, orgID = m.Role, m.OrganisationID
-			ei = &m.ServesEI
-		case apperr.ENOTFOUND:
+		if tm.MemberID == "" {
+			role, orgID = "", ""
 			if id.IsPlatformAdmin {
 				g, err := h.store.LiveSupportGrant(ctx, t.ID, id.UserID)
 				switch apperr.Code(err) {
@@ -104,8 +103,6 @@ func (h *Handler) Member(perm authz.Perm) fiber.Handler {
 					return err
 				}
 			}
-		default:
-			return err
 		}
 		h.authz.Sync(id.UserID, t.ID, role)
 		if role == "" {
@@ -133,17 +130,8 @@ func (h *Handler) Member(perm authz.Perm) fiber.Handler {
 				continue
 			}
 			// The EI expectations are offered where the tenant has Early Intervention teams.
-			if n.Perm.Obj == navEIExpectations {
-				if ei == nil { // support access: no membership row told
-					v, err := h.store.ServesEarlyIntervention(c.UserContext())
-					if err != nil {
-						return err
-					}
-					ei = &v
-				}
-				if !*ei {
-					continue
-				}
+			if n.Perm.Obj == navEIExpectations && !tm.ServesEI {
+				continue
 			}
 			nav = append(nav, n)
 		}
@@ -222,25 +210,61 @@ func (h *Handler) Public() fiber.Handler {
 	}
 }
 
-// membershipEI is a membership with whether its tenant serves Early Intervention (the menu's
-// EI expectations link), read in one statement for the tenant middleware.
-type membershipEI struct {
-	Membership `bun:",extend"`
-	ServesEI   bool `bun:"serves_ei,scanonly"`
+// tenantMember is the tenant of an address with what the tenant middleware needs of the
+// person in it: their active membership (MemberID "" when they hold none), how many tenants
+// they belong to (the layout's "Switch tenant") and whether the tenant serves Early
+// Intervention (the menu's EI expectations link).
+type tenantMember struct {
+	Tenant         `bun:",extend"`
+	MemberID       string `bun:"member_id,scanonly"`
+	Role           string `bun:"member_role,scanonly"`
+	OrganisationID string `bun:"member_organisation_id,scanonly"`
+	ServesEI       bool   `bun:"serves_ei,scanonly"`
+	TenantCount    int    `bun:"tenant_count,scanonly"`
 }
 
-// activeMembershipEI is ActiveMembership, with whether the tenant has an Early Intervention
-// program (ServesEarlyIntervention) read by the same statement: every tenant page runs it.
-func (s *Store) activeMembershipEI(ctx context.Context, tenantID, userID string) (*membershipEI, error) {
-	m := new(membershipEI)
-	ctx = database.WithScope(ctx, database.Scope{TenantID: tenantID})
-	t, err := database.For(ctx, s.db)
-	if err != nil {
-		return nil, err
+// memberOf reads the tenant of slug with userID's place in it, in one statement where every
+// tenant page ran three (the person's tenants counted, the tenant read, its membership read)
+// and switched the connection's row settings twice. It runs under the tenant's settings and
+// the person's, which show the tenant's rows and the person's own memberships in every
+// tenant (what the count needs), and nothing else; the page's own statements then run under
+// the tenant's alone.
+//
+// Those settings need the tenant's id before the statement: it is remembered by slug (s.ids).
+// A slug that now names another tenant is read again; one that names none is forgotten.
+func (s *Store) memberOf(ctx context.Context, slug, userID string) (*tenantMember, error) {
+	slug = strings.ToLower(slug)
+	for range 2 {
+		id, known := s.ids.Load(slug)
+		if !known {
+			t, err := s.TenantBySlug(ctx, slug)
+			if err != nil {
+				return nil, err
+			}
+			id = t.ID
+			s.ids.Store(strings.Clone(slug), t.ID) // slug may be the request's own memory
+		}
+		tm := new(tenantMember)
+		sctx := database.WithPerson(database.WithScope(ctx, database.Scope{TenantID: id.(string)}), userID)
+		err := database.Conn(sctx, s.db).NewSelect().Model(tm).ColumnExpr("?TableColumns").
+			ColumnExpr("m.id AS member_id, m.role AS member_role, m.organisation_id AS member_organisation_id").
+			ColumnExpr("EXISTS (SELECT 1 FROM organisations AS o WHERE o.tenant_id = t.id AND o.kind = ? AND o.program_kind = ?) AS serves_ei",
+				OrgProgram, ProgramKindEarlyIntervention).
+			ColumnExpr(`(SELECT count(*) FROM memberships AS m2 JOIN tenants AS t2 ON t2.id = m2.tenant_id
+				WHERE m2.user_id = ? AND m2.active AND t2.deleted_at IS NULL) AS tenant_count`, userID).
+			Join("LEFT JOIN memberships AS m ON m.tenant_id = t.id AND m.user_id = ? AND m.active", userID).
+			Where("t.slug = ?", slug).Scan(sctx)
+		if errors.Is(err, sql.ErrNoRows) {
+			s.ids.Delete(slug)
+			return nil, apperr.NotFound("tenant")
+		}
+		if err != nil {
+			return nil, err
+		}
+		if tm.ID == id.(string) {
+			return tm, nil
+		}
+		s.ids.Delete(slug) // the slug names another tenant now: read it again
 	}
-	err = t.Select(m).ColumnExpr("m.*").
-		ColumnExpr("EXISTS (SELECT 1 FROM organisations AS o WHERE o.tenant_id = m.tenant_id AND o.kind = ? AND o.program_kind = ?) AS serves_ei",
-			OrgProgram, ProgramKindEarlyIntervention).
-		Where("m.user_id = ? AND m.active", userID).Scan(ctx)
-	return m, notFound(err, "membership")
+	return nil, fmt.Errorf("tenant %q: its id changed twice while it was read", slug)
 }

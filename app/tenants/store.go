@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"errors"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/uptrace/bun"
@@ -16,7 +17,8 @@ import (
 
 // Store reads and writes tenants, organisations, memberships and invitations.
 type Store struct {
-	db *bun.DB
+	db  *bun.DB
+	ids sync.Map // a tenant's id by its slug, for the tenant middleware (memberOf)
 }
 
 // NewStore returns the store on db.
@@ -249,16 +251,6 @@ func (s *Store) CountOrganisations(ctx context.Context) (map[string]int, error) 
 
 // ProgramKindEarlyIntervention is the kind of an Early Intervention team.
 const ProgramKindEarlyIntervention = "early_intervention"
-
-// ServesEarlyIntervention reports whether the tenant of ctx has a program of the Early
-// Intervention kind: only then are the EI expectations in its menu.
-func (s *Store) ServesEarlyIntervention(ctx context.Context) (bool, error) {
-	t, err := database.For(ctx, s.db)
-	if err != nil {
-		return false, err
-	}
-	return t.Select((*Organisation)(nil)).Where("o.kind = ? AND o.program_kind = ?", OrgProgram, ProgramKindEarlyIntervention).Exists(ctx)
-}
 
 // Members lists the tenant's memberships with their people, by name. orgID, if set, limits
 // the list to one organisation.

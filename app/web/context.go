@@ -20,7 +20,24 @@ type Identity struct {
 	Name            string
 	IsPlatformAdmin bool
 	SessionID       string // the stored (hashed) session id
-	Memberships     int    // how many tenants the person belongs to (for the switcher)
+	// Memberships is how many tenants the person belongs to (the layout's "Switch tenant"), or
+	// -1 until it is known: the tenant middleware reads it with the membership, and Render
+	// asks CountTenants for any other page.
+	Memberships  int
+	CountTenants func() (int, error)
+}
+
+// knowMemberships fills in id.Memberships when nothing has.
+func (id *Identity) knowMemberships() error {
+	if id == nil || id.Memberships >= 0 || id.CountTenants == nil {
+		return nil
+	}
+	n, err := id.CountTenants()
+	if err != nil {
+		return err
+	}
+	id.Memberships = n
+	return nil
 }
 
 // TenantInfo is the tenant of the URL, for the layout.

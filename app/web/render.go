@@ -288,6 +288,9 @@ func Render(c *fiber.Ctx, status int, page, fragment string, v View) error {
 	if v.L == nil {
 		v.L = LayoutOf(c)
 	}
+	if err := v.L.Identity.knowMemberships(); err != nil {
+		return err
+	}
 	c.Status(status)
 	if WantsFragment(c) && fragment != "" {
 		return c.Render(fragment, v)
