@@ -88,20 +88,17 @@ func (h *Handler) Member(perm authz.Perm) fiber.Handler {
 		id.Memberships = tm.TenantCount
 		role, orgID := tm.Role, tm.OrganisationID
 		var support *web.SupportInfo
-		if tm.MemberID == "" {
-			role, orgID = "", ""
-			if id.IsPlatformAdmin {
-				g, err := h.store.LiveSupportGrant(ctx, t.ID, id.UserID)
-				switch apperr.Code(err) {
-				case "":
-					role = authz.TenantAdmin
-					support = &web.SupportInfo{Until: g.ExpiresAt, Reason: g.Reason, EndURL: "/admin/tenants/" + t.ID + "/support/end"}
-					c.SetUserContext(audit.WithActor(ctx, audit.Actor{ID: id.UserID, Email: id.Email + SupportSuffix,
-						IP: audit.ActorFrom(ctx).IP}))
-				case apperr.ENOTFOUND:
-				default:
-					return err
-				}
+		if tm.MemberID == "" && id.IsPlatformAdmin { // no membership: a platform admin may hold a live support grant
+			g, err := h.store.LiveSupportGrant(ctx, t.ID, id.UserID)
+			switch apperr.Code(err) {
+			case "":
+				role = authz.TenantAdmin
+				support = &web.SupportInfo{Until: g.ExpiresAt, Reason: g.Reason, EndURL: "/admin/tenants/" + t.ID + "/support/end"}
+				c.SetUserContext(audit.WithActor(ctx, audit.Actor{ID: id.UserID, Email: id.Email + SupportSuffix,
+					IP: audit.ActorFrom(ctx).IP}))
+			case apperr.ENOTFOUND:
+			default:
+				return err
 			}
 		}
 		h.authz.Sync(id.UserID, t.ID, role)
