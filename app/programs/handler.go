@@ -298,13 +298,16 @@ func (h *Handler) ProgramsPage(c *fiber.Ctx) error {
 
 // ProgramFormData is the page that adds or edits a program.
 type ProgramFormData struct {
-	Program   *tenants.Organisation // nil when adding
-	Kinds     []tenants.Choice
-	Counties  []string // nil: the county is typed
-	Languages []tenants.Choice
-	Action    string
-	Back      string
-	NoLangs   bool // the tenant has not chosen its languages yet
+	Program *tenants.Organisation // nil when adding
+	// KindOptions and CountyOptions are the selects' options with the form's choice selected,
+	// written by {{options}}: a state's hundred counties ranged in the template were two
+	// hundred reflected calls, most of the form's time.
+	KindOptions   []web.Option
+	CountyOptions []web.Option // none: the county is typed
+	Languages     []tenants.Choice
+	Action        string
+	Back          string
+	NoLangs       bool // the tenant has not chosen its languages yet
 }
 
 func (h *Handler) programForm(c *fiber.Ctx, p *tenants.Organisation, status int, f *web.Form) error {
@@ -312,10 +315,12 @@ func (h *Handler) programForm(c *fiber.Ctx, p *tenants.Organisation, status int,
 	if err != nil {
 		return err
 	}
-	d := &ProgramFormData{Program: p, Counties: ProgramCountyChoices(t, p), Languages: choices(ProgramLanguageChoices(t, p), f.Values["languages"]),
-		Action: base(c) + "/programs", Back: base(c) + "/programs", NoLangs: len(t.Languages) == 0}
+	d := &ProgramFormData{Program: p, CountyOptions: web.StringOptions(ProgramCountyChoices(t, p), f.Get("county")),
+		Languages: choices(ProgramLanguageChoices(t, p), f.Values["languages"]),
+		Action:    base(c) + "/programs", Back: base(c) + "/programs", NoLangs: len(t.Languages) == 0}
+	kind := f.Get("program_kind")
 	for _, k := range tenants.ProgramKinds {
-		d.Kinds = append(d.Kinds, tenants.Choice{Value: k.Value, Label: k.Label})
+		d.KindOptions = append(d.KindOptions, web.Option{Value: k.Value, Label: k.Label, Selected: k.Value == kind})
 	}
 	title := "Add a program"
 	if p != nil {
@@ -484,6 +489,9 @@ func (h *Handler) RemoveSite(c *fiber.Ctx) error {
 type LineRow struct {
 	N                          int // 1-based, for labels
 	CategoryField, AmountField string
+	// CategoryOptions are the budget categories with the row's choice selected, written by
+	// {{options}} (ranged in the template, they were a reflected call a category and a row).
+	CategoryOptions []web.Option
 }
 
 // FundingFormData is the page that adds a funding or edits its budget lines.
@@ -580,6 +588,9 @@ func (h *Handler) fundingForm(c *fiber.Ctx, p *tenants.Organisation, fu *Funding
 	d.Rows = lineRows(f, atLeast)
 	if extraRows > 0 {
 		d.Rows = lineRows(f, len(d.Rows)+extraRows)
+	}
+	for i := range d.Rows {
+		d.Rows[i].CategoryOptions = web.StringOptions(d.Categories, f.Get(d.Rows[i].CategoryField))
 	}
 	title := "Add a funding to " + p.Name
 	if fu != nil {

@@ -314,7 +314,7 @@ func TestProgramPages(t *testing.T) {
 	t.Run("EditProgram", func(t *testing.T) {
 		admin.t = t
 		admin.get(base+"/programs/"+prairie+"/edit").mustStatus(t, http.StatusOK).mustContain(t, `value="Prairie Families Home Visiting"`,
-			`<option value="Cook" selected>`, `value="Spanish" checked`)
+			`<option value="Cook" selected>Cook</option>`, `<option value="home_visiting" selected>Home visiting</option>`, `value="Spanish" checked`)
 		admin.post(base+"/programs/"+prairie+"/edit", url.Values{"name": {"Prairie Families"}, "program_kind": {"home_visiting"}, "county": {"Will"},
 			"languages": {"English", "Polish"}}).mustStatus(t, http.StatusSeeOther)
 		admin.get(base+"/programs/"+prairie).mustContain(t, "Prairie Families", "Will", "English, Polish")
