@@ -96,7 +96,10 @@ func TestSettingsPage(t *testing.T) {
 	admin.signIn("admin@illinois.example")
 	admin.get("/t/illinois/settings").mustStatus(t, http.StatusOK).mustContain(t, "Agency settings",
 		`value="Illinois I/ECMHC in Home Visiting"`, `<option value="America/Chicago" selected>`, "The 102 counties of Illinois",
-		`value="St. Clair" checked`, `value="Polish" checked`, `<option value="7" selected>July`, `<option value="10" selected>October`)
+		`value="St. Clair" checked`, `value="Polish" checked`,
+		// Each select marks its own usual month: July for the state's year, October for the federal.
+		`<option value="7" selected>July (the usual)</option>`, `<option value="10">October</option>`,
+		`<option value="10" selected>October (the usual)</option>`, `<option value="7">July</option>`)
 
 	t.Run("ErrEachFieldNamedNothingWritten", func(t *testing.T) {
 		admin.t = t

@@ -20,22 +20,25 @@ type Choice struct {
 
 // SettingsData is the agency settings page.
 type SettingsData struct {
-	Tenant        *Tenant
-	StateName     string
-	Builtin       bool     // the state's counties come from a built-in list
-	Counties      []Choice // the built-in list, ticked as served
-	CountyCount   int
-	CountiesNoun  string   // "counties", "parishes", …
-	Unmatched     []string // counties stored before that are not in the list: saving drops them
-	TimeZones     []Choice
-	Months        []Choice
-	Languages     []Choice
-	StateFYNow    string
-	FederalFYNow  string
-	CanUpdate     bool
-	FirstTime     bool // the settings were never confirmed
-	AllCountiesOn bool
-	ServedCount   int
+	Tenant       *Tenant
+	StateName    string
+	Builtin      bool     // the state's counties come from a built-in list
+	Counties     []Choice // the built-in list, ticked as served
+	CountyCount  int
+	CountiesNoun string   // "counties", "parishes", …
+	Unmatched    []string // counties stored before that are not in the list: saving drops them
+	// The selects' options with the form's choice selected, written by {{options}}: ranged in
+	// the template, the time zones and twice twelve months were most of the page's drawing.
+	TimeZoneOptions  []web.Option
+	StateFYOptions   []web.Option
+	FederalFYOptions []web.Option
+	Languages        []Choice
+	StateFYNow       string
+	FederalFYNow     string
+	CanUpdate        bool
+	FirstTime        bool // the settings were never confirmed
+	AllCountiesOn    bool
+	ServedCount      int
 }
 
 func (h *Handler) settingsData(c *fiber.Ctx, t *Tenant, f *web.Form) *SettingsData {
@@ -43,12 +46,12 @@ func (h *Handler) settingsData(c *fiber.Ctx, t *Tenant, f *web.Form) *SettingsDa
 		FirstTime: t.SettingsConfirmedAt == nil, AllCountiesOn: f.Get("all_counties") != ""}
 	now := database.Now()
 	d.StateFYNow, d.FederalFYNow = t.StateFYLabel(now), t.FederalFYLabel(now)
+	tz := f.Get("time_zone")
 	for _, z := range TimeZones {
-		d.TimeZones = append(d.TimeZones, Choice{Value: z.Value, Label: z.Label})
+		d.TimeZoneOptions = append(d.TimeZoneOptions, web.Option{Value: z.Value, Label: z.Label, Selected: z.Value == tz})
 	}
-	for m := 1; m <= 12; m++ {
-		d.Months = append(d.Months, Choice{Value: strconv.Itoa(m), Label: MonthName(m)})
-	}
+	d.StateFYOptions = monthOptions(f.Get("state_fy_start_month"), 7)
+	d.FederalFYOptions = monthOptions(f.Get("federal_fy_start_month"), 10)
 	served := map[string]bool{}
 	for _, v := range f.Values["counties"] {
 		served[v] = true
@@ -74,6 +77,20 @@ func (h *Handler) settingsData(c *fiber.Ctx, t *Tenant, f *web.Form) *SettingsDa
 	}
 	d.CanUpdate = h.authz.Allowed(web.ScopeOf(c).UserID, t.ID, authz.Perm{Obj: "settings", Act: "update"})
 	return d
+}
+
+// monthOptions are the twelve months as a select's options, selected chosen and usual marked
+// "(the usual)".
+func monthOptions(selected string, usual int) []web.Option {
+	out := make([]web.Option, 12)
+	for m := 1; m <= 12; m++ {
+		v, label := strconv.Itoa(m), MonthName(m)
+		if m == usual {
+			label += " (the usual)"
+		}
+		out[m-1] = web.Option{Value: v, Label: label, Selected: v == selected}
+	}
+	return out
 }
 
 // settingsForm is the form filled with the tenant's stored settings.
