@@ -59,7 +59,8 @@ type Config struct {
 	MetricsToken string
 	MetricsAddr  string
 	// ServerTiming (SERVER_TIMING=true) adds a Server-Timing header to every response: the
-	// SQL statements the request ran, their time, and the whole request's time in the server.
+	// SQL statements the request ran, their time, the whole request's time in the server, and
+	// the time its templates took (draw).
 	// Off by default (it tells anyone how much work a page is); the load harness turns it on.
 	ServerTiming bool
 	// WorkerConcurrency (WORKER_CONCURRENCY) is how many tasks the worker runs at once; by

@@ -375,8 +375,8 @@ func (a *App) observe() fiber.Handler {
 		elapsed := time.Since(start)
 		if timing {
 			// The response is still buffered here, so the header goes out with it.
-			c.Set("Server-Timing", fmt.Sprintf(`db;desc="%d statements";dur=%.3f, app;dur=%.3f`,
-				stats.Statements(), ms(stats.Duration()), ms(elapsed)))
+			c.Set("Server-Timing", fmt.Sprintf(`db;desc="%d statements";dur=%.3f, app;dur=%.3f, draw;dur=%.3f`,
+				stats.Statements(), ms(stats.Duration()), ms(elapsed), ms(web.DrawTime(c))))
 		}
 		// Not c.Route().Path: that is the last middleware's prefix ("/") for an unknown
 		// address, which would count 404s as the home page.

@@ -171,12 +171,13 @@ func TestMetricsHandlerNeedsNoToken(t *testing.T) {
 const testMetricsToken = "test-metrics-token-0123456789abcdef"
 
 // TestServerTiming: with SERVER_TIMING on, a page says how many SQL statements it ran, their
-// time and the server's, which the load harness reads; off (the default), it says nothing.
+// time, the server's and the templates' (draw), which the load harness reads; off (the
+// default), it says nothing.
 func TestServerTiming(t *testing.T) {
 	on := newTestEnvWith(t, func(c *config.Config) { c.ServerTiming = true })
 	r := on.signedIn(t, "admin@illinois.example").get("/t/illinois/engagements").mustStatus(t, http.StatusOK)
 	st := r.header.Get("Server-Timing")
-	m := regexp.MustCompile(`^db;desc="(\d+) statements";dur=([0-9.]+), app;dur=([0-9.]+)$`).FindStringSubmatch(st)
+	m := regexp.MustCompile(`^db;desc="(\d+) statements";dur=([0-9.]+), app;dur=([0-9.]+), draw;dur=([0-9.]+)$`).FindStringSubmatch(st)
 	if m == nil {
 		t.Fatalf("Server-Timing is %q", st)
 	}
@@ -187,6 +188,9 @@ func TestServerTiming(t *testing.T) {
 	app, _ := strconv.ParseFloat(m[3], 64)
 	if db <= 0 || app < db {
 		t.Errorf("SQL time %v ms, server time %v ms: want 0 < SQL <= server", db, app)
+	}
+	if draw, _ := strconv.ParseFloat(m[4], 64); draw <= 0 || draw+db > app {
+		t.Errorf("drawing %v ms, SQL %v ms, server %v ms: want drawing > 0 and drawing + SQL <= server", draw, db, app)
 	}
 	off := newTestEnv(t)
 	if st := off.signedIn(t, "admin@illinois.example").get("/t/illinois/engagements").header.Get("Server-Timing"); st != "" {

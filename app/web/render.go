@@ -292,6 +292,8 @@ func Render(c *fiber.Ctx, status int, page, fragment string, v View) error {
 		return err
 	}
 	c.Status(status)
+	start := time.Now()
+	defer addDrawTime(c, start)
 	if WantsFragment(c) && fragment != "" {
 		return c.Render(fragment, v)
 	}
@@ -326,6 +328,22 @@ func Render(c *fiber.Ctx, status int, page, fragment string, v View) error {
 	}
 	resp.Header.SetContentType(fiber.MIMETextHTMLCharsetUTF8)
 	return nil
+}
+
+type drawKey struct{}
+
+// addDrawTime adds the time since start to the request's drawing time (DrawTime).
+func addDrawTime(c *fiber.Ctx, start time.Time) {
+	d, _ := c.Locals(drawKey{}).(time.Duration)
+	c.Locals(drawKey{}, d+time.Since(start))
+}
+
+// DrawTime is how long the request spent drawing its page with the templates (Render): the
+// Server-Timing header's "draw", beside the SQL's "db" and the whole request's "app", so the
+// load harness can tell a page slow in its templates from one slow in its own Go.
+func DrawTime(c *fiber.Ctx) time.Duration {
+	d, _ := c.Locals(drawKey{}).(time.Duration)
+	return d
 }
 
 // PageLayoutTop and PageLayoutBottom are the layout every full page is drawn in: what comes

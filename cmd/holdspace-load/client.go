@@ -106,6 +106,7 @@ type hit struct {
 	Status     int
 	Statements int
 	SQL, App   float64 // ms, from Server-Timing
+	Draw       float64 // ms the templates took, from Server-Timing
 	Client     float64 // ms, as the client saw it
 	Bytes      int     // the body as sent
 	Encoding   string  // Content-Encoding
@@ -131,22 +132,35 @@ func (b *browser) request(ctx context.Context, path string, header map[string]st
 	n, err := io.Copy(io.Discard, resp.Body)
 	resp.Body.Close()
 	h := hit{Status: resp.StatusCode, Client: ms(time.Since(start)), Bytes: int(n), Encoding: resp.Header.Get("Content-Encoding")}
-	h.Statements, h.SQL, h.App, h.Timed = parseServerTiming(resp.Header.Get("Server-Timing"))
+	st, ok := parseServerTiming(resp.Header.Get("Server-Timing"))
+	h.Statements, h.SQL, h.App, h.Draw, h.Timed = st.Statements, st.SQL, st.App, st.Draw, ok
 	return h, err
 }
 
-// serverTiming reads `db;desc="N statements";dur=X, app;dur=Y` (app/server/http.go observe).
-var serverTiming = regexp.MustCompile(`db;desc="(\d+) statements?";dur=([0-9.]+),\s*app;dur=([0-9.]+)`)
+// serverTiming reads `db;desc="N statements";dur=X, app;dur=Y, draw;dur=Z` (app/server/http.go
+// observe); a server from before the drawing time leaves out its part.
+var serverTiming = regexp.MustCompile(`db;desc="(\d+) statements?";dur=([0-9.]+),\s*app;dur=([0-9.]+)(?:,\s*draw;dur=([0-9.]+))?`)
 
-func parseServerTiming(v string) (statements int, sqlMS, appMS float64, ok bool) {
+// timing is a request's Server-Timing: its statements, and the milliseconds of its SQL, of the
+// whole request in the server, and of drawing its page.
+type timing struct {
+	Statements     int
+	SQL, App, Draw float64
+}
+
+func parseServerTiming(v string) (timing, bool) {
 	m := serverTiming.FindStringSubmatch(v)
 	if m == nil {
-		return 0, 0, 0, false
+		return timing{}, false
 	}
-	statements, _ = strconv.Atoi(m[1])
-	sqlMS, _ = strconv.ParseFloat(m[2], 64)
-	appMS, _ = strconv.ParseFloat(m[3], 64)
-	return statements, sqlMS, appMS, true
+	var t timing
+	t.Statements, _ = strconv.Atoi(m[1])
+	t.SQL, _ = strconv.ParseFloat(m[2], 64)
+	t.App, _ = strconv.ParseFloat(m[3], 64)
+	if m[4] != "" {
+		t.Draw, _ = strconv.ParseFloat(m[4], 64)
+	}
+	return t, true
 }
 
 func ms(d time.Duration) float64 { return float64(d) / float64(time.Millisecond) }

@@ -34,11 +34,16 @@ func TestQuickLoad(t *testing.T) {
 }
 
 func TestParseServerTiming(t *testing.T) {
-	n, sqlMS, appMS, ok := parseServerTiming(`db;desc="12 statements";dur=3.250, app;dur=7.125`)
-	if !ok || n != 12 || sqlMS != 3.25 || appMS != 7.125 {
-		t.Fatalf("got %d %v %v %v", n, sqlMS, appMS, ok)
+	st, ok := parseServerTiming(`db;desc="12 statements";dur=3.250, app;dur=7.125, draw;dur=1.500`)
+	if want := (timing{Statements: 12, SQL: 3.25, App: 7.125, Draw: 1.5}); !ok || st != want {
+		t.Fatalf("got %+v %v, want %+v", st, ok, want)
 	}
-	if _, _, _, ok := parseServerTiming(""); ok {
+	// A server from before the drawing time.
+	st, ok = parseServerTiming(`db;desc="1 statement";dur=0.250, app;dur=0.500`)
+	if want := (timing{Statements: 1, SQL: 0.25, App: 0.5}); !ok || st != want {
+		t.Fatalf("got %+v %v, want %+v", st, ok, want)
+	}
+	if _, ok := parseServerTiming(""); ok {
 		t.Fatal("an absent header parsed")
 	}
 }

@@ -105,7 +105,7 @@ func (rep *Report) Print(w io.Writer) {
 		fmt.Fprintf(w, " (after %s at %d req/s, not measured)", rep.WarmLoad, rep.Rates[len(rep.Rates)-1])
 	}
 	fmt.Fprint(w, "\n\n")
-	head := []string{"page", "role", "stmts", "server ms", "SQL ms", "srv/SQL", "single p50"}
+	head := []string{"page", "role", "stmts", "server ms", "SQL ms", "srv/SQL", "draw ms", "single p50"}
 	for _, r := range rep.Rates {
 		head = append(head, fmt.Sprintf("p50/p99 @%d", r))
 	}
@@ -137,13 +137,13 @@ func (rep *Report) Print(w io.Writer) {
 
 func rowCells(r Row, rates []int) []string {
 	if r.Problem != "" && r.Status == 0 {
-		cells := []string{r.Page, r.Role, "", "", "", "", ""}
+		cells := []string{r.Page, r.Role, "", "", "", "", "", ""}
 		for range rates {
 			cells = append(cells, "")
 		}
 		return append(cells, "", r.Problem)
 	}
-	cells := []string{r.Page, r.Role, fmt.Sprint(r.Statements), f1(r.ServerMS), f1(r.SQLMS), f1(r.Ratio()), f1(r.ClientMS)}
+	cells := []string{r.Page, r.Role, fmt.Sprint(r.Statements), f1(r.ServerMS), f1(r.SQLMS), f1(r.Ratio()), f1(r.DrawMS), f1(r.ClientMS)}
 	for _, rate := range rates {
 		cells = append(cells, rateCell(r, rate))
 	}
