@@ -78,3 +78,26 @@ func TestMineRowsHTMLIsTheTemplate(t *testing.T) {
 		webtest.SameAsTemplate(t, fmt.Sprintf("round %d", round), mineRowsTemplate, d, mineRowsHTML(d.Consultants, d.ShowEmail))
 	}
 }
+
+// TestReviewRowsHTMLIsTheTemplate: the registry's applications written in Go are what the
+// template writes, odd names, ids and slugs included, with and without their dates.
+func TestReviewRowsHTMLIsTheTemplate(t *testing.T) {
+	r := rand.New(rand.NewPCG(13, 14))
+	for round := range 400 {
+		d := struct {
+			Slug string
+			Rows []Profile
+		}{Slug: []string{"volume", "a-b", queueWord(r)}[r.IntN(3)]}
+		for range r.IntN(6) {
+			p := Profile{ID: queueWord(r) + "id", DisplayName: queueWord(r)}
+			for _, at := range []**time.Time{&p.SubmittedAt, &p.ReviewedAt} {
+				if r.IntN(3) > 0 {
+					when := time.Date(2026, time.Month(1+r.IntN(12)), 1+r.IntN(28), r.IntN(24), 0, 0, 0, time.FixedZone("x", -6*3600))
+					*at = &when
+				}
+			}
+			d.Rows = append(d.Rows, p)
+		}
+		webtest.SameAsTemplate(t, fmt.Sprintf("round %d", round), reviewRowsTemplate, d, reviewRowsHTML(d.Slug, d.Rows))
+	}
+}

@@ -261,15 +261,16 @@ type RegistryData struct {
 	Pager                       web.Pager // the approved consultants' pages
 }
 
-// ReviewTable is one table of the registry page.
+// ReviewTable is one table of the registry page: its caption and its rows, written
+// (reviewRowsHTML).
 type ReviewTable struct {
-	Caption, Slug string
-	Rows          []Profile
+	Caption  string
+	RowsHTML template.HTML
 }
 
 // Table is a table of the registry page (for the template).
 func (d *RegistryData) Table(caption string, rows []Profile, slug string) ReviewTable {
-	return ReviewTable{Caption: caption, Rows: rows, Slug: slug}
+	return ReviewTable{Caption: caption, RowsHTML: reviewRowsHTML(slug, rows)}
 }
 
 // RegistryPage lists the applications waiting, returned and approved.

@@ -92,7 +92,10 @@ func TestPeopleList(t *testing.T) {
 		c.t = t
 		c.get("/t/illinois/people").mustContain(t, `href="/t/illinois/people/`+funder.ID+`"`)
 		c.get("/t/illinois/people/"+funder.ID).mustStatus(t, http.StatusOK).
-			mustContain(t, "Robert Nguyen", "funder@illinois.example", "IDHS Division of Early Childhood", "Deactivate")
+			mustContain(t, "Robert Nguyen", "funder@illinois.example", "IDHS Division of Early Childhood", "Deactivate",
+				// The role form holds the person's role and organisation.
+				`<option value="funder" selected>Funder</option>`, `<option value="supervisor">`,
+				`" selected>IDHS Division of Early Childhood</option>`)
 		c.get("/t/illinois/people/"+database.NewID()).mustStatus(t, http.StatusNotFound)
 		c.get("/t/illinois/people/not-an-id").mustStatus(t, http.StatusNotFound)
 	})
@@ -154,7 +157,8 @@ func TestChangeRole(t *testing.T) {
 		admin.t = t
 		denise := env.member("illinois", "admin@illinois.example")
 		admin.post("/t/illinois/people/"+denise.ID, url.Values{"role": {"supervisor"}}).
-			mustStatus(t, http.StatusConflict).mustContain(t, "Denise Carter is the last active tenant admin", "Make someone else a tenant admin first.")
+			mustStatus(t, http.StatusConflict).mustContain(t, "Denise Carter is the last active tenant admin", "Make someone else a tenant admin first.",
+			`<option value="supervisor" selected>`)
 		if m := env.member("illinois", "admin@illinois.example"); m.Role != "tenant_admin" {
 			t.Fatal("the last admin was demoted")
 		}

@@ -187,29 +187,41 @@ func (h *Handler) RevokeInvitation(c *fiber.Ctx) error {
 
 // PersonData is the page of one person in the tenant.
 type PersonData struct {
-	Member   *Member
-	Roles    []string
-	Funders  []Organisation
-	Programs []Organisation
-	Self     bool   // the person is the one looking
-	Back     string // the people list, with its filter
-	Problem  string // why deactivation was refused
+	Member  *Member
+	Self    bool   // the person is the one looking
+	Back    string // the people list, with its filter
+	Problem string // why deactivation was refused
+	// The role form's selects, the form's choice selected ({{options}}): ranged in the
+	// template, a tenant's funders and programs were most of the page's drawing.
+	RoleOptions, FunderOptions, ProgramOptions []web.Option
+}
+
+// roleOptions are the tenant roles as a select's options, chosen selected.
+func roleOptions(chosen string) []web.Option {
+	opts := make([]web.Option, len(authz.TenantRoles))
+	for i, r := range authz.TenantRoles {
+		opts[i] = web.Option{Value: r, Label: authz.RoleLabel(r), Selected: r == chosen}
+	}
+	return opts
 }
 
 func (h *Handler) renderPerson(c *fiber.Ctx, status int, m *Member, f *web.Form, problem string) error {
 	ctx := c.UserContext()
-	d := PersonData{Member: m, Roles: authz.TenantRoles, Self: m.UserID == web.ScopeOf(c).UserID, Problem: problem,
+	d := PersonData{Member: m, Self: m.UserID == web.ScopeOf(c).UserID, Problem: problem,
 		Back: "/t/" + web.ScopeOf(c).TenantSlug + "/people"}
-	var err error
-	if d.Funders, err = h.store.OrganisationsOfKind(ctx, OrgFunder); err != nil {
+	funders, err := h.store.OrganisationsOfKind(ctx, OrgFunder)
+	if err != nil {
 		return err
 	}
-	if d.Programs, err = h.store.OrganisationsOfKind(ctx, OrgProgram); err != nil {
+	programs, err := h.store.OrganisationsOfKind(ctx, OrgProgram)
+	if err != nil {
 		return err
 	}
 	if f == nil {
 		f = &web.Form{Values: url.Values{"role": {m.Role}, "organisation_id": {m.OrganisationID}}, Errors: map[string]string{}}
 	}
+	org := f.Get("organisation_id")
+	d.RoleOptions, d.FunderOptions, d.ProgramOptions = roleOptions(f.Get("role")), orgOptions(funders, org), orgOptions(programs, org)
 	title := m.Name
 	if title == "" {
 		title = m.Email
