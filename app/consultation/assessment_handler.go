@@ -36,8 +36,36 @@ type InstrumentsData struct {
 	Rows        []InstrumentFormRow // the subscale rows of the new-instrument form
 }
 
-// InstrumentFormRow is a subscale row of the form: I names its fields, N is its number.
-type InstrumentFormRow struct{ I, N int }
+// InstrumentFormRow is a subscale row of the form, N its number: its name and score fields
+// and its "lower is better" box, with what the form holds for them, read once in Go (as
+// printf, $f.Get and $f.Error in the template, a row was twenty reflected calls).
+type InstrumentFormRow struct {
+	N            int
+	Inputs       [3]SubscaleFormInput // name, lowest score, highest score
+	LowerField   string
+	LowerChecked bool
+}
+
+// SubscaleFormInput is one text field of a subscale row.
+type SubscaleFormInput struct {
+	Field, Label, Class, InputMode string
+	Value, Error                   string
+}
+
+// instrumentFormRow lays out subscale row i with what f holds for it.
+func instrumentFormRow(f *web.Form, i int) InstrumentFormRow {
+	r := InstrumentFormRow{N: i + 1, LowerField: SubscaleField("lower", i)}
+	r.LowerChecked = f.Get(r.LowerField) == "yes"
+	for j, in := range []SubscaleFormInput{
+		{Field: SubscaleField("name", i), Label: "Name", Class: "usa-input"},
+		{Field: SubscaleField("min", i), Label: "Lowest possible score", Class: "usa-input usa-input--small", InputMode: "decimal"},
+		{Field: SubscaleField("max", i), Label: "Highest possible score", Class: "usa-input usa-input--small", InputMode: "decimal"},
+	} {
+		in.Value, in.Error = f.Get(in.Field), f.Error(in.Field)
+		r.Inputs[j] = in
+	}
+	return r
+}
 
 func (h *AssessmentHandler) instrumentsPage(c *fiber.Ctx, status int, f *web.Form) error {
 	list, err := h.svc.Instruments().List(c.UserContext())
@@ -57,7 +85,7 @@ func (h *AssessmentHandler) instrumentsPage(c *fiber.Ctx, status int, f *web.For
 		}
 	}
 	for i := 0; i < rows; i++ {
-		d.Rows = append(d.Rows, InstrumentFormRow{I: i, N: i + 1})
+		d.Rows = append(d.Rows, instrumentFormRow(f, i))
 	}
 	return web.Render(c, status, "consultation/instruments", "", web.View{Title: "Assessment instruments", D: d, Form: f})
 }

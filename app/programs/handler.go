@@ -405,8 +405,10 @@ type ProgramData struct {
 	Fundings     []Funding
 	Totals       []YearTotal
 	Funders      []tenants.Organisation // for "add a funding"
-	CanEdit      bool
-	CanFund      bool
+	// FunderOptions are Funders as the "add a funding" select's options ({{options}}).
+	FunderOptions []web.Option
+	CanEdit       bool
+	CanFund       bool
 }
 
 func (h *Handler) programPage(c *fiber.Ctx, status int, f *web.Form) error {
@@ -448,6 +450,7 @@ func (h *Handler) programPage(c *fiber.Ctx, status int, f *web.Form) error {
 		if d.Funders, err = h.store.Organisations(ctx, tenants.OrgFunder); err != nil {
 			return err
 		}
+		d.FunderOptions = funderOptions(d.Funders, "")
 	}
 	return web.Render(c, status, "programs/program", "programs/_sites", web.View{Title: p.Name, D: d, Form: f})
 }
@@ -492,14 +495,31 @@ type LineRow struct {
 	// CategoryOptions are the budget categories with the row's choice selected, written by
 	// {{options}} (ranged in the template, they were a reflected call a category and a row).
 	CategoryOptions []web.Option
+	// What the form holds for the row, read once in Go: as $.Form.Get and $.Form.Error in the
+	// template they were seven reflected calls a row.
+	Amount, CategoryError, AmountError string
+}
+
+// funderOptions are the funders as a select's options ("Name (Short)"), chosen selected.
+func funderOptions(funders []tenants.Organisation, chosen string) []web.Option {
+	opts := make([]web.Option, len(funders))
+	for i, o := range funders {
+		label := o.Name
+		if o.ShortName != "" {
+			label += " (" + o.ShortName + ")"
+		}
+		opts[i] = web.Option{Value: o.ID, Label: label, Selected: o.ID == chosen}
+	}
+	return opts
 }
 
 // FundingFormData is the page that adds a funding or edits its budget lines.
 type FundingFormData struct {
-	Program       *tenants.Organisation
-	Funding       *Funding // nil when adding
-	Funders       []tenants.Organisation
-	Years         []tenants.Choice
+	Program *tenants.Organisation
+	Funding *Funding // nil when adding
+	// The funder and fiscal year selects, the form's choice selected ({{options}}).
+	FunderOptions []web.Option
+	YearOptions   []web.Option
 	Categories    []string
 	Rows          []LineRow
 	Known         KnownFunder
@@ -520,28 +540,32 @@ const defaultRows = 5
 func lineRows(f *web.Form, atLeast int) []LineRow {
 	n := atLeast
 	for i := 0; i < MaxLines; i++ {
-		if f.Get(fmt.Sprintf("line_category_%d", i)) != "" || f.Get(fmt.Sprintf("line_amount_%d", i)) != "" || f.Error(fmt.Sprintf("line_amount_%d", i)) != "" {
+		if f.Get(lineCategoryField(i)) != "" || f.Get(lineAmountField(i)) != "" || f.Error(lineAmountField(i)) != "" {
 			n = max(n, i+2)
 		}
 	}
 	n = min(max(n, 1), MaxLines)
 	rows := make([]LineRow, n)
 	for i := range rows {
-		rows[i] = LineRow{N: i + 1, CategoryField: fmt.Sprintf("line_category_%d", i), AmountField: fmt.Sprintf("line_amount_%d", i)}
+		rows[i] = LineRow{N: i + 1, CategoryField: lineCategoryField(i), AmountField: lineAmountField(i)}
 	}
 	return rows
 }
+
+// lineCategoryField and lineAmountField name the fields of the budget's i-th line (from 0).
+func lineCategoryField(i int) string { return "line_category_" + strconv.Itoa(i) }
+func lineAmountField(i int) string   { return "line_amount_" + strconv.Itoa(i) }
 
 func fundingInput(f *web.Form) FundingInput {
 	in := FundingInput{FunderID: f.Get("funder_id"), FiscalYear: f.Get("fiscal_year"), IECMHCFunded: f.Get("iecmhc_funded") != ""}
 	last := -1
 	for i := 0; i < MaxLines+1; i++ {
-		if f.Get(fmt.Sprintf("line_category_%d", i)) != "" || f.Get(fmt.Sprintf("line_amount_%d", i)) != "" {
+		if f.Get(lineCategoryField(i)) != "" || f.Get(lineAmountField(i)) != "" {
 			last = i
 		}
 	}
 	for i := 0; i <= last; i++ {
-		in.Lines = append(in.Lines, LineInput{Category: f.Get(fmt.Sprintf("line_category_%d", i)), Amount: f.Get(fmt.Sprintf("line_amount_%d", i))})
+		in.Lines = append(in.Lines, LineInput{Category: f.Get(lineCategoryField(i)), Amount: f.Get(lineAmountField(i))})
 	}
 	return in
 }
@@ -556,16 +580,19 @@ func (h *Handler) fundingForm(c *fiber.Ctx, p *tenants.Organisation, fu *Funding
 		Action: base(c) + "/programs/" + p.ID + "/fundings", Back: base(c) + "/programs/" + p.ID + "#fundings"}
 	calendar := CalendarState
 	if fu == nil {
-		if d.Funders, err = h.store.Organisations(ctx, tenants.OrgFunder); err != nil {
+		funders, err := h.store.Organisations(ctx, tenants.OrgFunder)
+		if err != nil {
 			return err
 		}
-		for i := range d.Funders {
-			if d.Funders[i].ID == f.Get("funder_id") {
-				d.Known, d.IsKnown = Known(t, &d.Funders[i])
+		chosen := f.Get("funder_id")
+		for i := range funders {
+			if funders[i].ID == chosen {
+				d.Known, d.IsKnown = Known(t, &funders[i])
 				d.FunderChosen = true
 				calendar = d.Known.Calendar
 			}
 		}
+		d.FunderOptions = funderOptions(funders, chosen)
 	} else {
 		d.Action = base(c) + "/programs/" + p.ID + "/fundings/" + fu.ID + "/edit"
 		d.FundingLink = base(c) + "/programs/" + p.ID + "/fundings/" + fu.ID
@@ -578,8 +605,10 @@ func (h *Handler) fundingForm(c *fiber.Ctx, p *tenants.Organisation, fu *Funding
 	}
 	d.CalendarLabel = CalendarLabel(calendar) + " (" + tenants.MonthName(StartMonth(t, calendar)) + " to " +
 		tenants.MonthName((StartMonth(t, calendar)+10)%12+1) + ")"
+	fy := f.Get("fiscal_year")
 	for _, y := range FiscalYears(t, calendar, h.svc.now()) {
-		d.Years = append(d.Years, tenants.Choice{Value: strconv.Itoa(y), Label: tenants.FiscalYearLabel(y, StartMonth(t, calendar))})
+		v := strconv.Itoa(y)
+		d.YearOptions = append(d.YearOptions, web.Option{Value: v, Label: tenants.FiscalYearLabel(y, StartMonth(t, calendar)), Selected: v == fy})
 	}
 	atLeast := defaultRows
 	if fu != nil {
@@ -590,7 +619,9 @@ func (h *Handler) fundingForm(c *fiber.Ctx, p *tenants.Organisation, fu *Funding
 		d.Rows = lineRows(f, len(d.Rows)+extraRows)
 	}
 	for i := range d.Rows {
-		d.Rows[i].CategoryOptions = web.StringOptions(d.Categories, f.Get(d.Rows[i].CategoryField))
+		r := &d.Rows[i]
+		r.CategoryOptions = web.StringOptions(d.Categories, f.Get(r.CategoryField))
+		r.Amount, r.CategoryError, r.AmountError = f.Get(r.AmountField), f.Error(r.CategoryField), f.Error(r.AmountField)
 	}
 	title := "Add a funding to " + p.Name
 	if fu != nil {

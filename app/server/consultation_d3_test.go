@@ -201,10 +201,16 @@ func TestInstrumentsPage(t *testing.T) {
 	admin.signIn("admin@illinois.example")
 	admin.get("/t/illinois/instruments").mustStatus(t, 200).mustContain(t, "TPITOS", "TPOT", "CLASS Pre-K", "DECA-P2", "Add an instrument")
 	form := url.Values{"name": {"Family Engagement Checklist"}, "short_name": {"TPOT"},
-		"sub_name_0": {"Warmth"}, "sub_min_0": {"5"}, "sub_max_0": {"1"}, "sub_name_7": {"Concerns"}, "sub_min_7": {"0"}, "sub_max_7": {"ten"}}
+		"sub_name_0": {"Warmth"}, "sub_min_0": {"5"}, "sub_max_0": {"1"}, "sub_name_7": {"Concerns"}, "sub_min_7": {"0"}, "sub_max_7": {"ten"},
+		"sub_lower_7": {"yes"}}
 	admin.post("/t/illinois/instruments", form).mustStatus(t, http.StatusUnprocessableEntity).
 		mustContain(t, "TPOT is built in already; choose another short name.", "The highest score must be above the lowest.",
-			"Enter the highest possible score as a number", `value="Family Engagement Checklist"`, `value="Concerns"`, `value="ten"`)
+			"Enter the highest possible score as a number", `value="Family Engagement Checklist"`, `value="Concerns"`, `value="ten"`,
+			// Row 8 is shown with what was typed, its error tied to its field, its box still ticked.
+			"Subscale 8", `<label class="usa-label" for="sub_min_7">Lowest possible score</label>`,
+			`<span class="usa-error-message" id="sub_max_7-error">`,
+			`name="sub_max_7" inputmode="decimal" value="ten" aria-describedby="sub_max_7-error" aria-invalid="true">`,
+			`name="sub_lower_7" value="yes" checked>`)
 	form.Set("short_name", "FEC")
 	form.Set("sub_min_0", "1")
 	form.Set("sub_max_0", "5")

@@ -350,10 +350,15 @@ func TestProgramPages(t *testing.T) {
 			"line_category_3": {"Magic"}, "line_amount_3": {"-5"}})
 		r.mustStatus(t, http.StatusUnprocessableEntity).mustContain(t, "Choose a funder from the list.", "Choose a fiscal year from",
 			"Use at most two digits after the point (the cents).", `id="line_amount_1-error"`, "Enter an amount of zero or more.",
-			"Choose the category of this line from the list.", `value="12.345"`, `value="abc"`, `aria-describedby="line_amount_0-error"`)
-		admin.post(base+"/programs/"+prairie+"/fundings", url.Values{"funder_id": {env.setupOrgID("illinois", tenants.OrgFunder, "DFSS")},
+			"Choose the category of this line from the list.", `value="12.345"`, `value="abc"`, `aria-describedby="line_amount_0-error"`,
+			`<span class="usa-error-message" id="line_category_3-error">`, `name="line_category_3" aria-describedby="line_category_3-error" aria-invalid="true"`)
+		dfss := env.setupOrgID("illinois", tenants.OrgFunder, "DFSS")
+		admin.post(base+"/programs/"+prairie+"/fundings", url.Values{"funder_id": {dfss},
 			"fiscal_year": {"2026"}, "line_category_0": {"Other"}, "line_amount_0": {"$100,000,000.01"}}).
-			mustStatus(t, http.StatusUnprocessableEntity).mustContain(t, "Enter an amount of at most $100,000,000.00.")
+			mustStatus(t, http.StatusUnprocessableEntity).mustContain(t, "Enter an amount of at most $100,000,000.00.",
+			// What was chosen stays chosen.
+			`<option value="`+dfss+`" selected>Chicago Department of Family and Support Services (DFSS)</option>`,
+			`<option value="2026" selected>`, `<option value="Other" selected>Other</option>`, `value="$100,000,000.01"`)
 		admin.post(base+"/programs/"+prairie+"/fundings", url.Values{"funder_id": {env.setupOrgID("illinois", tenants.OrgFunder, "DFSS")}}).
 			mustStatus(t, http.StatusUnprocessableEntity).mustContain(t, "Add at least one budget line")
 		if after := env.setupRows("fundings") + env.setupRows("budget_lines"); after != before {
