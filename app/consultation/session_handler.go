@@ -160,6 +160,8 @@ type SessionFormData struct {
 	// Worked out once in Go (issue 14) rather than per option and per row in the template.
 	ServiceOptions []web.Option  // the services, the chosen one marked ({{options}})
 	TopicsHTML     template.HTML // the topics' checkboxes (topicsHTML)
+	// The repeated rows, written (work_rows.go).
+	FollowUpsHTML, ReferralsHTML, ResourcesHTML template.HTML
 	RecentRows     []SessionRow
 }
 
@@ -232,6 +234,7 @@ func (h *SessionHandler) formData(c *fiber.Ctx, e *Engagement, f *web.Form, x *S
 		r.Options = choiceOptions(library, r.A)
 		r.WithOptions = choiceOptions(resourceWith, r.B)
 	}
+	d.FollowUpsHTML, d.ReferralsHTML, d.ResourcesHTML = followUpRowsHTML(d.FollowUps), referralRowsHTML(d.Referrals), sharedRowsHTML(d.Resources)
 	if edit {
 		return d, nil
 	}

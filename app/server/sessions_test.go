@@ -103,10 +103,14 @@ func TestRecordSessionFlow(t *testing.T) {
 	// Bad input: everything typed comes back, each problem at its field, nothing written.
 	bad := sessionForm(time.Now().AddDate(0, 0, 3).Format(time.DateOnly))
 	bad.Set("minutes", "3")
+	bad.Set("followup_due_1", today) // a date without a description: the row's own error
 	before := env.count("consultation_sessions", "1 = 1")
 	maria.post(newURL, bad).mustStatus(t, http.StatusUnprocessableEntity).mustContain(t, "The date cannot be in the future.",
 		"from 5 to 600", "Private: the home visitor feels overwhelmed", `value="Share the safe sleep handout"`, `value="3"`,
-		`value="Attachment" checked`)
+		`value="Attachment" checked`,
+		`<div class="usa-form-group usa-form-group--error"><span class="usa-error-message" id="followup_1-error">Describe the follow-up, or clear its date.</span>`,
+		`<label class="usa-label" for="followup_due_1">Due on</label><input class="usa-input" id="followup_due_1" name="followup_due_1" type="date" value="`+today+`" aria-describedby="followup_1-error" aria-invalid="true">`,
+		`<label class="usa-label" for="referral_kind_0">Referral 1: to</label>`, `<label class="usa-label" for="resource_with_0">Shared with</label>`)
 	if env.count("consultation_sessions", "1 = 1") != before || env.count("session_followups", "1 = 1") != env.count("session_followups", "1 = 1") {
 		t.Fatal("bad input wrote a session")
 	}
