@@ -162,7 +162,7 @@ type SessionFormData struct {
 	TopicsHTML     template.HTML // the topics' checkboxes (topicsHTML)
 	// The repeated rows, written (work_rows.go).
 	FollowUpsHTML, ReferralsHTML, ResourcesHTML template.HTML
-	RecentRows     []SessionRow
+	RecentRows                                  []SessionRow
 }
 
 // resourceWith are the choices of with whom a resource was shared, in the form's order.
