@@ -96,6 +96,30 @@ func TestOverGoal(t *testing.T) {
 	}
 }
 
+// TestUnderFloorIsListed: a page under the ratio's floor is not over the goal, but the report
+// lists it when its server time is over the ratio, worst first, and says so in the text.
+func TestUnderFloorIsListed(t *testing.T) {
+	rep := &Report{Rows: []Row{
+		{Page: "/a", Role: "consultant", Status: 200, ServerMS: 1.0, SQLMS: 0.5, DrawMS: 0.2},     // 2×
+		{Page: "/b", Role: "consultant", Status: 200, ServerMS: 1.2, SQLMS: 0.4},                  // 3×
+		{Page: "/c", Role: "consultant", Status: 200, ServerMS: 0.6, SQLMS: 0.5},                  // within
+		{Page: "/d", Role: "consultant", Status: 200, ServerMS: 3.0, SQLMS: 1.0},                  // over the goal
+		{Page: "/e", Role: "consultant", Status: 404, ServerMS: 1.0, SQLMS: 0.1, Problem: "gone"}, // not measured
+	}}
+	rep.finish()
+	if len(rep.Over) != 1 || !strings.HasPrefix(rep.Over[0], "/d ") {
+		t.Fatalf("over the goal: %q", rep.Over)
+	}
+	if len(rep.UnderFloor) != 2 || !strings.HasPrefix(rep.UnderFloor[0], "/b ") || !strings.Contains(rep.UnderFloor[1], "/a (consultant): server 1.00 ms = 2.00× SQL (drawing 0.20 ms)") {
+		t.Fatalf("under the floor: %q", rep.UnderFloor)
+	}
+	var out bytes.Buffer
+	rep.Print(&out)
+	if !strings.Contains(out.String(), "Under the 2 ms floor, not counted: 2 with server over 1.5× SQL") {
+		t.Errorf("the report does not list the pages under the floor:\n%s", out.String())
+	}
+}
+
 func TestQuickFailsOnGrowthAndServerErrors(t *testing.T) {
 	small := []Row{
 		{Page: "/a", Role: "consultant", Status: 200, Statements: 8},
