@@ -47,16 +47,17 @@ var GoalStatusLabels = []struct{ Value, Label string }{
 // Sessions records and shows consultation sessions: the notes sealed, the engagement's dosage
 // counters kept in the same transaction, every read of notes audited.
 type Sessions struct {
-	db    *bun.DB
-	audit *audit.Log
-	keys  *sealed.Keyring
+	db      *bun.DB
+	audit   *audit.Log
+	keys    *sealed.Keyring
+	tenants *tenants.Store
 	// Now is the clock (tests fix it to check the 14-day lock).
 	Now func() time.Time
 }
 
 // NewSessions returns the sessions service; keys seal the notes.
 func NewSessions(db *bun.DB, log *audit.Log, keys *sealed.Keyring) *Sessions {
-	return &Sessions{db: db, audit: log, keys: keys, Now: time.Now}
+	return &Sessions{db: db, audit: log, keys: keys, tenants: tenants.NewStore(db), Now: time.Now}
 }
 
 // Choice is an option of a form list.
@@ -143,8 +144,20 @@ func GoalStatusLabel(s string) string {
 	return s
 }
 
-// Vocabulary reads the tenant's session lists and time zone.
+// Vocabulary is the tenant's session lists and time zone, as the request's tenant holds them
+// (tenants.Store.RequestTenant: the row the tenant middleware read, no statement of its own).
+// A change to the lists reads the row itself (storedVocabulary), in its transaction.
 func (s *Sessions) Vocabulary(ctx context.Context) (*Vocabulary, error) {
+	t, err := s.tenants.RequestTenant(ctx)
+	if err != nil {
+		return nil, err
+	}
+	return &Vocabulary{TimeZone: t.TimeZone, OwnTopics: t.SessionTopics, OwnServices: t.SessionServices}, nil
+}
+
+// storedVocabulary reads the tenant's session lists and time zone from its row, for a change
+// to them.
+func (s *Sessions) storedVocabulary(ctx context.Context) (*Vocabulary, error) {
 	sc, err := database.ScopeFrom(ctx)
 	if err != nil {
 		return nil, err
@@ -169,7 +182,7 @@ func (s *Sessions) AddToVocabulary(ctx context.Context, list, value string) erro
 		return apperr.Invalid(map[string]string{field: "Keep it to 120 characters or fewer."})
 	}
 	return database.InTx(ctx, s.db, func(ctx context.Context) error {
-		v, err := s.Vocabulary(ctx)
+		v, err := s.storedVocabulary(ctx)
 		if err != nil {
 			return err
 		}
@@ -201,7 +214,7 @@ func (s *Sessions) AddToVocabulary(ctx context.Context, list, value string) erro
 // recorded keep it). Built-in entries cannot be removed.
 func (s *Sessions) RemoveFromVocabulary(ctx context.Context, list, value string) error {
 	return database.InTx(ctx, s.db, func(ctx context.Context) error {
-		v, err := s.Vocabulary(ctx)
+		v, err := s.storedVocabulary(ctx)
 		if err != nil {
 			return err
 		}

@@ -54,6 +54,11 @@ type Tenant struct {
 	Counties            database.StringList `bun:"counties,type:text"`
 	Languages           database.StringList `bun:"languages,type:text"`
 	SettingsConfirmedAt *time.Time          `bun:"settings_confirmed_at"`
+	// The tenant's own session topics and services (the consultation domain's lists, kept on
+	// this row): read with the tenant, so the session pages take them from the request's
+	// tenant (RequestTenant) rather than reading the row again.
+	SessionTopics   database.StringList `bun:"session_topics,type:text"`
+	SessionServices database.StringList `bun:"session_services,type:text"`
 
 	// Life: a suspended tenant keeps everything but its people cannot work in it; a deleted one
 	// can be restored until PurgeAfter, then the purge task removes every row of it.
