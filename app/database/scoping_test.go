@@ -39,7 +39,7 @@ var outsideHelper = map[string]string{
 	"app/supervision/target.go:Store.setTarget":                     "tenants (the tenant's own target, by its id)",
 	"app/consultation/assessment.go:recordsToday":                   "tenants (the tenant's time zone, by its id)",
 	"app/consultation/engagement.go:engTenantToday":                 "tenants (the tenant's time zone and fiscal year, by its id)",
-	"app/consultation/session.go:Sessions.Vocabulary":               "tenants (the tenant's own session lists, by its id)",
+	"app/consultation/session.go:Sessions.storedVocabulary":         "tenants (the tenant's own session lists, by its id, for a change to them)",
 	"app/consultation/session.go:Sessions.saveVocabulary":           "tenants (the tenant's own session lists, by its id)",
 	"app/consultation/fidelity_ei.go:Engagements.EIExpectations":    "tenants (the tenant's name and state, by its id)",
 	"app/consultation/engagements_list.go:Engagements.summaryQuery": "a UNION ALL of queries each built by the scoping helper (bun has no union with one ORDER BY)",
