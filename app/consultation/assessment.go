@@ -83,15 +83,11 @@ func recordsFocusText(e *Engagement, sc database.Scope) string {
 
 // recordsToday is today's date in the tenant's time zone.
 func recordsToday(ctx context.Context, db *bun.DB, now time.Time) (string, error) {
-	t, err := database.For(ctx, db)
+	t, err := tenants.NewStore(db).RequestTenant(ctx)
 	if err != nil {
 		return "", err
 	}
-	var tz string
-	if err := database.Conn(ctx, db).NewSelect().TableExpr("tenants").Column("time_zone").Where("id = ?", t.ID).Scan(ctx, &tz); err != nil {
-		return "", err
-	}
-	return (&tenants.Tenant{TimeZone: tz}).Local(now).Format(time.DateOnly), nil
+	return t.Local(now).Format(time.DateOnly), nil
 }
 
 // Assessments records and compares pre/post assessments.

@@ -168,21 +168,12 @@ func (s *Engagements) Today(ctx context.Context) (time.Time, int, error) {
 }
 
 func engTenantToday(ctx context.Context, db *bun.DB, now time.Time) (time.Time, int, error) {
-	t, err := database.For(ctx, db)
+	t, err := tenants.NewStore(db).RequestTenant(ctx)
 	if err != nil {
 		return time.Time{}, 0, err
 	}
-	var row struct {
-		TimeZone     string `bun:"time_zone"`
-		FYStartMonth int    `bun:"state_fy_start_month"`
-	}
-	err = database.Conn(ctx, db).NewSelect().TableExpr("tenants").ColumnExpr("time_zone, state_fy_start_month").
-		Where("id = ?", t.ID).Scan(ctx, &row)
-	if err != nil {
-		return time.Time{}, 0, err
-	}
-	local := (&tenants.Tenant{TimeZone: row.TimeZone}).Local(now)
-	return time.Date(local.Year(), local.Month(), local.Day(), 0, 0, 0, 0, time.UTC), row.FYStartMonth, nil
+	local := t.Local(now)
+	return time.Date(local.Year(), local.Month(), local.Day(), 0, 0, 0, 0, time.UTC), t.StateFYStartMonth, nil
 }
 
 // AssignmentChoice is an active assignment someone may start an engagement for.

@@ -113,8 +113,8 @@ func (s *Engagements) EIExpectations(ctx context.Context, fy int) (*EIReport, er
 	}
 	r := &EIReport{FY: fy, StartMonth: start, FYLabel: tenants.FiscalYearLabel(fy, start), Months: FYMonths(fy, start),
 		Today: day.Format(time.DateOnly)}
-	var tn tenants.Tenant
-	if err := database.Conn(ctx, s.db).NewSelect().Model(&tn).Column("t.name", "t.state").Where("t.id = ?", t.ID).Scan(ctx); err != nil {
+	tn, err := tenants.NewStore(s.db).RequestTenant(ctx)
+	if err != nil {
 		return nil, err
 	}
 	r.TenantName, r.State, r.StateName = tn.Name, strings.ToUpper(tn.State), tenants.StateName(tn.State)
