@@ -226,3 +226,64 @@ func reviewRowsHTML(slug string, rows []Profile) template.HTML {
 	}
 	return template.HTML(b.String()) //nolint:gosec // every text escaped by web.EscapeHTML, every address normalized as html/template does
 }
+
+// listingsTemplate is what listingsHTML writes, as a template: the public search's cards (a
+// page of twenty-five was some six hundred reflected calls, most of the page's drawing).
+const listingsTemplate = `{{range .Listings}}<li class="usa-card grid-col-12 hs-consultant"><div class="usa-card__container">` +
+	`<div class="usa-card__header"><h2 class="usa-card__heading">{{.Name}}</h2>{{with .Agency}}<p class="margin-0">{{.}}</p>{{end}}</div>` +
+	`<div class="usa-card__body"><p>{{if .Taking}}<span class="usa-tag bg-green">Taking new programs</span>{{else}}<span class="usa-tag">Not taking new programs</span>{{end}}</p>` +
+	`<dl class="hs-facts">{{range .Facts}}<dt>{{.Term}}</dt><dd>{{.Values}}</dd>{{end}}</dl></div>` +
+	`<div class="usa-card__footer">{{if .Taking}}<a class="usa-button" href="{{$.Base}}/request?consultant={{.ID}}">Request this consultant<span class="usa-sr-only">: {{.Name}}</span></a>` +
+	`{{else}}<p class="margin-0">{{.Name}} has no place for a new program now, so you cannot request them. <a href="{{$.Base}}/request">Ask for any consultant</a> and we will look for one who is taking new programs.</p>{{end}}` +
+	"</div></div></li>\n{{end}}"
+
+// listingsHTML writes the search's cards as listingsTemplate would, base the search's address.
+func listingsHTML(base string, listings []SearchListing) template.HTML {
+	var b strings.Builder
+	b.Grow(len(listings) * (900 + 2*len(base)))
+	esc := func(s string) { web.EscapeHTML(&b, s) }
+	href := web.TemplateURL(base)
+	for i := range listings {
+		l := &listings[i]
+		b.WriteString(`<li class="usa-card grid-col-12 hs-consultant"><div class="usa-card__container"><div class="usa-card__header"><h2 class="usa-card__heading">`)
+		esc(l.Name)
+		b.WriteString(`</h2>`)
+		if l.Agency != "" {
+			b.WriteString(`<p class="margin-0">`)
+			esc(l.Agency)
+			b.WriteString(`</p>`)
+		}
+		b.WriteString(`</div><div class="usa-card__body"><p>`)
+		if l.Taking {
+			b.WriteString(`<span class="usa-tag bg-green">Taking new programs</span>`)
+		} else {
+			b.WriteString(`<span class="usa-tag">Not taking new programs</span>`)
+		}
+		b.WriteString(`</p><dl class="hs-facts">`)
+		for _, f := range l.Facts {
+			b.WriteString(`<dt>`)
+			esc(f.Term)
+			b.WriteString(`</dt><dd>`)
+			esc(f.Values)
+			b.WriteString(`</dd>`)
+		}
+		b.WriteString(`</dl></div><div class="usa-card__footer">`)
+		if l.Taking {
+			b.WriteString(`<a class="usa-button" href="`)
+			esc(href)
+			b.WriteString(`/request?consultant=`)
+			esc(web.QueryURL(l.ID))
+			b.WriteString(`">Request this consultant<span class="usa-sr-only">: `)
+			esc(l.Name)
+			b.WriteString(`</span></a>`)
+		} else {
+			b.WriteString(`<p class="margin-0">`)
+			esc(l.Name)
+			b.WriteString(` has no place for a new program now, so you cannot request them. <a href="`)
+			esc(href)
+			b.WriteString(`/request">Ask for any consultant</a> and we will look for one who is taking new programs.</p>`)
+		}
+		b.WriteString("</div></div></li>\n")
+	}
+	return template.HTML(b.String()) //nolint:gosec // every text escaped by web.EscapeHTML, every address as html/template writes it
+}

@@ -101,3 +101,23 @@ func TestReviewRowsHTMLIsTheTemplate(t *testing.T) {
 		webtest.SameAsTemplate(t, fmt.Sprintf("round %d", round), reviewRowsTemplate, d, reviewRowsHTML(d.Slug, d.Rows))
 	}
 }
+
+// TestListingsHTMLIsTheTemplate: the public search's cards written in Go are what the
+// template writes, taking and not, with and without an agency and facts, on odd texts and ids.
+func TestListingsHTMLIsTheTemplate(t *testing.T) {
+	r := rand.New(rand.NewPCG(15, 16))
+	for round := range 400 {
+		d := struct {
+			Base     string
+			Listings []SearchListing
+		}{Base: []string{"/t/volume/find-a-consultant", "/t/a b/find-a-consultant", queueWord(r)}[r.IntN(3)]}
+		for range r.IntN(5) {
+			l := SearchListing{ID: queueWord(r) + "id?&=" + queueWord(r), Name: queueWord(r), Agency: queueWord(r), Taking: r.IntN(2) == 0}
+			for range r.IntN(4) {
+				l.Facts = append(l.Facts, SearchFact{Term: queueWord(r), Values: queueWord(r)})
+			}
+			d.Listings = append(d.Listings, l)
+		}
+		webtest.SameAsTemplate(t, fmt.Sprintf("round %d", round), listingsTemplate, d, listingsHTML(d.Base, d.Listings))
+	}
+}

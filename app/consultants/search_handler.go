@@ -3,6 +3,7 @@ package consultants
 import (
 	"github.com/gofiber/fiber/v2"
 	"github.com/uptrace/bun"
+	"html/template"
 
 	"github.com/holdspace/holdspace/app/apperr"
 	"github.com/holdspace/holdspace/app/web"
@@ -26,6 +27,8 @@ type SearchPage struct {
 	Selects SearchSelects // Choices, written
 	*SearchResults
 	Query string // the filter's query string (the shareable address)
+	// ListingsHTML are the page's cards, written (listingsHTML).
+	ListingsHTML template.HTML
 }
 
 // Find shows the public search; an htmx request (a filter changed) gets just the results.
@@ -36,7 +39,8 @@ func (h *SearchHandler) Find(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	d := SearchPage{SearchResults: res, Query: f.Query(f.Page)}
+	d := SearchPage{SearchResults: res, Query: f.Query(f.Page),
+		ListingsHTML: listingsHTML("/t/"+web.TenantOf(c).Slug+"/find-a-consultant", res.Listings)}
 	if !web.WantsFragment(c) {
 		if d.Choices, err = SearchOptions(ctx, h.db); err != nil {
 			return err

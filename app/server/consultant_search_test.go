@@ -65,6 +65,10 @@ func TestConsultantSearchPublic(t *testing.T) {
 	r := c.get("/t/illinois/find-a-consultant").mustStatus(t, 200).
 		mustContain(t, "Find a consultant", "Zora Quill", "Yves Quill", "Taking new programs", "Not taking new programs",
 			`hx-get="/t/illinois/find-a-consultant"`, `hx-push-url="true"`, `hx-trigger="change"`, "Request this consultant")
+	// A card taking programs links to the request form for its consultant.
+	if !regexp.MustCompile(`<a class="usa-button" href="/t/illinois/find-a-consultant/request\?consultant=[0-9a-f-]{36}">Request this consultant<span class="usa-sr-only">: Zora Quill</span></a>`).MatchString(r.body) {
+		t.Error("Zora Quill's card does not link to a request for her")
+	}
 	for _, never := range []string{"Xena Draft", "Wade Inactive", "Vera Ohio", "zora-user-id", "secret review", "@"} {
 		if strings.Contains(strings.SplitN(r.body, `id="main-content"`, 2)[len(strings.SplitN(r.body, `id="main-content"`, 2))-1], never) {
 			t.Errorf("the public search shows %q", never)

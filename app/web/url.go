@@ -46,6 +46,33 @@ func NormalizeURL(s string) string {
 	return b.String()
 }
 
+// QueryURL is a value in an address's query or fragment as html/template's urlEscaper writes it
+// before the attribute escaper, as in href="/request?consultant={{.}}": every byte but the
+// RFC 3986 unreserved ones percent-encoded, in lower case (TestTemplateURLIsTheTemplates).
+func QueryURL(s string) string {
+	var b strings.Builder
+	written := 0
+	for i, n := 0, len(s); i < n; i++ {
+		c := s[i]
+		if 'a' <= c && c <= 'z' || 'A' <= c && c <= 'Z' || '0' <= c && c <= '9' || c == '-' || c == '.' || c == '_' || c == '~' {
+			continue
+		}
+		if written == 0 {
+			b.Grow(len(s) + 16)
+		}
+		b.WriteString(s[written:i])
+		b.WriteByte('%')
+		b.WriteByte("0123456789abcdef"[c>>4])
+		b.WriteByte("0123456789abcdef"[c&15])
+		written = i + 1
+	}
+	if written == 0 {
+		return s
+	}
+	b.WriteString(s[written:])
+	return b.String()
+}
+
 // urlKept are the bytes NormalizeURL writes as they are: the RFC 3986 unreserved and reserved
 // ones but '%' (kept only before two hex digits) and the quote and parentheses, which
 // html/template escapes. A table, not a search of the set per byte: every Go-written link of

@@ -6,12 +6,13 @@ import (
 	"testing"
 )
 
-// TestTemplateURLIsTheTemplates: a whole address and an address's part, written with
-// TemplateURL / NormalizeURL and EscapeHTML, are what html/template writes for them, for every
+// TestTemplateURLIsTheTemplates: a whole address, an address's part and a query's value,
+// written with TemplateURL / NormalizeURL / QueryURL and EscapeHTML, are what html/template writes for them, for every
 // byte alone, after a scheme, around a %, and for chosen addresses.
 func TestTemplateURLIsTheTemplates(t *testing.T) {
 	whole := template.Must(template.New("w").Parse(`<a href="{{.}}">`))
 	part := template.Must(template.New("p").Parse(`<a href="mailto:{{.}}">`))
+	query := template.Must(template.New("q").Parse(`<a href="/r?x={{.}}">`))
 	cases := []string{"", "https://example.org/a/b?c=d&e=f+g#h", "http://x.test/%41%4g%", "HTTPS://x.test/a b/é",
 		"javascript:alert(1)", "JavaScript:x", "mailto:a@b.test", "ftp://x.test", "//x.test/p", "/relative/path?q='1'(2)",
 		"https://x.test/\"><b>", "https://x.test/%", "https://x.test/%4", "data:text/html,<b>", "a.b+c@example.org", "o'neil@x.test"}
@@ -40,6 +41,17 @@ func TestTemplateURLIsTheTemplates(t *testing.T) {
 		got.WriteString(`">`)
 		if got.String() != want.String() {
 			t.Fatalf("part %q: got %s, html/template wrote %s", s, got.String(), want.String())
+		}
+		want.Reset()
+		got.Reset()
+		if err := query.Execute(&want, s); err != nil {
+			t.Fatal(err)
+		}
+		got.WriteString(`<a href="/r?x=`)
+		EscapeHTML(&got, QueryURL(s))
+		got.WriteString(`">`)
+		if got.String() != want.String() {
+			t.Fatalf("query %q: got %s, html/template wrote %s", s, got.String(), want.String())
 		}
 	}
 }
