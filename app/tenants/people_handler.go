@@ -1,6 +1,7 @@
 package tenants
 
 import (
+	"html/template"
 	"net/url"
 	"strings"
 
@@ -26,8 +27,9 @@ type PeopleData struct {
 	// What the page draws, worked out once: the template looks up a field of an embedded
 	// struct or calls a method slowly, once per cell of every row and per option.
 	Rows                                      []PersonRow
-	FilterFunderOptions, FilterProgramOptions []web.Option // the filter's organisations ({{options}})
-	InviteFunderOptions, InviteProgramOptions []web.Option // the invitation form's
+	RowsHTML                                  template.HTML // Rows, written (personRowsHTML)
+	FilterFunderOptions, FilterProgramOptions []web.Option  // the filter's organisations ({{options}})
+	InviteFunderOptions, InviteProgramOptions []web.Option  // the invitation form's
 }
 
 // PersonRow is a member as a row of the list.
@@ -103,6 +105,7 @@ func (h *Handler) peopleData(c *fiber.Ctx, f PeopleFilter, k web.Keyset) (*Peopl
 		}
 		d.Rows[i] = r
 	}
+	d.RowsHTML = personRowsHTML(d.Rows)
 	d.FilterFunderOptions, d.FilterProgramOptions = orgOptions(d.Funders, f.OrganisationID), orgOptions(d.Programs, f.OrganisationID)
 	d.inviting("")
 	return d, nil
