@@ -85,8 +85,25 @@ func (h *MatchHandler) requestPage(c *fiber.Ctx, status int, f *web.Form) error 
 	if err != nil {
 		return err
 	}
+	page := RequestPageData{RequestDetail: d, SpecialtyOptions: web.StringOptions(d.Specialties, d.Specialty)}
+	page.ProgramOptions = make([]web.Option, len(d.Programs))
+	for i, p := range d.Programs {
+		label := p.Name
+		if p.County != "" {
+			label += " (" + p.County + ")"
+		}
+		page.ProgramOptions[i] = web.Option{Value: p.ID, Label: label, Selected: p.ID == d.ProgramID}
+	}
 	return web.Render(c, status, "consultants/request_page", "consultants/_suggestions",
-		web.View{Title: "Request from " + d.Request.OrganisationName, D: d, Form: f})
+		web.View{Title: "Request from " + d.Request.OrganisationName, D: page, Form: f})
+}
+
+// RequestPageData is a request's page: the request and its suggestions, and the ranking
+// form's selects with the choice selected ({{options}}: a tenant's programs ranged in the
+// template were most of the page's drawing).
+type RequestPageData struct {
+	*RequestDetail
+	ProgramOptions, SpecialtyOptions []web.Option
 }
 
 // RequestPage shows a request in full with the consultants ranked for it (?program= and

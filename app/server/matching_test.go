@@ -123,13 +123,14 @@ func TestMatchingQueueAndSuggestions(t *testing.T) {
 	champaign := env.setupOrgID("illinois", tenants.OrgProgram, "Champaign County Coordinated Intake")
 	page := admin.get("/t/illinois/requests/"+open.ID).mustStatus(t, 200).
 		mustContain(t, "Request from Champaign County Coordinated Intake", "gloria.reyes@champaign-intake.example",
-			`<option value="`+champaign+`" selected>`, "Read from the need: Substance use, Trauma",
+			`<option value="`+champaign+`" selected>Champaign County Coordinated Intake (Champaign)</option>`, "Read from the need: Substance use, Trauma",
 			"Ranked by county: Champaign · language: Spanish · setting: Coordinated intake · specialties: Substance use, Trauma",
 			"speaks Spanish · works with coordinated intake · specialty: Trauma · 1 place free",
 			"serves Champaign County · specialty: Trauma · 2 places free",
 			"serves Champaign County · speaks Spanish · works with coordinated intake · specialty: Trauma · no places free",
 			"No place free", "Assign to Champaign County Coordinated Intake", "Close the request", `hx-get="/t/illinois/requests/`+open.ID+`"`)
 	mustOrder(t, page.body, "Maria Alvarez", "Zed Champaign", "Yara Full")
+	admin.get("/t/illinois/requests/"+open.ID+"?specialty=Trauma").mustStatus(t, 200).mustContain(t, `<option value="Trauma" selected>Trauma</option>`)
 	if strings.Contains(page.body, "Otto Ohio") {
 		t.Fatal("another tenant's consultant is suggested")
 	}
