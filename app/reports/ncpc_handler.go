@@ -373,21 +373,33 @@ type CellView struct {
 	Text   string
 }
 
-// sections lays out the report's tables.
-func (d NCPCPageData) sections() []SectionView {
+// sections lays out the report's tables. A cell's link is Link's (TestSectionLinksAreLink),
+// built from its row's common start: a hundred and eighty cells each encoding the same query
+// were a fifth of the page's Go.
+func (d *NCPCPageData) sections() []SectionView {
+	quarters := make([]string, len(d.Report.Quarters))
+	for i, q := range d.Report.Quarters {
+		quarters[i] = "Q" + strconv.Itoa(q.N)
+	}
+	start := d.Base + "/list?calendar=" + url.QueryEscape(d.Report.Year.Calendar) + "&fy=" + strconv.Itoa(d.Report.Year.FY) + "&psc="
 	var out []SectionView
 	for _, ref := range sectionRefs() {
 		sv := SectionView{Key: ref.Key, Label: ref.Label}
-		for _, row := range d.Report.Section(ref.Key) {
+		for i := range d.Report.Rows {
+			row := &d.Report.Rows[i]
+			if row.Figure.Section != ref.Key {
+				continue
+			}
 			if row.PSC == "" {
 				sv.Hows = append(sv.Hows, row.Figure)
 			}
-			rv := RowView{Label: row.Figure.Label, PSCLabel: row.PSCLabel()}
-			for _, q := range d.Report.Quarters {
-				n := "Q" + strconv.Itoa(q.N)
-				rv.Cells = append(rv.Cells, CellView{Head: n, Period: n, Href: d.Link(row, q.N), Text: row.Cell(q.N).String()})
+			prefix, section := start+url.QueryEscape(row.PSC), "&section="+url.QueryEscape(row.Figure.Key)
+			rv := RowView{Label: row.Figure.Label, PSCLabel: row.PSCLabel(), Cells: make([]CellView, 0, len(quarters)+1)}
+			for j, q := range d.Report.Quarters {
+				rv.Cells = append(rv.Cells, CellView{Head: quarters[j], Period: quarters[j],
+					Href: prefix + "&quarter=" + strconv.Itoa(q.N) + section, Text: row.Cell(q.N).String()})
 			}
-			rv.Cells = append(rv.Cells, CellView{Head: "Year to date", Period: "year to date", Href: d.Link(row, 0), Text: row.YTD.String()})
+			rv.Cells = append(rv.Cells, CellView{Head: "Year to date", Period: "year to date", Href: prefix + section, Text: row.YTD.String()})
 			sv.Rows = append(sv.Rows, rv)
 		}
 		sv.RowsHTML = rowsHTML(sv.Rows)
@@ -412,13 +424,20 @@ func rowsHTML(rows []RowView) template.HTML {
 			n += 110 + len(c.Head) + len(c.Href) + len(c.Text) + len(r.Label) + len(r.PSCLabel) + len(c.Period)
 		}
 	}
-	var b strings.Builder
-	b.Grow(n)
+	var b, rowText strings.Builder
+	b.Grow(n + n/4)
 	for _, r := range rows {
+		// The row's figure and PSC, escaped once: each cell says them again to screen readers.
+		rowText.Reset()
+		web.EscapeHTML(&rowText, r.Label)
+		label := rowText.Len()
+		rowText.WriteString(", ")
+		web.EscapeHTML(&rowText, r.PSCLabel)
+		both := rowText.String()
 		b.WriteString(`<tr><th scope="row" data-label="Figure">`)
-		web.EscapeHTML(&b, r.Label)
+		b.WriteString(both[:label])
 		b.WriteString(`</th><td data-label="PSC">`)
-		web.EscapeHTML(&b, r.PSCLabel)
+		b.WriteString(both[label+2:])
 		b.WriteString(`</td>`)
 		for _, c := range r.Cells {
 			b.WriteString(`<td data-label="`)
@@ -428,9 +447,7 @@ func rowsHTML(rows []RowView) template.HTML {
 			b.WriteString(`">`)
 			web.EscapeHTML(&b, c.Text)
 			b.WriteString(`<span class="usa-sr-only"> (`)
-			web.EscapeHTML(&b, r.Label)
-			b.WriteString(`, `)
-			web.EscapeHTML(&b, r.PSCLabel)
+			b.WriteString(both)
 			b.WriteString(`, `)
 			web.EscapeHTML(&b, c.Period)
 			b.WriteString(`: see the list)</span></a></td>`)

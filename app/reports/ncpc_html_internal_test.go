@@ -247,3 +247,45 @@ func TestProgramsHTMLIsTheTemplate(t *testing.T) {
 		}
 	}
 }
+
+// TestSectionLinksAreLink: each cell of the report's tables links where Link says, for every
+// figure and PSC (odd ones too), on both calendars, and reads the row's value.
+func TestSectionLinksAreLink(t *testing.T) {
+	for _, cal := range []string{CalendarState, CalendarFederal, "x y&z=é"} {
+		rep := &NCPCReport{Year: Year{Calendar: cal, FY: 2026, StartMonth: 7}}
+		rep.Quarters = rep.Year.Quarters()
+		figures := append(append([]FigureDef(nil), NCPCFigures...), FigureDef{Key: "a b+c&d", Section: SectionOutputs, Label: "odd"})
+		for i, f := range figures {
+			for j, psc := range []string{"", "3125", "a+b c"} {
+				rep.Rows = append(rep.Rows, Row{Figure: f, PSC: psc, Q: [4]Value{{N: i}, {N: j}, {N: 3}, {N: 4}}, YTD: Value{N: i + j}})
+			}
+		}
+		d := &NCPCPageData{Report: rep, Base: "/t/x/reports/ncpc"}
+		cells := 0
+		for _, sv := range d.sections() {
+			for _, rv := range sv.Rows {
+				for _, row := range rep.Rows {
+					if row.Figure.Label != rv.Label || row.PSCLabel() != rv.PSCLabel || row.Figure.Section != sv.Key {
+						continue
+					}
+					for k, c := range rv.Cells {
+						q := k + 1
+						if k == len(rv.Cells)-1 {
+							q = 0
+						}
+						if want := d.Link(row, q); c.Href != want {
+							t.Fatalf("%s, %s, cell %d: href %q, want %q", rv.Label, rv.PSCLabel, k, c.Href, want)
+						}
+						if want := row.Cell(q).String(); c.Text != want {
+							t.Fatalf("%s, %s, cell %d: %q, want %q", rv.Label, rv.PSCLabel, k, c.Text, want)
+						}
+						cells++
+					}
+				}
+			}
+		}
+		if want := len(rep.Rows) * 5; cells != want {
+			t.Fatalf("%d cells checked, want %d", cells, want)
+		}
+	}
+}
