@@ -19,42 +19,24 @@ func TemplateURL(s string) string {
 // NormalizeURL is a URL's part as html/template's urlNormalizer writes it before the attribute
 // escaper: what follows a literal start in the template, as in href="mailto:{{.}}" or
 // href="/t/{{.}}" (TestTemplateURLIsTheTemplates).
-func NormalizeURL(s string) string {
+func NormalizeURL(s string) string { return percentEncode(s, &urlKept, true) }
+
+// QueryURL is a value in an address's query or fragment as html/template's urlEscaper writes it
+// before the attribute escaper, as in href="/request?consultant={{.}}": every byte but the
+// RFC 3986 unreserved ones percent-encoded, in lower case (TestTemplateURLIsTheTemplates).
+func QueryURL(s string) string { return percentEncode(s, &urlUnreserved, false) }
+
+// percentEncode writes every byte of s that kept does not hold as %xx (lower case), and a '%'
+// before two hex digits as it is when keepEscapes.
+func percentEncode(s string, kept *[256]bool, keepEscapes bool) string {
 	var b strings.Builder
 	written := 0
 	for i, n := 0, len(s); i < n; i++ {
 		c := s[i]
 		switch {
-		case urlKept[c]:
+		case kept[c]:
 			continue
-		case c == '%' && i+2 < n && isHexDigit(s[i+1]) && isHexDigit(s[i+2]):
-			continue
-		}
-		if written == 0 {
-			b.Grow(len(s) + 16)
-		}
-		b.WriteString(s[written:i])
-		b.WriteByte('%')
-		b.WriteByte("0123456789abcdef"[c>>4])
-		b.WriteByte("0123456789abcdef"[c&15])
-		written = i + 1
-	}
-	if written == 0 {
-		return s
-	}
-	b.WriteString(s[written:])
-	return b.String()
-}
-
-// QueryURL is a value in an address's query or fragment as html/template's urlEscaper writes it
-// before the attribute escaper, as in href="/request?consultant={{.}}": every byte but the
-// RFC 3986 unreserved ones percent-encoded, in lower case (TestTemplateURLIsTheTemplates).
-func QueryURL(s string) string {
-	var b strings.Builder
-	written := 0
-	for i, n := 0, len(s); i < n; i++ {
-		c := s[i]
-		if 'a' <= c && c <= 'z' || 'A' <= c && c <= 'Z' || '0' <= c && c <= '9' || c == '-' || c == '.' || c == '_' || c == '~' {
+		case keepEscapes && c == '%' && i+2 < n && isHexDigit(s[i+1]) && isHexDigit(s[i+2]):
 			continue
 		}
 		if written == 0 {
@@ -77,8 +59,14 @@ func QueryURL(s string) string {
 // ones but '%' (kept only before two hex digits) and the quote and parentheses, which
 // html/template escapes. A table, not a search of the set per byte: every Go-written link of
 // a page goes through it.
-var urlKept = func() (t [256]bool) {
-	for _, c := range []byte("!#$&*+,/:;=?@[]-._~") {
+var urlKept = byteSet("!#$&*+,/:;=?@[]-._~")
+
+// urlUnreserved are the RFC 3986 unreserved bytes, which QueryURL writes as they are.
+var urlUnreserved = byteSet("-._~")
+
+// byteSet is the letters, the digits and extra, as a table.
+func byteSet(extra string) (t [256]bool) {
+	for _, c := range []byte(extra) {
 		t[c] = true
 	}
 	for c := 'a'; c <= 'z'; c++ {
@@ -88,7 +76,7 @@ var urlKept = func() (t [256]bool) {
 		t[c] = true
 	}
 	return t
-}()
+}
 
 func isHexDigit(c byte) bool {
 	return '0' <= c && c <= '9' || 'a' <= c && c <= 'f' || 'A' <= c && c <= 'F'
