@@ -95,6 +95,31 @@ func (w *rowWriter) value(v string) {
 	w.b.WriteString(`"`)
 }
 
+// input writes a text or date input named field_N holding value, tied to r's error; attrs
+// come between its name and its value.
+func (w *rowWriter) input(field string, r *FormRow, attrs, value string) {
+	w.b.WriteString(`<input class="usa-input"`)
+	w.idName(field, r)
+	w.b.WriteString(attrs)
+	w.value(value)
+	w.invalid(r)
+	w.b.WriteString(`>`)
+}
+
+// choose writes a select named field_N tied to r's error, with a "- None -" option first when
+// none, then opts.
+func (w *rowWriter) choose(field string, r *FormRow, none bool, opts []web.Option) {
+	w.b.WriteString(`<select class="usa-select"`)
+	w.idName(field, r)
+	w.invalid(r)
+	w.b.WriteString(`>`)
+	if none {
+		w.b.WriteString(`<option value="">- None -</option>`)
+	}
+	w.b.WriteString(string(web.OptionsHTML(opts)))
+	w.b.WriteString(`</select>`)
+}
+
 func (w *rowWriter) html() template.HTML {
 	return template.HTML(w.b.String()) //nolint:gosec // every text and value escaped by web.EscapeHTML, the options by web.OptionsHTML; ids are ours
 }
@@ -113,19 +138,11 @@ func followUpRowsHTML(rows []FormRow) template.HTML {
 		}
 		w.b.WriteString(`<div class="grid-row grid-gap-2"><div class="grid-col-12 tablet:grid-col-8">`)
 		w.label("followup_desc", r, "Follow-up "+strconv.Itoa(r.Ordinal()))
-		w.b.WriteString(`<input class="usa-input"`)
-		w.idName("followup_desc", r)
-		w.b.WriteString(` type="text" maxlength="500"`)
-		w.value(r.A)
-		w.invalid(r)
-		w.b.WriteString(`></div><div class="grid-col-12 tablet:grid-col-4">`)
+		w.input("followup_desc", r, ` type="text" maxlength="500"`, r.A)
+		w.b.WriteString(`</div><div class="grid-col-12 tablet:grid-col-4">`)
 		w.label("followup_due", r, "Due on")
-		w.b.WriteString(`<input class="usa-input"`)
-		w.idName("followup_due", r)
-		w.b.WriteString(` type="date"`)
-		w.value(r.B)
-		w.invalid(r)
-		w.b.WriteString("></div></div></div>\n")
+		w.input("followup_due", r, ` type="date"`, r.B)
+		w.b.WriteString("</div></div></div>\n")
 	}
 	return w.html()
 }
@@ -139,19 +156,11 @@ func referralRowsHTML(rows []FormRow) template.HTML {
 		w.start(r)
 		w.b.WriteString(`<div class="grid-row grid-gap-2"><div class="grid-col-12 tablet:grid-col-5">`)
 		w.label("referral_kind", r, "Referral "+strconv.Itoa(r.Ordinal())+": to")
-		w.b.WriteString(`<select class="usa-select"`)
-		w.idName("referral_kind", r)
-		w.invalid(r)
-		w.b.WriteString(`><option value="">- None -</option>`)
-		w.b.WriteString(string(web.OptionsHTML(r.Options)))
-		w.b.WriteString(`</select></div><div class="grid-col-12 tablet:grid-col-7">`)
+		w.choose("referral_kind", r, true, r.Options)
+		w.b.WriteString(`</div><div class="grid-col-12 tablet:grid-col-7">`)
 		w.label("referral_note", r, "Note")
-		w.b.WriteString(`<input class="usa-input"`)
-		w.idName("referral_note", r)
-		w.b.WriteString(` type="text" maxlength="500"`)
-		w.value(r.B)
-		w.invalid(r)
-		w.b.WriteString("></div></div></div>\n")
+		w.input("referral_note", r, ` type="text" maxlength="500"`, r.B)
+		w.b.WriteString("</div></div></div>\n")
 	}
 	return w.html()
 }
@@ -165,19 +174,11 @@ func sharedRowsHTML(rows []FormRow) template.HTML {
 		w.start(r)
 		w.b.WriteString(`<div class="grid-row grid-gap-2"><div class="grid-col-12 tablet:grid-col-8">`)
 		w.label("resource_id", r, "Resource "+strconv.Itoa(r.Ordinal()))
-		w.b.WriteString(`<select class="usa-select"`)
-		w.idName("resource_id", r)
-		w.invalid(r)
-		w.b.WriteString(`><option value="">- None -</option>`)
-		w.b.WriteString(string(web.OptionsHTML(r.Options)))
-		w.b.WriteString(`</select></div><div class="grid-col-12 tablet:grid-col-4">`)
+		w.choose("resource_id", r, true, r.Options)
+		w.b.WriteString(`</div><div class="grid-col-12 tablet:grid-col-4">`)
 		w.label("resource_with", r, "Shared with")
-		w.b.WriteString(`<select class="usa-select"`)
-		w.idName("resource_with", r)
-		w.invalid(r)
-		w.b.WriteString(`>`)
-		w.b.WriteString(string(web.OptionsHTML(r.WithOptions)))
-		w.b.WriteString("</select></div></div></div>\n")
+		w.choose("resource_with", r, false, r.WithOptions)
+		w.b.WriteString("</div></div></div>\n")
 	}
 	return w.html()
 }
