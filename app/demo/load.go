@@ -126,7 +126,8 @@ func SeedLoad(ctx context.Context, db *bun.DB, v *consultation.Volume, opt LoadO
 			"consultant_facets", "consultant_assignments", "engagements", "consultation_sessions", "session_months",
 			"program_months", "supervision_assignments", "program_sites", "fundings", "budget_lines", "budget_versions",
 			"audit_events", "consultant_requests", "amendments", "amendment_lines", "amendment_versions",
-			"amendment_decisions", "consultant_credentials", "staffing_requirements", "credential_kinds"} {
+			"amendment_decisions", "consultant_credentials", "staffing_requirements", "credential_kinds", "ncpc_activities",
+			"instruments", "instrument_subscales", "assessments", "assessment_scores"} {
 			if _, err := db.ExecContext(ctx, "VACUUM ANALYZE "+table); err != nil {
 				return err
 			}
@@ -328,6 +329,9 @@ func (l *loader) volume(ctx context.Context, v *consultation.Volume, opt LoadOpt
 	fundings, err := l.volumeFundings(ctx, &ten, funderID, ids[authz.TenantAdmin])
 	if err != nil {
 		return fmt.Errorf("fundings: %w", err)
+	}
+	if err := l.volumeNCPC(ctx, &ten, fundings, ids[authz.TenantAdmin]); err != nil {
+		return fmt.Errorf("NCPC activities and assessments: %w", err)
 	}
 	if err := l.volumeAudit(ctx, opt.AuditEvents, ids[authz.TenantAdmin], people[authz.TenantAdmin]); err != nil {
 		return fmt.Errorf("audit events: %w", err)

@@ -31,7 +31,7 @@ var loadTables = []string{"tenants", "users", "memberships", "organisations", "c
 	"consultant_assignments", "engagements", "consultation_sessions", "session_months", "program_months",
 	"supervision_assignments", "program_sites", "fundings", "budget_lines", "budget_versions", "audit_events",
 	"consultant_requests", "amendments", "amendment_lines", "amendment_versions", "amendment_decisions",
-	"consultant_credentials", "staffing_requirements", "credential_kinds"}
+	"consultant_credentials", "staffing_requirements", "credential_kinds", "ncpc_activities", "assessments", "assessment_scores"}
 
 func tableCounts(t *testing.T, db *bun.DB) map[string]int {
 	t.Helper()
@@ -61,13 +61,18 @@ func TestSeedLoad(t *testing.T) {
 		t.Fatalf("first run: %v", err)
 	}
 	first := tableCounts(t, owner)
-	for table, want := range map[string]int{"tenants": 4, "consultant_requests": 20, "amendments": 10, "supervision_assignments": 20 + 3} {
+	// The volume funder's four fundings of the year are the NCPC activity.
+	for table, want := range map[string]int{"tenants": 4, "consultant_requests": 20, "amendments": 10, "supervision_assignments": 20 + 3,
+		"ncpc_activities": 4} {
 		if first[table] != want {
 			t.Errorf("%s: %d rows, want %d", table, first[table], want)
 		}
 	}
 	if first["audit_events"] < 500+3*5 {
 		t.Errorf("audit_events: %d rows, want at least %d", first["audit_events"], 500+3*5)
+	}
+	if first["assessments"] == 0 || first["assessment_scores"] != first["assessments"] {
+		t.Errorf("%d NCPC assessments with %d scores: want some, one score each", first["assessments"], first["assessment_scores"])
 	}
 	if first["consultation_sessions"] != 2000+3*30 {
 		t.Errorf("consultation_sessions: %d rows, want %d", first["consultation_sessions"], 2000+3*30)
@@ -132,7 +137,8 @@ func TestSeedLoad(t *testing.T) {
 	// The volume's lists have their volume for the people who read them.
 	admin := &browser{t: t, web: web, cookies: map[string]string{}}
 	admin.signIn(demo.LoadPeople(v.Slug)[authz.TenantAdmin])
-	for path, want := range map[string]string{"/audit": "Session recorded", "/requests": "director", "/amendments": "Amendment 2<"} {
+	for path, want := range map[string]string{"/audit": "Session recorded", "/requests": "director", "/amendments": "Amendment 2<",
+		"/reports/ncpc": "Programs with a funding of"} {
 		status, body := admin.get("/t/" + v.Slug + path)
 		if status != http.StatusOK || !strings.Contains(body, want) {
 			t.Errorf("%s: status %d, want 200 showing %q\n%s", path, status, want, body)

@@ -2,6 +2,7 @@ package reports
 
 import (
 	"context"
+	"strings"
 	"sync"
 	"time"
 
@@ -107,6 +108,19 @@ func (c *recent[V]) get(ctx context.Context, key string, maxAge time.Duration, b
 		c.mu.Unlock()
 	}
 	return e.v, e.at, e.err
+}
+
+// forget drops the values whose key starts with prefix: a change that must show at once (in
+// this process; another's copies age out within their maxAge). A count under way is handed to
+// those already waiting for it, and not kept.
+func (c *recent[V]) forget(prefix string) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	for k := range c.m {
+		if strings.HasPrefix(k, prefix) {
+			delete(c.m, k)
+		}
+	}
 }
 
 // refresh counts key again for old, still handed out meanwhile, and puts the new value in its

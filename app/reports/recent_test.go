@@ -160,3 +160,25 @@ func TestRecentRefreshesBeforeItExpires(t *testing.T) {
 		t.Fatalf("after a failed refresh = %d, %v", v, err)
 	}
 }
+
+// TestRecentForget: forget drops the keys under its prefix, and only those; the next ask counts
+// again.
+func TestRecentForget(t *testing.T) {
+	var c recent[int]
+	ctx := context.Background()
+	n := 0
+	count := func(context.Context) (int, error) { n++; return n, nil }
+	for _, k := range []string{"t1|admin|2026", "t1|funder|o|2026", "t2|admin|2026"} {
+		_, _, _ = c.get(ctx, k, time.Minute, 8, count)
+	}
+	c.forget("t1|")
+	if v, _, _ := c.get(ctx, "t2|admin|2026", time.Minute, 8, count); v != 3 {
+		t.Errorf("another tenant's report: %d, want the kept 3", v)
+	}
+	if v, _, _ := c.get(ctx, "t1|admin|2026", time.Minute, 8, count); v != 4 {
+		t.Errorf("a forgotten report: %d, want a new count (4)", v)
+	}
+	if v, _, _ := c.get(ctx, "t1|funder|o|2026", time.Minute, 8, count); v != 5 {
+		t.Errorf("the tenant's other forgotten report: %d, want a new count (5)", v)
+	}
+}
