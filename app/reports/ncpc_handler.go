@@ -311,9 +311,9 @@ type NCPCPageData struct {
 	ProgramsHTML template.HTML // Programs' rows, written (programsHTML)
 	// Sections are the report's tables, worked out in Go (the links and numbers of every cell):
 	// as method calls in the template they were most of the page's time.
-	Sections []SectionView
-	Rules    []struct{ Instrument, Rule string }
-	Base     string // /t/{slug}/reports/ncpc
+	Sections  []SectionView
+	Rules     []struct{ Instrument, Rule string }
+	Base      string // /t/{slug}/reports/ncpc
 	Admin     bool   // may change the setup
 	Days      int    // how long a file is kept
 	CountedAt string // when the report was counted, in the tenant's time ("3:04 PM")
