@@ -289,3 +289,31 @@ func TestSectionLinksAreLink(t *testing.T) {
 		}
 	}
 }
+
+// TestListItemsHTMLIsTheTemplate: the rows of the list behind a figure, written in Go, are what
+// the template wrote, with and without an engagement, on hostile texts.
+func TestListItemsHTMLIsTheTemplate(t *testing.T) {
+	tpl := template.Must(template.New("l").Parse(listItemsTemplate))
+	rng := rand.New(rand.NewSource(11))
+	pick := func() string { return hostileTexts[rng.Intn(len(hostileTexts))] }
+	for round := 0; round < 300; round++ {
+		d := struct {
+			Base  string
+			Items []ListItem
+		}{Base: []string{"/t/nc-piedmont", "/t/a1", "/t/x y"}[rng.Intn(3)]}
+		for range rng.Intn(5) {
+			it := ListItem{Name: pick(), ProgramID: pick(), ProgramName: pick(), Detail: pick()}
+			if rng.Intn(3) > 0 {
+				it.EngagementID = pick()
+			}
+			d.Items = append(d.Items, it)
+		}
+		var want strings.Builder
+		if err := tpl.Execute(&want, d); err != nil {
+			t.Fatal(err)
+		}
+		if got := string(listItemsHTML(d.Base, d.Items)); got != want.String() {
+			t.Fatalf("round %d:\n got %s\nwant %s", round, got, want.String())
+		}
+	}
+}
