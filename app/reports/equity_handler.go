@@ -4,9 +4,11 @@ import (
 	"context"
 	"database/sql"
 	"errors"
+	"html/template"
 	"io"
 	"net/url"
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/gofiber/fiber/v2"
@@ -60,6 +62,52 @@ type EquityPageData struct {
 	Rule     string
 	Counted  string
 	Format   string
+	// EquityRowsHTML is the equity table's body, written (equityRowsHTML): each of its hundred
+	// and more cells was a reflected call of Count's String through fmt.
+	EquityRowsHTML template.HTML
+}
+
+// equityRowsTemplate is what equityRowsHTML writes, as a template of an *Equity.
+const equityRowsTemplate = `<tr><th scope="row" class="text-bold">{{.All.Label}}</th><td class="text-bold">{{.All.Engagements}}</td>{{range .All.Cells}}<td class="text-bold">{{.}}</td>{{end}}</tr>
+{{range .Sections}}<tr><th scope="rowgroup" colspan="{{$.Width}}" class="bg-base-lightest">{{.Title}}</th></tr>
+{{range .Rows}}<tr><th scope="row">{{.Label}}</th><td>{{.Engagements}}</td>{{range .Cells}}<td>{{.}}</td>{{end}}</tr>{{end}}
+{{end}}`
+
+// equityRowsHTML writes the equity table's rows as equityRowsTemplate would
+// (TestEquityRowsHTMLIsTheTemplate): every text escaped with html/template's table.
+func equityRowsHTML(eq *Equity) template.HTML {
+	var b strings.Builder
+	b.Grow(4096)
+	row := func(r *EquityRow, th, td string) {
+		b.WriteString(th)
+		web.EscapeHTML(&b, r.Label)
+		b.WriteString("</th>")
+		b.WriteString(td)
+		web.EscapeHTML(&b, r.Engagements.String())
+		b.WriteString("</td>")
+		for _, c := range r.Cells {
+			b.WriteString(td)
+			web.EscapeHTML(&b, c.String())
+			b.WriteString("</td>")
+		}
+		b.WriteString("</tr>")
+	}
+	row(&eq.All, `<tr><th scope="row" class="text-bold">`, `<td class="text-bold">`)
+	b.WriteString("\n")
+	width := strconv.Itoa(eq.Width())
+	for i := range eq.Sections {
+		sec := &eq.Sections[i]
+		b.WriteString(`<tr><th scope="rowgroup" colspan="`)
+		b.WriteString(width)
+		b.WriteString(`" class="bg-base-lightest">`)
+		web.EscapeHTML(&b, sec.Title)
+		b.WriteString("</th></tr>\n")
+		for j := range sec.Rows {
+			row(&sec.Rows[j], `<tr><th scope="row">`, `<td>`)
+		}
+		b.WriteString("\n")
+	}
+	return template.HTML(b.String()) //nolint:gosec // every text escaped by web.EscapeHTML
 }
 
 func (h *EquityHandler) page(c *fiber.Ctx, status int, f *web.Form) error {
@@ -78,6 +126,7 @@ func (h *EquityHandler) page(c *fiber.Ctx, status int, f *web.Form) error {
 	if d.Outcomes, err = ChildOutcomes(ctx, h.d.DB, y); err != nil {
 		return err
 	}
+	d.EquityRowsHTML = equityRowsHTML(d.Equity)
 	return web.Render(c, status, "reports/child_outcomes", "", web.View{Wide: true, Title: "Child outcomes and equity", D: d, Form: f})
 }
 

@@ -317,3 +317,37 @@ func TestListItemsHTMLIsTheTemplate(t *testing.T) {
 		}
 	}
 }
+
+// TestEquityRowsHTMLIsTheTemplate: the equity table's rows written in Go are what the template
+// wrote, suppressed counts and hostile labels included.
+func TestEquityRowsHTMLIsTheTemplate(t *testing.T) {
+	tpl := template.Must(template.New("e").Parse(equityRowsTemplate))
+	rng := rand.New(rand.NewSource(12))
+	pick := func() string { return hostileTexts[rng.Intn(len(hostileTexts))] }
+	count := func() Count { return Count{N: rng.Intn(40), forced: rng.Intn(5) == 0} }
+	for round := 0; round < 300; round++ {
+		eq := &Equity{Columns: make([]string, rng.Intn(6))}
+		mkRow := func() EquityRow {
+			r := EquityRow{Label: pick(), Engagements: count()}
+			for range eq.Columns {
+				r.Cells = append(r.Cells, count())
+			}
+			return r
+		}
+		eq.All = mkRow()
+		for range rng.Intn(4) {
+			sec := EquitySection{Title: pick()}
+			for range rng.Intn(5) {
+				sec.Rows = append(sec.Rows, mkRow())
+			}
+			eq.Sections = append(eq.Sections, sec)
+		}
+		var want strings.Builder
+		if err := tpl.Execute(&want, eq); err != nil {
+			t.Fatal(err)
+		}
+		if got := string(equityRowsHTML(eq)); got != want.String() {
+			t.Fatalf("round %d:\n got %s\nwant %s", round, got, want.String())
+		}
+	}
+}
