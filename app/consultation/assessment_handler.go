@@ -142,7 +142,7 @@ func (h *AssessmentHandler) EngagementAssessments(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	sec, err := h.svc.Section(ctx, e.ID)
+	sec, err := h.svc.SectionOf(ctx, e)
 	if err != nil {
 		return err
 	}
@@ -196,7 +196,7 @@ func (h *AssessmentHandler) newPage(c *fiber.Ctx, status int, f *web.Form) error
 	}
 	if d.Instrument != nil && f.Get("phase") == "" {
 		f.Values.Set("phase", PhasePre)
-		if sec, err := h.svc.Section(ctx, e.ID); err == nil && sec != nil {
+		if sec, err := h.svc.SectionOf(ctx, e); err == nil && sec != nil {
 			for _, cmp := range sec.Comparisons {
 				if cmp.Instrument.ID == d.Instrument.ID && cmp.Pre != nil {
 					f.Values.Set("phase", PhasePost)

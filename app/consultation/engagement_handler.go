@@ -346,10 +346,10 @@ func (h *EngagementHandler) page(c *fiber.Ctx, status int, f *web.Form, action s
 		}
 		d.Sessions = page.Sessions
 		d.SessionsHTML = engagementSessionsHTML(d.Base, sessionRows(d.Sessions))
-		if d.Assessments, err = h.assessments.Section(ctx, e.ID); err != nil {
+		if d.Assessments, err = h.assessments.SectionOf(ctx, e); err != nil {
 			return err
 		}
-		if d.Plan, err = h.plans.View(ctx, e.ID); err != nil {
+		if d.Plan, err = h.plans.ViewOf(ctx, e); err != nil {
 			return err
 		}
 	}

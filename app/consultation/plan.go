@@ -112,6 +112,23 @@ func (s *Plans) View(ctx context.Context, engagementID string) (*PlanView, error
 	if err != nil {
 		return nil, err
 	}
+	return s.viewOf(ctx, sc, e)
+}
+
+// ViewOf is View for an engagement the caller has already found through Visible (the
+// engagement's page), without reading it again. Funders see no plan: ENOTFOUND.
+func (s *Plans) ViewOf(ctx context.Context, e *Engagement) (*PlanView, error) {
+	sc, err := database.ScopeFrom(ctx)
+	if err != nil {
+		return nil, err
+	}
+	if sc.Role == authz.Funder {
+		return nil, apperr.NotFound("engagement")
+	}
+	return s.viewOf(ctx, sc, e)
+}
+
+func (s *Plans) viewOf(ctx context.Context, sc database.Scope, e *Engagement) (*PlanView, error) {
 	v := &PlanView{Engagement: e, Focus: recordsFocusText(e, sc), CanEdit: canWriteRecords(sc)}
 	t, err := database.For(ctx, s.db)
 	if err != nil {
