@@ -574,20 +574,17 @@ func sectionRefs() []SectionRef {
 
 // NCPCListData is the list behind one figure.
 type NCPCListData struct {
-	Report   *NCPCReport
-	Figure   FigureDef
-	PSC      string
-	PSCLabel string
-	Quarter  int
-	Period   string
-	Value    Value
-	Items    []ListItem
-	Back     string
-	// SeesEngagements: the person may open engagements (a funder reads them too, through the
-	// one visibility rule).
-	SeesEngagements bool
-	CountedAt       string        // when the report was counted ("3:04 PM"); empty: just now
-	ItemsHTML       template.HTML // Items' rows, written (listItemsHTML)
+	Report    *NCPCReport
+	Figure    FigureDef
+	PSC       string
+	PSCLabel  string
+	Quarter   int
+	Period    string
+	Value     Value
+	Items     []ListItem
+	Back      string
+	CountedAt string        // when the report was counted ("3:04 PM"); empty: just now
+	ItemsHTML template.HTML // Items' rows, written (listItemsHTML)
 }
 
 // List is the list behind one figure: ?section=<figure>&psc=&quarter=&calendar=&fy=.
@@ -625,7 +622,7 @@ func (h *NCPCHandler) List(c *fiber.Ctx) error {
 		key = FigImproved
 	}
 	d := NCPCListData{Report: rep, Figure: fig, PSC: psc, PSCLabel: Row{PSC: psc}.PSCLabel(), Quarter: quarter, Value: rep.Figure(fig.Key, psc).Cell(quarter),
-		Items: rep.ListFor(key, psc, quarter), Back: "/t/" + t.Slug + "/reports/ncpc?" + y.Query(), SeesEngagements: true,
+		Items: rep.ListFor(key, psc, quarter), Back: "/t/" + t.Slug + "/reports/ncpc?" + y.Query(),
 		CountedAt: t.Local(at).Format("3:04 PM")}
 	d.ItemsHTML = listItemsHTML("/t/"+t.Slug, d.Items)
 	d.Period = y.Label() + ", year to date"
