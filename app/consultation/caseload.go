@@ -158,13 +158,14 @@ type FilterChoice struct {
 	ID, Name string
 }
 
-// FilterChoices lists the consultants and programs of the engagements the person may see.
+// FilterChoices lists the consultants and programs of the engagements the person may see, as
+// they are now (the engagements page keeps its consultants a minute: ListAll).
 func (s *Engagements) FilterChoices(ctx context.Context) (consultantsList, programsList []FilterChoice, err error) {
 	v, err := s.listView(ctx)
 	if err != nil {
 		return nil, nil, err
 	}
-	err = s.listSummary(ctx, v, CaseloadFilter{}, "", true, nil, &consultantsList, &programsList)
+	err = s.listSummary(ctx, v, CaseloadFilter{}, "", true, nil, &consultantsList, &programsList, 0)
 	return consultantsList, programsList, err
 }
 
@@ -205,7 +206,7 @@ func (s *Engagements) StageCounts(ctx context.Context, f CaseloadFilter, today s
 		return nil, err
 	}
 	var out []StageCount
-	err = s.listSummary(ctx, v, f, today, false, &out, nil, nil)
+	err = s.listSummary(ctx, v, f, today, false, &out, nil, nil, 0)
 	return out, err
 }
 

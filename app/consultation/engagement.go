@@ -17,6 +17,7 @@ import (
 	"github.com/holdspace/holdspace/app/consultants"
 	"github.com/holdspace/holdspace/app/database"
 	"github.com/holdspace/holdspace/app/dates"
+	"github.com/holdspace/holdspace/app/recent"
 	"github.com/holdspace/holdspace/app/steps"
 	"github.com/holdspace/holdspace/app/tenants"
 )
@@ -29,6 +30,9 @@ type Engagements struct {
 	audit *audit.Log
 	// Now is the clock (tests set it).
 	Now func() time.Time
+	// consultants are the engagements filter's consultants, per view, kept a minute
+	// (filterConsultants).
+	consultants recent.Cache[[]FilterChoice]
 }
 
 // NewEngagements returns the engagement rules.
@@ -412,6 +416,8 @@ func (s *Engagements) Start(ctx context.Context, in StartInput) (*Engagement, er
 		if _, err := t.Insert(m).Exec(ctx); err != nil {
 			return err
 		}
+		// The consultant may be new to the filters of the lists that see the engagement.
+		database.AfterCommit(ctx, func(context.Context) { s.consultants.Forget(sc.TenantID + "|") })
 		return s.audit.Record(ctx, "engagement.start", engagementWord, e.ID,
 			a.ConsultantName+" with "+a.ProgramName+": "+strings.ToLower(engLabel(Focuses, e.Focus)))
 	})

@@ -775,6 +775,67 @@ func TestEngagementPageSummary(t *testing.T) {
 	}
 }
 
+// The engagements page keeps its filter's consultants a minute per view (issue 14: reading them
+// was most of a funder's page): the second page reads one statement fewer and shows the same
+// names; an engagement written behind the page's back shows in the filter within the minute
+// (FilterChoices, read now, has it at once); an engagement started through Start shows at
+// once; a funder's view and another tenant's are never handed the tenant admin's list.
+func TestEngagementFilterConsultantsKept(t *testing.T) {
+	w := newEngWorld(t)
+	w.engagement(t, consultation.Engagement{AssignmentID: w.anaPrairie, ProfileID: w.anaProfile, ProgramID: w.prairie})
+	w.engagement(t, consultation.Engagement{AssignmentID: w.zedA, ProfileID: w.zedProfile, ProgramID: w.otherProg})
+	admin, funder := w.ctx(authz.TenantAdmin, w.admin, ""), w.ctx(authz.Funder, w.fund, w.funder)
+	other := w.ctxOther(authz.TenantAdmin, w.admin)
+	want := consultation.ListWant{Choices: true, Counts: true}
+	page := func(ctx context.Context) (string, int64) {
+		t.Helper()
+		ctx, stats := database.WithStats(ctx)
+		r, err := w.svc.ListAll(ctx, consultation.CaseloadFilter{}, want)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var out []string
+		for _, c := range r.Consultants {
+			out = append(out, c.Name)
+		}
+		return strings.Join(out, ", "), stats.Statements()
+	}
+	first, n1 := page(admin)
+	again, n2 := page(admin)
+	if first != "Ana Avila" || again != first {
+		t.Fatalf("admin's consultants: %q then %q, want Ana Avila twice", first, again)
+	}
+	if n2 != n1-1 {
+		t.Errorf("the second page read %d statements, the first %d: want one fewer (the consultants kept)", n2, n1)
+	}
+
+	// Written behind the page's back: the kept list until it is a minute old; read now, at once.
+	w.engagement(t, consultation.Engagement{AssignmentID: w.benHMG, ProfileID: w.benProfile, ProgramID: w.hmg})
+	if got, _ := page(admin); got != "Ana Avila" {
+		t.Errorf("within the minute: %q, want the kept Ana Avila", got)
+	}
+	cons, _, err := w.svc.FilterChoices(admin)
+	if err != nil || len(cons) != 2 {
+		t.Errorf("FilterChoices, read now: %v %v; want Ana and Ben", cons, err)
+	}
+
+	// Started: shown at once.
+	if _, err := w.svc.Start(admin, consultation.StartInput{AssignmentID: w.benHMG, Focus: consultation.FocusProgram}); err != nil {
+		t.Fatal(err)
+	}
+	if got, _ := page(admin); got != "Ana Avila, Ben Brooks" {
+		t.Errorf("after an engagement started: %q, want Ana Avila, Ben Brooks", got)
+	}
+
+	// Other views keep their own: the funder of Prairie alone, the other tenant's admin theirs.
+	if got, _ := page(funder); got != "Ana Avila" {
+		t.Errorf("funder of Prairie: %q, want Ana Avila (not the admin's list)", got)
+	}
+	if got, _ := page(other); got != "Zed Zimmer" {
+		t.Errorf("the other tenant's admin: %q, want Zed Zimmer", got)
+	}
+}
+
 // The engagements page as a tenant admin reads it: the table of counts by program and TA stage
 // (written in Go, each name escaped), the filter's choices and the rows.
 func TestEngagementsPageShowsCounts(t *testing.T) {

@@ -2,6 +2,8 @@ package consultation
 
 import (
 	"context"
+	"crypto/sha256"
+	"encoding/hex"
 	"html/template"
 	"strconv"
 	"strings"
@@ -23,8 +25,10 @@ import (
 //     supervisor's profiles, named outright in every query after it;
 //  2. the page of engagements with their flags' facts, in one statement (counted per row
 //     inside the database, not a statement per row);
-//  3. the filter's consultants and programs and the counts by program and stage, in one
-//     statement (listSummary), the programs taken from the counts when nothing is filtered.
+//  3. the filter's programs and the counts by program and stage, in one statement
+//     (listSummary), the programs taken from the counts when nothing is filtered;
+//  4. the filter's consultants, kept a minute per view (filterConsultants): a statement a
+//     minute, not one a request.
 
 // listView is who the person in ctx sees among the engagements (Visible's rule), read once for
 // the several queries of a page: a funder's funded programs and a consultant's or a
@@ -173,7 +177,8 @@ const (
 
 // ListAll is List, FilterChoices, StageCounts and the caseload's OverdueFollowUpsOn and
 // RecentSessions together, as one page shows them: who the person sees and the tenant's date
-// are read once for all of them, and the choices and counts share one statement.
+// are read once for all of them, the programs of the filter and the counts share one
+// statement, and the filter's consultants are kept a minute (FilterConsultantsMaxAge).
 func (s *Engagements) ListAll(ctx context.Context, f CaseloadFilter, want ListWant) (*ListResult, error) {
 	today, err := s.listToday(ctx)
 	if err != nil {
@@ -192,7 +197,7 @@ func (s *Engagements) ListAll(ctx context.Context, f CaseloadFilter, want ListWa
 		if want.Counts {
 			counts = &r.Counts
 		}
-		if err := s.listSummary(ctx, v, f, today, want.Choices, counts, &r.Consultants, &r.Programs); err != nil {
+		if err := s.listSummary(ctx, v, f, today, want.Choices, counts, &r.Consultants, &r.Programs, FilterConsultantsMaxAge); err != nil {
 			return nil, err
 		}
 	}
@@ -207,8 +212,8 @@ func (s *Engagements) ListAll(ctx context.Context, f CaseloadFilter, want ListWa
 	return r, nil
 }
 
-// summaryRow is a row of listSummary: a consultant ("c"), a program ("o") or a count of a
-// program's engagements at a stage ("p").
+// summaryRow is a row of listSummary: a program ("o") or a count of a program's engagements at
+// a stage ("p").
 type summaryRow struct {
 	Kind  string `bun:"k"`
 	ID    string `bun:"id"`
@@ -217,12 +222,20 @@ type summaryRow struct {
 	N     int    `bun:"n"`
 }
 
-// listSummary reads, in one statement, the filter's choices when choices — the tenant's
-// consultants and programs that have an engagement the person sees, by name — and, when counts
-// is not nil, the counts by program and stage of the engagements the filter keeps. Unfiltered,
-// the programs with an engagement are those counted, and are not read twice.
+// listSummary reads, in one statement, the filter's programs when choices — the tenant's
+// programs that have an engagement the person sees, by name — and, when counts is not nil, the
+// counts by program and stage of the engagements the filter keeps. Unfiltered, the programs
+// with an engagement are those counted, and are not read twice. The filter's consultants
+// (choices) come from filterConsultants, kept up to keptFor.
 func (s *Engagements) listSummary(ctx context.Context, v *listView, f CaseloadFilter, today string, choices bool,
-	counts *[]StageCount, consultantsOut, programsOut *[]FilterChoice) error {
+	counts *[]StageCount, consultantsOut, programsOut *[]FilterChoice, keptFor time.Duration) error {
+	if choices {
+		list, err := s.filterConsultants(ctx, v, keptFor)
+		if err != nil {
+			return err
+		}
+		*consultantsOut = list
+	}
 	q, fromCounts, err := s.summaryQuery(ctx, v, f, today, choices, counts != nil)
 	if err != nil || q == nil {
 		return err
@@ -234,8 +247,6 @@ func (s *Engagements) listSummary(ctx context.Context, v *listView, f CaseloadFi
 	var countRows []summaryRow
 	for i, r := range rows {
 		switch r.Kind {
-		case "c":
-			*consultantsOut = append(*consultantsOut, FilterChoice{ID: r.ID, Name: r.Name})
 		case "o":
 			*programsOut = append(*programsOut, FilterChoice{ID: r.ID, Name: r.Name})
 		case "p":
@@ -254,8 +265,8 @@ func (s *Engagements) listSummary(ctx context.Context, v *listView, f CaseloadFi
 }
 
 // summaryQuery is listSummary's statement (nil when asked for nothing): a UNION ALL of the
-// counts ("p" rows), the consultants ("c") and the programs ("o"), by kind and name.
-// fromCounts: the programs are not read, but taken from the counts (nothing filtered).
+// counts ("p" rows) and the programs ("o"), by kind and name. fromCounts: the programs are not
+// read, but taken from the counts (nothing filtered).
 func (s *Engagements) summaryQuery(ctx context.Context, v *listView, f CaseloadFilter, today string, choices, counts bool) (*bun.RawQuery, bool, error) {
 	t, err := database.For(ctx, s.db)
 	if err != nil {
@@ -280,25 +291,71 @@ func (s *Engagements) summaryQuery(ctx context.Context, v *listView, f CaseloadF
 		add(t.SelectFrom("organisations", "o").ColumnExpr("'p' AS k, c.program_id AS id, o.name AS name, c.stage AS stage, c.n AS n").
 			Join("JOIN (?) AS c ON c.program_id = o.id", c))
 	}
-	if choices {
-		// The tenant's consultants and programs that have an engagement the person sees: the
-		// engagements' profiles (or programs) read from an index alone. Each consultant's name
-		// is looked up by key: joined, PostgreSQL hashed the whole users table, every tenant's
-		// people, for a tenant's two hundred consultants, a cost that grew with the platform.
-		byProfile := v.apply(t.Select((*Engagement)(nil)).ColumnExpr("e.profile_id"), "e")
-		add(t.SelectFrom("consultant_profiles", "cp").
-			ColumnExpr("'c' AS k, cp.id AS id, COALESCE((SELECT u.name FROM users AS u WHERE u.id = cp.user_id), '') AS name, '' AS stage, 0 AS n").
-			Where("cp.id IN (?)", byProfile))
-		if !fromCounts {
-			byProgram := v.apply(t.Select((*Engagement)(nil)).ColumnExpr("e.program_id"), "e")
-			add(t.SelectFrom("organisations", "o").ColumnExpr("'o' AS k, o.id AS id, o.name AS name, '' AS stage, 0 AS n").
-				Where("o.id IN (?)", byProgram))
-		}
+	if choices && !fromCounts {
+		// The tenant's programs that have an engagement the person sees: the engagements'
+		// programs read from an index alone.
+		byProgram := v.apply(t.Select((*Engagement)(nil)).ColumnExpr("e.program_id"), "e")
+		add(t.SelectFrom("organisations", "o").ColumnExpr("'o' AS k, o.id AS id, o.name AS name, '' AS stage, 0 AS n").
+			Where("o.id IN (?)", byProgram))
 	}
 	if sql == "" {
 		return nil, false, nil
 	}
 	return database.Conn(ctx, s.db).NewRaw(sql+" ORDER BY k, name, id, stage", parts...), fromCounts, nil
+}
+
+// FilterConsultantsMaxAge is how long the engagements page keeps the consultants of its filter:
+// reading them is most of a funder's page (every engagement of the fifty programs it funds, to
+// find their two hundred consultants), and they change only when an engagement starts, which
+// drops them at once in this process (Start). A consultant's new name shows within the minute.
+const FilterConsultantsMaxAge = time.Minute
+
+// filterConsultants are the tenant's consultants who have an engagement the person sees, by
+// name: read, or kept from a read at most keptFor ago (0: read now) for the same view — the
+// same tenant, role, organisation and the same programs or profiles (listView). The list is
+// shared by the requests that get it: read it, never change it.
+func (s *Engagements) filterConsultants(ctx context.Context, v *listView, keptFor time.Duration) ([]FilterChoice, error) {
+	list, _, err := s.consultants.Get(ctx, v.key(), keptFor, 1024, func(ctx context.Context) ([]FilterChoice, error) {
+		q, err := s.consultantsQuery(ctx, v)
+		if err != nil {
+			return nil, err
+		}
+		var list []FilterChoice
+		return list, q.Scan(ctx, &list)
+	})
+	return list, err
+}
+
+// consultantsQuery is filterConsultants' statement: the engagements' profiles read from an
+// index alone, and each consultant's name looked up by key (joined, PostgreSQL hashed the
+// whole users table, every tenant's people, for a tenant's two hundred consultants, a cost
+// that grew with the platform).
+func (s *Engagements) consultantsQuery(ctx context.Context, v *listView) (*bun.SelectQuery, error) {
+	t, err := database.For(ctx, s.db)
+	if err != nil {
+		return nil, err
+	}
+	byProfile := v.apply(t.Select((*Engagement)(nil)).ColumnExpr("e.profile_id"), "e")
+	return t.SelectFrom("consultant_profiles", "cp").
+		ColumnExpr("cp.id AS id, COALESCE((SELECT u.name FROM users AS u WHERE u.id = cp.user_id), '') AS name").
+		Where("cp.id IN (?)", byProfile).OrderExpr("name, cp.id"), nil
+}
+
+// key names the view for what is kept of it: its tenant first (so Forget(tenant+"|") drops
+// the tenant's), the role and organisation, and a digest of the programs or profiles it is
+// narrowed to (a funder's fifty programs, a supervisor's supervisees).
+func (v *listView) key() string {
+	ids := v.programs
+	if v.byProfiles {
+		ids = v.profiles
+	}
+	h := sha256.New()
+	for _, id := range ids {
+		h.Write([]byte(id))
+		h.Write([]byte{0})
+	}
+	return v.sc.TenantID + "|" + v.sc.Role + "|" + v.sc.OrganisationID + "|" + strconv.FormatBool(v.byProfiles) +
+		strconv.FormatBool(v.byPrograms) + "|" + hex.EncodeToString(h.Sum(nil))
 }
 
 // stageCounts gathers the rows of counts ("p" rows of listSummary, by program name, program

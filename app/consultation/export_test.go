@@ -14,26 +14,30 @@ func (s *Sessions) ListSQL(ctx context.Context, f SessionFilter) (string, error)
 	return q.String(), nil
 }
 
-// EngagementListSQL is the SQL of the first page of engagements and of the page's summary (the
-// filter's choices and the counts by program and stage) for the person in ctx, unfiltered
-// (tests explain their plans).
-func (s *Engagements) EngagementListSQL(ctx context.Context) (page, summary string, err error) {
+// EngagementListSQL is the SQL of the first page of engagements, of the page's summary (the
+// filter's programs and the counts by program and stage) and of the filter's consultants for
+// the person in ctx, unfiltered (tests explain their plans).
+func (s *Engagements) EngagementListSQL(ctx context.Context) (page, summary, consultants string, err error) {
 	v, err := s.listView(ctx)
 	if err != nil {
-		return "", "", err
+		return "", "", "", err
 	}
 	today, err := s.listToday(ctx)
 	if err != nil {
-		return "", "", err
+		return "", "", "", err
 	}
 	var list []listedEngagement
 	q, err := s.pageQuery(ctx, v, CaseloadFilter{Page: 1}, today, &list)
 	if err != nil {
-		return "", "", err
+		return "", "", "", err
 	}
 	sq, _, err := s.summaryQuery(ctx, v, CaseloadFilter{}, today, true, true)
 	if err != nil {
-		return "", "", err
+		return "", "", "", err
 	}
-	return q.String(), sq.String(), nil
+	cq, err := s.consultantsQuery(ctx, v)
+	if err != nil {
+		return "", "", "", err
+	}
+	return q.String(), sq.String(), cq.String(), nil
 }

@@ -62,9 +62,10 @@ func TestListStatementsDoNotGrowWithRows(t *testing.T) {
 }
 
 // A whole page of engagements (issue 14) reads who the person sees once, then the page with
-// its flags in one statement and the filter's choices with the counts in another: with the
+// its flags in one statement and the filter's programs with the counts in another: with the
 // tenant's date, at most four statements for every role, whatever the page's size; the
-// caseload adds its follow-ups and its sessions, one each.
+// caseload adds its follow-ups and its sessions, one each. The filter's consultants are one
+// statement more the first time in a minute (kept after it: filterConsultants).
 func TestEngagementPageStatements(t *testing.T) {
 	w := newEngWorld(t)
 	for i := 0; i < consultation.CaseloadPageSize+5; i++ {
@@ -80,6 +81,13 @@ func TestEngagementPageStatements(t *testing.T) {
 		"funder":     w.ctx(authz.Funder, w.fund, w.funder),
 	}
 	for role, ctx := range roles {
+		sctx, stats := database.WithStats(ctx)
+		if _, err := w.svc.ListAll(sctx, consultation.CaseloadFilter{}, consultation.ListWant{Choices: true, Counts: true}); err != nil {
+			t.Fatal(err)
+		}
+		if n := stats.Statements(); n > 5 {
+			t.Errorf("%s: the first engagements page of the minute ran %d statements, want at most 5", role, n)
+		}
 		for _, f := range []consultation.CaseloadFilter{{}, {ProgramID: w.prairie, Flagged: true}} {
 			sctx, stats := database.WithStats(ctx)
 			r, err := w.svc.ListAll(sctx, f, consultation.ListWant{Choices: true, Counts: true})

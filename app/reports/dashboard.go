@@ -13,6 +13,7 @@ import (
 	"github.com/holdspace/holdspace/app/consultation"
 	"github.com/holdspace/holdspace/app/credentials"
 	"github.com/holdspace/holdspace/app/database"
+	"github.com/holdspace/holdspace/app/recent"
 	"github.com/holdspace/holdspace/app/supervision"
 	"github.com/holdspace/holdspace/app/tenants"
 )
@@ -41,7 +42,7 @@ type Dashboards struct {
 	// kept for this long per tenant, role, funder, year and day, and says when it was
 	// counted. 0 counts it every time (tests).
 	PortfolioMaxAge time.Duration
-	portfolios      recent[*Dashboard]
+	portfolios      recent.Cache[*Dashboard]
 }
 
 // NewDashboards returns the dashboards over the domain services they reuse.
@@ -112,7 +113,7 @@ func (d *Dashboards) For(ctx context.Context, t *tenants.Tenant, y Year, action 
 			org = sc.OrganisationID
 		}
 		key := fmt.Sprintf("%s|%s|%s|%s|%d|%d|%s", sc.TenantID, sc.Role, org, y.Calendar, y.FY, y.StartMonth, t.Local(now).Format(time.DateOnly))
-		p, at, err := d.portfolios.get(ctx, key, d.PortfolioMaxAge, 256, func(ctx context.Context) (*Dashboard, error) {
+		p, at, err := d.portfolios.Get(ctx, key, d.PortfolioMaxAge, 256, func(ctx context.Context) (*Dashboard, error) {
 			p := &Dashboard{}
 			b := &builder{d: d, ctx: ctx, sc: sc, t: t, y: y, now: now, out: p}
 			return p, b.portfolio()

@@ -14,6 +14,7 @@ import (
 	"github.com/holdspace/holdspace/app/consultation"
 	"github.com/holdspace/holdspace/app/database"
 	"github.com/holdspace/holdspace/app/programs"
+	"github.com/holdspace/holdspace/app/recent"
 	"github.com/holdspace/holdspace/app/tenants"
 )
 
@@ -32,7 +33,7 @@ const (
 // FunderReports builds funders' reports, on screen and as files (runs of FunderReportKind).
 type FunderReports struct {
 	d     Deps
-	cache recent[*FunderReport] // the reports on screen, a minute at most (funder_cache.go)
+	cache recent.Cache[*FunderReport] // the reports on screen, a minute at most (funder_cache.go)
 }
 
 // NewFunderReports returns the funder reports and registers their kind of run on d.Runs.

@@ -27,7 +27,7 @@ func (f *FunderReports) cachedReport(ctx context.Context, o *tenants.Organisatio
 		return nil, time.Time{}, err
 	}
 	key := fmt.Sprintf("%s|%s|%s|%d|%d", sc.TenantID, o.ID, y.Calendar, y.FY, y.StartMonth)
-	return f.cache.get(ctx, key, FunderReportMaxAge, cachedReports, func(ctx context.Context) (*FunderReport, error) {
+	return f.cache.Get(ctx, key, FunderReportMaxAge, cachedReports, func(ctx context.Context) (*FunderReport, error) {
 		return f.report(ctx, o, y)
 	})
 }

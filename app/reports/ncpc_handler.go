@@ -13,6 +13,7 @@ import (
 	"github.com/holdspace/holdspace/app/apperr"
 	"github.com/holdspace/holdspace/app/authz"
 	"github.com/holdspace/holdspace/app/database"
+	"github.com/holdspace/holdspace/app/recent"
 	"github.com/holdspace/holdspace/app/tenants"
 	"github.com/holdspace/holdspace/app/web"
 )
@@ -21,7 +22,7 @@ import (
 // the files (report runs).
 type NCPCHandler struct {
 	d     Deps
-	cache recent[*ncpcKept] // the reports on screen, a minute at most (ncpcReport)
+	cache recent.Cache[*ncpcKept] // the reports on screen, a minute at most (ncpcReport)
 }
 
 // NCPCReportMaxAge is how old the NCPC report on screen may be (issue 14). The report adds up
@@ -49,7 +50,7 @@ func (h *NCPCHandler) ncpcReport(ctx context.Context, slug string, y Year) (*ncp
 		return nil, time.Time{}, err
 	}
 	key := ncpcViewKey(sc) + "|" + slug + "|" + y.Calendar + "|" + strconv.Itoa(y.FY) + "|" + strconv.Itoa(y.StartMonth)
-	return h.cache.get(ctx, key, NCPCReportMaxAge, cachedReports, func(ctx context.Context) (*ncpcKept, error) {
+	return h.cache.Get(ctx, key, NCPCReportMaxAge, cachedReports, func(ctx context.Context) (*ncpcKept, error) {
 		rep, err := h.d.NCPC(ctx, y)
 		if err != nil {
 			return nil, err
@@ -178,7 +179,7 @@ func (h *NCPCHandler) SaveSetup(c *fiber.Ctx) error {
 	}
 	if n > 0 {
 		// The reports kept in this process show the new setup at once.
-		h.cache.forget(web.ScopeOf(c).TenantID + "|")
+		h.cache.Forget(web.ScopeOf(c).TenantID + "|")
 	}
 	switch n {
 	case 0:

@@ -1,4 +1,6 @@
-package reports
+// Package recent keeps values counted a short while ago: what many people open at once is
+// counted once a minute, not once a request (issue 14).
+package recent
 
 import (
 	"context"
@@ -9,9 +11,9 @@ import (
 	"github.com/holdspace/holdspace/app/database"
 )
 
-// recent keeps what was counted in the last maxAge, per key, so a page many people open counts
+// Cache keeps what was counted in the last maxAge, per key, so a page many people open counts
 // once a minute rather than once a request (issue 14: the funders' reports, the portfolio
-// dashboards, the staffing rule). Requests that arrive while a value is being counted wait for
+// dashboards, the NCPC report, the engagements filter's consultants). Requests that arrive while a value is being counted wait for
 // that count rather than counting again. A failed count is not kept. At most bound entries:
 // past it the expired ones go, and then all of them.
 //
@@ -22,30 +24,30 @@ import (
 //
 // Keys name everything the value depends on (tenant, role, organisation, year, day); the
 // caller checks who may see it before asking.
-type recent[V any] struct {
+type Cache[V any] struct {
 	mu  sync.Mutex
-	m   map[string]*recentEntry[V]
+	m   map[string]*entry[V]
 	now func() time.Time // the clock (tests); nil: time.Now
 }
 
-func (c *recent[V]) clock() time.Time {
+func (c *Cache[V]) clock() time.Time {
 	if c.now != nil {
 		return c.now()
 	}
 	return time.Now()
 }
 
-type recentEntry[V any] struct {
+type entry[V any] struct {
 	done       chan struct{}
 	v          V
 	err        error
 	at         time.Time
-	refreshing bool // a recount has started (guarded by recent.mu)
+	refreshing bool // a recount has started (guarded by Cache.mu)
 }
 
-// get is key's value counted at most maxAge ago, counting it with count when there is none,
+// Get is key's value counted at most maxAge ago, counting it with count when there is none,
 // and when it was counted. maxAge 0 counts every time.
-func (c *recent[V]) get(ctx context.Context, key string, maxAge time.Duration, bound int, count func(context.Context) (V, error)) (V, time.Time, error) {
+func (c *Cache[V]) Get(ctx context.Context, key string, maxAge time.Duration, bound int, count func(context.Context) (V, error)) (V, time.Time, error) {
 	now := c.clock()
 	if maxAge <= 0 {
 		v, err := count(ctx)
@@ -53,7 +55,7 @@ func (c *recent[V]) get(ctx context.Context, key string, maxAge time.Duration, b
 	}
 	c.mu.Lock()
 	if c.m == nil {
-		c.m = map[string]*recentEntry[V]{}
+		c.m = map[string]*entry[V]{}
 	}
 	e := c.m[key]
 	if e != nil {
@@ -90,10 +92,10 @@ func (c *recent[V]) get(ctx context.Context, key string, maxAge time.Duration, b
 			}
 		}
 		if len(c.m) >= bound {
-			c.m = map[string]*recentEntry[V]{}
+			c.m = map[string]*entry[V]{}
 		}
 	}
-	e = &recentEntry[V]{done: make(chan struct{}), at: now}
+	e = &entry[V]{done: make(chan struct{}), at: now}
 	c.m[key] = e
 	c.mu.Unlock()
 	// Counted for everyone waiting on it, so not ended by this one request going away (a
@@ -110,10 +112,10 @@ func (c *recent[V]) get(ctx context.Context, key string, maxAge time.Duration, b
 	return e.v, e.at, e.err
 }
 
-// forget drops the values whose key starts with prefix: a change that must show at once (in
+// Forget drops the values whose key starts with prefix: a change that must show at once (in
 // this process; another's copies age out within their maxAge). A count under way is handed to
 // those already waiting for it, and not kept.
-func (c *recent[V]) forget(prefix string) {
+func (c *Cache[V]) Forget(prefix string) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	for k := range c.m {
@@ -126,8 +128,8 @@ func (c *recent[V]) forget(prefix string) {
 // refresh counts key again for old, still handed out meanwhile, and puts the new value in its
 // place; a failed recount leaves old until it expires. The count runs under ctx's values (the
 // tenant's scope), not its end, and its statements are not the request's.
-func (c *recent[V]) refresh(ctx context.Context, key string, old *recentEntry[V], count func(context.Context) (V, error)) {
-	next := &recentEntry[V]{done: make(chan struct{}), at: c.clock()}
+func (c *Cache[V]) refresh(ctx context.Context, key string, old *entry[V], count func(context.Context) (V, error)) {
+	next := &entry[V]{done: make(chan struct{}), at: c.clock()}
 	bg, _ := database.WithStats(context.WithoutCancel(ctx))
 	next.v, next.err = count(bg)
 	close(next.done)

@@ -1,4 +1,4 @@
-package reports
+package recent
 
 import (
 	"context"
@@ -9,11 +9,11 @@ import (
 	"time"
 )
 
-// TestRecent: a value is counted once per maxAge and key, however many ask at once; a waiter
+// TestCache: a value is counted once per maxAge and key, however many ask at once; a waiter
 // going away ends neither the count nor the others' wait; a failure is not kept; maxAge 0
 // counts every time.
-func TestRecent(t *testing.T) {
-	var c recent[int]
+func TestCache(t *testing.T) {
+	var c Cache[int]
 	ctx := context.Background()
 	var counts atomic.Int32
 	release := make(chan struct{})
@@ -39,7 +39,7 @@ func TestRecent(t *testing.T) {
 			if i == 0 {
 				c0 = first
 			}
-			got[i], _, errs[i] = c.get(c0, "k", time.Minute, 8, count)
+			got[i], _, errs[i] = c.Get(c0, "k", time.Minute, 8, count)
 		}()
 		if i == 0 {
 			for counts.Load() == 0 {
@@ -59,49 +59,49 @@ func TestRecent(t *testing.T) {
 			t.Errorf("asker %d got %d, %v; want 10 (the one count, not ended by the first asker going away)", i, got[i], errs[i])
 		}
 	}
-	if v, _, err := c.get(ctx, "k", time.Minute, 8, count); v != 10 || err != nil || counts.Load() != 1 {
+	if v, _, err := c.Get(ctx, "k", time.Minute, 8, count); v != 10 || err != nil || counts.Load() != 1 {
 		t.Errorf("within the minute: %d, %v after %d counts; want the kept 10", v, err, counts.Load())
 	}
 	// Older than maxAge: counted again.
-	if v, _, _ := c.get(ctx, "k", time.Nanosecond, 8, count); v != 20 {
+	if v, _, _ := c.Get(ctx, "k", time.Nanosecond, 8, count); v != 20 {
 		t.Errorf("past maxAge: %d, want a new count (20)", v)
 	}
 	// Another key is its own.
-	if v, _, _ := c.get(ctx, "other", time.Minute, 8, count); v != 30 {
+	if v, _, _ := c.Get(ctx, "other", time.Minute, 8, count); v != 30 {
 		t.Errorf("another key: %d, want its own count (30)", v)
 	}
 	// A failure is told, and not kept.
 	boom := errors.New("boom")
-	if _, _, err := c.get(ctx, "fails", time.Minute, 8, func(context.Context) (int, error) { return 0, boom }); !errors.Is(err, boom) {
+	if _, _, err := c.Get(ctx, "fails", time.Minute, 8, func(context.Context) (int, error) { return 0, boom }); !errors.Is(err, boom) {
 		t.Errorf("a failed count: %v, want boom", err)
 	}
-	if v, _, err := c.get(ctx, "fails", time.Minute, 8, func(context.Context) (int, error) { return 7, nil }); v != 7 || err != nil {
+	if v, _, err := c.Get(ctx, "fails", time.Minute, 8, func(context.Context) (int, error) { return 7, nil }); v != 7 || err != nil {
 		t.Errorf("after a failure: %d, %v; want a new count", v, err)
 	}
 	// maxAge 0: every time.
 	before := counts.Load()
 	for i := 0; i < 3; i++ {
-		_, _, _ = c.get(ctx, "k", 0, 8, count)
+		_, _, _ = c.Get(ctx, "k", 0, 8, count)
 	}
 	if n := counts.Load() - before; n != 3 {
 		t.Errorf("maxAge 0 counted %d times in 3 asks", n)
 	}
 	// The bound: past it, the map starts again rather than grow.
 	for i := 0; i < 50; i++ {
-		_, _, _ = c.get(ctx, string(rune('a'+i)), time.Minute, 8, func(context.Context) (int, error) { return i, nil })
+		_, _, _ = c.Get(ctx, string(rune('a'+i)), time.Minute, 8, func(context.Context) (int, error) { return i, nil })
 	}
 	if len(c.m) > 8 {
 		t.Errorf("%d entries kept, bound 8", len(c.m))
 	}
 }
 
-// TestRecentRefreshesBeforeItExpires: a value asked for in the last quarter of its age is
+// TestCacheRefreshesBeforeItExpires: a value asked for in the last quarter of its age is
 // handed out at once while one recount runs in the background, and the recount's value comes
 // after it; a failed recount keeps the old value until it expires.
-func TestRecentRefreshesBeforeItExpires(t *testing.T) {
+func TestCacheRefreshesBeforeItExpires(t *testing.T) {
 	var mu sync.Mutex
 	clock := time.Date(2026, 12, 6, 9, 0, 0, 0, time.UTC)
-	c := recent[int]{now: func() time.Time { mu.Lock(); defer mu.Unlock(); return clock }}
+	c := Cache[int]{now: func() time.Time { mu.Lock(); defer mu.Unlock(); return clock }}
 	advance := func(d time.Duration) { mu.Lock(); clock = clock.Add(d); mu.Unlock() }
 	ctx := context.Background()
 	const maxAge = time.Minute
@@ -119,7 +119,7 @@ func TestRecentRefreshesBeforeItExpires(t *testing.T) {
 		return int(i), nil
 	}
 	get := func() (int, error) {
-		v, _, err := c.get(ctx, "k", maxAge, 8, count)
+		v, _, err := c.Get(ctx, "k", maxAge, 8, count)
 		return v, err
 	}
 	if v, err := get(); v != 1 || err != nil {
@@ -161,24 +161,24 @@ func TestRecentRefreshesBeforeItExpires(t *testing.T) {
 	}
 }
 
-// TestRecentForget: forget drops the keys under its prefix, and only those; the next ask counts
+// TestCacheForget: forget drops the keys under its prefix, and only those; the next ask counts
 // again.
-func TestRecentForget(t *testing.T) {
-	var c recent[int]
+func TestCacheForget(t *testing.T) {
+	var c Cache[int]
 	ctx := context.Background()
 	n := 0
 	count := func(context.Context) (int, error) { n++; return n, nil }
 	for _, k := range []string{"t1|admin|2026", "t1|funder|o|2026", "t2|admin|2026"} {
-		_, _, _ = c.get(ctx, k, time.Minute, 8, count)
+		_, _, _ = c.Get(ctx, k, time.Minute, 8, count)
 	}
-	c.forget("t1|")
-	if v, _, _ := c.get(ctx, "t2|admin|2026", time.Minute, 8, count); v != 3 {
+	c.Forget("t1|")
+	if v, _, _ := c.Get(ctx, "t2|admin|2026", time.Minute, 8, count); v != 3 {
 		t.Errorf("another tenant's report: %d, want the kept 3", v)
 	}
-	if v, _, _ := c.get(ctx, "t1|admin|2026", time.Minute, 8, count); v != 4 {
+	if v, _, _ := c.Get(ctx, "t1|admin|2026", time.Minute, 8, count); v != 4 {
 		t.Errorf("a forgotten report: %d, want a new count (4)", v)
 	}
-	if v, _, _ := c.get(ctx, "t1|funder|o|2026", time.Minute, 8, count); v != 5 {
+	if v, _, _ := c.Get(ctx, "t1|funder|o|2026", time.Minute, 8, count); v != 5 {
 		t.Errorf("the tenant's other forgotten report: %d, want a new count (5)", v)
 	}
 }
