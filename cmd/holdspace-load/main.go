@@ -40,7 +40,7 @@ type options struct {
 	Pages, Roles, Rates                    string
 	Duration, Timeout, Budget              time.Duration
 	WarmLoad                               time.Duration
-	Singles, CompareSingles                int
+	Singles, CompareSingles, Burst         int
 	JSON                                   string
 	Quick                                  bool
 	Seed                                   string // auto, always or never
@@ -79,6 +79,7 @@ func parseFlags(args []string) (*options, error) {
 	fs.DurationVar(&o.Duration, "duration", 2*time.Second, "how long each rate runs (at most 30s)")
 	fs.DurationVar(&o.Timeout, "timeout", 2*time.Second, "a request's timeout under load")
 	fs.DurationVar(&o.WarmLoad, "warm-load", time.Second, "before a page's measured rates, this long at the highest rate, not measured (0: none)")
+	fs.IntVar(&o.Burst, "burst", 24, "after the warm load, this many requests at once, twice, not measured: every connection of the server's database pool (20) meets the page's statements before a measured window (0: none)")
 	fs.DurationVar(&o.Budget, "budget", 40*time.Minute, "no load starts after this much of the run (single requests still run)")
 	fs.IntVar(&o.Singles, "singles", 20, "sequential requests measured per page (after 3 warm-ups)")
 	fs.IntVar(&o.CompareSingles, "compare-singles", 50, "sequential requests per page and pass of the small tenant's comparison (a page of 1 to 2 ms varies by a tenth from one pass of 20 to the next)")
@@ -235,7 +236,7 @@ func runFull(ctx context.Context, o *options, stdout, progress io.Writer) error 
 
 	var plan *loadPlan
 	if len(rates) > 0 {
-		plan = &loadPlan{Rates: rates, Duration: o.Duration, Warm: o.WarmLoad, Timeout: o.Timeout, Deadline: start.Add(o.Budget),
+		plan = &loadPlan{Rates: rates, Duration: o.Duration, Warm: o.WarmLoad, Burst: o.Burst, Timeout: o.Timeout, Deadline: start.Add(o.Budget),
 			Quiet: func() { srv.Quiet(60 * time.Second) }}
 	}
 	d := &drive{Base: srv.URL, DB: app.DB, Slug: o.Tenant, People: people, Password: o.Password, Pages: pages,
@@ -244,7 +245,7 @@ func runFull(ctx context.Context, o *options, stdout, progress io.Writer) error 
 	if err != nil {
 		return err
 	}
-	rep := &Report{Database: o.Schema, Tenant: o.Tenant, Rates: rates, Duration: o.Duration.String(), WarmLoad: o.WarmLoad.String(), Rows: rows}
+	rep := &Report{Database: o.Schema, Tenant: o.Tenant, Rates: rates, Duration: o.Duration.String(), WarmLoad: o.WarmLoad.String(), Burst: o.Burst, Rows: rows}
 	if o.SmallTenant != "" && o.CompareSchema != "" {
 		rep.Small, rep.SmallNote = compareSmall(ctx, o, app, bin, dir, tenantPages(pages), progress)
 	}

@@ -46,7 +46,8 @@ type Report struct {
 	Tenant    string    `json:"tenant"`
 	Rates     []int     `json:"rates"`
 	Duration  string    `json:"duration"`
-	WarmLoad  string    `json:"warm_load"` // unmeasured, at the highest rate, before a page's rates
+	WarmLoad  string    `json:"warm_load"`       // unmeasured, at the highest rate, before a page's rates
+	Burst     int       `json:"burst,omitempty"` // unmeasured, requests at once (twice) after the warm load
 	Rows      []Row     `json:"rows"`
 	Small     []Compare `json:"small,omitempty"`
 	SmallNote string    `json:"small_note,omitempty"`
@@ -117,7 +118,11 @@ func (rep *Report) finish() {
 func (rep *Report) Print(w io.Writer) {
 	fmt.Fprintf(w, "Holdspace load: tenant %q on %s; single requests, then %s at %s req/s", rep.Tenant, rep.Database, rep.Duration, joinInts(rep.Rates, ", "))
 	if rep.WarmLoad != "" && rep.WarmLoad != "0s" && len(rep.Rates) > 0 {
-		fmt.Fprintf(w, " (after %s at %d req/s, not measured)", rep.WarmLoad, rep.Rates[len(rep.Rates)-1])
+		fmt.Fprintf(w, " (after %s at %d req/s", rep.WarmLoad, rep.Rates[len(rep.Rates)-1])
+		if rep.Burst > 0 {
+			fmt.Fprintf(w, " and two bursts of %d requests at once", rep.Burst)
+		}
+		fmt.Fprint(w, ", not measured)")
 	}
 	fmt.Fprint(w, "\n\n")
 	head := []string{"page", "role", "stmts", "server ms", "SQL ms", "srv/SQL", "draw ms", "single p50"}
