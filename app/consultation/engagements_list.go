@@ -415,6 +415,11 @@ func listRows(rows []EngagementRow, details bool) []ListRow {
 // are four hundred cells, which html/template took a millisecond to write), each name escaped.
 func countsHTML(counts []StageCount) template.HTML {
 	var b strings.Builder
+	n := 0
+	for _, c := range counts {
+		n += 200 + len(c.ProgramName) + len(c.Cells)*48
+	}
+	b.Grow(n) // fifty programs are some 20 KB: grown once, not doubled a dozen times
 	for i, c := range counts {
 		if i > 0 {
 			b.WriteString("\n    ")
