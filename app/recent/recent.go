@@ -13,9 +13,9 @@ import (
 
 // Cache keeps what was counted in the last maxAge, per key, so a page many people open counts
 // once a minute rather than once a request (issue 14: the funders' reports, the portfolio
-// dashboards, the NCPC report, the engagements filter's consultants). Requests that arrive while a value is being counted wait for
-// that count rather than counting again. A failed count is not kept. At most bound entries:
-// past it the expired ones go, and then all of them.
+// dashboards, the NCPC report, the engagements filter's consultants). Requests that arrive
+// while a value is being counted wait for that count rather than counting again. A failed
+// count is not kept. At most bound entries: past it the expired ones go, and then all of them.
 //
 // A value asked for in the last quarter of its maxAge is counted again in the background while
 // it is still handed out (refresh): under load, the people who arrive when a value expires do

@@ -79,7 +79,7 @@ func parseFlags(args []string) (*options, error) {
 	fs.DurationVar(&o.Duration, "duration", 2*time.Second, "how long each rate runs (at most 30s)")
 	fs.DurationVar(&o.Timeout, "timeout", 2*time.Second, "a request's timeout under load")
 	fs.DurationVar(&o.WarmLoad, "warm-load", time.Second, "before a page's measured rates, this long at the highest rate, not measured (0: none)")
-	fs.IntVar(&o.Burst, "burst", 24, "after the warm load, this many requests at once, twice, not measured: every connection of the server's database pool (20) meets the page's statements before a measured window (0: none)")
+	fs.IntVar(&o.Burst, "burst", 24, "after the warm load, this many requests at once, twice, not measured: more than the server works on at once (6 a core, at least 8: 12 on 2 cores), so every connection its database pool has busy meets the page's statements before a measured window (0: none)")
 	fs.DurationVar(&o.Budget, "budget", 40*time.Minute, "no load starts after this much of the run (single requests still run)")
 	fs.IntVar(&o.Singles, "singles", 20, "sequential requests measured per page (after 3 warm-ups)")
 	fs.IntVar(&o.CompareSingles, "compare-singles", 50, "sequential requests per page and pass of the small tenant's comparison (a page of 1 to 2 ms varies by a tenth from one pass of 20 to the next)")

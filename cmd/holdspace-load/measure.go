@@ -3,7 +3,6 @@ package main
 import (
 	"context"
 	"fmt"
-	"io"
 	"net/http"
 	"sort"
 	"strings"
@@ -126,13 +125,14 @@ type loadPlan struct {
 	// planned (a new PostgreSQL backend plans a statement in ~5 ms, a warm one in ~0.4 ms),
 	// and in a window of 2 s that start alone decided the p99. The windows were 20 s.
 	Warm time.Duration
-	// Burst is how many requests are sent at once, twice, after the warm load: enough to take
-	// every connection of the database pool (20), so that none meets the page's statements for
-	// the first time inside a measured window. A steady rate uses a dozen of them, and a burst
+	// Burst is how many requests are sent at once, twice, after the warm load: more than the
+	// server works on at once (6 a core, at least 8: 12 on 2 cores, so 12 connections at most
+	// are busy), so that no connection meets the page's statements for the first time inside a
+	// measured window. A steady rate uses a dozen of them, and a burst
 	// in the measured window that reached a connection the warm load had not left ten requests
 	// waiting 80 ms on first plans (the PostgreSQL log showed no slow statement, each of the
 	// page's 14 statements a few milliseconds on its new backend). A server that has run a
-	// minute has every connection warm; 0: no burst.
+	// minute has every connection warm. 0, or no warm load: no burst.
 	Burst    int
 	Timeout  time.Duration
 	Deadline time.Time    // no load is started after it (the whole run stays bounded)
@@ -174,26 +174,17 @@ func measureRates(b *browser, url string, header map[string]string, plan loadPla
 	return out
 }
 
-// burst sends n requests at once, twice, unmeasured (loadPlan.Burst).
+// burst sends n requests at once, twice, unmeasured (loadPlan.Burst), each as the browser's
+// own request.
 func burst(b *browser, url string, header map[string]string, n int, timeout time.Duration) {
+	path := strings.TrimPrefix(url, b.base)
 	for range 2 {
 		var wg sync.WaitGroup
 		for range n {
 			wg.Go(func() {
 				ctx, cancel := context.WithTimeout(context.Background(), timeout)
 				defer cancel()
-				req, err := http.NewRequestWithContext(ctx, "GET", url, nil)
-				if err != nil {
-					return
-				}
-				req.Header.Set("Accept-Encoding", acceptEncoding)
-				for k, v := range header {
-					req.Header.Set(k, v)
-				}
-				if resp, err := b.client.Do(req); err == nil {
-					_, _ = io.Copy(io.Discard, resp.Body)
-					resp.Body.Close()
-				}
+				_, _ = b.request(ctx, path, header)
 			})
 		}
 		wg.Wait()
