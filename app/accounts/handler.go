@@ -39,8 +39,8 @@ func (h *Handler) Middleware(countTenants func(ctx context.Context, userID strin
 			sess, u, err := h.svc.SessionFor(ctx, token)
 			switch apperr.Code(err) {
 			case "":
-				// Counted only for a page that shows it and has not read it already (the
-				// tenant middleware reads it with the membership): web.Render asks.
+				// Counted only for a page that shows it: web.Render asks when it draws one
+				// (the server passes tenants.Store.KeptTenantCount, kept a minute).
 				personCtx := ctx
 				web.SetIdentity(c, &web.Identity{UserID: u.ID, Email: u.Email, Name: u.Name,
 					IsPlatformAdmin: u.IsPlatformAdmin, SessionID: sess.ID, Memberships: -1,

@@ -49,7 +49,7 @@ var outsideHelper = map[string]string{
 	"app/consultants/match.go:facetScores":                          "wraps, as a derived table, queries the helper built (t.Select)",
 	"app/tenants/store.go:Store.TenantsOf":                          "a person's own memberships in every tenant (database.WithPerson)",
 	"app/tenants/store.go:Store.CountTenantsOf":                     "a person's own memberships in every tenant (database.WithPerson)",
-	"app/tenants/middleware.go:Store.memberOf":                      "the tenant of the URL with the person's membership, their tenants' count and whether it serves EI (the tenant's and the person's settings)",
+	"app/tenants/middleware.go:Store.memberOf":                      "the tenant of the URL with the person's membership and whether it serves EI (the tenant's settings, found by slug)",
 	"app/audit/store.go:Log.Record":                                 "platform-wide events (tenant_id ''), when ctx has no tenant",
 	"app/mail/mail.go:*":                                            "the outbox: a message's tenant comes from its own row and the task's payload (jobs restores the scope); tenant_id '' for mail before a tenant exists",
 	"app/consultation/volume.go:*":                                  "benchdata: seeds the volume tenant (in its scope) and ANALYZEs",

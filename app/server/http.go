@@ -96,7 +96,7 @@ func (a *App) web(immutable bool) (*fiber.App, error) {
 	app.Use(web.SecurityHeaders())
 	app.Use(web.NoStoreSignedIn())
 	app.Use(web.CheckQuery()) // a query value that cannot be kept is refused before any handler reads it
-	session := a.accountsH.Middleware(a.Tenants.Store().CountTenantsOf)
+	session := a.accountsH.Middleware(a.Tenants.Store().KeptTenantCount)
 	csrf := web.CSRF(a.Cfg.SecretKey)
 	app.Use(func(c *fiber.Ctx) error {
 		if bare(c) {

@@ -287,6 +287,7 @@ func (s *Service) DeactivateMember(ctx context.Context, memberID string) (*Membe
 		if _, err := t.Update(&m.Membership).Column("active", "updated_at").WherePK().Exec(ctx); err != nil {
 			return err
 		}
+		forgetTenantCount(ctx, m.UserID)
 		s.MembersChanged(ctx, sc.TenantID)
 		return s.audit.Record(ctx, "membership.deactivate", "membership", m.ID, m.Email+", access to this tenant ended")
 	})
@@ -314,6 +315,7 @@ func (s *Service) ReactivateMember(ctx context.Context, memberID string) (*Membe
 		if _, err := t.Update(&m.Membership).Column("active", "updated_at").WherePK().Exec(ctx); err != nil {
 			return err
 		}
+		forgetTenantCount(ctx, m.UserID)
 		s.MembersChanged(ctx, t.ID)
 		return s.audit.Record(ctx, "membership.reactivate", "membership", m.ID, m.Email+" as "+m.Role)
 	})

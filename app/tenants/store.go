@@ -13,6 +13,7 @@ import (
 	"github.com/holdspace/holdspace/app/apperr"
 	"github.com/holdspace/holdspace/app/authz"
 	"github.com/holdspace/holdspace/app/database"
+	"github.com/holdspace/holdspace/app/recent"
 )
 
 // Store reads and writes tenants, organisations, memberships and invitations.
@@ -164,6 +165,36 @@ func (s *Store) CountTenantsOf(ctx context.Context, userID string) (int, error) 
 	return int(n), err
 }
 
+// TenantCountMaxAge is how long KeptTenantCount keeps a person's count of tenants.
+const TenantCountMaxAge = time.Minute
+
+// tenantCounts are the counts KeptTenantCount keeps, by person ("userID|"), for the process:
+// one set however many Stores are made. tenantCountBound bounds it (a state's workforce is a
+// few thousand people).
+var tenantCounts recent.Cache[int]
+
+const tenantCountBound = 20_000
+
+// KeptTenantCount is CountTenantsOf kept a minute per person: what every full page's layout
+// asks for its "Switch tenant" link. Counted fresh on every page, it ran under the person's
+// row settings, which switched the connection's settings away from the tenant's and back:
+// two round trips a page. A membership added, deactivated or reactivated in this process
+// forgets the person's count once it commits (forgetTenantCount); a tenant deleted, or a
+// change made by another process, shows within the minute. The link only leads to /tenants,
+// which lists the person's tenants as they are.
+func (s *Store) KeptTenantCount(ctx context.Context, userID string) (int, error) {
+	n, _, err := tenantCounts.Get(ctx, userID+"|", TenantCountMaxAge, tenantCountBound, func(ctx context.Context) (int, error) {
+		return s.CountTenantsOf(ctx, userID)
+	})
+	return n, err
+}
+
+// forgetTenantCount drops userID's kept count (KeptTenantCount) once ctx's transaction
+// commits.
+func forgetTenantCount(ctx context.Context, userID string) {
+	database.AfterCommit(ctx, func(context.Context) { tenantCounts.Forget(userID + "|") })
+}
+
 // organisationsFor narrows organisations to what the scope's role may see: funder and
 // program people see their own organisation.
 func organisationsFor(sc database.Scope) func(*bun.SelectQuery) *bun.SelectQuery {
@@ -290,6 +321,7 @@ func (s *Store) AddMember(ctx context.Context, userID, role, orgID string) (*Mem
 	case err == nil:
 		existing.Role, existing.OrganisationID, existing.Active, existing.UpdatedAt = role, orgID, true, now
 		_, err = t.Update(existing).Column("role", "organisation_id", "active", "updated_at").WherePK().Exec(ctx)
+		forgetTenantCount(ctx, userID)
 		return existing, err
 	case !errors.Is(err, sql.ErrNoRows):
 		return nil, err
@@ -297,6 +329,7 @@ func (s *Store) AddMember(ctx context.Context, userID, role, orgID string) (*Mem
 	m := &Membership{ID: database.NewID(), UserID: userID, Role: role, OrganisationID: orgID, Active: true,
 		CreatedAt: now, UpdatedAt: now}
 	_, err = t.Insert(m).Exec(ctx)
+	forgetTenantCount(ctx, userID)
 	return m, err
 }
 

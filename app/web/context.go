@@ -21,8 +21,7 @@ type Identity struct {
 	IsPlatformAdmin bool
 	SessionID       string // the stored (hashed) session id
 	// Memberships is how many tenants the person belongs to (the layout's "Switch tenant"), or
-	// -1 until it is known: the tenant middleware reads it with the membership, and Render
-	// asks CountTenants for any other page.
+	// -1 until it is known: Render asks CountTenants when it draws a page.
 	Memberships  int
 	CountTenants func() (int, error)
 }
