@@ -99,7 +99,7 @@ func (h *Handler) Home(c *fiber.Ctx) error {
 			return err
 		}
 	}
-	all, err := h.store.TenantsOf(ctx, sc.UserID)
+	all, err := h.store.KeptTenantsOf(ctx, sc.UserID)
 	if err != nil {
 		return err
 	}

@@ -3,6 +3,7 @@ package tenants
 import (
 	"context"
 	"fmt"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -261,6 +262,11 @@ func (s *Service) changeTenant(ctx context.Context, tenantID string, change func
 		}
 		if err := s.audit.Record(inTenant(ctx, t), action, "tenant", t.ID, detail); err != nil {
 			return err
+		}
+		if slices.Contains(cols, "deleted_at") {
+			// Deleted or restored: it leaves or rejoins its people's kept lists (KeptTenantsOf),
+			// whoever they are.
+			database.AfterCommit(ctx, func(context.Context) { personTenants.Forget("") })
 		}
 		for _, f := range s.lifeChanged {
 			if err := f(ctx, t.ID); err != nil {

@@ -225,6 +225,7 @@ func (s *Service) ChangeRole(ctx context.Context, memberID string, in ChangeRole
 		}
 		after := describeRole(ctx, s.store, m.Role, m.OrganisationID)
 		s.MembersChanged(ctx, sc.TenantID)
+		forgetPersonTenants(ctx, m.UserID)
 		return s.audit.Record(ctx, "membership.update", "membership", m.ID, fmt.Sprintf("%s: %s → %s", m.Email, before, after))
 	})
 	if err != nil {
@@ -287,7 +288,7 @@ func (s *Service) DeactivateMember(ctx context.Context, memberID string) (*Membe
 		if _, err := t.Update(&m.Membership).Column("active", "updated_at").WherePK().Exec(ctx); err != nil {
 			return err
 		}
-		forgetTenantCount(ctx, m.UserID)
+		forgetPersonTenants(ctx, m.UserID)
 		s.MembersChanged(ctx, sc.TenantID)
 		return s.audit.Record(ctx, "membership.deactivate", "membership", m.ID, m.Email+", access to this tenant ended")
 	})
@@ -315,7 +316,7 @@ func (s *Service) ReactivateMember(ctx context.Context, memberID string) (*Membe
 		if _, err := t.Update(&m.Membership).Column("active", "updated_at").WherePK().Exec(ctx); err != nil {
 			return err
 		}
-		forgetTenantCount(ctx, m.UserID)
+		forgetPersonTenants(ctx, m.UserID)
 		s.MembersChanged(ctx, t.ID)
 		return s.audit.Record(ctx, "membership.reactivate", "membership", m.ID, m.Email+" as "+m.Role)
 	})

@@ -165,34 +165,41 @@ func (s *Store) CountTenantsOf(ctx context.Context, userID string) (int, error) 
 	return int(n), err
 }
 
-// TenantCountMaxAge is how long KeptTenantCount keeps a person's count of tenants.
-const TenantCountMaxAge = time.Minute
+// KeptTenantsMaxAge is how long KeptTenantsOf keeps a person's list of tenants.
+const KeptTenantsMaxAge = time.Minute
 
-// tenantCounts are the counts KeptTenantCount keeps, by person ("userID|"), for the process:
-// one set however many Stores are made. tenantCountBound bounds it (a state's workforce is a
-// few thousand people).
-var tenantCounts recent.Cache[int]
+// personTenants are the lists KeptTenantsOf keeps, by person ("userID|"), for the process: one
+// set however many Stores are made. personTenantsBound bounds it (a state's workforce is a few
+// thousand people).
+var personTenants recent.Cache[[]PersonTenant]
 
-const tenantCountBound = 20_000
+const personTenantsBound = 20_000
 
-// KeptTenantCount is CountTenantsOf kept a minute per person: what every full page's layout
-// asks for its "Switch tenant" link. Counted fresh on every page, it ran under the person's
-// row settings, which switched the connection's settings away from the tenant's and back:
-// two round trips a page. A membership added, deactivated or reactivated in this process
-// forgets the person's count once it commits (forgetTenantCount); a tenant deleted, or a
-// change made by another process, shows within the minute. The link only leads to /tenants,
-// which lists the person's tenants as they are.
-func (s *Store) KeptTenantCount(ctx context.Context, userID string) (int, error) {
-	n, _, err := tenantCounts.Get(ctx, userID+"|", TenantCountMaxAge, tenantCountBound, func(ctx context.Context) (int, error) {
-		return s.CountTenantsOf(ctx, userID)
+// KeptTenantsOf is TenantsOf kept a minute per person: the tenant home page's "your other
+// tenants" and, counted, every page's "Switch tenant" link (KeptTenantCount). Read fresh, it
+// ran under the person's row settings, which switched the connection's settings away from the
+// tenant's and back: two round trips on every page. A membership added, given another role,
+// deactivated or reactivated in this process forgets the person's list once it commits
+// (forgetPersonTenants); a tenant renamed or deleted, or a change made by another process,
+// shows within the minute. The list is shared: callers must not change it. The tenant switcher
+// (/tenants) reads TenantsOf itself, so it lists the person's tenants as they are.
+func (s *Store) KeptTenantsOf(ctx context.Context, userID string) ([]PersonTenant, error) {
+	l, _, err := personTenants.Get(ctx, userID+"|", KeptTenantsMaxAge, personTenantsBound, func(ctx context.Context) ([]PersonTenant, error) {
+		return s.TenantsOf(ctx, userID)
 	})
-	return n, err
+	return l, err
 }
 
-// forgetTenantCount drops userID's kept count (KeptTenantCount) once ctx's transaction
-// commits.
-func forgetTenantCount(ctx context.Context, userID string) {
-	database.AfterCommit(ctx, func(context.Context) { tenantCounts.Forget(userID + "|") })
+// KeptTenantCount is how many tenants userID belongs to, from KeptTenantsOf: what the layout
+// asks for its "Switch tenant" link.
+func (s *Store) KeptTenantCount(ctx context.Context, userID string) (int, error) {
+	l, err := s.KeptTenantsOf(ctx, userID)
+	return len(l), err
+}
+
+// forgetPersonTenants drops userID's kept list (KeptTenantsOf) once ctx's transaction commits.
+func forgetPersonTenants(ctx context.Context, userID string) {
+	database.AfterCommit(ctx, func(context.Context) { personTenants.Forget(userID + "|") })
 }
 
 // organisationsFor narrows organisations to what the scope's role may see: funder and
@@ -321,7 +328,7 @@ func (s *Store) AddMember(ctx context.Context, userID, role, orgID string) (*Mem
 	case err == nil:
 		existing.Role, existing.OrganisationID, existing.Active, existing.UpdatedAt = role, orgID, true, now
 		_, err = t.Update(existing).Column("role", "organisation_id", "active", "updated_at").WherePK().Exec(ctx)
-		forgetTenantCount(ctx, userID)
+		forgetPersonTenants(ctx, userID)
 		return existing, err
 	case !errors.Is(err, sql.ErrNoRows):
 		return nil, err
@@ -329,7 +336,7 @@ func (s *Store) AddMember(ctx context.Context, userID, role, orgID string) (*Mem
 	m := &Membership{ID: database.NewID(), UserID: userID, Role: role, OrganisationID: orgID, Active: true,
 		CreatedAt: now, UpdatedAt: now}
 	_, err = t.Insert(m).Exec(ctx)
-	forgetTenantCount(ctx, userID)
+	forgetPersonTenants(ctx, userID)
 	return m, err
 }
 

@@ -12,11 +12,11 @@ import (
 	"github.com/holdspace/holdspace/app/tenants"
 )
 
-// TestKeptTenantCount: the layout's count of a person's tenants is kept a minute, so a
-// membership written behind the application's back shows only later; but a membership added,
-// deactivated or reactivated through the application shows at once, and a change that rolls
-// back forgets nothing it should not.
-func TestKeptTenantCount(t *testing.T) {
+// TestKeptTenantsOf: a person's tenants (the home page's list, the layout's count) are kept a
+// minute, so a membership written behind the application's back shows only later; but a
+// membership added, given another role, deactivated or reactivated through the application
+// shows at once, and so does a tenant deleted or restored.
+func TestKeptTenantsOf(t *testing.T) {
 	e := newEnv(t)
 	svc := tenants.NewService(e.db, e.store, e.acc, audit.New(e.db), mail.New(e.db, nil, nil, "x@y.z"), "http://holdspace.test")
 	bg := context.Background()
@@ -54,12 +54,26 @@ func TestKeptTenantCount(t *testing.T) {
 		t.Fatal(err)
 	}
 	want(ada.ID, 2, "reactivated in B")
+	if _, err := svc.ChangeRole(ctxB, m.ID, tenants.ChangeRoleInput{Role: authz.Consultant}); err != nil {
+		t.Fatal(err)
+	}
+	list, err := e.store.KeptTenantsOf(bg, ada.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	roles := map[string]string{}
+	for _, pt := range list {
+		roles[pt.Slug] = pt.Role
+	}
+	if b := scopeOf(t, ctxB).TenantSlug; len(list) != 2 || roles[b] != authz.Consultant {
+		t.Fatalf("after a change of role in %s, kept list %+v: want ada as a consultant there, in 2 tenants", b, list)
+	}
 
 	// Written straight to the database, as another process would: kept for the minute.
 	owner := dbtest.Owner(t, e.db)
 	now := database.Now()
 	if _, err := owner.NewRaw("INSERT INTO memberships (id, tenant_id, user_id, role, organisation_id, active, created_at, updated_at) VALUES (?, ?, ?, ?, '', true, ?, ?)",
-		database.NewID(), tenantOf(t, ctxC), ada.ID, authz.Consultant, now, now).Exec(bg); err != nil {
+		database.NewID(), scopeOf(t, ctxC).TenantID, ada.ID, authz.Consultant, now, now).Exec(bg); err != nil {
 		t.Fatal(err)
 	}
 	want(ada.ID, 2, "a membership written by another process, within the minute")
@@ -75,13 +89,26 @@ func TestKeptTenantCount(t *testing.T) {
 	}
 	want(bob.ID, 1, "bob added to A")
 	want(ada.ID, 2, "ada, after bob was added")
+
+	// A tenant deleted leaves everyone's list at once, and comes back when it is restored.
+	a := scopeOf(t, ctxA).TenantID
+	slugA := scopeOf(t, ctxA).TenantSlug
+	if _, err := svc.DeleteTenant(bg, a, slugA); err != nil {
+		t.Fatal(err)
+	}
+	want(ada.ID, 2, "ada, A deleted (B and C left)")
+	want(bob.ID, 0, "bob, A deleted")
+	if _, err := svc.RestoreTenant(bg, a); err != nil {
+		t.Fatal(err)
+	}
+	want(bob.ID, 1, "bob, A restored")
 }
 
-func tenantOf(t *testing.T, ctx context.Context) string {
+func scopeOf(t *testing.T, ctx context.Context) database.Scope {
 	t.Helper()
 	sc, err := database.ScopeFrom(ctx)
 	if err != nil {
 		t.Fatal(err)
 	}
-	return sc.TenantID
+	return sc
 }
