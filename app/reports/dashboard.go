@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"html/template"
+	"strings"
 	"time"
 
 	"github.com/gofiber/fiber/v2"
@@ -16,6 +17,7 @@ import (
 	"github.com/holdspace/holdspace/app/recent"
 	"github.com/holdspace/holdspace/app/supervision"
 	"github.com/holdspace/holdspace/app/tenants"
+	"github.com/holdspace/holdspace/app/web"
 )
 
 // Dashboards are the home pages' dashboards, one per role, each on the fiscal year the switch
@@ -82,6 +84,112 @@ type Dashboard struct {
 	// CountedAt is when a portfolio dashboard was counted (the tenant's time, "3:04 PM"), for
 	// the page to say it may be up to PortfolioMaxAge old; empty for the others.
 	CountedAt string
+	// PanelsHTML is Figures and Panels written (panelsHTML): drawn by the template, they were
+	// most of the home page's own time (a reflected call per figure, panel, item and link). A
+	// portfolio's is written once when it is counted, and shared as its panels are.
+	PanelsHTML template.HTML
+}
+
+// panelsTemplate is what panelsHTML writes, as a template of a *Dashboard: the figures and
+// the panels of views/reports/_dashboard.html.
+const panelsTemplate = `{{with .Figures}}<ul class="hs-dashboard__figures usa-list--unstyled" aria-label="Headline figures">
+{{range .}}<li class="hs-dashboard__figure"><span class="hs-dashboard__figure-label">{{.Label}}</span> <strong class="hs-dashboard__figure-value">{{.Value}}</strong>{{with .Note}} <span class="hs-dashboard__figure-note">({{.}})</span>{{end}}</li>
+{{end}}</ul>
+{{end}}<div class="hs-dashboard__panels">
+{{range .Panels}}<section class="hs-dashboard__panel" id="panel-{{.ID}}" aria-labelledby="panel-{{.ID}}-heading">
+<h3 id="panel-{{.ID}}-heading" class="margin-top-0">{{.Heading}}</h3>
+<p class="hs-dashboard__how">{{.How}}</p>
+{{with .Chart}}{{.}}{{end}}{{with .Empty}}<p class="text-italic">{{.}}</p>
+{{end}}{{with .Items}}<ul class="usa-list hs-dashboard__items">
+{{range .}}<li>{{if .Href}}<a class="usa-link" href="{{.Href}}">{{.Text}}</a>{{else}}{{.Text}}{{end}}{{with .Detail}}: {{.}}{{end}}</li>
+{{end}}</ul>
+{{end}}{{with .More}}<p><a class="usa-link" href="{{.Href}}">{{.Text}}</a></p>
+{{end}}</section>
+{{end}}</div>`
+
+// panelsHTML writes figures and panels as panelsTemplate would (TestPanelsHTMLIsTheTemplate):
+// texts and attributes escaped with html/template's table (web.EscapeHTML), the links as its
+// URL filter and normalizer make them (web.TemplateURL), the charts as they are (SVG written
+// by app/charts, already HTML).
+func panelsHTML(figures []Figure, panels []Panel) template.HTML {
+	var b strings.Builder
+	n := 256
+	for i := range panels {
+		n += 400 + len(panels[i].Chart) + 120*len(panels[i].Items)
+	}
+	b.Grow(n + 200*len(figures))
+	esc := func(s string) { web.EscapeHTML(&b, s) }
+	link := func(it *Item) {
+		b.WriteString(`<a class="usa-link" href="`)
+		esc(web.TemplateURL(it.Href))
+		b.WriteString(`">`)
+		esc(it.Text)
+		b.WriteString(`</a>`)
+	}
+	if len(figures) > 0 {
+		b.WriteString(`<ul class="hs-dashboard__figures usa-list--unstyled" aria-label="Headline figures">` + "\n")
+		for _, f := range figures {
+			b.WriteString(`<li class="hs-dashboard__figure"><span class="hs-dashboard__figure-label">`)
+			esc(f.Label)
+			b.WriteString(`</span> <strong class="hs-dashboard__figure-value">`)
+			esc(f.Value)
+			b.WriteString(`</strong>`)
+			if f.Note != "" {
+				b.WriteString(` <span class="hs-dashboard__figure-note">(`)
+				esc(f.Note)
+				b.WriteString(`)</span>`)
+			}
+			b.WriteString("</li>\n")
+		}
+		b.WriteString("</ul>\n")
+	}
+	b.WriteString(`<div class="hs-dashboard__panels">` + "\n")
+	for i := range panels {
+		p := &panels[i]
+		b.WriteString(`<section class="hs-dashboard__panel" id="panel-`)
+		esc(p.ID)
+		b.WriteString(`" aria-labelledby="panel-`)
+		esc(p.ID)
+		b.WriteString(`-heading">` + "\n" + `<h3 id="panel-`)
+		esc(p.ID)
+		b.WriteString(`-heading" class="margin-top-0">`)
+		esc(p.Heading)
+		b.WriteString("</h3>\n" + `<p class="hs-dashboard__how">`)
+		esc(p.How)
+		b.WriteString("</p>\n")
+		b.WriteString(string(p.Chart))
+		if p.Empty != "" {
+			b.WriteString(`<p class="text-italic">`)
+			esc(p.Empty)
+			b.WriteString("</p>\n")
+		}
+		if len(p.Items) > 0 {
+			b.WriteString(`<ul class="usa-list hs-dashboard__items">` + "\n")
+			for j := range p.Items {
+				it := &p.Items[j]
+				b.WriteString("<li>")
+				if it.Href != "" {
+					link(it)
+				} else {
+					esc(it.Text)
+				}
+				if it.Detail != "" {
+					b.WriteString(": ")
+					esc(it.Detail)
+				}
+				b.WriteString("</li>\n")
+			}
+			b.WriteString("</ul>\n")
+		}
+		if p.More != nil {
+			b.WriteString("<p>")
+			link(p.More)
+			b.WriteString("</p>\n")
+		}
+		b.WriteString("</section>\n")
+	}
+	b.WriteString("</div>")
+	return template.HTML(b.String()) //nolint:gosec // every text and attribute escaped by web.EscapeHTML, every link by web.TemplateURL, as html/template does; the charts are app/charts' HTML
 }
 
 // Home is the home page's hook (tenants.Handler.SetDashboard): the dashboard of the person
@@ -116,13 +224,17 @@ func (d *Dashboards) For(ctx context.Context, t *tenants.Tenant, y Year, action 
 		p, at, err := d.portfolios.Get(ctx, key, d.PortfolioMaxAge, 256, func(ctx context.Context) (*Dashboard, error) {
 			p := &Dashboard{}
 			b := &builder{d: d, ctx: ctx, sc: sc, t: t, y: y, now: now, out: p}
-			return p, b.portfolio()
+			if err := b.portfolio(); err != nil {
+				return nil, err
+			}
+			p.PanelsHTML = panelsHTML(p.Figures, p.Panels)
+			return p, nil
 		})
 		if err != nil {
 			return nil, err
 		}
 		// The panels are shared by everyone the entry serves: read, never changed.
-		db.Heading, db.Intro, db.Figures, db.Panels = p.Heading, p.Intro, p.Figures, p.Panels
+		db.Heading, db.Intro, db.Figures, db.Panels, db.PanelsHTML = p.Heading, p.Intro, p.Figures, p.Panels, p.PanelsHTML
 		db.CountedAt = t.Local(at).Format("3:04 PM")
 		return db, nil
 	case authz.Consultant:
@@ -137,6 +249,7 @@ func (d *Dashboards) For(ctx context.Context, t *tenants.Tenant, y Year, action 
 	if err != nil {
 		return nil, err
 	}
+	db.PanelsHTML = panelsHTML(db.Figures, db.Panels)
 	return db, nil
 }
 
