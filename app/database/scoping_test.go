@@ -48,7 +48,6 @@ var outsideHelper = map[string]string{
 	"app/credentials/remind.go:Service.RemindAll":                   "tenants: the live tenants, each then reminded in its own scope",
 	"app/consultants/match.go:facetScores":                          "wraps, as a derived table, queries the helper built (t.Select)",
 	"app/tenants/store.go:Store.TenantsOf":                          "a person's own memberships in every tenant (database.WithPerson)",
-	"app/tenants/store.go:Store.CountTenantsOf":                     "a person's own memberships in every tenant (database.WithPerson)",
 	"app/tenants/middleware.go:Store.memberOf":                      "the tenant of the URL with the person's membership and whether it serves EI (the tenant's settings, found by slug)",
 	"app/audit/store.go:Log.Record":                                 "platform-wide events (tenant_id ''), when ctx has no tenant",
 	"app/mail/mail.go:*":                                            "the outbox: a message's tenant comes from its own row and the task's payload (jobs restores the scope); tenant_id '' for mail before a tenant exists",

@@ -125,6 +125,14 @@ func (c *Cache[V]) Forget(prefix string) {
 	}
 }
 
+// Delete drops key's value, as Forget does for a prefix, in one step rather than a walk of
+// every kept key (a person's list of tenants, forgotten on each change to their memberships).
+func (c *Cache[V]) Delete(key string) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	delete(c.m, key)
+}
+
 // refresh counts key again for old, still handed out meanwhile, and puts the new value in its
 // place; a failed recount leaves old until it expires. The count runs under ctx's values (the
 // tenant's scope), not its end, and its statements are not the request's.

@@ -182,3 +182,28 @@ func TestCacheForget(t *testing.T) {
 		t.Errorf("the tenant's other forgotten report: %d, want a new count (5)", v)
 	}
 }
+
+// TestCacheDelete: delete drops one key exactly, not the keys it is a prefix of; the next ask
+// counts again.
+func TestCacheDelete(t *testing.T) {
+	var c Cache[int]
+	ctx := context.Background()
+	n := 0
+	count := func(context.Context) (int, error) { n++; return n, nil }
+	for _, k := range []string{"ada|", "ada|x", "bob|"} {
+		_, _, _ = c.Get(ctx, k, time.Minute, 8, count)
+	}
+	c.Delete("ada|")
+	c.Delete("nobody|") // not kept: nothing happens
+	if v, _, _ := c.Get(ctx, "ada|x", time.Minute, 8, count); v != 2 {
+		t.Errorf("a key the deleted one is a prefix of: %d, want the kept 2", v)
+	}
+	if v, _, _ := c.Get(ctx, "bob|", time.Minute, 8, count); v != 3 {
+		t.Errorf("another key: %d, want the kept 3", v)
+	}
+	if v, _, _ := c.Get(ctx, "ada|", time.Minute, 8, count); v != 4 {
+		t.Errorf("the deleted key: %d, want a new count (4)", v)
+	}
+	var empty Cache[int]
+	empty.Delete("ada|") // a cache never asked: no panic
+}

@@ -77,8 +77,8 @@ func TestKeptTenantsOf(t *testing.T) {
 		t.Fatal(err)
 	}
 	want(ada.ID, 2, "a membership written by another process, within the minute")
-	if n, err := e.store.CountTenantsOf(bg, ada.ID); err != nil || n != 3 {
-		t.Fatalf("CountTenantsOf = %d, %v; want 3 at once", n, err)
+	if l, err := e.store.TenantsOf(bg, ada.ID); err != nil || len(l) != 3 {
+		t.Fatalf("TenantsOf = %+v, %v; want 3 tenants at once", l, err)
 	}
 
 	// One person's count is theirs: bob's is counted for bob, and his change forgets his own

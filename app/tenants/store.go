@@ -158,13 +158,6 @@ func (s *Store) TenantsOf(ctx context.Context, userID string) ([]PersonTenant, e
 	return out, err
 }
 
-// CountTenantsOf counts the tenants userID is an active member of.
-func (s *Store) CountTenantsOf(ctx context.Context, userID string) (int, error) {
-	n, err := s.db.NewSelect().TableExpr("memberships AS m").Join("JOIN tenants AS t ON t.id = m.tenant_id").
-		Where("m.user_id = ? AND m.active AND t.deleted_at IS NULL", userID).Count(database.WithPerson(ctx, userID))
-	return int(n), err
-}
-
 // KeptTenantsMaxAge is how long KeptTenantsOf keeps a person's list of tenants.
 const KeptTenantsMaxAge = time.Minute
 
@@ -199,7 +192,7 @@ func (s *Store) KeptTenantCount(ctx context.Context, userID string) (int, error)
 
 // forgetPersonTenants drops userID's kept list (KeptTenantsOf) once ctx's transaction commits.
 func forgetPersonTenants(ctx context.Context, userID string) {
-	database.AfterCommit(ctx, func(context.Context) { personTenants.Forget(userID + "|") })
+	database.AfterCommit(ctx, func(context.Context) { personTenants.Delete(userID + "|") })
 }
 
 // organisationsFor narrows organisations to what the scope's role may see: funder and
