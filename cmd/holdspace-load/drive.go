@@ -24,6 +24,7 @@ type drive struct {
 	Plan     *loadPlan // nil: single requests only
 	Timeout  time.Duration
 	Log      io.Writer // progress
+	Machine  *machine  // nil: single requests measured once, whatever the machine did
 }
 
 // run measures every page for every role that opens it. A person who cannot sign in, or a
@@ -92,7 +93,20 @@ func (d *drive) signIn(ctx context.Context, f *finder) (map[string]*subject, map
 
 // measure is one page for one person: single requests, then the rates if it answered 200.
 func (d *drive) measure(ctx context.Context, b *browser, row Row, path string, header map[string]string) Row {
-	single, err := measureSingle(ctx, b, path, header, d.Warm, d.N)
+	var err error // the first try's: a later try that fails leaves the earlier one's figures
+	tries := 0
+	single, st := steadiest(d.Machine, func() (Row, bool) {
+		r, e := measureSingle(ctx, b, path, header, d.Warm, d.N)
+		if tries++; tries == 1 {
+			err = e
+		}
+		return r, e == nil
+	}, func(try int, why string) {
+		fmt.Fprintf(d.Log, "  %-50s %-12s again (try %d of %d): the machine was unsteady (%s)\n", row.Page, row.Role, try, maxTries, why)
+	})
+	if d.Machine != nil && err == nil {
+		single.Machine = &st
+	}
 	single.Page, single.Role, single.Path = row.Page, row.Role, path
 	if err != nil {
 		single.Problem = err.Error()
@@ -105,7 +119,9 @@ func (d *drive) measure(ctx context.Context, b *browser, row Row, path string, h
 	fmt.Fprintf(d.Log, "  %-50s %-12s %3d  %3d statements  server %7.1f ms  SQL %7.1f ms\n",
 		row.Page, row.Role, single.Status, single.Statements, single.ServerMS, single.SQLMS)
 	if d.Plan != nil && single.Status == 200 {
-		single.Rates = measureRates(b, d.Base+path, header, *d.Plan)
+		plan := *d.Plan
+		plan.Say = func(s string) { fmt.Fprintf(d.Log, "  %62s %s\n", "", s) }
+		single.Rates = measureRates(b, d.Base+path, header, plan)
 		for _, r := range single.Rates {
 			if r.Skipped == "" {
 				fmt.Fprintf(d.Log, "  %62s @%d/s p50 %6.1f p99 %6.1f errors %d\n", "", r.Rate, r.P50MS, r.P99MS, r.Errors)

@@ -234,18 +234,24 @@ func runFull(ctx context.Context, o *options, stdout, progress io.Writer) error 
 	defer srv.Stop()
 	fmt.Fprintf(progress, "holdspace serve (pid %d) at %s on %s\n", srv.cmd.Process.Pid, srv.URL, o.Schema)
 
+	mach := watchMachine()
+	defer mach.Stop()
 	var plan *loadPlan
 	if len(rates) > 0 {
 		plan = &loadPlan{Rates: rates, Duration: o.Duration, Warm: o.WarmLoad, Burst: o.Burst, Timeout: o.Timeout, Deadline: start.Add(o.Budget),
-			Quiet: func() { srv.Quiet(60 * time.Second) }}
+			Quiet: func() { srv.Quiet(60 * time.Second) }, Machine: mach}
 	}
 	d := &drive{Base: srv.URL, DB: app.DB, Slug: o.Tenant, People: people, Password: o.Password, Pages: pages,
-		Warm: 3, N: o.Singles, Plan: plan, Timeout: singleTimeout, Log: progress}
+		Warm: 3, N: o.Singles, Plan: plan, Timeout: singleTimeout, Log: progress, Machine: mach}
 	rows, err := d.run(ctx)
 	if err != nil {
 		return err
 	}
 	rep := &Report{Database: o.Schema, Tenant: o.Tenant, Rates: rates, Duration: o.Duration.String(), WarmLoad: o.WarmLoad.String(), Burst: o.Burst, Rows: rows}
+	if mach != nil {
+		run := mach.Run() // the volume tenant's part, before the small tenant's comparison
+		rep.Machine = &run
+	}
 	if o.SmallTenant != "" && o.CompareSchema != "" {
 		rep.Small, rep.SmallNote = compareSmall(ctx, o, app, bin, dir, tenantPages(pages), progress)
 	}

@@ -27,18 +27,20 @@ type Row struct {
 	Bytes      int          `json:"bytes"`
 	Encoding   string       `json:"encoding,omitempty"`
 	Rates      []RateResult `json:"rates,omitempty"`
+	Machine    *Steadiness  `json:"machine,omitempty"` // how steady the machine was through the single requests
 }
 
 // RateResult is a page at one fixed rate.
 type RateResult struct {
-	Rate     int     `json:"rate"`
-	Requests int     `json:"requests"`
-	P50MS    float64 `json:"p50_ms"`
-	P99MS    float64 `json:"p99_ms"`
-	Errors   int     `json:"errors"`   // answers other than 200, and failed requests
-	Timeouts int     `json:"timeouts"` // of the errors, those past the timeout
-	Skipped  string  `json:"skipped,omitempty"`
-	Slow     *Slow   `json:"slow,omitempty"` // the requests over slowMS, when there were any
+	Rate     int         `json:"rate"`
+	Requests int         `json:"requests"`
+	P50MS    float64     `json:"p50_ms"`
+	P99MS    float64     `json:"p99_ms"`
+	Errors   int         `json:"errors"`   // answers other than 200, and failed requests
+	Timeouts int         `json:"timeouts"` // of the errors, those past the timeout
+	Skipped  string      `json:"skipped,omitempty"`
+	Slow     *Slow       `json:"slow,omitempty"`    // the requests over slowMS, when there were any
+	Machine  *Steadiness `json:"machine,omitempty"` // how steady the machine was through the window
 }
 
 // slowMS is the latency over which a request under load counts as slow: the p99 goal.
@@ -137,7 +139,8 @@ type loadPlan struct {
 	Timeout  time.Duration
 	Deadline time.Time    // no load is started after it (the whole run stays bounded)
 	Quiet    func()       // waits for the server to finish the work a rate left behind
-	Say      func(string) // progress
+	Say      func(string) // progress (nil: none)
+	Machine  *machine     // nil: every window measured once
 }
 
 // measureRates drives the page at each rate in turn, with the person's session cookie. A rate
@@ -162,11 +165,24 @@ func measureRates(b *browser, url string, header map[string]string, plan loadPla
 			out = append(out, RateResult{Rate: rate, Skipped: "time budget spent"})
 			continue
 		}
-		r := attack(b, url, header, rate, plan.Duration, plan.Timeout)
-		out = append(out, r)
-		if plan.Quiet != nil {
-			plan.Quiet()
+		quiet := func() {
+			if plan.Quiet != nil {
+				plan.Quiet()
+			}
 		}
+		r, st := steadiest(plan.Machine, func() (RateResult, bool) {
+			return attack(b, url, header, rate, plan.Duration, plan.Timeout), true
+		}, func(try int, why string) {
+			quiet()
+			if plan.Say != nil {
+				plan.Say(fmt.Sprintf("@%d/s again (try %d of %d): the machine was unsteady (%s)", rate, try, maxTries, why))
+			}
+		})
+		quiet()
+		if plan.Machine != nil {
+			r.Machine = &st
+		}
+		out = append(out, r)
 		if r.Requests > 0 && (r.Errors*10 > r.Requests || r.P50MS > 1000) {
 			behind = fmt.Sprintf("fell behind at %d/s", rate)
 		}

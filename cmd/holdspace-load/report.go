@@ -58,6 +58,12 @@ type Report struct {
 	// UnderFloor are the pages under ratioFloorMS whose server time is over goalRatio× their
 	// SQL: not counted against the goal, listed so that they are seen (worst first).
 	UnderFloor []string `json:"under_floor,omitempty"`
+	// Machine is how steady the machine was over the volume tenant's pages (nil: not
+	// sampled); Again are the windows measured again because it was not, and Unsteady those
+	// it was not steady through in any try.
+	Machine  *Steadiness `json:"machine,omitempty"`
+	Again    int         `json:"measured_again,omitempty"`
+	Unsteady []string    `json:"unsteady,omitempty"`
 }
 
 // overGoal says which goals a row misses ("" when none, or when it was not measured).
@@ -74,19 +80,46 @@ func overGoal(r Row) string {
 		case rr.Skipped != "":
 			why = append(why, fmt.Sprintf("not run at %d/s (%s)", rr.Rate, rr.Skipped))
 		case rr.P50MS >= goalP50MS || rr.P99MS >= goalP99MS:
-			why = append(why, fmt.Sprintf("p50 %.1f / p99 %.1f ms at %d/s", rr.P50MS, rr.P99MS, rr.Rate))
+			why = append(why, fmt.Sprintf("p50 %.1f / p99 %.1f ms at %d/s", rr.P50MS, rr.P99MS, rr.Rate)+unsteadyNote(rr.Machine))
 		case rr.Errors > 0:
 			why = append(why, fmt.Sprintf("%d errors at %d/s", rr.Errors, rr.Rate))
 		}
 	}
 	if r.ServerMS >= ratioFloorMS && r.Ratio() > goalRatio {
-		why = append(why, fmt.Sprintf("server %.1f ms = %.1f× SQL", r.ServerMS, r.Ratio()))
+		why = append(why, fmt.Sprintf("server %.1f ms = %.1f× SQL", r.ServerMS, r.Ratio())+unsteadyNote(r.Machine))
 	}
 	return strings.Join(why, "; ")
 }
 
+// unsteadyNote is " (the machine was unsteady: …)" for a window the machine was not steady
+// through in any try, else "".
+func unsteadyNote(st *Steadiness) string {
+	if st == nil || st.Unsteady == "" {
+		return ""
+	}
+	return fmt.Sprintf(" (machine unsteady in every try: %s)", st.Unsteady)
+}
+
 // finish fills the list of pages over the goal.
 func (rep *Report) finish() {
+	rep.Again, rep.Unsteady = 0, nil
+	note := func(r Row, window string, st *Steadiness) {
+		if st == nil {
+			return
+		}
+		if st.Tries > 1 {
+			rep.Again++
+		}
+		if st.Unsteady != "" {
+			rep.Unsteady = append(rep.Unsteady, fmt.Sprintf("%s (%s), %s: %s", r.Page, r.Role, window, st.Unsteady))
+		}
+	}
+	for _, r := range rep.Rows {
+		note(r, "single requests", r.Machine)
+		for _, rr := range r.Rates {
+			note(r, fmt.Sprintf("%d req/s", rr.Rate), rr.Machine)
+		}
+	}
 	rep.Over = nil
 	for _, r := range rep.Rows {
 		if why := overGoal(r); why != "" {
@@ -148,6 +181,15 @@ func (rep *Report) Print(w io.Writer) {
 	}
 	fmt.Fprintf(w, "\nWeb process memory: max RSS %d MB (sampled every 100 ms), high-water mark %d MB.\n", rep.MaxRSSkB/1024, rep.HWMkB/1024)
 	fmt.Fprintf(w, "Run took %s.\n", rep.Elapsed)
+	if m := rep.Machine; m != nil {
+		fmt.Fprintf(w, "\nThe machine through the volume tenant's pages: the hypervisor took %.2f%% of its CPU time (at most %.0f%% in one second), and every task waited on I/O for %.0f ms in all.\n",
+			m.StealPct, m.PeakStealPct, m.IOStallMS)
+		fmt.Fprintf(w, "A window with steal of %.0f%% or more in one second, or I/O stalled %.0f%% of it, is measured again (%d tries at most; the steadiest kept): %d measured again, %d unsteady in every try (marked *).\n",
+			unsteadyStealPct, unsteadyIOStallPct, maxTries, rep.Again, len(rep.Unsteady))
+		for _, u := range rep.Unsteady {
+			fmt.Fprintf(w, "- %s\n", u)
+		}
+	}
 	fmt.Fprintf(w, "\nOver the goal (p50 < %.0f ms and p99 < %.0f ms at %d req/s; server ≤ %.1f× SQL and small tenant ≤ %.1f×, both where server ≥ %.0f ms; memory < 150 MB): %d\n",
 		goalP50MS, goalP99MS, goalGoalRate, goalRatio, goalSmallRatio, ratioFloorMS, len(rep.Over))
 	for _, o := range rep.Over {
@@ -169,7 +211,7 @@ func rowCells(r Row, rates []int) []string {
 		}
 		return append(cells, "", r.Problem)
 	}
-	cells := []string{r.Page, r.Role, fmt.Sprint(r.Statements), f1(r.ServerMS), f1(r.SQLMS), f1(r.Ratio()), f1(r.DrawMS), f1(r.ClientMS)}
+	cells := []string{r.Page, r.Role, fmt.Sprint(r.Statements), f1(r.ServerMS) + star(r.Machine), f1(r.SQLMS), f1(r.Ratio()), f1(r.DrawMS), f1(r.ClientMS)}
 	for _, rate := range rates {
 		cells = append(cells, rateCell(r, rate))
 	}
@@ -192,7 +234,7 @@ func rateCell(r Row, rate int) string {
 		if rr.Skipped != "" {
 			return "—"
 		}
-		s := f1(rr.P50MS) + " / " + f1(rr.P99MS)
+		s := f1(rr.P50MS) + " / " + f1(rr.P99MS) + star(rr.Machine)
 		if rr.Errors > 0 {
 			s += fmt.Sprintf(" (%d err", rr.Errors)
 			if rr.Timeouts > 0 {
@@ -245,6 +287,14 @@ func (t *table) print(w io.Writer) {
 	for _, r := range t.rows[1:] {
 		line(r)
 	}
+}
+
+// star marks a window the machine was unsteady through in every try.
+func star(st *Steadiness) string {
+	if st != nil && st.Unsteady != "" {
+		return "*"
+	}
+	return ""
 }
 
 func f1(x float64) string { return fmt.Sprintf("%.1f", x) }
