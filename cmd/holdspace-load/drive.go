@@ -102,6 +102,7 @@ func (d *drive) measure(ctx context.Context, b *browser, row Row, path string, h
 		}
 		return r, e == nil
 	}, func(try int, why string) {
+		time.Sleep(retryAfter)
 		fmt.Fprintf(d.Log, "  %-50s %-12s again (try %d of %d): the machine was unsteady (%s)\n", row.Page, row.Role, try, maxTries, why)
 	})
 	if d.Machine != nil && err == nil {

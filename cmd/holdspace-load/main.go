@@ -250,7 +250,7 @@ func runFull(ctx context.Context, o *options, stdout, progress io.Writer) error 
 	rep := &Report{Database: o.Schema, Tenant: o.Tenant, Rates: rates, Duration: o.Duration.String(), WarmLoad: o.WarmLoad.String(), Burst: o.Burst, Rows: rows}
 	if mach != nil {
 		run := mach.Run() // the volume tenant's part, before the small tenant's comparison
-		rep.Machine = &run
+		rep.Machine, rep.ProbeUsualMS = &run, ms(mach.ProbeUsual())
 	}
 	if o.SmallTenant != "" && o.CompareSchema != "" {
 		rep.Small, rep.SmallNote = compareSmall(ctx, o, app, bin, dir, tenantPages(pages), progress)

@@ -174,6 +174,7 @@ func measureRates(b *browser, url string, header map[string]string, plan loadPla
 			return attack(b, url, header, rate, plan.Duration, plan.Timeout), true
 		}, func(try int, why string) {
 			quiet()
+			time.Sleep(retryAfter)
 			if plan.Say != nil {
 				plan.Say(fmt.Sprintf("@%d/s again (try %d of %d): the machine was unsteady (%s)", rate, try, maxTries, why))
 			}

@@ -61,9 +61,10 @@ type Report struct {
 	// Machine is how steady the machine was over the volume tenant's pages (nil: not
 	// sampled); Again are the windows measured again because it was not, and Unsteady those
 	// it was not steady through in any try.
-	Machine  *Steadiness `json:"machine,omitempty"`
-	Again    int         `json:"measured_again,omitempty"`
-	Unsteady []string    `json:"unsteady,omitempty"`
+	Machine      *Steadiness `json:"machine,omitempty"`
+	ProbeUsualMS float64     `json:"probe_usual_ms,omitempty"` // the CPU probe's job, its usual CPU time
+	Again        int         `json:"measured_again,omitempty"`
+	Unsteady     []string    `json:"unsteady,omitempty"`
 }
 
 // overGoal says which goals a row misses ("" when none, or when it was not measured).
@@ -182,10 +183,10 @@ func (rep *Report) Print(w io.Writer) {
 	fmt.Fprintf(w, "\nWeb process memory: max RSS %d MB (sampled every 100 ms), high-water mark %d MB.\n", rep.MaxRSSkB/1024, rep.HWMkB/1024)
 	fmt.Fprintf(w, "Run took %s.\n", rep.Elapsed)
 	if m := rep.Machine; m != nil {
-		fmt.Fprintf(w, "\nThe machine through the volume tenant's pages: the hypervisor took %.2f%% of its CPU time (at most %.0f%% in one second), and every task waited on I/O for %.0f ms in all.\n",
-			m.StealPct, m.PeakStealPct, m.IOStallMS)
-		fmt.Fprintf(w, "A window with steal of %.0f%% or more in one second, or I/O stalled %.0f%% of it, is measured again (%d tries at most; the steadiest kept): %d measured again, %d unsteady in every try (marked *).\n",
-			unsteadyStealPct, unsteadyIOStallPct, maxTries, rep.Again, len(rep.Unsteady))
+		fmt.Fprintf(w, "\nThe machine through the volume tenant's pages: the hypervisor took %.2f%% of its CPU time (at most %.0f%% in one second), every task waited on I/O for %.0f ms in all, and the CPU probe's job took %.3f ms of CPU as a rule (%.2f× that as the run's median).\n",
+			m.StealPct, m.PeakStealPct, m.IOStallMS, rep.ProbeUsualMS, m.Probe)
+		fmt.Fprintf(w, "A window with steal of %.0f%% or more in one second, I/O stalled %.0f%% of it, or the probe %.1f× its usual time or more, is measured again (%d tries at most; the steadiest kept): %d measured again, %d unsteady in every try (marked *).\n",
+			unsteadyStealPct, unsteadyIOStallPct, unsteadyProbe, maxTries, rep.Again, len(rep.Unsteady))
 		for _, u := range rep.Unsteady {
 			fmt.Fprintf(w, "- %s\n", u)
 		}

@@ -2,12 +2,18 @@ package main
 
 import (
 	"bufio"
+	"cmp"
+	"crypto/sha256"
 	"fmt"
 	"os"
+	"runtime"
+	"slices"
 	"strconv"
 	"strings"
 	"sync"
 	"time"
+
+	"golang.org/x/sys/unix"
 )
 
 // The machine a run is measured on is a virtual one: its hypervisor takes CPU time from it in
@@ -24,8 +30,20 @@ const (
 	// unsteadyIOStallPct: or when every running task waited on the disk for this share of the
 	// window (/proc/pressure/io, "full"); a page's GETs write nothing of their own.
 	unsteadyIOStallPct = 5.0
+	// unsteadyProbe: or when the CPU probe's fixed job took this many times its usual CPU
+	// time (the run's 20th percentile) over the window. The hypervisor can slow the machine
+	// without counting steal: at stop 29 two passes of the same single requests, a minute
+	// apart, summed 175 and 283 ms with no steal at all.
+	// The probe's time over a window moves by some 20% on a steady machine (its p90 over the
+	// windows of a pass of single requests was 1.16 to 1.20× its usual time).
+	unsteadyProbe = 1.3
+	// probeEvery is how often the probe runs its job (some 0.6 ms of CPU).
+	probeEvery = 100 * time.Millisecond
 	// maxTries is how many times an unsteady window is measured, in all.
 	maxTries = 3
+	// retryAfter is the pause before a window is measured again: a burst of steal lasts a
+	// second or so.
+	retryAfter = time.Second
 )
 
 // Steadiness is how steady the machine was while a window was measured.
@@ -34,8 +52,11 @@ type Steadiness struct {
 	PeakStealPct float64 `json:"peak_steal_pct"` // the most in any one second of it
 	IOStallMS    float64 `json:"io_stall_ms"`    // time every non-idle task waited on I/O
 	WindowMS     float64 `json:"window_ms"`      // the time sampled: the window, to the samples around it
-	Tries        int     `json:"tries,omitempty"` // times measured, when more than once
-	Unsteady     string  `json:"unsteady,omitempty"`
+	// Probe is the CPU probe's job in the window (its median CPU time) over its usual time:
+	// 1 as quick as the machine usually is, 1.5 half as quick again.
+	Probe    float64 `json:"probe,omitempty"`
+	Tries    int     `json:"tries,omitempty"` // times measured, when more than once
+	Unsteady string  `json:"unsteady,omitempty"`
 }
 
 // judge says why s is unsteady ("" when steady).
@@ -47,11 +68,22 @@ func (s Steadiness) judge() string {
 	if s.WindowMS > 0 && s.IOStallMS*100/s.WindowMS >= unsteadyIOStallPct {
 		why = append(why, fmt.Sprintf("I/O stalled %.0f ms", s.IOStallMS))
 	}
+	if s.Probe >= unsteadyProbe {
+		why = append(why, fmt.Sprintf("CPU %.2f× slower", s.Probe))
+	}
 	return strings.Join(why, ", ")
 }
 
-// steadier says whether a is steadier than b: the lower peak of steal, then the less I/O stall.
+// steadier says whether a is steadier than b: the slower CPU counts first (it slows every
+// request alike), then the peak of steal, then the I/O stall.
 func steadier(a, b Steadiness) bool {
+	slow := func(s Steadiness) bool { return s.Probe >= unsteadyProbe }
+	if slow(a) != slow(b) {
+		return !slow(a)
+	}
+	if slow(a) && a.Probe != b.Probe {
+		return a.Probe < b.Probe
+	}
 	if a.PeakStealPct != b.PeakStealPct {
 		return a.PeakStealPct < b.PeakStealPct
 	}
@@ -64,12 +96,20 @@ type cpuSample struct {
 	ioFullUS     int64 // /proc/pressure/io full total, µs (0 when the kernel has none)
 }
 
-// machine samples the whole machine's counters every sampleEvery, for the run.
+// machine samples the whole machine's counters every sampleEvery, and times the CPU probe's
+// job every probeEvery, for the run.
 type machine struct {
 	mu      sync.Mutex
 	samples []cpuSample
+	probes  []probeSample
 	stop    chan struct{}
 	read    func() (cpuSample, bool) // the sampler (tests); nil: /proc
+}
+
+// probeSample is one run of the probe's job: when it ended, and the CPU time it took.
+type probeSample struct {
+	at  time.Time
+	cpu time.Duration
 }
 
 // watchMachine starts sampling; nil when this machine has no /proc/stat (the run then
@@ -80,6 +120,7 @@ func watchMachine() *machine {
 	}
 	m := &machine{stop: make(chan struct{})}
 	m.sample()
+	go m.probe()
 	go func() {
 		t := time.NewTicker(sampleEvery)
 		defer t.Stop()
@@ -111,6 +152,89 @@ func (m *machine) sample() {
 		m.samples = append(m.samples, s)
 		m.mu.Unlock()
 	}
+}
+
+// probe runs a fixed job (SHA-256 of 1 MB) every probeEvery on a thread of its own and keeps
+// the thread's CPU time for it: the time the job ran, not the time it waited for a CPU behind
+// the server and PostgreSQL, so a higher figure is a slower machine, not a busier one.
+func (m *machine) probe() {
+	runtime.LockOSThread()
+	defer runtime.UnlockOSThread()
+	buf := make([]byte, 64<<10)
+	for i := range buf {
+		buf[i] = byte(i * 7)
+	}
+	t := time.NewTicker(probeEvery)
+	defer t.Stop()
+	var ts unix.Timespec
+	for {
+		select {
+		case <-m.stop:
+			return
+		case <-t.C:
+		}
+		if unix.ClockGettime(unix.CLOCK_THREAD_CPUTIME_ID, &ts) != nil {
+			return
+		}
+		start := ts.Nano()
+		h := sha256.New()
+		for range 16 {
+			h.Write(buf)
+		}
+		buf[0] = h.Sum(nil)[0] // keep the job's result alive
+		if unix.ClockGettime(unix.CLOCK_THREAD_CPUTIME_ID, &ts) != nil {
+			return
+		}
+		m.addProbe(probeSample{at: time.Now(), cpu: time.Duration(ts.Nano() - start)})
+	}
+}
+
+func (m *machine) addProbe(p probeSample) {
+	m.mu.Lock()
+	m.probes = append(m.probes, p)
+	m.mu.Unlock()
+}
+
+// probeUsual is the probe's usual time over the run so far: its 20th percentile (the machine
+// at its quick, not at its quickest moment). Locked by the caller.
+func (m *machine) probeUsual() time.Duration {
+	if len(m.probes) < 10 {
+		return 0
+	}
+	d := make([]time.Duration, len(m.probes))
+	for i, p := range m.probes {
+		d[i] = p.cpu
+	}
+	slices.Sort(d)
+	return d[len(d)/5]
+}
+
+// probeIn is the probe's median time from from to to, over at least the five probes nearest
+// the window's middle when fewer ran within it. Locked by the caller.
+func (m *machine) probeIn(from, to time.Time) time.Duration {
+	var in []time.Duration
+	for _, p := range m.probes {
+		if !p.at.Before(from) && !p.at.After(to) {
+			in = append(in, p.cpu)
+		}
+	}
+	const least = 5
+	if len(in) < least && len(m.probes) >= least {
+		mid := from.Add(to.Sub(from) / 2)
+		near := slices.Clone(m.probes)
+		slices.SortFunc(near, func(a, b probeSample) int {
+			return cmp.Compare(a.at.Sub(mid).Abs(), b.at.Sub(mid).Abs())
+		})
+		in = in[:0]
+		for _, p := range near[:least] {
+			in = append(in, p.cpu)
+		}
+	}
+	if len(in) == 0 {
+		return 0
+	}
+	slices.Sort(in)
+	return in[len(in)/2]
 }
 
 // readMachine reads the machine's steal and total CPU ticks and its I/O stall.
@@ -202,8 +326,21 @@ func (m *machine) window(from, to time.Time) Steadiness {
 			break
 		}
 	}
+	if usual := m.probeUsual(); usual > 0 {
+		st.Probe = float64(m.probeIn(from, to)) / float64(usual)
+	}
 	st.Unsteady = st.judge()
 	return st
+}
+
+// ProbeUsual is the probe job's usual CPU time over the run.
+func (m *machine) ProbeUsual() time.Duration {
+	if m == nil {
+		return 0
+	}
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	return m.probeUsual()
 }
 
 // Run is how steady the machine was over the whole run so far.

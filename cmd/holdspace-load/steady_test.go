@@ -172,3 +172,37 @@ func TestReportSaysHowSteady(t *testing.T) {
 		}
 	}
 }
+
+// TestWindowProbe: a window in which the probe's job took longer than usual is a slower
+// machine, without any steal; a short window is judged by the probes nearest it.
+func TestWindowProbe(t *testing.T) {
+	t0 := time.Date(2026, 12, 7, 20, 0, 0, 0, time.UTC)
+	m := samplesAt(t0, make([]int64, 20), nil) // four seconds, no steal
+	for i := range 40 {
+		cpu := 600 * time.Microsecond
+		if i >= 30 { // the last second: half as quick again
+			cpu = 900 * time.Microsecond
+		}
+		m.probes = append(m.probes, probeSample{at: t0.Add(time.Duration(i) * probeEvery), cpu: cpu})
+	}
+	if st := m.window(t0, t0.Add(2*time.Second)); st.Probe != 1 || st.Unsteady != "" {
+		t.Errorf("a usual window: %+v", st)
+	}
+	st := m.window(t0.Add(3*time.Second), t0.Add(3900*time.Millisecond))
+	if st.Probe != 1.5 || st.Unsteady != "CPU 1.50× slower" {
+		t.Errorf("a slow window: %+v", st)
+	}
+	// 150 ms in the slow second: one probe within it, the five nearest judge.
+	if st := m.window(t0.Add(3400*time.Millisecond), t0.Add(3550*time.Millisecond)); st.Probe != 1.5 {
+		t.Errorf("a short slow window: %+v", st)
+	}
+	if got := m.ProbeUsual(); got != 600*time.Microsecond {
+		t.Errorf("usual = %s", got)
+	}
+	// A slower CPU counts before the steal in choosing the steadiest try.
+	slow := Steadiness{Probe: 1.5}
+	stolen := Steadiness{Probe: 1, PeakStealPct: 8}
+	if !steadier(stolen, slow) || steadier(slow, stolen) {
+		t.Error("a try on a slower CPU was kept over one with some steal")
+	}
+}
