@@ -269,9 +269,11 @@ type EngagementPageData struct {
 	E          *Engagement
 	Focus      string
 	Steps      []CycleStep
+	StepsHTML  template.HTML // Steps as the step indicator's segments (stepsHTML)
 	StepNumber int
 	StepTotal  int
 	Moves      []Move
+	MovesHTML  template.HTML // Moves as the timeline's rows (movesHTML)
 	Dosage     Dosage
 	Flags      Flags
 	CanMove    bool
@@ -379,6 +381,7 @@ func (h *EngagementHandler) page(c *fiber.Ctx, status int, f *web.Form, action s
 		}
 		d.Child = childChoices(shown)
 	}
+	d.StepsHTML, d.MovesHTML = stepsHTML(d.Steps), movesHTML(d.Moves)
 	return web.Render(c, status, "consultation/engagement", "", web.View{Title: e.ProgramName + ": engagement", D: d, Form: f})
 }
 
