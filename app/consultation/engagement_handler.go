@@ -537,7 +537,10 @@ type EngagementListData struct {
 	IsCaseload  bool
 	FollowUps   []OverdueFollowUp
 	Sessions    []RecentSession
-	New         []NewAssignment // a consultant's new assignments (caseload)
+	// FollowUpsHTML and SessionsHTML are their tables' rows, written in Go
+	// (caseloadFollowUpsHTML, caseloadSessionsHTML).
+	FollowUpsHTML, SessionsHTML template.HTML
+	New                         []NewAssignment // a consultant's new assignments (caseload)
 }
 
 // OverdueFollowUp is an overdue follow-up on the caseload.
@@ -621,6 +624,8 @@ func (h *EngagementHandler) Caseload(c *fiber.Ctx) error {
 			d.FollowUps[i] = OverdueFollowUp{FollowUp: fu, DaysLate: int(today.Sub(due).Hours() / 24)}
 		}
 		d.Sessions = r.Sessions
+		d.FollowUpsHTML = caseloadFollowUpsHTML(d.Base, d.FollowUps)
+		d.SessionsHTML = caseloadSessionsHTML(d.Base, d.Role != authz.Consultant, d.Sessions)
 		if d.New, err = h.svc.NewAssignments(ctx); err != nil {
 			return err
 		}

@@ -220,3 +220,81 @@ func (s *AssessmentsSection) HTML() template.HTML {
 	b.WriteString("</section>\n")
 	return template.HTML(b.String()) //nolint:gosec // every text escaped by web.EscapeHTML, every address as html/template writes it
 }
+
+// caseloadFollowUpsTemplate is what caseloadFollowUpsHTML writes, as a template of a
+// caseloadTables: the caseload's overdue follow-ups.
+const caseloadFollowUpsTemplate = `{{range .FollowUps}}<tr><td data-label="Due" class="hs-date">{{.DueOn}}</td><td data-label="Follow-up"><a href="{{$.Base}}/engagements/{{.EngagementID}}">{{.Description}}</a></td><td data-label="Program">{{.ProgramName}}</td><td data-label="Late by">{{plural .DaysLate "day" "days"}}</td></tr>
+{{end}}`
+
+// caseloadSessionsTemplate is what caseloadSessionsHTML writes: the caseload's recent
+// sessions, with a consultant column for a supervisor.
+const caseloadSessionsTemplate = `{{range .Sessions}}<tr><td data-label="Date" class="hs-date"><a href="{{$.Base}}/engagements/{{.EngagementID}}">{{.HeldOn}}</a></td>{{if $.ShowConsultant}}<td data-label="Consultant">{{.ConsultantName}}</td>{{end}}<td data-label="Program">{{.ProgramName}}</td><td data-label="Service">{{.ServiceWords}}{{with .TrainingTopic}}: {{.}}{{end}}</td><td data-label="Mode">{{.ModeWords}}</td><td data-label="Minutes">{{.Minutes}}</td></tr>
+{{end}}`
+
+// caseloadTables is what the two caseload templates are given (the tests').
+type caseloadTables struct {
+	Base           string
+	ShowConsultant bool
+	FollowUps      []OverdueFollowUp
+	Sessions       []RecentSession
+}
+
+// caseloadFollowUpsHTML writes the overdue follow-ups' rows (caseloadFollowUpsTemplate).
+func caseloadFollowUpsHTML(base string, rows []OverdueFollowUp) template.HTML {
+	var b strings.Builder
+	b.Grow(300 * len(rows))
+	base = web.TemplateURL(base)
+	for i := range rows {
+		r := &rows[i]
+		b.WriteString(`<tr><td data-label="Due" class="hs-date">`)
+		web.EscapeHTML(&b, r.DueOn)
+		b.WriteString(`</td><td data-label="Follow-up"><a href="`)
+		web.EscapeHTML(&b, base)
+		b.WriteString("/engagements/")
+		web.EscapeHTML(&b, web.NormalizeURL(r.EngagementID))
+		b.WriteString(`">`)
+		web.EscapeHTML(&b, r.Description)
+		b.WriteString(`</a></td><td data-label="Program">`)
+		web.EscapeHTML(&b, r.ProgramName)
+		b.WriteString(`</td><td data-label="Late by">`)
+		web.EscapeHTML(&b, web.Plural(r.DaysLate, "day", "days"))
+		b.WriteString("</td></tr>\n")
+	}
+	return template.HTML(b.String()) //nolint:gosec // every text escaped by web.EscapeHTML, every address as html/template writes it
+}
+
+// caseloadSessionsHTML writes the recent sessions' rows (caseloadSessionsTemplate).
+func caseloadSessionsHTML(base string, showConsultant bool, rows []RecentSession) template.HTML {
+	var b strings.Builder
+	b.Grow(380 * len(rows))
+	base = web.TemplateURL(base)
+	for i := range rows {
+		r := &rows[i]
+		b.WriteString(`<tr><td data-label="Date" class="hs-date"><a href="`)
+		web.EscapeHTML(&b, base)
+		b.WriteString("/engagements/")
+		web.EscapeHTML(&b, web.NormalizeURL(r.EngagementID))
+		b.WriteString(`">`)
+		web.EscapeHTML(&b, r.HeldOn)
+		b.WriteString(`</a></td>`)
+		if showConsultant {
+			b.WriteString(`<td data-label="Consultant">`)
+			web.EscapeHTML(&b, r.ConsultantName)
+			b.WriteString(`</td>`)
+		}
+		b.WriteString(`<td data-label="Program">`)
+		web.EscapeHTML(&b, r.ProgramName)
+		b.WriteString(`</td><td data-label="Service">`)
+		web.EscapeHTML(&b, r.ServiceWords())
+		if r.TrainingTopic != "" {
+			b.WriteString(": ")
+			web.EscapeHTML(&b, r.TrainingTopic)
+		}
+		b.WriteString(`</td><td data-label="Mode">`)
+		web.EscapeHTML(&b, r.ModeWords())
+		b.WriteString(`</td><td data-label="Minutes">`)
+		b.WriteString(strconv.Itoa(r.Minutes))
+		b.WriteString("</td></tr>\n")
+	}
+	return template.HTML(b.String()) //nolint:gosec // every text escaped by web.EscapeHTML, every address as html/template writes it
+}

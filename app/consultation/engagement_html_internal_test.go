@@ -13,8 +13,8 @@ import (
 // hostileParts are hostile's texts and what an address's part must handle too.
 var hostileParts = append([]string{`O'Brien & "Sons"`, "%41 %zz", "/t/x?y=1&z=<>", "javascript:alert(1)", "{{.}}"}, hostile...)
 
-// TestEngagementHTMLIsTheTemplates draws the step indicator, the timeline and the assessments
-// section with random texts, hostile ones among them, and holds each writer to its template
+// TestEngagementHTMLIsTheTemplates draws the step indicator, the timeline, the assessments
+// section and the caseload's follow-ups and recent sessions with random texts, hostile ones among them, and holds each writer to its template
 // byte for byte.
 func TestEngagementHTMLIsTheTemplates(t *testing.T) {
 	rng := rand.New(rand.NewSource(14))
@@ -30,6 +30,8 @@ func TestEngagementHTMLIsTheTemplates(t *testing.T) {
 	steps := template.Must(template.New("steps").Parse(stepsTemplate))
 	moves := template.Must(template.New("moves").Parse(movesTemplate))
 	section := template.Must(template.New("assessments").Funcs(funcs).Parse(assessmentsTemplate))
+	followUps := template.Must(template.New("follow-ups").Funcs(funcs).Parse(caseloadFollowUpsTemplate))
+	recent := template.Must(template.New("recent").Parse(caseloadSessionsTemplate))
 	check := func(round int, name string, tpl *template.Template, data any, got template.HTML) {
 		t.Helper()
 		var want strings.Builder
@@ -93,5 +95,17 @@ func TestEngagementHTMLIsTheTemplates(t *testing.T) {
 			s.Assessments = append(s.Assessments, AssessmentRow{Assessment: Assessment{ID: pick(), Phase: oneOf(PhasePre, PhasePost, pick()), AdministeredOn: pick()}, InstrumentShort: pick()})
 		}
 		check(round, "assessments", section, s, s.HTML())
+
+		tables := caseloadTables{Base: oneOf("/t/nc-piedmont", "/t/"+pick(), pick()), ShowConsultant: rng.Intn(2) == 0}
+		for range rng.Intn(4) {
+			tables.FollowUps = append(tables.FollowUps, OverdueFollowUp{FollowUp: FollowUp{EngagementID: pick(), Description: pick(), DueOn: pick(), ProgramName: pick()}, DaysLate: rng.Intn(3) - 1 + rng.Intn(2)*rng.Intn(400)})
+		}
+		for range rng.Intn(5) {
+			tables.Sessions = append(tables.Sessions, RecentSession{ID: pick(), EngagementID: pick(), HeldOn: pick(), Minutes: rng.Intn(600) - 5,
+				Mode: oneOf(Modes[0].Value, Modes[len(Modes)-1].Value, pick()), Service: oneOf(Services[0].Value, Services[len(Services)-1].Value, pick()),
+				TrainingTopic: pick(), ProgramName: pick(), ConsultantName: pick()})
+		}
+		check(round, "follow-ups", followUps, tables, caseloadFollowUpsHTML(tables.Base, tables.FollowUps))
+		check(round, "recent sessions", recent, tables, caseloadSessionsHTML(tables.Base, tables.ShowConsultant, tables.Sessions))
 	}
 }

@@ -51,7 +51,14 @@ func TestEngagementsInTheBrowser(t *testing.T) {
 	maria.get("/t/illinois/").mustStatus(t, 200).mustContain(t, `href="/t/illinois/caseload"`)
 	maria.get("/t/illinois/caseload").mustStatus(t, 200).
 		mustContain(t, "Prairie Families Home Visiting", "Southside Community Doula Program", "Child and family DR, 0–1 years",
-			"Cicero office", "Coaching", "/engagements/"+child.ID+"/sessions/new", "Recent sessions", "Overdue follow-ups")
+			"Cicero office", "Coaching", "/engagements/"+child.ID+"/sessions/new", "Recent sessions", "Overdue follow-ups",
+			// The recent sessions' rows (written in Go): a date linking to its engagement, the
+			// program, the service and mode in words, without a consultant column for her.
+			`<tr><td data-label="Date" class="hs-date"><a href="/t/illinois/engagements/`, `</a></td><td data-label="Program">`,
+			`</td><td data-label="Mode">`)
+	if body := maria.get("/t/illinois/caseload").body; strings.Contains(body, `<td data-label="Consultant">`) {
+		t.Fatal("a consultant's caseload has a consultant column")
+	}
 	// Filtered with htmx: the list alone.
 	r := maria.get("/t/illinois/caseload?stage=needs_discussion", "HX-Request", "true").mustStatus(t, 200).
 		mustContain(t, "Southside Community Doula Program")
