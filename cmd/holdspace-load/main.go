@@ -253,7 +253,7 @@ func runFull(ctx context.Context, o *options, stdout, progress io.Writer) error 
 		rep.Machine, rep.ProbeUsualMS = &run, ms(mach.ProbeUsual())
 	}
 	if o.SmallTenant != "" && o.CompareSchema != "" {
-		rep.Small, rep.SmallNote = compareSmall(ctx, o, app, bin, dir, tenantPages(pages), progress)
+		rep.Small, rep.SmallNote = compareSmall(ctx, o, app, bin, dir, tenantPages(pages), mach, progress)
 	}
 	srv.Stop()
 	rep.MaxRSSkB, rep.HWMkB = srv.Memory()
@@ -310,7 +310,10 @@ func tenantPages(pages []Page) []Page {
 // the full database), after one unmeasured pass on each, in the order full, 10, 10, full,
 // so that a drift of the machine over the minute it takes weighs on both alike; each side's
 // figure is the mean of its two passes. A missing tenant is a note.
-func compareSmall(ctx context.Context, o *options, app *server.App, bin, dir string, pages []Page, progress io.Writer) ([]Compare, string) {
+//
+// Each page's requests in a pass are measured again when the machine was not steady through
+// them (mach; see steadiest), as the volume tenant's are.
+func compareSmall(ctx context.Context, o *options, app *server.App, bin, dir string, pages []Page, mach *machine, progress io.Writer) ([]Compare, string) {
 	people := loadPeople(o.SmallTenant)
 	dsnFull, err := withSchema(o.Database, o.Schema)
 	if err != nil {
@@ -336,9 +339,9 @@ func compareSmall(ctx context.Context, o *options, app *server.App, bin, dir str
 	}
 	defer srv10.Stop()
 	full := &drive{Base: srvFull.URL, DB: app.DB, Slug: o.SmallTenant, People: people, Password: o.Password, Pages: pages,
-		Warm: 3, N: o.CompareSingles, Timeout: singleTimeout, Log: progress}
+		Warm: 3, N: o.CompareSingles, Timeout: singleTimeout, Log: progress, Machine: mach}
 	ten := &drive{Base: srv10.URL, DB: db10, Slug: o.SmallTenant, People: people, Password: o.Password, Pages: pages,
-		Warm: 3, N: o.CompareSingles, Timeout: singleTimeout, Log: progress}
+		Warm: 3, N: o.CompareSingles, Timeout: singleTimeout, Log: progress, Machine: mach}
 	// One unmeasured pass on each side first: the full schema's pages are in PostgreSQL's
 	// buffers after the load run and the 10-tenant schema's are not, which made the first
 	// passes on the 10-tenant schema slower (a mean ratio of 0.91 at stop 21).
@@ -348,7 +351,7 @@ func compareSmall(ctx context.Context, o *options, app *server.App, bin, dir str
 	}{{ten, o.CompareSchema}, {full, o.Schema}} {
 		fmt.Fprintf(progress, "small tenant %s on %s (warm-up, not measured)\n", o.SmallTenant, side.schema)
 		warm := *side.d
-		warm.Warm, warm.N, warm.Log = 1, 3, io.Discard
+		warm.Warm, warm.N, warm.Log, warm.Machine = 1, 3, io.Discard, nil
 		if _, err := warm.run(ctx); err != nil {
 			return nil, fmt.Sprintf("Not compared: %s on %s: %v.", o.SmallTenant, side.schema, err)
 		}
