@@ -55,10 +55,10 @@ type RequestData struct {
 	Existing   []Row
 	Added      []Row
 	Categories []string
-	// The rows written in Go (existingRowsHTML, addedRowsHTML).
-	ExistingHTML, AddedHTML template.HTML
-	Action                  string // where the form posts
-	PreviewURL              string
+	// The rows and the summary written in Go (existingRowsHTML, addedRowsHTML, summaryHTML).
+	ExistingHTML, AddedHTML, SummaryHTML template.HTML
+	Action                               string // where the form posts
+	PreviewURL                           string
 	// Attachments, and the upload and withdraw forms' own errors.
 	Attachments []Attachment
 	Files       *web.Form
@@ -218,6 +218,7 @@ func (h *Handler) requestPage(c *fiber.Ctx, status int, a *Amendment, fu *progra
 		}
 	}
 	f.Values.Set(FieldFunding, fu.ID)
+	d.SummaryHTML = summaryHTML(d)
 	return web.Render(c, status, "amendments/request", "amendments/_proposal", web.View{Title: title, D: d, Form: f, Wide: true})
 }
 
